@@ -1,0 +1,50 @@
+# The project's verbs. `make help` lists them.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+AS_OF   ?= 2026-11-16
+DB      ?= data/pmkit.duckdb
+CORPUS  ?= data/corpus
+
+.PHONY: help setup report ingest test test-slow lint format browser-deps bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install pmkit with its dev extra
+
+ingest: $(STAMP)  ## ingest the bundled sample corpus into data/pmkit.duckdb
+	$(BIN)/pmkit ingest $(CORPUS) --db $(DB)
+
+report: $(STAMP)  ## ingest the sample corpus and write the reports
+	$(BIN)/pmkit ingest $(CORPUS) --db $(DB)
+	@echo "Reports are not built yet (issue 5): the ingest above is what 'make report' does for now."
+
+browser-deps:  ## install Debian's chromium for the browser tests (root, or skipped)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing and not root: browser tests will be skipped"; fi; }
+
+lint: $(STAMP)  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## apply ruff formatting and fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(STAMP) browser-deps lint  ## run ruff and every test (but the slow ones)
+	$(BIN)/pytest -q -m "not slow"
+
+test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, crash-kill loop
+	$(BIN)/pytest -q -m slow
+
+clean:  ## remove generated files (keeps .venv)
+	rm -rf $(DB) $(DB).wal reports/*/ reports/index.html .pytest_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""The ``pmkit`` command: a thin layer over the library (each command parses options, calls one
+function, and turns known errors into clean messages)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pmkit import __version__
+
+DEFAULT_DB = Path("data/pmkit.duckdb")
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="DuckDB file to write or read.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmkit")
+def cli() -> None:
+    """pmkit: parse a corpus of Markdown postmortems into DuckDB, report on it, draft new ones."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option("--strict", is_flag=True, help="Exit 1 when any error-level parse issue exists.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, summary only.")
+def ingest(paths: tuple[Path, ...], db_path: Path, strict: bool, quiet: bool) -> None:
+    """Parse the postmortems under PATHS (files or folders, recursively) into the database.
+
+    Incremental: unchanged files are skipped, changed files replace their rows and files that are
+    gone are removed. One transaction: a crash never leaves half an ingest.
+    """
+    from pmkit.store import IngestError, ingest_paths
+
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    try:
+        summary = ingest_paths(list(paths), db_path, progress=not quiet and sys.stderr.isatty())
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary.render())
+    if strict and summary.errors:
+        sys.exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for the console script and for tests that call it directly."""
+    try:
+        cli.main(args=argv, prog_name="pmkit", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,292 @@
+"""Markdown -> a small tree of sections and blocks, built from markdown-it-py tokens.
+
+Everything downstream (fields, timeline, actions) walks this tree instead of the text, so that a
+``- **Severity:**`` inside a code fence or a table cell is never mistaken for a field. Each block keeps
+its 1-based source line so that every parse issue can name it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+
+@dataclass
+class Paragraph:
+    raw: str
+    """Markdown source of the paragraph (soft breaks kept as newlines)."""
+    line: int
+
+
+@dataclass
+class ListItem:
+    raw: str
+    """Markdown source of the item's own paragraphs (not its nested lists)."""
+    line: int
+    checked: bool | None = None
+    """True/False for ``- [x]`` / ``- [ ]`` checklist items, None otherwise."""
+    children: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class ListBlock:
+    items: list[ListItem]
+    ordered: bool
+    line: int
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    line: int
+    row_lines: list[int]
+
+
+@dataclass
+class Code:
+    text: str
+    line: int
+
+
+@dataclass
+class Html:
+    text: str
+    line: int
+
+
+@dataclass
+class Quote:
+    blocks: list[Block]
+    line: int
+
+
+Block = Paragraph | ListBlock | Table | Code | Html | Quote
+
+
+@dataclass
+class Section:
+    level: int
+    """Heading level 1-6; 0 for the document root."""
+    title: str
+    """Heading text as written (Markdown source)."""
+    line: int
+    blocks: list[Block] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Section]:
+        """This section and every section below it, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class MarkdownDoc:
+    root: Section
+    front_matter: str | None
+    front_matter_line: int | None
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
+
+
+_CHECKBOX = re.compile(r"^\[( |x|X)\]\s+")
+
+
+def _line(tok: Token) -> int:
+    return tok.map[0] + 1 if tok.map else 0
+
+
+def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block], int]:
+    """Read blocks from ``tokens[i:]`` until a ``stop`` closing token (exclusive of headings)."""
+    out: list[Block] = []
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        t = tok.type
+        if stop is not None and t == stop:
+            return out, i
+        if t == "heading_open":
+            return out, i
+        if t == "paragraph_open":
+            out.append(Paragraph(tokens[i + 1].content, _line(tok)))
+            i += 3
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            block, i = _list(tokens, i)
+            out.append(block)
+        elif t == "table_open":
+            block, i = _table(tokens, i)
+            out.append(block)
+        elif t in ("fence", "code_block"):
+            out.append(Code(tok.content, _line(tok)))
+            i += 1
+        elif t == "html_block":
+            out.append(Html(tok.content, _line(tok)))
+            i += 1
+        elif t == "blockquote_open":
+            inner, i = _blocks(tokens, i + 1, "blockquote_close")
+            out.append(Quote(inner, _line(tok)))
+            i += 1
+        else:
+            i += 1
+    return out, i
+
+
+def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
+    open_tok = tokens[i]
+    close = open_tok.type.replace("_open", "_close")
+    block = ListBlock([], open_tok.type == "ordered_list_open", _line(open_tok))
+    i += 1
+    while tokens[i].type != close:
+        tok = tokens[i]
+        if tok.type == "list_item_open":
+            inner, i = _blocks(tokens, i + 1, "list_item_close")
+            i += 1  # list_item_close
+            paras = [b for b in inner if isinstance(b, Paragraph)]
+            rest = [b for b in inner if not isinstance(b, Paragraph)]
+            raw = "\n".join(p.raw for p in paras)
+            checked = None
+            m = _CHECKBOX.match(raw)
+            if m:
+                checked = m.group(1) != " "
+                raw = raw[m.end() :]
+            block.items.append(ListItem(raw, _line(tok), checked, rest))
+        else:
+            i += 1
+    return block, i + 1
+
+
+def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
+    table = Table([], [], _line(tokens[i]), [])
+    row: list[str] | None = None
+    in_head = False
+    i += 1
+    while tokens[i].type != "table_close":
+        tok = tokens[i]
+        t = tok.type
+        if t == "thead_open":
+            in_head = True
+        elif t == "thead_close":
+            in_head = False
+        elif t == "tr_open":
+            row = []
+            if not in_head:
+                table.row_lines.append(_line(tok))
+        elif t == "tr_close" and row is not None:
+            if in_head:
+                table.header = row
+            else:
+                table.rows.append(row)
+        elif t == "inline" and row is not None:
+            row.append(tok.content.strip())
+        i += 1
+    return table, i + 1
+
+
+def parse_markdown(text: str) -> MarkdownDoc:
+    """Tokenize once and fold the flat token stream into nested sections."""
+    tokens = _markdown().parse(text)
+    root = Section(0, "", 1)
+    stack = [root]
+    front_matter: str | None = None
+    fm_line: int | None = None
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.type == "front_matter":
+            front_matter, fm_line = tok.content, _line(tok)
+            i += 1
+            continue
+        if tok.type == "heading_open":
+            level = int(tok.tag[1])
+            section = Section(level, tokens[i + 1].content.strip(), _line(tok))
+            while stack[-1].level >= level:
+                stack.pop()
+            stack[-1].children.append(section)
+            stack.append(section)
+            i += 3
+            continue
+        blocks, i = _blocks(tokens, i, None)
+        stack[-1].blocks.extend(blocks)
+    return MarkdownDoc(root, front_matter, fm_line)
+
+
+# --- inline Markdown to plain text --------------------------------------------------------------
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_REFLINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_EMPH = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)\*(?![\w*])|(?<!\w)_(?!\s)([^_]+?)_(?!\w)")
+_CODE = re.compile(r"`+([^`]*)`+")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def _emph(m: re.Match[str]) -> str:
+    return m.group(2) or m.group(3) or m.group(4) or ""
+
+
+def plain(raw: str) -> str:
+    """Markdown inline source -> readable text (links keep their text, emphasis markers go)."""
+    if not raw:
+        return ""
+    s = raw
+    if "`" in s:
+        s = _CODE.sub(r"\1", s)
+    if "[" in s:
+        s = _IMAGE.sub(r"\1", s)
+        s = _LINK.sub(r"\1", s)
+        s = _REFLINK.sub(r"\1", s)
+    if "<" in s:
+        s = _AUTOLINK.sub(r"\1", s)
+        s = _TAG.sub("", s)
+    if "*" in s or "_" in s:
+        for _ in range(2):
+            s = _EMPH.sub(_emph, s)
+    if "\\" in s:
+        s = _ESCAPE.sub(r"\1", s)
+    return _SPACES.sub(" ", s).strip()
+
+
+def section_text(section: Section, *, deep: bool = True) -> str:
+    """The plain text of a section's blocks (and subsections when ``deep``), paragraphs joined."""
+    parts: list[str] = []
+    for block in section.blocks:
+        parts.extend(block_texts(block))
+    if deep:
+        for child in section.children:
+            parts.append(plain(child.title))
+            parts.append(section_text(child))
+    return "\n".join(p for p in parts if p).strip()
+
+
+def block_texts(block: Block) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [plain(block.raw)]
+    if isinstance(block, ListBlock):
+        out: list[str] = []
+        for item in block.items:
+            out.append(plain(item.raw))
+            for child in item.children:
+                out.extend(block_texts(child))
+        return out
+    if isinstance(block, Table):
+        return [" | ".join(plain(c) for c in row) for row in block.rows]
+    if isinstance(block, Quote):
+        out = []
+        for b in block.blocks:
+            out.extend(block_texts(b))
+        return out
+    return []

@@ -1,0 +1,101 @@
+-- pmkit schema. A contract: reports, notebooks and outside checks query these tables.
+-- Every table carries `path`, the source file relative to the corpus root given to ingest.
+-- Timestamps are UTC; missing values are NULL, never a guess.
+
+CREATE TABLE IF NOT EXISTS documents (
+    path                  VARCHAR PRIMARY KEY,
+    sha256                VARCHAR NOT NULL,
+    size_bytes            BIGINT NOT NULL,
+    mtime_ns              BIGINT,
+    ingested_at           TIMESTAMP NOT NULL,
+    template              VARCHAR NOT NULL,
+    is_unfilled_template  BOOLEAN NOT NULL,
+    is_process_doc        BOOLEAN NOT NULL DEFAULT FALSE,
+    raw_text              VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS incidents (
+    path              VARCHAR NOT NULL,
+    incident_id       VARCHAR NOT NULL,
+    title             VARCHAR,
+    severity_label    VARCHAR,
+    severity_scheme   VARCHAR,
+    severity_level    INTEGER,
+    status            VARCHAR,
+    owner             VARCHAR,
+    team              VARCHAR,
+    incident_date     DATE,
+    started_at        TIMESTAMP,
+    detected_at       TIMESTAMP,
+    acknowledged_at   TIMESTAMP,
+    mitigated_at      TIMESTAMP,
+    resolved_at       TIMESTAMP,
+    duration_minutes  DOUBLE,
+    drafted_at        TIMESTAMP,
+    drafted_source    VARCHAR,
+    reviewed_at       TIMESTAMP,
+    reviewed_source   VARCHAR,
+    services          VARCHAR[],
+    customer_impact   VARCHAR,
+    executive_summary VARCHAR,
+    root_cause        VARCHAR,
+    "trigger"         VARCHAR,
+    trigger_category  VARCHAR,
+    lessons           VARCHAR,
+    line              INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS timeline_events (
+    path         VARCHAR NOT NULL,
+    incident_id  VARCHAR NOT NULL,
+    seq          INTEGER NOT NULL,
+    occurred_at  TIMESTAMP,
+    time_text    VARCHAR,
+    event        VARCHAR,
+    actor        VARCHAR,
+    line         INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS action_items (
+    path          VARCHAR NOT NULL,
+    incident_id   VARCHAR NOT NULL,
+    action_id     VARCHAR,
+    text          VARCHAR,
+    owner         VARCHAR,
+    due_date      DATE,
+    status        VARCHAR NOT NULL,
+    status_text   VARCHAR,
+    priority      VARCHAR,
+    kind          VARCHAR NOT NULL,
+    tracking_ref  VARCHAR,
+    section       VARCHAR,
+    line          INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS contributing_factors (
+    path         VARCHAR NOT NULL,
+    incident_id  VARCHAR NOT NULL,
+    seq          INTEGER NOT NULL,
+    text         VARCHAR,
+    category     VARCHAR,
+    line         INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS parse_issues (
+    path         VARCHAR NOT NULL,
+    incident_id  VARCHAR,
+    field        VARCHAR NOT NULL,
+    level        VARCHAR NOT NULL,
+    message      VARCHAR NOT NULL,
+    line         INTEGER
+);
+
+-- Every taxonomy category a factor matched (issue 4): one factor text can match several.
+-- contributing_factors.category keeps the first match (taxonomy order) or 'unclassified'.
+-- Rewritten by pmkit.factors.reclassify (ingest, `pmkit classify`) without re-parsing.
+CREATE TABLE IF NOT EXISTS factor_categories (
+    path         VARCHAR NOT NULL,
+    incident_id  VARCHAR NOT NULL,
+    seq          INTEGER NOT NULL,
+    category     VARCHAR NOT NULL
+);
