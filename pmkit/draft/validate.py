@@ -1,0 +1,158 @@
+"""Check a draft against the process rules of seeds/003, field by field.
+
+Returns messages keyed by field name (``title``, ``started_at``, ``actions[2]``...) so the form can
+show each one next to the widget it concerns. ``error`` blocks saving; ``warning`` (blameless
+language, odd but possible values) is advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from pmkit.config import Config, load_config, normalize_severity_key
+from pmkit.draft.model import Draft
+
+Level = Literal["error", "warning"]
+
+REQUIRED_TEXT: dict[str, str] = {
+    "title": "Title",
+    "severity": "Severity",
+    "owner": "Owner",
+    "summary": "Summary",
+    "root_cause": "Root cause",
+}
+TEXT_FOR_HINTS: tuple[str, ...] = ("summary", "impact", "root_cause", "lessons")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One thing to tell the author about one field."""
+
+    level: Level
+    text: str
+
+
+def _blame_hints() -> Callable[[str], list[object]]:
+    """The shared lint rule when it exists (issue 4), else the draft's own small list."""
+    try:
+        from pmkit.lint import blame_hints
+    except ImportError:
+        from pmkit.draft.blame import blame_hints
+    return blame_hints
+
+
+def _hint_text(hint: object) -> str:
+    for attr in ("message", "text", "hint"):
+        value = getattr(hint, attr, None)
+        if isinstance(value, str):
+            return value
+    return str(hint)
+
+
+def severity_labels(config: Config) -> list[str]:
+    """Labels offered in the form: the configured definitions, in their order."""
+    return list(config.severity_definitions)
+
+
+def is_known_severity(label: str, config: Config) -> bool:
+    key = normalize_severity_key(label)
+    known = {normalize_severity_key(k) for k in config.severity_definitions}
+    return bool(key) and (key in known or key in config.severity_levels)
+
+
+def validate(
+    draft: Draft, config: Config | None = None, now: datetime | None = None
+) -> dict[str, list[Message]]:
+    """Messages per field; a field with nothing to say is absent. ``now`` is naive UTC."""
+    config = config or load_config()
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    out: dict[str, list[Message]] = {}
+
+    def add(name: str, level: Level, text: str) -> None:
+        out.setdefault(name, []).append(Message(level, text))
+
+    for name, label in REQUIRED_TEXT.items():
+        if not str(getattr(draft, name)).strip():
+            add(name, "error", f"{label} is required.")
+    if draft.severity.strip() and not is_known_severity(draft.severity, config):
+        add(
+            "severity",
+            "error",
+            f"Unknown severity; use one of {', '.join(severity_labels(config))}.",
+        )
+
+    start, end = draft.started_at, draft.resolved_at
+    if start is None:
+        add("started_at", "error", "Start time is required.")
+    if end is None:
+        add("resolved_at", "error", "End time is required.")
+    if start and end and end <= start:
+        add("resolved_at", "error", "End must be after start.")
+    for name, label in (("detected_at", "Detection"), ("mitigated_at", "Mitigation")):
+        value = getattr(draft, name)
+        if value and start and value < start:
+            add(name, "error", f"{label} time is before the start.")
+        if value and end and value > end:
+            add(name, "error", f"{label} time is after the end.")
+    if draft.detected_at and draft.mitigated_at and draft.mitigated_at < draft.detected_at:
+        add("mitigated_at", "warning", "Mitigated before it was detected?")
+    for name in ("started_at", "detected_at", "mitigated_at", "resolved_at"):
+        value = getattr(draft, name)
+        if value and value > now:
+            add(name, "error", "This time is in the future.")
+    if draft.drafted_on and draft.drafted_on > now.date():
+        add("drafted_on", "error", "This date is in the future.")
+
+    for i, ev in enumerate(draft.timeline):
+        key = f"timeline[{i}]"
+        if ev.at is None:
+            add(key, "error", "Time is required.")
+        elif ev.at > now:
+            add(key, "error", "This time is in the future.")
+        elif (start and ev.at < start - _DAY) or (end and ev.at > end + _DAY):
+            add(key, "warning", "More than a day outside the incident window.")
+        if not ev.text.strip():
+            add(key, "error", "Event text is required.")
+    for i, factor in enumerate(draft.factors):
+        if not factor.text.strip():
+            add(f"factors[{i}]", "error", "Empty factor: fill it in or remove the row.")
+
+    if not draft.actions:
+        add("actions", "error", "At least one action item is required.")
+    for i, action in enumerate(draft.actions):
+        key = f"actions[{i}]"
+        missing = [
+            label
+            for label, value in (
+                ("text", action.text.strip()),
+                ("owner", action.owner.strip()),
+                ("due date", action.due_date),
+                ("tracking reference", action.tracking_ref.strip()),
+            )
+            if not value
+        ]
+        if missing:
+            add(
+                key,
+                "error",
+                f"Action needs {', '.join(missing)} (seeds/003: every action tracked).",
+            )
+
+    hints = _blame_hints()
+    texts = [(name, getattr(draft, name)) for name in TEXT_FOR_HINTS]
+    texts += [(f"factors[{i}]", f.text) for i, f in enumerate(draft.factors)]
+    texts += [(f"timeline[{i}]", e.text) for i, e in enumerate(draft.timeline)]
+    for name, text in texts:
+        for hint in hints(text or ""):
+            add(name, "warning", f"Blameless wording: {_hint_text(hint)}")
+    return out
+
+
+def has_errors(messages: dict[str, list[Message]]) -> bool:
+    return any(m.level == "error" for ms in messages.values() for m in ms)
+
+
+_DAY = datetime(2000, 1, 2) - datetime(2000, 1, 1)
