@@ -1,0 +1,79 @@
+"""The parser against the seed templates: filled-in copies must yield every field, raw ones none.
+
+Each ``tests/fixtures/seeds_filled/*.md`` has a ``<name>.expected.json`` next to it that lists
+what pmkit must extract (see ``compare_expected`` in conftest for the key conventions). These
+files are the spec for template parsing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pmkit.parse import parse_file, parse_text
+
+FILLED_DIR = Path(__file__).parent / "fixtures" / "seeds_filled"
+FILLED = sorted(FILLED_DIR.glob("*.md"))
+RAW_SEEDS = ["000", "001", "002", "003", "004"]
+
+
+def _expected(md: Path) -> dict[str, Any]:
+    return json.loads(md.with_suffix(".expected.json").read_text(encoding="utf-8"))
+
+
+def test_every_filled_seed_has_expectations() -> None:
+    assert len(FILLED) >= 8, "one filled file and one variant-key file per template"
+    for md in FILLED:
+        assert md.with_suffix(".expected.json").is_file(), f"{md.name} has no expected.json"
+
+
+@pytest.mark.parametrize("md", FILLED, ids=[p.stem for p in FILLED])
+def test_filled_seed_fields(md: Path, match_expected: Callable[..., None]) -> None:
+    doc = parse_text(md.read_text(encoding="utf-8"), md.name)
+    match_expected(doc, _expected(md))
+
+
+@pytest.mark.parametrize("md", FILLED, ids=[p.stem for p in FILLED])
+def test_filled_seed_parse_file_agrees(md: Path) -> None:
+    """parse_file with a root gives a root-relative path and the same incidents as parse_text."""
+    doc = parse_file(md, root=FILLED_DIR)
+    assert doc.path == md.name
+    assert [i.title for i in doc.incidents] == [
+        i.title for i in parse_text(md.read_text(encoding="utf-8"), md.name).incidents
+    ]
+
+
+@pytest.mark.parametrize("md", FILLED, ids=[p.stem for p in FILLED])
+def test_filled_seed_has_no_errors(md: Path) -> None:
+    """A correctly filled template is fine: no error-level issue."""
+    doc = parse_text(md.read_text(encoding="utf-8"), md.name)
+    errors = [i for i in doc.issues if i.level == "error"]
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("seed", RAW_SEEDS)
+def test_raw_seed_is_unfilled_template(seed: str, shared_dir: Path) -> None:
+    """The templates themselves are recognised as unfilled; 003 is the process document."""
+    (path,) = sorted((shared_dir / "seeds").glob(f"{seed}_*.txt"))
+    doc = parse_file(path, root=shared_dir)
+    assert doc.path == f"seeds/{path.name}"
+    if seed == "003":
+        assert doc.is_process_doc
+        assert doc.incidents == []
+    else:
+        assert doc.is_unfilled_template
+        assert doc.template == f"seed-{seed}"
+        assert not doc.is_process_doc
+    assert not [i for i in doc.issues if i.level == "error"]
+
+
+@pytest.mark.parametrize("seed", ["000", "001"])
+def test_raw_seed_mojibake_is_repaired(seed: str, shared_dir: Path) -> None:
+    """Seeds 000 and 001 carry ``â€“`` for an en dash: repaired and recorded as an encoding issue."""
+    (path,) = sorted((shared_dir / "seeds").glob(f"{seed}_*.txt"))
+    doc = parse_file(path, root=shared_dir)
+    assert any(i.field == "encoding" and i.level == "info" for i in doc.issues)
