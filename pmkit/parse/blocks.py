@@ -92,6 +92,8 @@ class MarkdownDoc:
     root: Section
     front_matter: str | None
     front_matter_line: int | None
+    refdefs: dict[str, str]
+    """Reference-style link definitions (``[label]: url``), labels lower-cased."""
 
 
 @lru_cache(maxsize=1)
@@ -194,7 +196,12 @@ def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
 
 def parse_markdown(text: str) -> MarkdownDoc:
     """Tokenize once and fold the flat token stream into nested sections."""
-    tokens = _markdown().parse(text)
+    env: dict = {}
+    tokens = _markdown().parse(text, env)
+    refdefs = {
+        str(label).lower(): str(ref.get("href", ""))
+        for label, ref in env.get("references", {}).items()
+    }
     root = Section(0, "", 1)
     stack = [root]
     front_matter: str | None = None
@@ -218,7 +225,7 @@ def parse_markdown(text: str) -> MarkdownDoc:
             continue
         blocks, i = _blocks(tokens, i, None)
         stack[-1].blocks.extend(blocks)
-    return MarkdownDoc(root, front_matter, fm_line)
+    return MarkdownDoc(root, front_matter, fm_line, refdefs)
 
 
 # --- inline Markdown to plain text --------------------------------------------------------------

@@ -3,7 +3,8 @@
 -- Timestamps are UTC; missing values are NULL, never a guess.
 
 CREATE TABLE IF NOT EXISTS documents (
-    path                  VARCHAR PRIMARY KEY,
+    root                  VARCHAR,
+    path                  VARCHAR NOT NULL,
     sha256                VARCHAR NOT NULL,
     size_bytes            BIGINT NOT NULL,
     mtime_ns              BIGINT,

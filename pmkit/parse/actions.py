@@ -1,0 +1,187 @@
+"""Action items from tables, numbered or bulleted lists, checklists and one-paragraph subsections.
+
+The kind (short-term, preventive, ...) comes from the nearest heading that says it; the status from
+a Status column, a checkbox or inline words ("Done", "(pending)"); the tracking reference from a
+link column or the first link in the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pmkit.model import ActionItem
+from pmkit.normalize.links import extract_tracking_ref
+from pmkit.normalize.owners import normalize_owner
+from pmkit.normalize.placeholders import is_placeholder
+from pmkit.normalize.status import find_inline_status, normalize_action_status
+from pmkit.normalize.times import parse_date
+from pmkit.parse.blocks import Block, ListBlock, Paragraph, Quote, Section, Table, plain
+from pmkit.parse.fields import normalize_key
+from pmkit.parse.sections import action_kind, section_role
+
+_TEXT_COLS = ("action", "action item", "description", "item", "task", "what", "action items", "follow up", "remediation", "title")
+_OWNER_COLS = ("owner", "assignee", "assigned to", "who", "responsible", "dri")
+_DUE_COLS = ("due date", "due", "target date", "deadline", "eta", "target", "by when", "date")
+_STATUS_COLS = ("status", "state", "done", "progress")
+_PRIORITY_COLS = ("priority", "prio", "severity")
+_ID_COLS = ("id", "ref", "number", "no", "key")
+_TRACK_COLS = ("tracking link", "tracking", "ticket", "issue", "link", "jira", "tracking ref", "tracking reference", "bug", "pr")
+
+_INLINE_OWNER = re.compile(r"(?:owner|assignee|assigned to|dri)\s*[:=]\s*(?P<o>@?[\w.\- ]{1,40}?)(?=[,;)\]]|$| due| by )", re.IGNORECASE)
+_TRAILING_HANDLE = re.compile(r"\(\s*(?P<o>@[\w.\-]+)\s*\)|(?:^|\s)[-–—]\s*(?P<o2>@[\w.\-]+)\s*$")
+_INLINE_DUE = re.compile(r"\bdue(?: date)?\s*[:=]?\s*(?:by\s+|on\s+)?(?P<d>\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})", re.IGNORECASE)
+_NONE_TEXT = re.compile(r"^(none|n/?a|nothing|no action items?|tbd|-)\.?$", re.IGNORECASE)
+
+
+def _col(header: list[str], names: tuple[str, ...]) -> int | None:
+    norm = [normalize_key(plain(h)) for h in header]
+    for name in names:
+        for i, h in enumerate(norm):
+            if h == name:
+                return i
+    for name in names:
+        for i, h in enumerate(norm):
+            if h.startswith(name + " ") or h.endswith(" " + name):
+                return i
+    return None
+
+
+def _cell(row: list[str], idx: int | None) -> str:
+    if idx is None or idx >= len(row):
+        return ""
+    return row[idx]
+
+
+class ActionReader:
+    """Collects the actions of one document, remembering the heading each sits under."""
+
+    def __init__(self, refdefs: dict[str, str]) -> None:
+        self.refdefs = refdefs
+        self.actions: list[ActionItem] = []
+
+    def read_section(self, section: Section, kind: str = "unspecified", heading: str | None = None) -> None:
+        heading = plain(section.title) if section.level else heading
+        kind = action_kind(section.title) or kind
+        has_structured = any(isinstance(b, (ListBlock, Table)) for b in section.blocks)
+        for block in section.blocks:
+            self._block(block, kind, heading, paragraphs=not has_structured and section.level > 0 and bool(section.title) and section_role(section.title) != "actions")
+        for child in section.children:
+            role = section_role(child.title)
+            if role in (None, "actions", "resolution", "detection", "process"):
+                self.read_section(child, kind, heading)
+
+    def _block(self, block: Block, kind: str, heading: str | None, paragraphs: bool) -> None:
+        if isinstance(block, Table):
+            self._table(block, kind, heading)
+        elif isinstance(block, ListBlock):
+            self._list(block, kind, heading)
+        elif isinstance(block, Quote):
+            return  # a quoted rule ("This post-mortem is not complete until ...") is not an action
+        elif isinstance(block, Paragraph) and paragraphs:
+            text = plain(block.raw)
+            if text and not _NONE_TEXT.match(text) and not is_placeholder(text):
+                self._add_free(block.raw, None, kind, heading, block.line)
+
+    def _add_free(self, raw: str, checked: bool | None, kind: str, heading: str | None, line: int) -> None:
+        text = plain(raw)
+        if not text or is_placeholder(text) or _NONE_TEXT.match(text):
+            return
+        status, status_text = "unknown", None
+        if checked is not None:
+            status, status_text = ("done", "[x]") if checked else ("open", "[ ]")
+        else:
+            found = find_inline_status(text)
+            if found:
+                status, status_text = found
+        owner = None
+        m = _INLINE_OWNER.search(text)
+        if m:
+            owner = normalize_owner(m.group("o"))
+        else:
+            m2 = _TRAILING_HANDLE.search(text)
+            if m2:
+                owner = normalize_owner(m2.group("o") or m2.group("o2"))
+        due = None
+        md = _INLINE_DUE.search(text)
+        if md:
+            due = parse_date(md.group("d"))
+        ref = extract_tracking_ref(raw, self.refdefs)
+        self.actions.append(
+            ActionItem(
+                text=text,
+                owner=owner,
+                due_date=due,
+                status=status,  # type: ignore[arg-type]
+                status_text=status_text,
+                kind=kind,  # type: ignore[arg-type]
+                tracking_ref=ref,
+                section=heading,
+                line=line,
+            )
+        )
+
+    def _list(self, block: ListBlock, kind: str, heading: str | None) -> None:
+        for item in block.items:
+            nested = [c for c in item.children if isinstance(c, ListBlock)]
+            text = plain(item.raw)
+            if nested and (text.endswith(":") or not text):
+                sub_heading = text.rstrip(":") or heading
+                sub_kind = action_kind(text) or kind
+                for child in nested:
+                    self._list(child, sub_kind, sub_heading)
+                continue
+            self._add_free(item.raw, item.checked, kind, heading, item.line)
+
+    def _table(self, table: Table, kind: str, heading: str | None) -> None:
+        h = table.header
+        c_text = _col(h, _TEXT_COLS)
+        c_owner = _col(h, _OWNER_COLS)
+        c_due = _col(h, _DUE_COLS)
+        c_status = _col(h, _STATUS_COLS)
+        c_prio = _col(h, _PRIORITY_COLS)
+        c_id = _col(h, _ID_COLS)
+        c_track = _col(h, _TRACK_COLS)
+        if c_text is None:
+            used = {c_owner, c_due, c_status, c_prio, c_id, c_track}
+            c_text = next((i for i in range(len(h)) if i not in used), 0)
+        for row, line in zip(table.rows, table.row_lines, strict=False):
+            raw_text = _cell(row, c_text)
+            text = plain(raw_text)
+            if not text or is_placeholder(text):
+                continue
+            owner_raw = plain(_cell(row, c_owner))
+            due_raw = plain(_cell(row, c_due))
+            status_raw = plain(_cell(row, c_status))
+            prio = plain(_cell(row, c_prio))
+            action_id = plain(_cell(row, c_id))
+            track_raw = _cell(row, c_track)
+            status = normalize_action_status(status_raw) if status_raw else "unknown"
+            if not status_raw:
+                found = find_inline_status(text)
+                if found:
+                    status, status_raw = found
+            ref = extract_tracking_ref(track_raw, self.refdefs) if track_raw else None
+            if ref is None:
+                ref = extract_tracking_ref(raw_text, self.refdefs)
+            self.actions.append(
+                ActionItem(
+                    text=text,
+                    action_id=action_id if action_id and not is_placeholder(action_id) else None,
+                    owner=normalize_owner(owner_raw),
+                    due_date=parse_date(due_raw) if due_raw else None,
+                    status=status,  # type: ignore[arg-type]
+                    status_text=status_raw or None,
+                    priority=prio if prio and not is_placeholder(prio) else None,
+                    kind=kind,  # type: ignore[arg-type]
+                    tracking_ref=ref,
+                    section=heading,
+                    line=line,
+                )
+            )
+
+
+def read_actions(sections: list[Section], refdefs: dict[str, str]) -> list[ActionItem]:
+    reader = ActionReader(refdefs)
+    for section in sections:
+        reader.read_section(section)
+    return reader.actions

@@ -1,0 +1,416 @@
+"""One file -> ParsedDocument: decode, tokenize, find fields and sections, assemble incidents.
+
+Never raises on bad content: every problem becomes a ParseIssue with a line, and the raw text is
+always kept so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from pmkit.config import Config, load_config
+from pmkit.model import ContributingFactor, ParsedDocument, ParseIssue, Postmortem
+from pmkit.normalize.owners import normalize_owner
+from pmkit.normalize.placeholders import is_placeholder
+from pmkit.normalize.severity import is_severity_placeholder, parse_severity
+from pmkit.normalize.status import normalize_incident_status
+from pmkit.normalize.times import (
+    TimeParse,
+    parse_date,
+    parse_datetime,
+    parse_duration_minutes,
+    parse_timeframe,
+)
+from pmkit.parse.actions import read_actions
+from pmkit.parse.blocks import ListBlock, Paragraph, Section, Table, parse_markdown, plain, section_text
+from pmkit.parse.decode import decode_bytes
+from pmkit.parse.fields import key_has_utc
+from pmkit.parse.keyvalues import KeyValue, key_values
+from pmkit.parse.sections import heading_words, section_role
+from pmkit.parse.shapes import detect_shape
+from pmkit.parse.timeline import read_timeline
+
+_MAX_TEXT = 4000
+_IDENTITY_FIELDS = frozenset({"title", "date", "timeframe", "start", "end", "severity", "incident_id"})
+_TITLE_PREFIX = re.compile(
+    r"^(incident\s+)?(post[- ]?mortem|postmortem|incident report|pir)\s*[:\-–—]\s*", re.IGNORECASE
+)
+_DATE_IN_TEXT = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+\d{4}",
+    re.IGNORECASE,
+)
+_MULTI_TITLE = re.compile(r"\b(multiple|several|series of|recurring)\b.*\b(outages|incidents)\b", re.IGNORECASE)
+_ID_TITLE = re.compile(r"^\s*(?P<id>[A-Z][A-Z0-9]*-[\w-]*\d[\w-]*)\s*(?:[/:|–—-]\s*)(?P<title>.+)$")
+_SPLIT_LIST = re.compile(r"\s*(?:,|;|\band\b)\s*")
+_PARENS = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+@dataclass
+class _Fields:
+    """First filled value per canonical field, plus what placeholders were seen."""
+
+    values: dict[str, KeyValue] = field(default_factory=dict)
+    placeholders: dict[str, KeyValue] = field(default_factory=dict)
+    filled_identity: int = 0
+    unfilled_identity: int = 0
+
+    def get(self, name: str) -> str | None:
+        kv = self.values.get(name)
+        return kv.value if kv else None
+
+    def line(self, name: str) -> int | None:
+        kv = self.values.get(name) or self.placeholders.get(name)
+        return kv.line if kv else None
+
+
+def _collect_fields(kvs: list[KeyValue]) -> _Fields:
+    out = _Fields()
+    for kv in kvs:
+        if kv.field is None:
+            continue
+        value = kv.value
+        empty = not value and not kv.items
+        placeholder = empty or is_placeholder(value) or (
+            kv.field == "severity" and is_severity_placeholder(value)
+        )
+        if kv.items and (empty or placeholder):
+            real = [i for i in kv.items if not is_placeholder(i)]
+            placeholder = not real
+        if placeholder:
+            out.placeholders.setdefault(kv.field, kv)
+            if kv.field in _IDENTITY_FIELDS:
+                out.unfilled_identity += 1
+            continue
+        if kv.field not in out.values:
+            out.values[kv.field] = kv
+            if kv.field in _IDENTITY_FIELDS:
+                out.filled_identity += 1
+    return out
+
+
+def _date_in(text: str | None) -> date | None:
+    if not text:
+        return None
+    m = _DATE_IN_TEXT.search(text)
+    return parse_date(m.group(0)) if m else None
+
+
+class _Builder:
+    """Assembles the incidents of one document; collects issues as it goes."""
+
+    def __init__(self, text: str, path: str, config: Config) -> None:
+        self.path = path
+        self.config = config
+        self.issues: list[ParseIssue] = []
+        self.md = parse_markdown(text)
+        self.kvs = key_values(self.md.root, self.md.front_matter, self.md.front_matter_line)
+        self.fields = _collect_fields(self.kvs)
+        self.shape = detect_shape(self.md.root, [kv.key for kv in self.kvs])
+        self.sections = self._sections_by_role()
+
+    def issue(self, fld: str, level: str, message: str, line: int | None) -> None:
+        self.issues.append(ParseIssue(fld, level, message, line))  # type: ignore[arg-type]
+
+    # -- sections ---------------------------------------------------------------------------
+    def _sections_by_role(self) -> dict[str, list[Section]]:
+        out: dict[str, list[Section]] = {}
+
+        def visit(section: Section, inherited: str | None) -> None:
+            role = section_role(section.title) if section.level else None
+            if role and role != inherited:
+                out.setdefault(role, []).append(section)
+            for child in section.children:
+                visit(child, role or inherited)
+
+        visit(self.md.root, None)
+        return out
+
+    def _role_text(self, role: str) -> str | None:
+        parts = [section_text(s) for s in self.sections.get(role, [])]
+        text = "\n\n".join(p for p in parts if p and not is_placeholder(p)).strip()
+        return text[:_MAX_TEXT] or None
+
+    # -- fields -----------------------------------------------------------------------------
+    def _time(self, name: str, base: date | None) -> TimeParse | None:
+        kv = self.fields.values.get(name)
+        if kv is None:
+            return None
+        tz = "UTC" if key_has_utc(kv.key) else None
+        tp = parse_datetime(kv.value, base_date=base, tz_hint=tz)
+        if tp is None:
+            self.issue(name, "warning", f"unreadable time {kv.value!r} in field {kv.key!r}", kv.line)
+        return tp
+
+    def title(self) -> str | None:
+        value = self.fields.get("title")
+        if value:
+            m = _ID_TITLE.match(value)
+            return (m.group("title") if m else value).strip()
+        for section in self.md.root.children:
+            if section.level == 1 or section is self.md.root.children[0]:
+                t = _TITLE_PREFIX.sub("", plain(section.title)).strip()
+                if t and not is_placeholder(t):
+                    return t
+                break
+        stem = Path(self.path).name.split(".")[0]
+        return stem.replace("_", " ").replace("-", " ").strip() or None
+
+    def incident_id(self) -> str:
+        value = self.fields.get("incident_id")
+        if value:
+            m = _ID_TITLE.match(value)
+            return (m.group("id") if m else value).strip()
+        title = self.fields.get("title")
+        if title:
+            m = _ID_TITLE.match(title)
+            if m:
+                return m.group("id")
+        return self.path
+
+    def base_date(self, title: str | None) -> date | None:
+        for name in ("date", "timeframe", "start"):
+            value = self.fields.get(name)
+            d = parse_date(value) if value else None
+            if d is None and value:
+                d = _date_in(value)
+            if d is not None:
+                return d
+        return _date_in(title) or _date_in(self.path)
+
+    def severity(self, pm: Postmortem) -> None:
+        kv = self.fields.values.get("severity")
+        if kv is None:
+            return
+        sev = parse_severity(kv.value, self.config)
+        if sev is None:
+            self.issue("severity", "warning", f"unrecognised severity {kv.value!r}", kv.line)
+            return
+        pm.severity_label, pm.severity_scheme, pm.severity_level = sev.label, sev.scheme, sev.level
+
+    def milestones(self, pm: Postmortem, base: date | None) -> None:
+        start = self._time("start", base)
+        end = self._time("end", base)
+        frame_kv = self.fields.values.get("timeframe")
+        duration_kv = self.fields.values.get("duration")
+        if (start is None or end is None) and frame_kv is not None:
+            s, e = parse_timeframe(frame_kv.value, base_date=base)
+            start, end = start or s, end or e
+        if (start is None or end is None) and duration_kv is not None:
+            s, e = parse_timeframe(duration_kv.value, base_date=base)
+            start, end = start or s, end or e
+        pm.started_at = start.at if start else None
+        pm.resolved_at = end.at if end else None
+        if pm.started_at and pm.resolved_at and pm.resolved_at < pm.started_at:
+            self.issue("end", "warning", "end time is before start time", self.fields.line("end") or self.fields.line("timeframe"))
+        detected = self._time("detected", base)
+        pm.detected_at = detected.at if detected else None
+        for name, attr in (("acknowledged", "acknowledged_at"), ("mitigated", "mitigated_at")):
+            tp = self._time(name, base)
+            if tp:
+                setattr(pm, attr, tp.at)
+        anchor = pm.detected_at or pm.started_at
+        for name, attr in (("tta", "acknowledged_at"), ("ttm", "mitigated_at"), ("ttr", "resolved_at")):
+            value = self.fields.get(name)
+            if value and anchor and getattr(pm, attr) is None:
+                minutes = parse_duration_minutes(value)
+                if minutes is not None:
+                    setattr(pm, attr, anchor + timedelta(minutes=minutes))
+        if duration_kv is not None:
+            minutes = parse_duration_minutes(duration_kv.value)
+            if minutes is not None:
+                pm.duration_minutes = minutes
+        if pm.duration_minutes is None and pm.started_at and pm.resolved_at:
+            pm.duration_minutes = (pm.resolved_at - pm.started_at).total_seconds() / 60
+        pm.incident_date = (pm.started_at.date() if pm.started_at else None) or base
+
+    def stamp(self, name: str) -> datetime | None:
+        value = self.fields.get(name)
+        if not value:
+            return None
+        tp = parse_datetime(value)
+        if tp is None:
+            d = parse_date(value)
+            return datetime(d.year, d.month, d.day) if d else None
+        return tp.at
+
+    def services(self) -> list[str]:
+        kv = self.fields.values.get("services")
+        if kv is None:
+            return []
+        items = [i for i in kv.items if not is_placeholder(i)] or _SPLIT_LIST.split(kv.value)
+        out: list[str] = []
+        for item in items:
+            name = _PARENS.sub("", plain(item)).strip(" .")
+            if name and not is_placeholder(name) and name not in out:
+                out.append(name)
+        return out
+
+    def factors(self) -> list[ContributingFactor]:
+        texts: list[tuple[str, int | None]] = []
+        kv = self.fields.values.get("factors")
+        if kv is not None:
+            if kv.items:
+                texts.extend((i, kv.line) for i in kv.items)
+            elif kv.value:
+                texts.extend((t, kv.line) for t in re.split(r"\s*;\s*", kv.value) if t)
+        for section in self.sections.get("factors", []):
+            for block in section.blocks:
+                if isinstance(block, ListBlock):
+                    texts.extend((plain(i.raw), i.line) for i in block.items)
+                elif isinstance(block, Table):
+                    texts.extend((" - ".join(plain(c) for c in row[:2] if c), ln) for row, ln in zip(block.rows, block.row_lines, strict=False))
+            if not any(isinstance(b, (ListBlock, Table)) for b in section.blocks):
+                texts.extend((plain(b.raw), b.line) for b in section.blocks if isinstance(b, Paragraph))
+        out: list[ContributingFactor] = []
+        for text, line in texts:
+            t = text.strip()
+            if t and not is_placeholder(t) and not is_placeholder(t.split(":")[0]) and t not in {f.text for f in out}:
+                out.append(ContributingFactor(len(out) + 1, t, line))
+        return out
+
+    def base_postmortem(self) -> Postmortem:
+        title = self.title()
+        base = self.base_date(title)
+        pm = Postmortem(incident_id=self.incident_id(), title=title, line=1)
+        self.severity(pm)
+        status = self.fields.get("status")
+        pm.status = normalize_incident_status(status) if status else None
+        pm.owner = normalize_owner(self.fields.get("owner")) or normalize_owner(self.fields.get("commander"))
+        pm.team = self.fields.get("team")
+        self.milestones(pm, base)
+        drafted = self.stamp("drafted")
+        if drafted:
+            pm.drafted_at, pm.drafted_source = drafted, "field"
+        reviewed = self.stamp("reviewed")
+        if reviewed:
+            pm.reviewed_at, pm.reviewed_source = reviewed, "field"
+        pm.services = self.services()
+        pm.customer_impact = self.fields.get("customer_impact") or self._role_text("impact")
+        pm.executive_summary = self.fields.get("executive_summary") or self._role_text("summary")
+        pm.root_cause = self.fields.get("root_cause") or self._role_text("root_cause")
+        pm.trigger = self.fields.get("trigger") or self._role_text("trigger")
+        pm.lessons = self._role_text("lessons")
+        pm.factors = self.factors()
+        pm.actions = read_actions(self.sections.get("actions", []), self.md.refdefs)
+        return pm
+
+    def timeline_for(self, pm: Postmortem) -> None:
+        base = pm.incident_date
+        events, issues = read_timeline(self.sections.get("timeline", []), base, None)
+        pm.timeline = events
+        self.issues.extend(issues)
+
+    def split_incidents(self, pm: Postmortem) -> list[Postmortem]:
+        """Several incidents in one file, when the title says so and the timeline has a dated
+        subsection per incident."""
+        title = " ".join(filter(None, [pm.title, self.md.front_matter or ""]))
+        if not _MULTI_TITLE.search(title):
+            return [pm]
+        dated = [
+            child
+            for s in self.sections.get("timeline", [])
+            for child in s.children
+            if _date_in(plain(child.title))
+        ]
+        if len(dated) < 2:
+            return [pm]
+        out: list[Postmortem] = []
+        for n, child in enumerate(dated, start=1):
+            d = _date_in(plain(child.title))
+            sub = Postmortem(
+                incident_id=f"{pm.incident_id}#{n}",
+                title=f"{pm.title}: {plain(child.title)}",
+                severity_label=pm.severity_label,
+                severity_scheme=pm.severity_scheme,
+                severity_level=pm.severity_level,
+                status=pm.status,
+                owner=pm.owner,
+                team=pm.team,
+                incident_date=d,
+                services=list(pm.services),
+                drafted_at=pm.drafted_at,
+                drafted_source=pm.drafted_source,
+                line=child.line,
+            )
+            events, issues = read_timeline([child], d, None)
+            sub.timeline = events
+            self.issues.extend(issues)
+            if n == 1:
+                sub.executive_summary, sub.root_cause, sub.customer_impact = (
+                    pm.executive_summary,
+                    pm.root_cause,
+                    pm.customer_impact,
+                )
+                sub.trigger, sub.lessons = pm.trigger, pm.lessons
+                sub.actions, sub.factors = pm.actions, pm.factors
+            out.append(sub)
+        return out
+
+    def is_unfilled(self, pm: Postmortem) -> bool:
+        f = self.fields
+        if f.filled_identity > 0:
+            return False
+        if any(e.occurred_at for e in pm.timeline):
+            return False
+        status = self.fields.get("status") or ""
+        return f.unfilled_identity >= 2 or status.strip().lower() == "template"
+
+
+def parse_text(text: str, path: str = "<text>", config: Config | None = None) -> ParsedDocument:
+    """Parse decoded Markdown. ``path`` is used for ids and messages only."""
+    config = config or load_config()
+    doc = ParsedDocument(path=path, template="freeform", raw_text=text)
+    if not text.strip():
+        doc.template = "empty"
+        doc.issues.append(ParseIssue("document", "warning", "empty file", 1))
+        return doc
+    try:
+        b = _Builder(text, path, config)
+        doc.template = b.shape
+        if b.shape == "process":
+            doc.is_process_doc = True
+            doc.issues.append(ParseIssue("document", "info", "process document, not a postmortem", 1))
+            return doc
+        pm = b.base_postmortem()
+        b.timeline_for(pm)
+        if b.is_unfilled(pm):
+            doc.is_unfilled_template = True
+            doc.issues.append(ParseIssue("document", "info", "unfilled template: kept out of metrics", 1))
+        doc.incidents = b.split_incidents(pm)
+        for issue in b.issues:
+            issue.incident_id = issue.incident_id or pm.incident_id
+        doc.issues.extend(b.issues)
+    except Exception as exc:  # a parser bug must never stop an ingest: record it, keep the text
+        doc.issues.append(
+            ParseIssue("document", "error", f"parser failed: {type(exc).__name__}: {exc}", None)
+        )
+    return doc
+
+
+def parse_file(path: Path, root: Path | None = None, config: Config | None = None) -> ParsedDocument:
+    """Read, decode and parse one file; ``root`` makes the stored path relative."""
+    rel = path.relative_to(root).as_posix() if root is not None else path.as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        doc = ParsedDocument(path=rel, template="unreadable", raw_text="")
+        doc.issues.append(ParseIssue("document", "error", f"cannot read file: {exc.strerror or exc}", None))
+        return doc
+    return parse_bytes(data, rel, config)
+
+
+def parse_bytes(data: bytes, path: str, config: Config | None = None) -> ParsedDocument:
+    decoded = decode_bytes(data)
+    if decoded.is_binary:
+        doc = ParsedDocument(path=path, template="binary", raw_text=decoded.text)
+        doc.issues.append(ParseIssue("document", "error", "binary file, not Markdown: not parsed", None))
+        return doc
+    doc = parse_text(decoded.text, path, config)
+    for fix in decoded.fixes:
+        doc.issues.append(ParseIssue("encoding", "info", fix, None))
+    return doc

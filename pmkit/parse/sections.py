@@ -1,0 +1,80 @@
+"""What a heading means: timeline, action items, contributing factors, root cause, ...
+
+Headings are matched by words, not by one spelling: ``## 7. Action Items``, ``## Follow-ups``,
+``### Short-term (stabilize in days/weeks)`` and ``## Remediation`` all say "actions here".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pmkit.parse.blocks import plain
+
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.)\s*", re.IGNORECASE)
+_NONWORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=4096)
+def heading_words(title: str) -> str:
+    """``## 7. Action Items`` -> ``action items`` (no numbering, punctuation or case)."""
+    t = _NUMBERING.sub("", plain(title).lower())
+    return " ".join(_NONWORD.sub(" ", t).split())
+
+
+# role -> regexes over heading words; the first role that matches wins (order matters)
+_ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (role, re.compile(rx))
+    for role, rx in (
+        ("process", r"^(when a post mortem is required|time expectations|workflow|purpose)\b"),
+        ("lessons", r"(what went (well|poorly|wrong|badly)|went well|could be improved|lessons?"
+         r" learn|where we got lucky|what didn t go well|key takeaways|learnings|retrospective)"),
+        ("factors", r"contributing factors?|\bfactors\b"),
+        ("actions", r"(action items?|corrective actions?|^actions?$|follow ?ups?\b|remediation|"
+         r"next steps|^todo|to dos?|preventive actions|detection improvements|process improvements"
+         r"|^short term|^long term|^medium term|improvements$|"
+         r"^immediate actions|^(technical|documentation|process policy) improvements)"),
+        ("timeline", r"(timeline|chronology|sequence of events|key events|^events$|incident log)"),
+        ("root_cause", r"(root cause|^the problem$|^cause$|^causes$|why it happened|"
+         r"how it happened|underlying issue|causal)"),
+        ("trigger", r"^trigger"),
+        ("summary", r"(summary|overview|^tl ?dr|^background$|^description$|^what happened$)"),
+        ("impact", r"(impact|^scope$|customer experience)"),
+        ("resolution", r"(resolution|recovery|mitigation|^fix$|what fixed it)"),
+        ("detection", r"(detection|how (was it|we) (detected|noticed))"),
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def section_role(title: str) -> str | None:
+    """The role of a section from its heading, or None when the heading says nothing pmkit uses."""
+    words = heading_words(title)
+    if not words:
+        return None
+    for role, rx in _ROLE_RULES:
+        if rx.search(words):
+            return role
+    return None
+
+
+_KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rx))
+    for kind, rx in (
+        ("short_term", r"short term|immediate|stabili[sz]e|quick fix|mitigation"),
+        ("long_term", r"long term|medium term|prevent recurrence|longer term"),
+        ("preventive", r"prevent(ive|ion)|technical improvements"),
+        ("detection", r"detection|monitoring|alerting|observability"),
+        ("process", r"process|policy|documentation|communication|training|people"),
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def action_kind(heading: str) -> str | None:
+    """Kind of the actions under a heading (``Short-term`` -> ``short_term``), None if it does not say."""
+    words = heading_words(heading)
+    for kind, rx in _KIND_RULES:
+        if rx.search(words):
+            return kind
+    return None

@@ -1,0 +1,258 @@
+"""Timeline events from whatever shape the timeline has.
+
+Shapes seen in real corpora: a table (``| Time | Event |``), bullets (``- 2:54 PM PST: ...``),
+one heading per time (``### 16:59 PST`` then paragraphs), bold or bracketed times leading a
+paragraph line (``**10:30** ...``, ``[08:47] ...``), and date headings or date-only bullets that
+date the bare times after them. A bare time takes the current date; a timeline that crosses
+midnight keeps counting forward.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from pmkit.model import ParseIssue, TimelineEvent
+from pmkit.normalize.placeholders import is_placeholder
+from pmkit.normalize.times import TimeParse, find_tz_hint, parse_date, parse_datetime
+from pmkit.parse.blocks import Block, ListBlock, Paragraph, Quote, Section, Table, plain
+from pmkit.parse.fields import normalize_key
+
+_SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ", ", ")
+_LEADING_BRACKET = re.compile(r"^\s*[\[(](?P<t>[^\])]{1,40})[\])]\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
+_LEADING_BOLD = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_]{1,60}?)\1\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
+_MILITARY = re.compile(r"^\s*(?P<t>(?:[01]\d|2[0-3])[0-5]\d)(?:\s*(?:hrs|h|Z|UTC))?\s*[:\-–—]?\s+(?P<rest>\S.*)$", re.S)
+_HAS_DIGIT = re.compile(r"\d")
+_ROLL_THRESHOLD = timedelta(hours=3)
+
+_TIME_COLS = ("time", "date", "when", "timestamp", "date and time", "date time", "time utc")
+_EVENT_COLS = ("event", "description", "what happened", "events", "details", "activity", "action", "summary")
+_ACTOR_COLS = ("actor", "owner", "who", "by", "person", "responder")
+
+
+@dataclass
+class _Clock:
+    """Current date and last time seen, so bare times get a date and roll over midnight."""
+
+    base_date: date | None
+    tz_hint: str | None
+    last: datetime | None = None
+    issues: list[ParseIssue] = field(default_factory=list)
+
+    def read(self, text: str, line: int | None) -> TimeParse | None:
+        return parse_datetime(text, base_date=self.base_date, tz_hint=self.tz_hint)
+
+    def place(self, tp: TimeParse) -> datetime:
+        at = tp.at
+        if not tp.has_date and self.last is not None:
+            while at < self.last - _ROLL_THRESHOLD:
+                at += timedelta(days=1)
+        if tp.has_date and tp.has_time:
+            self.base_date = at.date() if tp.tz in (None, "UTC") else self.base_date or at.date()
+        self.last = at
+        return at
+
+
+def _date_only(text: str) -> date | None:
+    """A heading or bullet that is just a date (``2019-01-22``, ``Saturday Oct 30th``)."""
+    t = plain(text).strip(" :")
+    if not t or len(t) > 40 or not _HAS_DIGIT.search(t):
+        return None
+    d = parse_date(t)
+    if d is None:
+        return None
+    tp = parse_datetime(t)
+    if tp is not None and tp.has_time:
+        return None
+    return d
+
+
+def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse, str] | None:
+    """``2:54 PM PST: merged`` -> (``2:54 PM PST``, parsed, ``merged``); None if no leading time."""
+    s = text.strip()
+    if not s or not _HAS_DIGIT.search(s[:60]):
+        return None
+    for rx in (_LEADING_BOLD, _LEADING_BRACKET):
+        m = rx.match(s)
+        if m and _HAS_DIGIT.search(m.group("t")):
+            tp = clock.read(m.group("t"), None)
+            if tp is not None and tp.has_time:
+                return m.group("t").strip(), tp, m.group("rest").strip()
+    for sep in _SEPARATORS:
+        idx = s.find(sep)
+        if 0 < idx <= 60:
+            head = s[:idx].strip().strip("*_[]")
+            if _HAS_DIGIT.search(head):
+                tp = clock.read(head, None)
+                if tp is not None and tp.has_time:
+                    return head, tp, s[idx + len(sep) :].strip()
+    m = _MILITARY.match(s)
+    if m:
+        tp = clock.read(m.group("t"), None)
+        if tp is not None and tp.has_time:
+            return m.group("t"), tp, m.group("rest").strip()
+    # the whole text is a time (a heading per time)
+    if len(s) <= 60:
+        tp = clock.read(s.strip("*_[]{} "), None)
+        if tp is not None and tp.has_time:
+            return s, tp, ""
+    return None
+
+
+def _col(header: list[str], names: tuple[str, ...]) -> int | None:
+    norm = [normalize_key(plain(h)) for h in header]
+    for name in names:
+        for i, h in enumerate(norm):
+            if h == name or h.startswith(name + " "):
+                return i
+    return None
+
+
+class TimelineReader:
+    def __init__(self, base_date: date | None, tz_hint: str | None) -> None:
+        self.clock = _Clock(base_date, tz_hint)
+        self.events: list[TimelineEvent] = []
+        self.issues: list[ParseIssue] = []
+
+    def _add(self, time_text: str, tp: TimeParse | None, event: str, actor: str | None, line: int) -> None:
+        at = self.clock.place(tp) if tp is not None else None
+        if tp is not None and tp.has_time and not tp.has_date and self.clock.base_date is None:
+            at = None
+            self.issues.append(
+                ParseIssue("timeline", "warning", f"time {time_text!r} has no date to go with it", line)
+            )
+        self.events.append(TimelineEvent(len(self.events) + 1, at, time_text, event, actor, line))
+
+    def read_section(self, section: Section) -> None:
+        hint = find_tz_hint(plain(section.title))
+        if hint:
+            self.clock.tz_hint = hint
+        self._blocks(section.blocks)
+        for child in section.children:
+            self._heading(child)
+
+    def _heading(self, section: Section) -> None:
+        title = plain(section.title).strip("{} ")
+        d = _date_only(title)
+        if d is not None:
+            self.clock.base_date = d
+            self.clock.last = None
+            self._blocks(section.blocks)
+        else:
+            split = split_time_prefix(title, self.clock)
+            if split is not None:
+                time_text, tp, rest = split
+                body = self._first_text(section.blocks)
+                event = rest if rest and not body else (f"{rest}: {body}" if rest else body)
+                self._add(time_text, tp, event, None, section.line)
+                # nested bullets under a time heading can be events of their own
+                for block in section.blocks:
+                    if isinstance(block, ListBlock):
+                        self._list(block, only_timed=True)
+            else:
+                self._blocks(section.blocks)
+        for child in section.children:
+            self._heading(child)
+
+    @staticmethod
+    def _first_text(blocks: list[Block]) -> str:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                return plain(block.raw)
+            if isinstance(block, ListBlock) and block.items:
+                return plain(block.items[0].raw)
+        return ""
+
+    def _blocks(self, blocks: list[Block]) -> None:
+        for block in blocks:
+            if isinstance(block, Table):
+                self._table(block)
+            elif isinstance(block, ListBlock):
+                self._list(block)
+            elif isinstance(block, Paragraph):
+                self._paragraph(block)
+            elif isinstance(block, Quote):
+                self._blocks(block.blocks)
+
+    def _paragraph(self, block: Paragraph) -> None:
+        hint = find_tz_hint(plain(block.raw)[:200]) if len(self.events) == 0 else None
+        if hint:
+            self.clock.tz_hint = hint
+        for offset, line in enumerate(block.raw.split("\n")):
+            text = line.strip()
+            if not text:
+                continue
+            d = _date_only(text)
+            if d is not None:
+                self.clock.base_date = d
+                self.clock.last = None
+                continue
+            split = split_time_prefix(text, self.clock)
+            if split is not None:
+                time_text, tp, rest = split
+                self._add(time_text, tp, plain(rest), None, block.line + offset)
+            elif self.events and self.events[-1].line is not None and offset > 0:
+                # a continuation line of the previous event in the same paragraph
+                prev = self.events[-1]
+                prev.event = f"{prev.event} {plain(text)}".strip()
+
+    def _list(self, block: ListBlock, only_timed: bool = False) -> None:
+        for item in block.items:
+            text = item.raw.replace("\n", " ").strip()
+            d = _date_only(text)
+            if d is not None:
+                self.clock.base_date = d
+                self.clock.last = None
+                for child in item.children:
+                    if isinstance(child, ListBlock):
+                        self._list(child)
+                continue
+            split = split_time_prefix(text, self.clock)
+            if split is not None:
+                time_text, tp, rest = split
+                self._add(time_text, tp, plain(rest), None, item.line)
+            elif not only_timed and text and _HAS_DIGIT.search(text[:25]):
+                pass  # prose with numbers, not an event
+            for child in item.children:
+                if isinstance(child, ListBlock):
+                    self._list(child, only_timed=True)
+
+    def _table(self, table: Table) -> None:
+        header = table.header
+        hint = find_tz_hint(" ".join(header))
+        if hint:
+            self.clock.tz_hint = hint
+        t_col = _col(header, _TIME_COLS)
+        if t_col is None:
+            t_col = 0
+        e_col = _col(header, _EVENT_COLS)
+        if e_col is None or e_col == t_col:
+            e_col = 1 if t_col == 0 and len(header) > 1 else 0
+        a_col = _col(header, _ACTOR_COLS)
+        for row, line in zip(table.rows, table.row_lines, strict=False):
+            if len(row) <= max(t_col, e_col):
+                continue
+            time_raw = plain(row[t_col])
+            event = plain(row[e_col])
+            if is_placeholder(time_raw) and is_placeholder(event):
+                continue
+            if not time_raw and not event:
+                continue
+            actor = plain(row[a_col]) if a_col is not None and a_col < len(row) else None
+            if actor is not None and is_placeholder(actor):
+                actor = None
+            tp = self.clock.read(time_raw, line) if time_raw and not is_placeholder(time_raw) else None
+            if tp is None and time_raw and not is_placeholder(time_raw):
+                self.issues.append(
+                    ParseIssue("timeline", "warning", f"unreadable time {time_raw!r}", line)
+                )
+            self._add(time_raw, tp, event, actor or None, line)
+
+
+def read_timeline(sections: list[Section], base_date: date | None, tz_hint: str | None) -> tuple[list[TimelineEvent], list[ParseIssue]]:
+    """Events of the given timeline sections, in document order."""
+    reader = TimelineReader(base_date, tz_hint)
+    for section in sections:
+        reader.read_section(section)
+    return reader.events, reader.issues
