@@ -1,0 +1,740 @@
+"""Every metric on a small hand-built DuckDB file, with exact expected numbers.
+
+The fixture: as_of = 2026-03-31 (a Tuesday), default lookback 365 days (window starts 2025-03-31).
+
+  id     file   tmpl      lvl  team      services       day         notes
+  INC-1  a.md   seed-000  0    payments  api, db        2026-03-02  all milestones as fields
+  INC-2  b.md   seed-004  1    payments  api            2026-03-10  detect/ack/mitigate from timeline
+  INC-3  c.md   freeform  2    search    search         2026-02-16  drafted exactly 48 h after
+  INC-4  c.md   freeform  1    -         -              2026-01-20  no start time (incident_date)
+  INC-5  d.md   seed-002  3    -         -              2026-03-28  empty stub -> unwritten
+  INC-6  e.md   seed-001  -    search    search, api    2026-03-30  drafted after as_of -> unwritten
+  left out: X-1 unfilled template, X-2 process doc, X-4 after as_of, X-3 (2024-06-01) outside the
+  365-day window (in scope only with lookback_days=None).
+
+Quantiles are linear (quantile_cont): for sorted v[0..n-1], q at position (n-1)*q.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pmkit import metrics as m
+from pmkit.metrics import Filters
+
+SCHEMA = Path(__file__).resolve().parents[1] / "pmkit" / "sql" / "schema.sql"
+AS_OF = date(2026, 3, 31)
+T = datetime
+
+
+def D(year: int, month: int, day: int) -> datetime:
+    """A DATE column as pandas returns it (datetime64 -> midnight datetime)."""
+    return datetime(year, month, day)
+
+
+DOCUMENTS = [
+    # path, template, is_unfilled_template, is_process_doc
+    ("a.md", "seed-000", False, False),
+    ("b.md", "seed-004", False, False),
+    ("c.md", "freeform", False, False),
+    ("d.md", "seed-002", False, False),
+    ("e.md", "seed-001", False, False),
+    ("t.md", "seed-000", True, False),
+    ("p.md", "process", False, True),
+    ("old.md", "freeform", False, False),
+    ("future.md", "freeform", False, False),
+]
+
+INSERT_INCIDENT = (
+    "INSERT INTO incidents (path, incident_id, severity_level, team, services, incident_date, "
+    "started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, duration_minutes, "
+    "drafted_at, reviewed_at, trigger_category, root_cause, title) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INCIDENTS: list[tuple[Any, ...]] = [
+    # fmt: off
+    (
+        "a.md",
+        "INC-1",
+        0,
+        "payments",
+        ["api", "db"],
+        None,
+        T(2026, 3, 2, 10, 0),
+        T(2026, 3, 2, 10, 10),
+        T(2026, 3, 2, 10, 15),
+        T(2026, 3, 2, 10, 40),
+        T(2026, 3, 2, 12, 0),
+        None,
+        T(2026, 3, 3, 12, 0),
+        T(2026, 3, 6, 9, 0),
+        "deploy",
+        "bad config",
+        "one",
+    ),
+    (
+        "b.md",
+        "INC-2",
+        1,
+        "payments",
+        ["api"],
+        None,
+        T(2026, 3, 10, 8, 0),
+        None,
+        None,
+        None,
+        T(2026, 3, 10, 10, 0),
+        120.0,
+        T(2026, 3, 13, 16, 0),
+        T(2026, 3, 23, 10, 0),
+        "config_push",
+        "bad deploy",
+        "two",
+    ),
+    (
+        "c.md",
+        "INC-3",
+        2,
+        "search",
+        ["search"],
+        None,
+        T(2026, 2, 16, 22, 0),
+        T(2026, 2, 16, 23, 0),
+        T(2026, 2, 16, 23, 30),
+        T(2026, 2, 17, 1, 0),
+        T(2026, 2, 17, 4, 0),
+        None,
+        T(2026, 2, 19, 4, 0),
+        None,
+        None,
+        "disk full",
+        "three",
+    ),
+    (
+        "c.md",
+        "INC-4",
+        1,
+        None,
+        [],
+        date(2026, 1, 20),
+        None,
+        None,
+        None,
+        None,
+        T(2026, 1, 20, 15, 0),
+        30.0,
+        T(2026, 1, 26, 15, 0),
+        T(2026, 1, 30, 11, 0),
+        "deploy",
+        None,
+        "four",
+    ),
+    (
+        "d.md",
+        "INC-5",
+        3,
+        None,
+        None,
+        None,
+        T(2026, 3, 28, 9, 0),
+        None,
+        None,
+        None,
+        T(2026, 3, 28, 11, 0),
+        None,
+        None,
+        None,
+        None,
+        "  ",
+        "five",
+    ),
+    (
+        "e.md",
+        "INC-6",
+        None,
+        "search",
+        ["search", "api"],
+        None,
+        T(2026, 3, 30, 12, 0),
+        None,
+        None,
+        None,
+        T(2026, 3, 30, 13, 0),
+        None,
+        T(2026, 4, 2, 9, 0),
+        None,
+        "traffic",
+        "surge",
+        "six",
+    ),
+    (
+        "t.md",
+        "X-1",
+        0,
+        "payments",
+        ["api"],
+        None,
+        T(2026, 3, 5, 0, 0),
+        None,
+        None,
+        None,
+        T(2026, 3, 5, 1, 0),
+        None,
+        None,
+        None,
+        "deploy",
+        "x",
+        "template",
+    ),
+    (
+        "p.md",
+        "X-2",
+        0,
+        "payments",
+        ["api"],
+        None,
+        T(2026, 3, 5, 0, 0),
+        None,
+        None,
+        None,
+        T(2026, 3, 5, 1, 0),
+        None,
+        None,
+        None,
+        "deploy",
+        "x",
+        "process",
+    ),
+    (
+        "old.md",
+        "X-3",
+        2,
+        "search",
+        ["db"],
+        None,
+        T(2024, 6, 1, 0, 0),
+        None,
+        None,
+        None,
+        T(2024, 6, 1, 1, 0),
+        None,
+        None,
+        None,
+        None,
+        "x",
+        "old",
+    ),
+    (
+        "future.md",
+        "X-4",
+        0,
+        "payments",
+        ["api"],
+        None,
+        T(2026, 4, 5, 0, 0),
+        None,
+        None,
+        None,
+        T(2026, 4, 5, 1, 0),
+        None,
+        None,
+        None,
+        None,
+        "x",
+        "future",
+    ),
+    # fmt: on
+]
+
+TIMELINE = [
+    # path, incident_id, seq, occurred_at, event
+    ("a.md", "INC-1", 1, T(2026, 3, 2, 10, 5), "Alert fired"),  # the field (10:10) wins
+    ("b.md", "INC-2", 1, T(2026, 3, 10, 8, 0), "Deploy of api v2 started"),
+    ("b.md", "INC-2", 2, T(2026, 3, 10, 8, 30), "Alert fired for api 5xx"),
+    ("b.md", "INC-2", 3, T(2026, 3, 10, 8, 45), "On-call acknowledged the page"),
+    ("b.md", "INC-2", 4, T(2026, 3, 10, 9, 20), "Rolled back the release"),
+    ("b.md", "INC-2", 5, T(2026, 3, 10, 10, 0), "Incident resolved"),
+    ("b.md", "INC-2", 6, None, "Detected earlier by a customer"),  # unreadable time: ignored
+]
+
+ACTIONS = [
+    # path, incident_id, action_id, owner, due_date, status, tracking_ref, line
+    ("a.md", "INC-1", "A1", "alice", date(2026, 3, 30), "open", "PAY-1", 10),
+    ("a.md", "INC-1", "A2", "alice", date(2026, 3, 1), "in_progress", "PAY-2", 11),
+    ("a.md", "INC-1", "A3", "bob", date(2026, 3, 15), "done", "PAY-3", 12),
+    ("b.md", "INC-2", "A4", None, date(2025, 12, 1), "unknown", None, 20),
+    ("b.md", "INC-2", "A5", "bob", date(2026, 4, 15), "open", " ", 21),
+    ("c.md", "INC-3", "A6", "carol", date(2026, 1, 30), "open", "SRCH-9", 30),
+    ("c.md", "INC-3", "A7", "carol", None, "open", "SRCH-10", 31),
+    ("c.md", "INC-4", "A8", "dave", date(2026, 3, 31), "open", "X-1", 40),
+    ("c.md", "INC-4", "A9", "dave", date(2026, 2, 1), "done", "X-2", 41),
+    ("t.md", "X-1", "Z1", "zed", date(2026, 1, 1), "open", None, 1),
+    ("old.md", "X-3", "Z3", "zed", date(2024, 7, 1), "open", None, 1),
+]
+
+FACTORS = [
+    # path, incident_id, seq, text, category (first match)
+    ("a.md", "INC-1", 1, "Config change pushed without review", "config_change"),
+    ("a.md", "INC-1", 2, "No alert on queue depth", "monitoring_gap"),
+    ("b.md", "INC-2", 1, "Bad deploy", "deploy"),
+    ("b.md", "INC-2", 2, "Cosmic ray", "unclassified"),
+    ("c.md", "INC-3", 1, "Disk full", "capacity"),  # no factor_categories rows: falls back
+    ("c.md", "INC-3", 2, "Config typo", "config_change"),
+    ("c.md", "INC-4", 1, "Deploy during the freeze", "deploy"),
+    ("e.md", "INC-6", 1, "Unknown", None),  # never classified: counts as unclassified
+    ("t.md", "X-1", 1, "Config", "config_change"),
+]
+
+FACTOR_CATEGORIES = [
+    ("a.md", "INC-1", 1, "config_change"),
+    ("a.md", "INC-1", 1, "process_gap"),
+    ("a.md", "INC-1", 2, "monitoring_gap"),
+    ("b.md", "INC-2", 1, "deploy"),
+    ("b.md", "INC-2", 2, "unclassified"),
+    ("c.md", "INC-3", 2, "config_change"),
+    ("c.md", "INC-4", 1, "deploy"),
+    ("c.md", "INC-4", 1, "process_gap"),
+    ("t.md", "X-1", 1, "config_change"),
+]
+
+
+def _build(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SCHEMA.read_text(encoding="utf-8"))
+        con.executemany(
+            "INSERT INTO documents (path, sha256, size_bytes, ingested_at, template, "
+            "is_unfilled_template, is_process_doc) VALUES (?, 'x', 1, TIMESTAMP '2026-04-10', ?, ?, ?)",
+            DOCUMENTS,
+        )
+        con.executemany(INSERT_INCIDENT, INCIDENTS)
+        con.executemany(
+            "INSERT INTO timeline_events (path, incident_id, seq, occurred_at, event) "
+            "VALUES (?, ?, ?, ?, ?)",
+            TIMELINE,
+        )
+        con.executemany(
+            "INSERT INTO action_items (path, incident_id, action_id, text, owner, due_date, status,"
+            " kind, tracking_ref, line) VALUES (?, ?, ?, 'do it', ?, ?, ?, 'unspecified', ?, ?)",
+            ACTIONS,
+        )
+        con.executemany(
+            "INSERT INTO contributing_factors (path, incident_id, seq, text, category) "
+            "VALUES (?, ?, ?, ?, ?)",
+            FACTORS,
+        )
+        con.executemany(
+            "INSERT INTO factor_categories (path, incident_id, seq, category) VALUES (?, ?, ?, ?)",
+            FACTOR_CATEGORIES,
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = tmp_path_factory.mktemp("metrics") / "metrics.duckdb"
+    _build(path)
+    connection = duckdb.connect(str(path), read_only=True)
+    yield connection
+    connection.close()
+
+
+F = Filters(as_of=AS_OF)
+
+
+def rows(df: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
+    """Plain tuples (NaN and NA as None, numpy scalars as Python) for exact comparison."""
+    out = []
+    for record in df[list(columns)].itertuples(index=False):
+        out.append(tuple(_plain(v) for v in record))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+# --- Filters -------------------------------------------------------------------------------
+
+
+def test_filters_validate_and_coerce() -> None:
+    f = Filters(as_of="2026-03-31", severity_levels=[0, 1], services=["api"])  # type: ignore[arg-type]
+    assert f.as_of == AS_OF and f.severity_levels == (0, 1) and f.services == ("api",)
+    for bad in (
+        {"as_of": "31/03/2026"},
+        {"as_of": 20260331},
+        {"as_of": AS_OF, "lookback_days": -1},
+        {"as_of": AS_OF, "lookback_days": True},
+        {"as_of": AS_OF, "severity_levels": (-1,)},
+        {"as_of": AS_OF, "severity_levels": ("P1",)},
+        {"as_of": AS_OF, "services": "api"},
+        {"as_of": AS_OF, "teams": ("",)},
+    ):
+        with pytest.raises(ValueError, match="Filters"):
+            Filters(**bad)
+
+
+def test_scope_filters(con: duckdb.DuckDBPyConnection) -> None:
+    def n(**kw: Any) -> int:
+        return int(m.severity_share(con, Filters(as_of=AS_OF, **kw))["n"].iloc[0])
+
+    assert n() == 6  # INC-1..6; template, process doc, old and future left out
+    assert n(lookback_days=None) == 7  # + X-3 from 2024
+    assert n(lookback_days=30) == 4  # day >= 2026-03-01: INC-1, INC-2, INC-5, INC-6
+    assert n(severity_levels=(1,)) == 2  # INC-2, INC-4
+    assert n(services=("search",)) == 2  # INC-3, INC-6
+    assert n(teams=("payments",)) == 2  # INC-1, INC-2
+    assert n(templates=("seed-004", "freeform")) == 3  # INC-2, INC-3, INC-4
+    empty = m.severity_share(con, Filters(as_of=AS_OF, teams=("nobody",)))
+    assert rows(empty, "n", "n_known", "n_level_le_1", "share_level_le_1") == [(0, 0, 0, None)]
+
+
+# --- severity ------------------------------------------------------------------------------
+
+
+def test_severity_by_period(con: duckdb.DuckDBPyConnection) -> None:
+    # ISO weeks start on Monday: 01-20 Tue -> 01-19, 02-16 Mon, 03-02 Mon, 03-10 Tue -> 03-09,
+    # 03-28 Sat -> 03-23, 03-30 Mon.
+    week = m.severity_by_period(con, F, "week")
+    assert rows(week, "period_start", "severity_level", "n") == [
+        (D(2026, 1, 19), 1, 1),
+        (D(2026, 2, 16), 2, 1),
+        (D(2026, 3, 2), 0, 1),
+        (D(2026, 3, 9), 1, 1),
+        (D(2026, 3, 23), 3, 1),
+        (D(2026, 3, 30), None, 1),
+    ]
+    month = m.severity_by_period(con, F, "month")
+    assert rows(month, "period_start", "severity_level", "n") == [
+        (D(2026, 1, 1), 1, 1),
+        (D(2026, 2, 1), 2, 1),
+        (D(2026, 3, 1), 0, 1),
+        (D(2026, 3, 1), 1, 1),
+        (D(2026, 3, 1), 3, 1),
+        (D(2026, 3, 1), None, 1),
+    ]
+    with pytest.raises(ValueError, match="period"):
+        m.severity_by_period(con, F, "day")
+
+
+def test_severity_share(con: duckdb.DuckDBPyConnection) -> None:
+    # 6 incidents, 5 with a level, 3 at level <= 1 (INC-1, INC-2, INC-4): 3 / 5 = 0.6
+    overall = m.severity_share(con, F)
+    assert rows(overall, "n", "n_known", "n_level_le_1", "share_level_le_1") == [(6, 5, 3, 0.6)]
+    # March: INC-1 (0), INC-2 (1), INC-5 (3), INC-6 (unknown) -> 2 / 3
+    monthly = m.severity_share(con, F, period="month")
+    assert rows(monthly, "period_start", "n", "n_known", "n_level_le_1", "share_level_le_1") == [
+        (D(2026, 1, 1), 1, 1, 1, 1.0),
+        (D(2026, 2, 1), 1, 1, 0, 0.0),
+        (D(2026, 3, 1), 4, 3, 2, round(2 / 3, 6)),
+    ]
+
+
+def test_duration_by_severity(con: duckdb.DuckDBPyConnection) -> None:
+    # written duration, else resolved - started: INC-1 120 (0); INC-2 120 written, INC-4 30
+    # written (1): median 75, p90 30 + 0.9 * 90 = 111; INC-3 360 (2); INC-5 120 (3); INC-6 60 (-)
+    df = m.duration_by_severity(con, F)
+    assert rows(df, "severity_level", "n", "median_minutes", "p90_minutes") == [
+        (0, 1, 120.0, 120.0),
+        (1, 2, 75.0, 111.0),
+        (2, 1, 360.0, 360.0),
+        (3, 1, 120.0, 120.0),
+        (None, 1, 60.0, 60.0),
+    ]
+
+
+def test_top_services(con: duckdb.DuckDBPyConnection) -> None:
+    # api: INC-1, INC-2, INC-6 (2 at level <= 1); search: INC-3, INC-6; db: INC-1
+    df = m.top_services(con, F)
+    assert rows(df, "service", "n_incidents", "n_level_le_1") == [
+        ("api", 3, 2),
+        ("search", 2, 0),
+        ("db", 1, 1),
+    ]
+    assert list(m.top_services(con, F, limit=2)["service"]) == ["api", "search"]
+    with pytest.raises(ValueError, match="limit"):
+        m.top_services(con, F, limit=0)
+
+
+# --- MTTx ----------------------------------------------------------------------------------
+
+
+def test_mttx(con: duckdb.DuckDBPyConnection) -> None:
+    # detect (detected - started): INC-1 10, INC-2 30 (timeline 08:30), INC-3 60
+    #   -> median 30, p90 30 + 0.8 * 30 = 54
+    # acknowledge (ack - detected): 5, 15 (timeline), 30 -> median 15, p90 15 + 0.8 * 15 = 27
+    # mitigate (mitigated - started): 40, 80 (timeline 09:20), 180 -> 80, p90 80 + 0.8 * 100 = 160
+    # resolve (resolved - started): INC-1 120, INC-2 120, INC-3 360, INC-5 120, INC-6 60
+    #   (INC-4 has no start) -> sorted 60 120 120 120 360: median 120, p90 120 + 0.6 * 240 = 264
+    df = m.mttx(con, F)
+    assert rows(df, "measure", "n", "median_minutes", "p90_minutes", "n_from_timeline") == [
+        ("detect", 3, 30.0, 54.0, 1),
+        ("acknowledge", 3, 15.0, 27.0, 1),
+        ("mitigate", 3, 80.0, 160.0, 1),
+        ("resolve", 5, 120.0, 264.0, 0),
+    ]
+
+
+def test_milestones_per_incident(con: duckdb.DuckDBPyConnection) -> None:
+    df = m.milestones(con, F).set_index("incident_id")
+    assert _plain(df.loc["INC-2", "detected_at"]) == T(2026, 3, 10, 8, 30)
+    assert bool(df.loc["INC-2", "detected_from_timeline"]) is True
+    assert _plain(df.loc["INC-1", "detected_at"]) == T(2026, 3, 2, 10, 10)  # field wins
+    assert bool(df.loc["INC-1", "detected_from_timeline"]) is False
+    assert _plain(df.loc["INC-4", "resolve_minutes"]) is None  # no start time
+
+
+def test_mttx_empty_scope_keeps_every_measure(con: duckdb.DuckDBPyConnection) -> None:
+    df = m.mttx(con, Filters(as_of=AS_OF, teams=("nobody",)))
+    assert rows(df, "measure", "n", "median_minutes") == [
+        ("detect", 0, None),
+        ("acknowledge", 0, None),
+        ("mitigate", 0, None),
+        ("resolve", 0, None),
+    ]
+
+
+# --- time to draft / review ----------------------------------------------------------------
+
+
+def test_time_to_draft(con: duckdb.DuckDBPyConnection) -> None:
+    # INC-4: 01-20 15:00 -> 01-26 15:00 = 144 h; INC-3: 02-17 04:00 -> 02-19 04:00 = 48 h (on
+    # target); INC-1: 24 h; INC-2: 03-10 10:00 -> 03-13 16:00 = 78 h. INC-6 drafted after as_of.
+    df = m.time_to_draft(con, F)
+    assert rows(df, "incident_id", "hours", "within_target") == [
+        ("INC-4", 144.0, False),
+        ("INC-3", 48.0, True),
+        ("INC-1", 24.0, True),
+        ("INC-2", 78.0, False),
+    ]
+
+
+def test_time_to_draft_summary(con: duckdb.DuckDBPyConnection) -> None:
+    # March: 24, 78 -> median 51, p90 24 + 0.9 * 54 = 72.6, one of two within 48 h
+    by_month = m.time_to_draft_summary(con, F, by="month")
+    assert rows(by_month, "month", "n", "median_hours", "p90_hours", "share_within_target") == [
+        (D(2026, 1, 1), 1, 144.0, 144.0, 0.0),
+        (D(2026, 2, 1), 1, 48.0, 48.0, 1.0),
+        (D(2026, 3, 1), 2, 51.0, 72.6, 0.5),
+    ]
+    # level 1: 78, 144 -> median 111, p90 78 + 0.9 * 66 = 137.4
+    by_sev = m.time_to_draft_summary(con, F, by="severity")
+    assert rows(
+        by_sev, "severity_level", "n", "median_hours", "p90_hours", "share_within_target"
+    ) == [
+        (0, 1, 24.0, 24.0, 1.0),
+        (1, 2, 111.0, 137.4, 0.0),
+        (2, 1, 48.0, 48.0, 1.0),
+    ]
+    with pytest.raises(ValueError, match="by"):
+        m.time_to_draft_summary(con, F, by="team")
+
+
+def test_late_drafts(con: duckdb.DuckDBPyConnection) -> None:
+    assert rows(m.late_drafts(con, F), "incident_id", "hours") == [
+        ("INC-4", 144.0),
+        ("INC-2", 78.0),
+    ]
+    # a 100 h target makes only INC-4 late
+    assert list(m.late_drafts(con, F, target_hours=100)["incident_id"]) == ["INC-4"]
+
+
+def test_unwritten(con: duckdb.DuckDBPyConnection) -> None:
+    # INC-5: resolved 03-28 11:00, nothing written (blank root cause, no factors, no actions);
+    #   3 days before as_of; as_of ends 04-01 00:00, 85 h after resolution > 48 h.
+    # INC-6: resolved 03-30 13:00, drafted 04-02 (after as_of); 35 h < 48 h.
+    # INC-4 has no root cause but has factors and actions: written.
+    df = m.unwritten(con, F)
+    assert rows(df, "incident_id", "days_since_resolved", "past_target", "reason") == [
+        ("INC-5", 3, True, "empty postmortem"),
+        ("INC-6", 1, False, "drafted after as_of"),
+    ]
+    # looking back from 2026-03-12: INC-2 resolved 03-10, drafted 03-13 -> unwritten then
+    earlier = m.unwritten(con, Filters(as_of=date(2026, 3, 12)))
+    assert rows(earlier, "incident_id", "days_since_resolved", "past_target") == [
+        ("INC-2", 2, True)
+    ]
+
+
+def test_time_to_review(con: duckdb.DuckDBPyConnection) -> None:
+    # INC-4: Mon 01-26 -> Fri 01-30 = 4 business days; INC-1: Tue 03-03 -> Fri 03-06 = 3;
+    # INC-2: Fri 03-13 -> Mon 03-23 = 6 (late). INC-3 not reviewed.
+    df = m.time_to_review(con, F)
+    assert rows(df, "incident_id", "business_days", "within_target") == [
+        ("INC-4", 4, True),
+        ("INC-1", 3, True),
+        ("INC-2", 6, False),
+    ]
+    # 3, 4, 6 -> median 4, p90 4 + 0.8 * 2 = 5.6, 2 of 3 within 5
+    summary = m.time_to_review_summary(con, F)
+    assert rows(
+        summary, "n", "median_business_days", "p90_business_days", "share_within_target"
+    ) == [(3, 4.0, 5.6, round(2 / 3, 6))]
+    by_sev = m.time_to_review_summary(con, F, by="severity")
+    assert rows(by_sev, "severity_level", "n", "median_business_days") == [(0, 1, 3.0), (1, 2, 5.0)]
+
+
+# --- action items --------------------------------------------------------------------------
+
+
+def test_overdue_actions(con: duckdb.DuckDBPyConnection) -> None:
+    # due < 2026-03-31 and not done: A4 2025-12-01 (120 d, status unknown counts), A6 01-30
+    # (1 + 28 + 31 = 60 d), A2 03-01 (30 d), A1 03-30 (1 d). A8 is due on as_of: not overdue.
+    df = m.overdue_actions(con, F)
+    assert rows(df, "action_id", "owner", "team", "age_days", "bucket") == [
+        ("A4", None, "payments", 120, ">90"),
+        ("A6", "carol", "search", 60, "31-90"),
+        ("A2", "alice", "payments", 30, "8-30"),
+        ("A1", "alice", "payments", 1, "1-7"),
+    ]
+
+
+def test_overdue_by_owner_and_team(con: duckdb.DuckDBPyConnection) -> None:
+    cols = ("n_overdue", "oldest_days", "1-7", "8-30", "31-90", ">90")
+    by_owner = m.overdue_by_owner(con, F)
+    assert rows(by_owner, "owner", *cols) == [
+        ("alice", 2, 30, 1, 1, 0, 0),
+        ("(no owner)", 1, 120, 0, 0, 0, 1),
+        ("carol", 1, 60, 0, 0, 1, 0),
+    ]
+    by_team = m.overdue_by_team(con, F)
+    assert rows(by_team, "team", *cols) == [
+        ("payments", 3, 120, 1, 1, 0, 1),
+        ("search", 1, 60, 0, 0, 1, 0),
+    ]
+    none = m.overdue_by_team(con, Filters(as_of=AS_OF, teams=("nobody",)))
+    assert list(none.columns) == ["team", *cols] and none.empty
+
+
+def test_untracked_actions(con: duckdb.DuckDBPyConnection) -> None:
+    # A4: no owner, no tracking ref; A5: blank tracking ref; A7: no due date
+    df = m.untracked_actions(con, F)
+    assert rows(df, "action_id", "missing") == [
+        ("A4", "owner, tracking reference"),
+        ("A5", "tracking reference"),
+        ("A7", "due date"),
+    ]
+
+
+def test_action_backlog(con: duckdb.DuckDBPyConnection) -> None:
+    # window 90 days: from 2025-12-31, months 2025-12 .. 2026-03 (last one ends at as_of).
+    # created on the incident day: A8, A9 on 01-20; A6, A7 on 02-16; A1-A3 on 03-02; A4, A5 03-10.
+    # still_open = created so far and not done at ingest (A9 and A3 are done).
+    # overdue at month end: Feb: A6 (due 01-30); Mar 31: A6, A1, A2, A4 (A8 due on 03-31: no).
+    df = m.action_backlog(con, Filters(as_of=AS_OF, lookback_days=90))
+    cols = ("month", "month_end", "created", "created_to_date", "still_open", "done_at_ingest")
+    assert rows(df, *cols, "overdue") == [
+        (D(2025, 12, 1), D(2025, 12, 31), 0, 0, 0, 0, 0),
+        (D(2026, 1, 1), D(2026, 1, 31), 2, 2, 1, 1, 0),
+        (D(2026, 2, 1), D(2026, 2, 28), 2, 4, 3, 1, 1),
+        (D(2026, 3, 1), D(2026, 3, 31), 5, 9, 7, 2, 4),
+    ]
+    # no lookback: the window starts at the first incident (X-3, 2024-06): 22 months
+    assert len(m.action_backlog(con, Filters(as_of=AS_OF, lookback_days=None))) == 22
+
+
+def test_action_completion_by_month(con: duckdb.DuckDBPyConnection) -> None:
+    # Jan: A8, A9 (done); Feb: A6, A7; Mar: A1..A5 with A3 done -> 1 / 5
+    df = m.action_completion_by_month(con, F)
+    assert rows(df, "month", "n_actions", "n_done", "completion_rate") == [
+        (D(2026, 1, 1), 2, 1, 0.5),
+        (D(2026, 2, 1), 2, 0, 0.0),
+        (D(2026, 3, 1), 5, 1, 0.2),
+    ]
+
+
+# --- factors and triggers ------------------------------------------------------------------
+# Categories per in-scope incident (factor_categories, else contributing_factors.category):
+#   INC-1 config_change + process_gap (factor 1), monitoring_gap (2); INC-2 deploy, unclassified;
+#   INC-3 capacity (fallback), config_change; INC-4 deploy + process_gap; INC-6 unclassified.
+
+
+def test_factor_frequency(con: duckdb.DuckDBPyConnection) -> None:
+    df = m.factor_frequency(con, F)
+    assert rows(df, "category", "n_factors", "n_incidents", "share_of_incidents") == [
+        ("config_change", 2, 2, round(2 / 6, 6)),
+        ("deploy", 2, 2, round(2 / 6, 6)),
+        ("process_gap", 2, 2, round(2 / 6, 6)),
+        ("unclassified", 2, 2, round(2 / 6, 6)),
+        ("capacity", 1, 1, round(1 / 6, 6)),
+        ("monitoring_gap", 1, 1, round(1 / 6, 6)),
+    ]
+
+
+def test_factor_trend(con: duckdb.DuckDBPyConnection) -> None:
+    df = m.factor_trend(con, F, period="month")
+    assert rows(df, "period_start", "category", "n_incidents", "n_factors") == [
+        (D(2026, 1, 1), "deploy", 1, 1),
+        (D(2026, 1, 1), "process_gap", 1, 1),
+        (D(2026, 2, 1), "capacity", 1, 1),
+        (D(2026, 2, 1), "config_change", 1, 1),
+        (D(2026, 3, 1), "unclassified", 2, 2),
+        (D(2026, 3, 1), "config_change", 1, 1),
+        (D(2026, 3, 1), "deploy", 1, 1),
+        (D(2026, 3, 1), "monitoring_gap", 1, 1),
+        (D(2026, 3, 1), "process_gap", 1, 1),
+    ]
+
+
+def test_factor_by_severity(con: duckdb.DuckDBPyConnection) -> None:
+    df = m.factor_by_severity(con, F)
+    assert rows(df, "severity_level", "category", "n_incidents") == [
+        (0, "config_change", 1),
+        (0, "monitoring_gap", 1),
+        (0, "process_gap", 1),
+        (1, "deploy", 2),
+        (1, "process_gap", 1),
+        (1, "unclassified", 1),
+        (2, "capacity", 1),
+        (2, "config_change", 1),
+        (None, "unclassified", 1),
+    ]
+
+
+def test_factor_cooccurrence(con: duckdb.DuckDBPyConnection) -> None:
+    df = m.factor_cooccurrence(con, F)
+    assert rows(df, "category_a", "category_b", "n_incidents") == [
+        ("capacity", "config_change", 1),
+        ("config_change", "monitoring_gap", 1),
+        ("config_change", "process_gap", 1),
+        ("deploy", "process_gap", 1),
+        ("monitoring_gap", "process_gap", 1),
+    ]
+
+
+def test_unclassified_factors(con: duckdb.DuckDBPyConnection) -> None:
+    df = m.unclassified_factors(con, F)
+    assert rows(df, "incident_id", "seq", "text") == [
+        ("INC-2", 2, "Cosmic ray"),
+        ("INC-6", 1, "Unknown"),
+    ]
+
+
+def test_trigger_frequency(con: duckdb.DuckDBPyConnection) -> None:
+    # deploy: INC-1, INC-4; none written: INC-3, INC-5 -> unknown; config_push INC-2; traffic INC-6
+    df = m.trigger_frequency(con, F)
+    assert rows(df, "trigger_category", "n_incidents", "share") == [
+        ("deploy", 2, round(2 / 6, 6)),
+        ("unknown", 2, round(2 / 6, 6)),
+        ("config_push", 1, round(1 / 6, 6)),
+        ("traffic", 1, round(1 / 6, 6)),
+    ]
