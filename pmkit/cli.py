@@ -53,6 +53,35 @@ def ingest(paths: tuple[Path, ...], db_path: Path, strict: bool, quiet: bool) ->
         sys.exit(1)
 
 
+@cli.command()
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/corpus"),
+    show_default=True,
+    help="Corpus folder the form saves into.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True)
+@db_option
+@click.option(
+    "--template",
+    type=click.Choice(["canonical", "seed-000", "seed-001", "seed-002", "seed-004"]),
+    default="canonical",
+    show_default=True,
+    help="Template the form writes.",
+)
+def draft(corpus: Path, port: int, db_path: Path, template: str) -> None:
+    """Serve the drafting form (notebooks/draft.ipynb) with Voila on 127.0.0.1 and print its URL."""
+    from pmkit.draft.serve import serve, serve_spec
+
+    spec = serve_spec(corpus, port, db_path, template)
+    click.echo(f"Drafting form: {spec.url}  (Ctrl-C stops it)", err=False)
+    sys.stdout.flush()
+    code = serve(spec)
+    if code:
+        raise click.ClickException(f"voila exited with status {code}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for the console script and for tests that call it directly."""
     try:

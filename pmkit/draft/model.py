@@ -76,3 +76,33 @@ class Draft:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def draft_from_dict(data: dict[str, Any]) -> Draft:
+    """The inverse of ``Draft.as_dict`` after a JSON trip (times as ISO text)."""
+    plain = {
+        k: v for k, v in data.items() if k not in ("timeline", "factors", "actions", "drafted_on")
+    }
+    for name in ("started_at", "detected_at", "mitigated_at", "resolved_at"):
+        plain[name] = _time(plain.get(name))
+    return Draft(
+        **plain,
+        drafted_on=_day(data.get("drafted_on")),
+        timeline=[
+            DraftEvent(_time(e.get("at")), e.get("text", ""), e.get("actor", ""))
+            for e in data.get("timeline", [])
+        ],
+        factors=[DraftFactor(f["text"]) for f in data.get("factors", [])],
+        actions=[
+            DraftAction(**{**a, "due_date": _day(a.get("due_date"))})
+            for a in data.get("actions", [])
+        ],
+    )

@@ -64,7 +64,7 @@ def block(text: str) -> str:
 
 def item_block(text: str) -> str:
     """Free text as the value of a ``- **Key:**`` list item: continuation lines indented."""
-    return block(text).replace("\n", "\n  ")
+    return "\n".join(("  " + x) if x else "" for x in block(text).split("\n")).lstrip()
 
 
 def fmt_time(value: datetime | None) -> str:

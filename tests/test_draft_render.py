@@ -1,0 +1,200 @@
+"""The pure side of the drafting form: render, validate, and where Save may write."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from pmkit.config import Config
+from pmkit.draft.model import Draft, DraftAction, DraftEvent, DraftFactor, draft_from_dict
+from pmkit.draft.render import TEMPLATES, UnknownTemplateError, render, template_text
+from pmkit.draft.save import SaveError, relative_target, safe_target, slugify, write_text
+from pmkit.draft.validate import has_errors, validate
+
+FIXTURES = Path(__file__).parent / "fixtures" / "draft"
+NOW = datetime(2026, 3, 6, 12, 0)
+
+
+@pytest.fixture
+def sample() -> Draft:
+    return draft_from_dict(json.loads((FIXTURES / "sample.json").read_text(encoding="utf-8")))
+
+
+def _errors(draft: Draft, **kw: object) -> dict[str, list[str]]:
+    return {
+        k: [m.text for m in ms if m.level == "error"]
+        for k, ms in validate(draft, Config(), now=NOW, **kw).items()
+        if any(m.level == "error" for m in ms)
+    }
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_render_fills_every_slot(template: str, sample: Draft) -> None:
+    md = render(sample, template, Config())
+    assert "${" not in md
+    for text in ("Checkout API returned 500s", "P1", "Ana Silva", "2026-03-04 14:05"):
+        assert text in md
+    assert "2026-03-04 15:10" in md
+    assert "OPS-101" in md and "https://tracker.example.com/OPS-102" in md
+    assert "Config pushes skip the canary stage" in md
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_render_drops_empty_optional_fields(template: str) -> None:
+    """An empty optional field is left out, not written as an empty key that reads as a blank."""
+    md = render(Draft(title="t", started_at=datetime(2026, 1, 2, 3, 4)), template, Config())
+    assert "Mitigated" not in md and "Detect" + "ion Time" not in md
+    assert "Services Affected:**\n" not in md
+
+
+def test_canonical_template_file_is_the_union_of_seed_sections() -> None:
+    text = template_text("canonical")
+    for heading in (
+        "## Metadata",
+        "## Executive Summary",
+        "## Customer Impact",
+        "## Timeline (UTC)",
+        "## Root Cause",
+        "## Contributing Factors",
+        "## Corrective Actions",
+        "### Short-term",
+        "### Long-term",
+        "## Lessons Learned",
+    ):
+        assert heading in text
+    with pytest.raises(UnknownTemplateError):
+        template_text("../etc/passwd")
+
+
+def test_table_cells_and_headings_are_escaped(sample: Draft) -> None:
+    sample.actions[0].text = "Split | the pool"
+    sample.timeline[0].text = "line one\nline two"
+    sample.root_cause = "# not a heading\n---"
+    md = render(sample, "canonical", Config())
+    assert "| Split \\| the pool |" in md
+    assert "line one line two" in md
+    assert "\n\\# not a heading\n\\---" in md
+
+
+def test_valid_sample_has_no_errors(sample: Draft) -> None:
+    assert _errors(sample) == {}
+    assert not has_errors(validate(sample, Config(), now=NOW))
+
+
+def test_required_fields() -> None:
+    errors = _errors(Draft())
+    for name in (
+        "title",
+        "severity",
+        "owner",
+        "summary",
+        "root_cause",
+        "started_at",
+        "resolved_at",
+        "actions",
+    ):
+        assert name in errors, name
+
+
+def test_end_after_start_and_window(sample: Draft) -> None:
+    bad = replace(sample, resolved_at=datetime(2026, 3, 4, 14, 0))
+    assert "End must be after start." in _errors(bad)["resolved_at"]
+    early = replace(sample, detected_at=datetime(2026, 3, 4, 13, 0))
+    assert "Detection time is before the start." in _errors(early)["detected_at"]
+    late = replace(sample, mitigated_at=datetime(2026, 3, 4, 16, 0))
+    assert "Mitigation time is after the end." in _errors(late)["mitigated_at"]
+
+
+def test_future_dates_are_errors(sample: Draft) -> None:
+    future = replace(sample, resolved_at=datetime(2026, 3, 7, 0, 0), drafted_on=date(2026, 3, 8))
+    errors = _errors(future)
+    assert errors["resolved_at"] == ["This time is in the future."]
+    assert errors["drafted_on"] == ["This date is in the future."]
+    sample.actions[0].due_date = date(2027, 1, 1)  # a due date is meant to be in the future
+    assert _errors(sample) == {}
+
+
+def test_severity_must_be_configured(sample: Draft) -> None:
+    assert "severity" in _errors(replace(sample, severity="P9"))
+    assert "severity" not in _errors(replace(sample, severity="sev-2"))
+    assert "severity" not in _errors(replace(sample, severity="Major"))
+    custom = Config(severity_definitions={"Red": "all down"}, severity_levels={"red": 0})
+    assert not [
+        m for m in validate(replace(sample, severity="Red"), custom, now=NOW).get("severity", [])
+    ]
+
+
+def test_every_action_is_tracked(sample: Draft) -> None:
+    sample.actions.append(DraftAction("Write a runbook"))
+    errors = _errors(sample)
+    assert list(errors) == ["actions[2]"]
+    assert "owner, due date, tracking reference" in errors["actions[2]"][0]
+
+
+def test_rows_need_text_and_time(sample: Draft) -> None:
+    sample.timeline.append(DraftEvent(None, ""))
+    sample.factors.append(DraftFactor("  "))
+    errors = _errors(sample)
+    assert errors["timeline[3]"] == ["Time is required.", "Event text is required."]
+    assert "factors[2]" in errors
+
+
+def test_blameless_hints_are_warnings(sample: Draft) -> None:
+    sample.root_cause = "Human error: the engineer forgot to check the dashboard."
+    messages = validate(sample, Config(), now=NOW)
+    warnings = [m for m in messages["root_cause"] if m.level == "warning"]
+    assert warnings and all("Blameless" in m.text for m in warnings)
+    assert not has_errors(messages)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Checkout API returned 500s", "checkout-api-returned-500s"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("/abs/path\x00nul", "abs-path-nul"),
+        ("CON", "incident-con"),
+        ("nul", "incident-nul"),
+        ("", "incident"),
+        ("***", "incident"),
+        ("Café outage – EU", "cafe-outage-eu"),
+        ("x" * 200, "x" * 60),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_relative_target_uses_start_day(sample: Draft) -> None:
+    rel = relative_target(sample, date(2026, 3, 6))
+    assert rel == Path("2026/2026-03-04-checkout-api-returned-500s.md")
+    assert relative_target(Draft(title="x"), date(2026, 3, 6)) == Path("2026/2026-03-06-x.md")
+
+
+def test_safe_target_refuses_escapes(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    assert safe_target(corpus, Path("2026/a.md")) == (corpus / "2026/a.md").resolve()
+    for bad in ("../a.md", "/etc/a.md", "2026/../../a.md", "a\x00.md"):
+        with pytest.raises(SaveError):
+            safe_target(corpus, Path(bad))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (corpus / "2027").symlink_to(outside)
+    with pytest.raises(SaveError):
+        safe_target(corpus, Path("2027/a.md"))
+
+
+def test_write_never_overwrites_without_confirmation(tmp_path: Path) -> None:
+    target = tmp_path / "2026" / "a.md"
+    write_text(target, "one")
+    with pytest.raises(SaveError):
+        write_text(target, "two")
+    assert target.read_text() == "one"
+    write_text(target, "three", overwrite=True)
+    assert target.read_text() == "three"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["a.md"]
