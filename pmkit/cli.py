@@ -4,6 +4,7 @@ function, and turns known errors into clean messages)."""
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -80,6 +81,47 @@ def draft(corpus: Path, port: int, db_path: Path, template: str) -> None:
     code = serve(spec)
     if code:
         raise click.ClickException(f"voila exited with status {code}")
+
+
+@cli.command()
+@click.option(
+    "--n",
+    "n",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    help="Number of postmortems to write.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2024-11-16",
+    show_default=True,
+    help="First possible incident day (UTC).",
+)
+@click.option(
+    "--end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2026-11-16",
+    show_default=True,
+    help="As-of day: incidents end before it, action status is as of it.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write YYYY/MM/<date>-<slug>.md files into.",
+)
+def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
+    """Write N synthetic postmortems in every shape pmkit reads, byte-for-byte the same per seed."""
+    from pmkit.synth import write_corpus
+
+    try:
+        written = write_corpus(n, seed, start.date(), end.date(), out)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {len(written)} postmortems to {out}")
 
 
 def main(argv: list[str] | None = None) -> int:

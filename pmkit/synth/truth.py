@@ -1,0 +1,367 @@
+"""The ground truth of one synthetic incident, generated before any Markdown is written.
+
+A record holds the values a careful parser must read back from the rendered file, at the precision
+the file's shape writes them (a shape with no drafted field has ``drafted_at = None``; a shape that
+writes only a date has it at midnight). Only ``random.Random`` drives the choices, so a seed always
+gives the same records.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from pmkit.synth import vocab
+
+SHAPES: tuple[str, ...] = (
+    "seed-000",
+    "seed-001",
+    "seed-002",
+    "seed-004",
+    "freeform-headings",
+    "freeform-bullets",
+)
+"""Every shape the generator writes, in a fixed order."""
+
+# severity scheme per shape: (labels from most to least severe, their levels, weights)
+_SEVERITY: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {
+    "seed-000": (("P0", "P1", "P2"), (0, 1, 2), (6, 28, 66)),
+    "seed-001": (("SEV1", "SEV2", "SEV3", "SEV4"), (1, 2, 3, 4), (8, 27, 45, 20)),
+    "seed-002": (("SEV0", "SEV1", "SEV2", "SEV3", "SEV4"), (0, 1, 2, 3, 4), (2, 8, 25, 45, 20)),
+    "seed-004": (("SEV-1", "SEV-2", "SEV-3", "SEV-4"), (1, 2, 3, 4), (8, 25, 47, 20)),
+    "freeform-headings": (("SEV1", "SEV2", "SEV3"), (1, 2, 3), (10, 30, 60)),
+    "freeform-bullets": (("P0", "P1", "P2", "P3"), (0, 1, 2, 3), (4, 20, 46, 30)),
+}
+
+# which kinds of action section each shape has
+_ACTION_KINDS: dict[str, tuple[str, ...]] = {
+    "seed-000": ("short_term", "long_term"),
+    "seed-001": ("unspecified",),
+    "seed-002": ("preventive", "detection", "process"),
+    "seed-004": ("unspecified",),
+    "freeform-headings": ("unspecified",),
+    "freeform-bullets": ("unspecified",),
+}
+
+_STATUS_WORDS: dict[str, dict[str, str]] = {
+    "seed-001": {"open": "Not Started", "in_progress": "In Progress", "done": "Complete"},
+    "seed-002": {"open": "Open", "in_progress": "In Progress", "done": "Done"},
+    "seed-004": {"open": "Open", "in_progress": "In Progress", "done": "Closed"},
+    "freeform-headings": {"open": "open", "in_progress": "in progress", "done": "done"},
+    "freeform-bullets": {"open": "open", "in_progress": "in progress", "done": "done"},
+}
+
+
+@dataclass
+class TruthEvent:
+    at: datetime
+    """UTC, minute precision."""
+    text: str
+    actor: str | None
+    kind: str
+    """``trigger``, ``detected``, ``acknowledged``, ``update``, ``mitigated``, ``resolved``."""
+
+
+@dataclass
+class TruthAction:
+    text: str
+    """The action as written, without any ticket key or status appended by a shape."""
+    kind: str
+    owner: str | None
+    due_date: date | None
+    status: str
+    """Normalised: ``open``, ``in_progress``, ``done`` or ``unknown`` (shape has no status)."""
+    status_text: str | None
+    """The status word as the shape writes it."""
+    tracking_ref: str | None
+    priority: str | None
+    action_id: str | None
+    verification: str | None = None
+
+
+@dataclass
+class IncidentTruth:
+    """What happened, and what the rendered file says about it."""
+
+    shape: str
+    incident_id: str
+    title: str
+    severity_label: str | None
+    severity_scheme: str | None
+    severity_level: int | None
+    started_at: datetime
+    detected_at: datetime
+    acknowledged_at: datetime
+    mitigated_at: datetime
+    resolved_at: datetime
+    drafted_at: datetime | None
+    """None for shapes with no drafted field (000, 002, 004)."""
+    reviewed_at: datetime | None
+    services: list[str]
+    team: str
+    owner: str
+    owner_handle: str
+    commander: str
+    summary: str
+    customer_impact: str
+    root_cause: str
+    trigger: str
+    factor_categories: list[str]
+    """The hidden category of each factor (what a classifier should find)."""
+    factors: list[str]
+    """Factor texts exactly as the file lists them."""
+    timeline: list[TruthEvent]
+    actions: list[TruthAction]
+    detection_method: str = ""
+    responders: list[str] = field(default_factory=list)
+    went_well: list[str] = field(default_factory=list)
+    went_poorly: list[str] = field(default_factory=list)
+    messy: list[str] = field(default_factory=list)
+    """Deliberate defects written into the file (``no-severity``, ``odd-dates``, ...)."""
+
+    @property
+    def duration_minutes(self) -> float:
+        return (self.resolved_at - self.started_at).total_seconds() / 60
+
+
+def _weighted(rng: random.Random, items: tuple[str, ...], weights: tuple[int, ...]) -> int:
+    return rng.choices(range(len(items)), weights=weights, k=1)[0]
+
+
+def _fill(rng: random.Random, template: str, svc: str, dep: str | None = None) -> str:
+    text = template.replace("{svc}", svc).replace("{dep}", dep or rng.choice(vocab.DEPENDENCIES))
+    text = text.replace("{n}", str(rng.randint(2, 90))).replace("{pct}", str(rng.randint(3, 60)))
+    if text[0].islower() and not text.startswith(svc):
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def _minutes(rng: random.Random, median: float, sigma: float, low: int, high: int) -> int:
+    """A long-tailed (log-normal) number of minutes, clamped to ``[low, high]``."""
+    value = math.exp(rng.gauss(math.log(median), sigma))
+    return max(low, min(high, round(value)))
+
+
+def _duration(rng: random.Random) -> int:
+    """Incident length in minutes: most under 2 hours, a tail of day-long ones."""
+    if rng.random() < 0.06:
+        return rng.randint(6 * 60, 30 * 60)
+    return _minutes(rng, 38, 0.8, 6, 6 * 60)
+
+
+def _draft_delay(rng: random.Random) -> int:
+    """Minutes from resolution to first draft: most within 48 hours, a tail of weeks."""
+    if rng.random() < 0.14:
+        return rng.randint(49 * 60, 21 * 24 * 60)
+    return _minutes(rng, 16 * 60, 0.9, 45, 47 * 60)
+
+
+def _action_status(rng: random.Random, due: date | None, as_of: date, age_days: int) -> str:
+    """Done, in progress or open; older incidents keep more open items than a healthy team would."""
+    if due is not None and due >= as_of:
+        weights = (40, 35, 25)
+    elif age_days > 180:
+        weights = (55, 10, 35)
+    elif age_days > 60:
+        weights = (65, 12, 23)
+    else:
+        weights = (60, 25, 15)
+    return ("done", "in_progress", "open")[_weighted(rng, ("d", "i", "o"), weights)]
+
+
+def _ticket(rng: random.Random) -> str:
+    return f"{rng.choice(vocab.TICKET_PROJECTS)}-{rng.randint(100, 4999)}"
+
+
+def _actions(
+    rng: random.Random, shape: str, svc: str, drafted: datetime, resolved: datetime, as_of: date
+) -> list[TruthAction]:
+    kinds = _ACTION_KINDS[shape]
+    count = rng.choices((1, 2, 3, 4, 5, 6), weights=(6, 20, 30, 24, 12, 8), k=1)[0]
+    if len(kinds) > 1:
+        count = max(count, len(kinds))
+    age_days = (as_of - resolved.date()).days
+    words = _STATUS_WORDS.get(shape)
+    out: list[TruthAction] = []
+    used: set[str] = set()
+    for i in range(count):
+        kind = kinds[i] if i < len(kinds) else rng.choice(kinds)
+        pool = vocab.ACTION_TEMPLATES["short_term" if kind == "unspecified" else kind]
+        if kind == "unspecified":
+            pool = pool + vocab.ACTION_TEMPLATES["long_term"]
+        text = _fill(rng, rng.choice(pool), svc)
+        if text in used:
+            continue  # a team writes each follow-up once
+        used.add(text)
+        untracked = rng.random() < 0.22
+        gap = rng.choice(("owner", "due", "ticket")) if untracked else ""
+        person, handle = rng.choice(vocab.PEOPLE)
+        owner = (
+            None if gap == "owner" else (f"@{handle}" if shape.startswith("freeform") else person)
+        )
+        due = None if gap == "due" else drafted.date() + timedelta(days=rng.randint(5, 60))
+        ticket = None if gap == "ticket" else _ticket(rng)
+        if ticket and shape == "seed-000" and rng.random() < 0.7:
+            ticket = f"https://jira.example.com/browse/{ticket}"
+        elif ticket and shape.startswith("freeform") and rng.random() < 0.6:
+            ticket = f"https://github.com/example/{svc}/issues/{rng.randint(10, 2999)}"
+        status = _action_status(rng, due, as_of, age_days) if words else "unknown"
+        priority = (
+            rng.choice(("P1", "P2", "P2", "P3")) if shape in ("seed-002", "seed-004") else None
+        )
+        action_id = None
+        if shape == "seed-002":
+            action_id = f"ACT-{i + 1}"
+        elif shape == "seed-004":
+            action_id = f"AI-{i + 1:03d}"
+        out.append(
+            TruthAction(
+                text=text,
+                kind=kind,
+                owner=owner,
+                due_date=due,
+                status=status,
+                status_text=words[status] if words else None,
+                tracking_ref=ticket,
+                priority=priority,
+                action_id=action_id,
+                verification=rng.choice(("Dashboard check", "Load test", "Game day", ""))
+                if shape == "seed-001"
+                else None,
+            )
+        )
+    # the templates group their tables by kind: the truth lists actions in document order
+    order = {k: n for n, k in enumerate(kinds)}
+    out.sort(key=lambda a: order[a.kind])
+    if shape == "seed-002":
+        for n, a in enumerate(out, start=1):
+            a.action_id = f"ACT-{n}"
+    return out
+
+
+def _timeline(
+    rng: random.Random,
+    svc: str,
+    owner: str,
+    commander: str,
+    times: tuple[datetime, datetime, datetime, datetime, datetime],
+    trigger: str,
+) -> list[TruthEvent]:
+    started, detected, acked, mitigated, resolved = times
+    events = [
+        TruthEvent(started, trigger, None, "trigger"),
+        TruthEvent(
+            detected, _fill(rng, rng.choice(vocab.DETECTION_TEXTS), svc), "monitoring", "detected"
+        ),
+        TruthEvent(
+            acked,
+            rng.choice(vocab.ACK_TEXTS).replace("{actor}", commander),
+            commander,
+            "acknowledged",
+        ),
+    ]
+    gap = int((mitigated - acked).total_seconds() // 60)
+    picks = rng.sample(vocab.INVESTIGATION_TEXTS, k=min(rng.randint(0, 3), max(0, gap - 1)))
+    offsets = sorted(rng.sample(range(1, gap), k=len(picks))) if picks else []
+    for off, text in zip(offsets, picks, strict=True):
+        events.append(
+            TruthEvent(acked + timedelta(minutes=off), _fill(rng, text, svc), owner, "update")
+        )
+    events.append(
+        TruthEvent(
+            mitigated, _fill(rng, rng.choice(vocab.MITIGATION_TEXTS), svc), owner, "mitigated"
+        )
+    )
+    events.append(TruthEvent(resolved, rng.choice(vocab.RESOLUTION_TEXTS), commander, "resolved"))
+    return events
+
+
+def generate_incident(
+    rng: random.Random, shape: str, started: datetime, seq: int, as_of: date
+) -> IncidentTruth:
+    """One incident of ``shape`` starting at ``started`` (UTC, minute precision)."""
+    svc, team = rng.choice(vocab.SERVICES)
+    services = [svc]
+    if rng.random() < 0.3:
+        other = rng.choice(vocab.SERVICES)[0]
+        if other != svc:
+            services.append(other)
+    labels, levels, weights = _SEVERITY[shape]
+    k = _weighted(rng, labels, weights)
+    label = labels[k]
+    duration = _duration(rng)
+    to_detect = min(_minutes(rng, 6, 0.9, 0, 120), duration - 3)
+    to_ack = min(_minutes(rng, 4, 0.7, 1, 45), duration - to_detect - 2)
+    to_mitigate = max(to_detect + to_ack + 1, round(duration * rng.uniform(0.55, 0.95)))
+    detected = started + timedelta(minutes=to_detect)
+    acked = detected + timedelta(minutes=to_ack)
+    mitigated = started + timedelta(minutes=min(to_mitigate, duration - 1))
+    resolved = started + timedelta(minutes=duration)
+    drafted = resolved + timedelta(minutes=_draft_delay(rng))
+    as_of_dt = datetime(as_of.year, as_of.month, as_of.day)
+    if drafted >= as_of_dt:
+        drafted = max(resolved + timedelta(minutes=30), as_of_dt - timedelta(hours=2))
+    drafted = drafted.replace(second=0, microsecond=0)
+    reviewed = drafted + timedelta(days=rng.choice((1, 2, 3, 4, 5, 6, 7, 9, 12, 20)))
+    reviewed = datetime(reviewed.year, reviewed.month, reviewed.day)
+    if reviewed >= as_of_dt or rng.random() < 0.15:
+        reviewed = None
+    person, handle = rng.choice(vocab.PEOPLE)
+    commander = rng.choice(vocab.PEOPLE)[0]
+    names = [c[0] for c in vocab.FACTOR_CATEGORIES]
+    cats = rng.choices(range(len(names)), weights=[c[1] for c in vocab.FACTOR_CATEGORIES], k=1)
+    cat = vocab.FACTOR_CATEGORIES[cats[0]]
+    dep = rng.choice(vocab.DEPENDENCIES)
+    n_factors = rng.choices((1, 2, 3, 4), weights=(20, 40, 30, 10), k=1)[0]
+    factors = [_fill(rng, rng.choice(cat[2]), svc, dep)]
+    factor_cats = [cat[0]]
+    while len(factors) < n_factors:
+        extra = rng.choices(
+            vocab.FACTOR_CATEGORIES, weights=[c[1] for c in vocab.FACTOR_CATEGORIES]
+        )
+        text = _fill(rng, rng.choice(extra[0][2]), svc, dep)
+        if text not in factors:
+            factors.append(text)
+            factor_cats.append(extra[0][0])
+    trigger = _fill(rng, rng.choice(cat[3]), svc, dep)
+    title = _fill(rng, rng.choice(vocab.TITLE_TEMPLATES), svc)
+    times = (started, detected, acked, mitigated, resolved)
+    owner = f"@{handle}" if shape.startswith("freeform") else person
+    impact = _fill(rng, rng.choice(vocab.CUSTOMER_IMPACTS), svc)
+    return IncidentTruth(
+        shape=shape,
+        incident_id=f"INC-{started:%Y%m%d}-{seq % 1000:03d}",
+        title=title,
+        severity_label=label,
+        severity_scheme="P" if label.startswith("P") else "SEV",
+        severity_level=levels[k],
+        started_at=started,
+        detected_at=detected,
+        acknowledged_at=acked,
+        mitigated_at=mitigated,
+        resolved_at=resolved,
+        drafted_at=drafted,
+        reviewed_at=reviewed,
+        services=services,
+        team=team,
+        owner=owner,
+        owner_handle=handle,
+        commander=commander,
+        summary=(
+            f"{title}. {impact}. {trigger} at {started:%H:%M} UTC; "
+            f"service was restored at {resolved:%H:%M} UTC."
+        ),
+        customer_impact=impact,
+        root_cause=_fill(rng, vocab.ROOT_CAUSES[cat[0]], svc, dep),
+        trigger=trigger,
+        factor_categories=factor_cats,
+        factors=factors,
+        timeline=_timeline(rng, svc, person, commander, times, trigger),
+        actions=_actions(rng, shape, svc, drafted, resolved, as_of),
+        detection_method=rng.choice(vocab.DETECTION_METHODS),
+        responders=sorted({p[0] for p in rng.sample(vocab.PEOPLE, k=rng.randint(1, 3))}),
+        went_well=rng.sample(vocab.WENT_WELL, k=2),
+        went_poorly=rng.sample(vocab.WENT_POORLY, k=2),
+    )

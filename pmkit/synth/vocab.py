@@ -1,0 +1,348 @@
+"""Fixed word lists for the synthetic corpus: services, teams, people, and phrase templates.
+
+Everything here is a tuple, so iteration order is fixed and a seed always picks the same words.
+Factor and trigger phrasings are grouped by a hidden category with a realistic weight: config
+changes and deploys dominate, the rest form a long tail, and each category has several wordings
+so that classifying them is a real task.
+"""
+
+from __future__ import annotations
+
+TEAMS: tuple[str, ...] = ("Payments", "Platform", "Data", "Identity", "Edge")
+
+SERVICES: tuple[tuple[str, str], ...] = (
+    ("checkout-api", "Payments"),
+    ("payments-gateway", "Payments"),
+    ("billing-worker", "Payments"),
+    ("k8s-cluster", "Platform"),
+    ("ci-runners", "Platform"),
+    ("service-mesh", "Platform"),
+    ("events-pipeline", "Data"),
+    ("search-indexer", "Data"),
+    ("reporting-db", "Data"),
+    ("auth-service", "Identity"),
+    ("user-profile", "Identity"),
+    ("cdn-edge", "Edge"),
+)
+
+DEPENDENCIES: tuple[str, ...] = (
+    "the Redis cache",
+    "the primary Postgres cluster",
+    "the upstream payment processor",
+    "the S3-compatible object store",
+    "the DNS provider",
+    "the Kafka brokers",
+    "the identity provider (OIDC)",
+    "the third-party email API",
+)
+
+PEOPLE: tuple[tuple[str, str], ...] = (
+    ("Alice Chen", "achen"),
+    ("Bruno Alves", "balves"),
+    ("Chidi Okafor", "cokafor"),
+    ("Dana Whitfield", "dwhitfield"),
+    ("Emre Yilmaz", "eyilmaz"),
+    ("Fatima Zahra", "fzahra"),
+    ("Grace Liu", "gliu"),
+    ("Hiro Tanaka", "htanaka"),
+    ("Ines Moreau", "imoreau"),
+    ("Jonas Berg", "jberg"),
+    ("Kavya Rao", "krao"),
+    ("Liam O'Brien", "lobrien"),
+    ("Mei Ling", "mling"),
+    ("Nadia Petrova", "npetrova"),
+    ("Omar Haddad", "ohaddad"),
+    ("Priya Nair", "pnair"),
+    ("Quentin Roux", "qroux"),
+    ("Rosa Delgado", "rdelgado"),
+    ("Sam Park", "spark"),
+    ("Tomasz Nowak", "tnowak"),
+    ("Uma Shankar", "ushankar"),
+    ("Victor Hugo Silva", "vsilva"),
+    ("Wen Zhao", "wzhao"),
+    ("Yara Haddad", "yhaddad"),
+)
+
+TICKET_PROJECTS: tuple[str, ...] = ("OPS", "PAY", "PLAT", "DATA", "IAM", "EDGE", "SRE")
+
+# Title templates: {svc} is a service name, {Svc} the same capitalised for the start of a title.
+TITLE_TEMPLATES: tuple[str, ...] = (
+    "{svc} 5xx errors after config push",
+    "{svc} outage",
+    "Partial {svc} outage",
+    "Elevated latency on {svc}",
+    "{svc} degraded during deploy",
+    "{svc} unavailable for some customers",
+    "Failed requests to {svc}",
+    "{svc} queue backlog",
+    "{svc} crash loop",
+    "Intermittent timeouts in {svc}",
+    "{svc} returning stale data",
+    "{svc} disk full",
+    "Certificate expiry on {svc}",
+    "{svc} connection pool exhaustion",
+    "Slow responses from {svc}",
+    "{svc} memory pressure and OOM kills",
+)
+
+# category -> (weight, factor phrasings, trigger phrasings). {svc}, {dep}, {n}, {pct} are filled in.
+FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        "config_change",
+        22,
+        (
+            "A configuration change to {svc} lowered the connection timeout to {n}ms",
+            "Feature flag rollout enabled a code path that had not been load tested",
+            "Misconfigured rate limit in the {svc} ingress config",
+            "The new config was valid YAML but referenced a secret that did not exist",
+            "Config drift between staging and production for {svc}",
+            "An env var override was left in place from a previous experiment",
+        ),
+        (
+            "A config change was pushed to {svc}",
+            "Feature flag flipped to 100% for {svc}",
+            "Configuration update rolled out to all regions at once",
+        ),
+    ),
+    (
+        "deploy",
+        18,
+        (
+            "Release v{n}.{pct} of {svc} shipped a regression in request parsing",
+            "The deploy went to every region at once instead of via canary",
+            "A bad build was promoted because the smoke test was skipped",
+            "Rollback took {n} minutes because the previous image had been garbage-collected",
+            "Deployment pipeline did not wait for readiness probes",
+        ),
+        (
+            "Deployment of {svc} v{n}.{pct}",
+            "Routine deploy of {svc}",
+            "A hotfix release for {svc} was rolled out",
+        ),
+    ),
+    (
+        "capacity",
+        12,
+        (
+            "Traffic grew {pct}% week over week and {svc} had no headroom",
+            "Node pool was at its autoscaling maximum",
+            "Connection pool sized for last year's load",
+            "Disk on the {svc} database host filled up",
+            "Batch job competed with online traffic for CPU",
+        ),
+        (
+            "Traffic spike from a marketing campaign",
+            "Nightly batch job started during peak hours",
+            "Load increased {pct}% after a large customer onboarded",
+        ),
+    ),
+    (
+        "dependency",
+        10,
+        (
+            "{dep} became unavailable and {svc} had no fallback",
+            "Upstream provider degraded without updating their status page",
+            "Retries against {dep} amplified the load",
+            "Timeouts to {dep} were longer than our own request deadline",
+        ),
+        (
+            "{dep} started returning errors",
+            "Latency from {dep} rose sharply",
+        ),
+    ),
+    (
+        "monitoring_gap",
+        9,
+        (
+            "No alert on {svc} error rate, only on availability",
+            "The dashboard existed but nobody was paged",
+            "Alert threshold was set too high to fire for a partial outage",
+            "Missing monitoring for queue depth",
+            "Synthetic checks did not cover the failing endpoint",
+        ),
+        ("Errors went unnoticed until customers reported them",),
+    ),
+    (
+        "cert_expiry",
+        5,
+        (
+            "TLS certificate for {svc} expired",
+            "Cert renewal job had been failing silently for {n} days",
+            "An intermediate CA certificate was not rotated",
+        ),
+        ("The TLS certificate on {svc} expired",),
+    ),
+    (
+        "process_gap",
+        8,
+        (
+            "Runbook for {svc} failover was out of date",
+            "The change was not reviewed by the owning team",
+            "On-call handover missed an ongoing issue",
+            "No change freeze during the peak sales window",
+            "Escalation path to the database team was unclear",
+        ),
+        ("Manual maintenance was started without a change ticket",),
+    ),
+    (
+        "data_migration",
+        5,
+        (
+            "Schema migration locked the {svc} table for {n} minutes",
+            "Backfill job wrote rows faster than replicas could apply them",
+            "Data migration dropped an index still used by {svc}",
+        ),
+        (
+            "A schema migration ran on the {svc} database",
+            "Backfill of the {svc} data started",
+        ),
+    ),
+    (
+        "code_bug",
+        6,
+        (
+            "Null pointer in the {svc} retry handler",
+            "Race condition in the cache invalidation path",
+            "An unbounded query in {svc} loaded every row",
+            "Memory leak in the {svc} worker after the last refactor",
+        ),
+        ("A rarely used code path in {svc} was exercised",),
+    ),
+    (
+        "human_error",
+        5,
+        (
+            "A manual command was run against production instead of staging",
+            "Operator deleted the wrong {svc} node group",
+            "Typo in a firewall rule",
+        ),
+        ("An operator ran a manual fix script in production",),
+    ),
+)
+
+ROOT_CAUSES: dict[str, str] = {
+    "config_change": "A configuration change to {svc} that passed validation but broke request handling.",
+    "deploy": "A regression shipped in a {svc} release and reached every instance before it was noticed.",
+    "capacity": "{svc} ran out of capacity under load it had no headroom for.",
+    "dependency": "{svc} depended on {dep} without a fallback, so its failure became ours.",
+    "monitoring_gap": "The failure mode was not monitored, so it lasted until customers told us.",
+    "cert_expiry": "An expired TLS certificate on {svc}; renewal had silently stopped.",
+    "process_gap": "A change was made outside the usual review and change process.",
+    "data_migration": "A data migration on {svc} held locks far longer than planned.",
+    "code_bug": "A latent bug in {svc} was triggered by an unusual request pattern.",
+    "human_error": "A manual production change with no guard rail against the wrong target.",
+}
+
+ACTION_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "short_term": (
+        "Roll back the {svc} change and pin the previous version",
+        "Add a temporary alert on {svc} 5xx rate",
+        "Raise the {svc} connection pool limit",
+        "Renew the certificate and add a calendar reminder",
+        "Document the manual recovery steps in the runbook",
+        "Scale the {svc} node pool by two nodes",
+    ),
+    "long_term": (
+        "Validate {svc} config in CI before merge",
+        "Introduce canary deploys for {svc}",
+        "Automate certificate renewal with monitoring on expiry",
+        "Add a circuit breaker around calls to the dependency",
+        "Capacity plan for {svc} for the next two quarters",
+        "Move the batch jobs off the online cluster",
+    ),
+    "preventive": (
+        "Add schema migration dry runs against a production snapshot",
+        "Require two reviewers for {svc} config changes",
+        "Add load tests for {svc} to the release pipeline",
+        "Set resource limits on {svc} workers",
+    ),
+    "detection": (
+        "Alert on {svc} error budget burn rate",
+        "Add synthetic checks for the {svc} checkout path",
+        "Page on queue depth for {svc}",
+        "Alert when certificate expiry is under 14 days",
+    ),
+    "process": (
+        "Update the on-call handover checklist",
+        "Run a failover game day for {svc}",
+        "Add {svc} to the change freeze calendar",
+        "Review escalation paths with the database team",
+    ),
+}
+
+DETECTION_TEXTS: tuple[str, ...] = (
+    "Alert fired: {svc} error rate above threshold",
+    "PagerDuty paged on-call for {svc} latency",
+    "Customer support reported failures in {svc}",
+    "Synthetic check for {svc} started failing",
+    "Grafana dashboard showed {svc} errors climbing",
+)
+ACK_TEXTS: tuple[str, ...] = (
+    "On-call acknowledged the page",
+    "On-call engineer acknowledged and opened an incident channel",
+    "Incident declared, {actor} takes incident command",
+)
+INVESTIGATION_TEXTS: tuple[str, ...] = (
+    "Investigation started, logs show connection timeouts",
+    "Status page updated: investigating",
+    "Suspected the recent change to {svc}",
+    "Escalated to the owning team",
+    "Identified the failing component",
+    "Ruled out the network layer",
+)
+MITIGATION_TEXTS: tuple[str, ...] = (
+    "Rolled back the change, errors dropping",
+    "Mitigation applied: traffic shifted to the healthy region",
+    "Scaled out {svc}, latency recovering",
+    "Disabled the feature flag, error rate back to baseline",
+    "Restarted the affected pods",
+)
+RESOLUTION_TEXTS: tuple[str, ...] = (
+    "Service fully restored, incident resolved",
+    "Monitoring confirms recovery, incident resolved",
+    "All queues drained, incident closed",
+)
+
+CUSTOMER_IMPACTS: tuple[str, ...] = (
+    "About {pct}% of requests to {svc} failed",
+    "Checkout was slow or failing for {pct}% of users in EU",
+    "Users could not sign in for part of the incident",
+    "Reports were delayed by up to {n} minutes",
+    "No customer impact; internal tooling only",
+)
+
+DETECTION_METHODS: tuple[str, ...] = (
+    "Automated alert",
+    "Customer report",
+    "Internal team noticed",
+    "Synthetic monitoring",
+    "Monitoring dashboard",
+)
+WENT_WELL: tuple[str, ...] = (
+    "Alerting fired within minutes",
+    "The rollback was quick and safe",
+    "Clear incident command and communication",
+    "Runbook steps worked as written",
+    "Status page was updated early",
+)
+WENT_POORLY: tuple[str, ...] = (
+    "It took too long to find the owning team",
+    "Dashboards did not show the failing dependency",
+    "The rollback procedure was manual",
+    "Customer support learned about the issue from customers",
+    "Alerts were noisy and the real signal was missed",
+)
+
+FACTOR_LABELS: dict[str, str] = {
+    "config_change": "Configuration",
+    "deploy": "Release process",
+    "capacity": "Capacity",
+    "dependency": "Dependency",
+    "monitoring_gap": "Monitoring",
+    "cert_expiry": "Certificates",
+    "process_gap": "Process",
+    "data_migration": "Data migration",
+    "code_bug": "Code defect",
+    "human_error": "Manual operation",
+}
+"""Short labels seed 002 puts before each factor (``- Capacity: ...``)."""
