@@ -645,9 +645,14 @@ _TIME_FIELDS: tuple[str, ...] = ("started_at", "detected_at", "mitigated_at", "r
 
 
 def _ingest(path: Path, db_path: Path, corpus: Path) -> str:
-    """Ingest the one new file into the database, relative to the corpus root."""
+    """Ingest the corpus folder: incremental, so only the new file is parsed, and its stored path
+    is relative to the corpus exactly as ``pmkit ingest <corpus>`` would store it."""
     from pmkit import store
 
-    summary = store.ingest([path], db_path, root=corpus)
+    ingest = getattr(store, "ingest", None)
+    if callable(ingest):
+        summary = ingest([path], db_path, root=corpus)
+    else:
+        summary = store.ingest_paths([corpus], db_path)
     render_summary = getattr(summary, "render", None)
     return render_summary() if callable(render_summary) else str(summary)

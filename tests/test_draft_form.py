@@ -1,0 +1,252 @@
+"""The ipywidgets form driven without a browser: values in, messages, preview, file and DB rows out."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from pmkit.config import Config
+from pmkit.draft.form import ENV_CORPUS, ENV_DB, ENV_TEMPLATE, DraftForm
+from pmkit.draft.model import Draft, draft_from_dict
+from pmkit.draft.serve import serve_spec
+
+FIXTURES = Path(__file__).parent / "fixtures" / "draft"
+NOW = datetime(2026, 3, 6, 12, 0)
+
+
+@pytest.fixture
+def sample() -> Draft:
+    return draft_from_dict(json.loads((FIXTURES / "sample.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def form(tmp_path: Path) -> DraftForm:
+    return DraftForm(tmp_path / "corpus", tmp_path / "pmkit.duckdb", Config(), clock=lambda: NOW)
+
+
+def _msg(form: DraftForm, name: str) -> str:
+    return form.msgs[name].value
+
+
+def type_in(form: DraftForm, d: Draft) -> None:
+    """Fill the widgets the way a person does: field by field, rows by the Add buttons."""
+    i = form.inputs
+    i["title"].value = d.title
+    i["severity"].value = d.severity
+    i["owner"].value = d.owner
+    i["responders"].value = ", ".join(d.responders)
+    i["services"].value = ", ".join(d.services)
+    for name in ("started_at", "detected_at", "mitigated_at", "resolved_at"):
+        value = getattr(d, name)
+        i[name].value = value.strftime("%Y-%m-%d %H:%M") if value else ""
+    i["drafted_on"].value = d.drafted_on.isoformat() if d.drafted_on else ""
+    for name in ("summary", "impact", "root_cause", "lessons"):
+        i[name].value = getattr(d, name)
+    for ev in d.timeline:
+        form.add_event()
+        row = form.events[-1]
+        row.time.value = ev.at.strftime("%Y-%m-%d %H:%M") if ev.at else ""
+        row.text.value, row.actor.value = ev.text, ev.actor
+    for factor in d.factors:
+        form.add_factor()
+        form.factor_rows[-1].text.value = factor.text
+    for a in d.actions:
+        form.add_action()
+        row = form.action_rows[-1]
+        row.text.value, row.owner.value = a.text, a.owner
+        row.due.value = a.due_date.isoformat() if a.due_date else ""
+        row.status.value, row.tracking.value, row.kind.value = a.status, a.tracking_ref, a.kind
+
+
+def test_empty_form_shows_required_fields_and_disables_save(form: DraftForm) -> None:
+    for name in ("title", "severity", "owner", "started_at", "resolved_at", "summary", "actions"):
+        assert "required" in _msg(form, name), name
+    assert form.save_button.disabled
+    assert "Incident Postmortem" in form.preview.value
+
+
+def test_typing_clears_messages_and_enables_save(form: DraftForm, sample: Draft) -> None:
+    form.inputs["owner"].value = ""
+    assert "Owner is required" in _msg(form, "owner")
+    type_in(form, sample)
+    assert _msg(form, "owner") == ""
+    assert form.messages == {}, form.messages
+    assert not form.save_button.disabled
+    assert form.draft() == sample
+    form.inputs["owner"].value = "  "
+    assert "Owner is required" in _msg(form, "owner")
+    assert form.save_button.disabled
+
+
+def test_severity_dropdown_shows_definitions(form: DraftForm) -> None:
+    labels = [label for label, _value in form.inputs["severity"].options]
+    assert any(label.startswith("P1 - Degraded service") for label in labels)
+    form.inputs["severity"].value = "P0"
+    assert "Customer-impacting outage" in form.severity_def.value
+
+
+def test_bad_time_text_is_a_message_not_a_crash(form: DraftForm) -> None:
+    form.inputs["started_at"].value = "yesterday afternoon"
+    assert "YYYY-MM-DD HH:MM" in _msg(form, "started_at")
+    assert "required" not in _msg(form, "started_at")
+    form.inputs["started_at"].value = "2026-03-04T14:05:33Z"
+    assert _msg(form, "started_at") == ""
+    assert form.draft().started_at == datetime(2026, 3, 4, 14, 5)
+    form.inputs["started_at"].value = "2026-03-07 10:00"
+    assert "future" in _msg(form, "started_at")
+
+
+def test_rows_add_and_remove(form: DraftForm, sample: Draft) -> None:
+    type_in(form, sample)
+    assert [e.text for e in form.draft().timeline] == [e.text for e in sample.timeline]
+    form.events[1].remove.click()
+    assert [e.text for e in form.draft().timeline] == [
+        sample.timeline[0].text,
+        sample.timeline[2].text,
+    ]
+    assert len(form.timeline_box.children) == 2
+    form.add_action()
+    assert "tracking reference" in form.action_rows[-1].msg.value
+    assert form.save_button.disabled
+    form.action_rows[-1].remove.click()
+    assert not form.save_button.disabled
+    form.factor_rows[0].remove.click()
+    assert [f.text for f in form.draft().factors] == [sample.factors[1].text]
+    for row in list(form.action_rows):
+        row.remove.click()
+    assert "At least one action" in _msg(form, "actions")
+
+
+def test_preview_escapes_html(form: DraftForm) -> None:
+    form.inputs["title"].value = "<script>alert(1)</script> & <b>bold</b>"
+    form.inputs["summary"].value = "<img src=x onerror=alert(1)>"
+    preview = form.preview.value
+    assert "<script>" not in preview and "<img" not in preview and "<b>bold" not in preview
+    assert "&lt;script&gt;" in preview
+    assert "&lt;img src=x onerror=alert(1)&gt;" in preview
+
+
+def test_messages_are_escaped(form: DraftForm, sample: Draft) -> None:
+    type_in(form, sample)
+    form.inputs["severity"].options = [*form.inputs["severity"].options, ("<x>", "<x>")]
+    form.inputs["severity"].value = "<x>"
+    assert "<x>" not in form.severity_def.value and "Unknown severity" in _msg(form, "severity")
+
+
+def test_template_choice_changes_the_preview(form: DraftForm, sample: Draft) -> None:
+    type_in(form, sample)
+    form.template.value = "seed-001"
+    assert "1. Incident Summary" in form.preview.value
+    form.template.value = "seed-004"
+    assert "AI-001" in form.preview.value
+
+
+def test_save_writes_file_and_never_overwrites_silently(tmp_path: Path, sample: Draft) -> None:
+    form = DraftForm(tmp_path / "corpus", None, Config(), clock=lambda: NOW)
+    type_in(form, sample)
+    assert "2026/2026-03-04-checkout-api-returned-500s.md" in form.target.value
+    form.save_button.click()
+    target = tmp_path / "corpus" / "2026" / "2026-03-04-checkout-api-returned-500s.md"
+    assert target.read_text(encoding="utf-8").startswith("# Incident Postmortem: Checkout API")
+    assert "Saved" in form.save_status.value
+    assert form.save_button.disabled, "the file exists now: Save waits for the overwrite box"
+    form.inputs["lessons"].value = "Changed."
+    assert form.save() is None
+    assert "already exists" in form.save_status.value
+    assert "Changed." not in target.read_text(encoding="utf-8")
+    form.overwrite.value = True
+    assert not form.save_button.disabled
+    form.save_button.click()
+    assert "Changed." in target.read_text(encoding="utf-8")
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+
+
+def test_hostile_title_stays_inside_the_corpus(tmp_path: Path, sample: Draft) -> None:
+    form = DraftForm(tmp_path / "corpus", None, Config(), clock=lambda: NOW)
+    type_in(form, sample)
+    form.inputs["title"].value = "../../../etc/passwd\x00"
+    result = form.save()
+    assert result is not None
+    assert result.path.parent == (tmp_path / "corpus" / "2026").resolve()
+    assert result.path.name == "2026-03-04-etc-passwd.md"
+
+
+def test_save_ingests_into_duckdb(form: DraftForm, sample: Draft) -> None:
+    pytest.importorskip("pmkit.store", reason="pmkit.store is not importable")
+    import duckdb
+
+    type_in(form, sample)
+    result = form.save()
+    assert result is not None and result.ingested, result and result.detail
+    con = duckdb.connect(str(form.db_path), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT path, title, severity_label, owner, started_at, resolved_at FROM incidents"
+        ).fetchall()
+        actions = con.execute(
+            "SELECT text, owner, due_date, status, tracking_ref, kind FROM action_items ORDER BY text"
+        ).fetchall()
+        events = con.execute("SELECT count(*) FROM timeline_events").fetchone()
+    finally:
+        con.close()
+    assert rows == [
+        (
+            "2026/2026-03-04-checkout-api-returned-500s.md",
+            sample.title,
+            "P1",
+            "Ana Silva",
+            sample.started_at,
+            sample.resolved_at,
+        )
+    ]
+    assert [(a[0], a[1], a[3], a[4], a[5]) for a in actions] == [
+        ("Add a canary stage to config pushes", "Bo Chen", "open", "OPS-101", "short_term"),
+        (
+            "Validate renamed config keys in CI",
+            "Cy Dee",
+            "in_progress",
+            "https://tracker.example.com/OPS-102",
+            "long_term",
+        ),
+    ]
+    assert events == (3,)
+
+
+def test_load_existing_postmortem(form: DraftForm, sample: Draft, tmp_path: Path) -> None:
+    pytest.importorskip("pmkit.parse.document", reason="the parser is not importable")
+    type_in(form, sample)
+    result = form.save()
+    assert result is not None
+    fresh = DraftForm(tmp_path / "corpus", None, Config(), clock=lambda: NOW)
+    fresh.load_path.value = str(result.path)
+    fresh.load_button.click()
+    assert "Loaded" in fresh.load_msg.value
+    loaded = fresh.draft()
+    for name in ("title", "severity", "owner", "started_at", "resolved_at", "services"):
+        assert getattr(loaded, name) == getattr(sample, name), name
+    assert loaded.actions == sample.actions
+    assert [(e.at, e.text) for e in loaded.timeline] == [(e.at, e.text) for e in sample.timeline]
+    assert not fresh.load(tmp_path / "missing.md")
+    assert "Cannot load" in fresh.load_msg.value
+
+
+def test_from_config_reads_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_CORPUS, str(tmp_path / "c"))
+    monkeypatch.setenv(ENV_DB, str(tmp_path / "d.duckdb"))
+    monkeypatch.setenv(ENV_TEMPLATE, "seed-002")
+    form = DraftForm.from_config()
+    assert (form.corpus, form.db_path) == (tmp_path / "c", tmp_path / "d.duckdb")
+    assert form.template.value == "seed-002"
+
+
+def test_serve_spec_binds_localhost_and_passes_paths(tmp_path: Path) -> None:
+    spec = serve_spec(tmp_path / "corpus", 8999, tmp_path / "x.duckdb", "seed-000")
+    assert "--Voila.ip=127.0.0.1" in spec.argv and "--port=8999" in spec.argv
+    assert spec.url == "http://127.0.0.1:8999/"
+    assert spec.env[ENV_CORPUS] == str((tmp_path / "corpus").resolve())
+    assert spec.env[ENV_DB] == str((tmp_path / "x.duckdb").resolve())
+    assert spec.env[ENV_TEMPLATE] == "seed-000"
+    assert spec.notebook.name == "draft.ipynb" and spec.notebook.is_file()
