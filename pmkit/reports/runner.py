@@ -1,0 +1,201 @@
+"""Run the report notebooks with papermill and publish them as one dated folder, atomically.
+
+Everything is written to ``<out>/.<as_of>.tmp-XXXX/`` first; only when every notebook ran and was
+exported does that folder become ``<out>/<as_of>/`` (an existing run of the same date is replaced
+only then). A failing notebook leaves earlier runs untouched and its executed copy is kept under
+``<out>/failed/`` for debugging.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pmkit import __version__
+from pmkit.fastimport import skip_slow_optional_imports
+from pmkit.reports.errors import NotebookFailed, ReportError
+from pmkit.reports.export import export_html
+from pmkit.reports.index import MANIFEST, write_index
+from pmkit.reports.params import ReportParams, select_notebooks
+
+DEFAULT_NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks" / "reports"
+"""The shipped report notebooks (``notebooks/reports/`` in the repository)."""
+KERNEL = "python3"
+FAILED_DIR = "failed"
+
+Progress = Callable[[str, str, int, int, float | None], None]
+"""``(event, notebook, position, total, seconds)``; event is ``start``, ``done`` or ``failed``."""
+
+
+@dataclass
+class NotebookResult:
+    """One executed report inside a run folder."""
+
+    name: str
+    title: str
+    html: str
+    """File name of the HTML page, relative to the run folder."""
+    ipynb: str
+    seconds: float
+
+
+@dataclass
+class RunResult:
+    """What a successful run produced."""
+
+    run_dir: Path
+    index_path: Path
+    notebooks: list[NotebookResult] = field(default_factory=list)
+
+
+def notebook_title(path: Path) -> str:
+    """A report's title: ``metadata.pmkit.title`` in the notebook, else its name in words."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        title = meta.get("pmkit", {}).get("title")
+    except (OSError, ValueError, AttributeError):
+        title = None
+    return str(title) if title else path.stem.replace("_", " ").capitalize()
+
+
+def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> None:
+    skip_slow_optional_imports()
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=params.notebook_parameters(),
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            cwd=str(cwd),
+        )
+    except PapermillExecutionError as exc:
+        raise NotebookFailed(source.stem, exc.cell_index, exc.ename, exc.evalue, None) from exc
+
+
+def _keep_failed(out_dir: Path, params: ReportParams, executed: Path) -> Path | None:
+    """Move the failed executed notebook to ``<out>/failed/<as_of>-<UTC time>/``."""
+    if not executed.is_file():
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = out_dir / FAILED_DIR / f"{params.as_of.isoformat()}-{stamp}"
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / executed.name
+    shutil.move(str(executed), kept)
+    return kept
+
+
+def _carry_over(
+    old_run: Path, new_run: Path, results: list[NotebookResult]
+) -> list[dict[str, Any]]:
+    """Copy reports of the same date that this (partial, ``--only``) run did not regenerate."""
+    try:
+        old = json.loads((old_run / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    done = {r.name for r in results}
+    kept: list[dict[str, Any]] = []
+    for entry in old.get("notebooks", []):
+        name = entry.get("name")
+        if not isinstance(name, str) or name in done:
+            continue
+        files = [entry.get("html"), entry.get("ipynb")]
+        if all(isinstance(f, str) and (old_run / f).is_file() for f in files):
+            for f in files:
+                shutil.copy2(old_run / f, new_run / f)
+            kept.append(entry)
+    return kept
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Make ``tmp`` the run folder ``final``, replacing an existing one only now."""
+    if not final.exists():
+        os.rename(tmp, final)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+    old.rmdir()
+    os.rename(final, old)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        os.rename(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_reports(
+    params: ReportParams,
+    out_dir: Path,
+    notebook_dir: Path = DEFAULT_NOTEBOOK_DIR,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Execute the selected notebooks for ``params`` and publish ``<out_dir>/<as_of>/``.
+
+    Raises :class:`NotebookFailed` (naming notebook, cell and error) when a notebook fails.
+    """
+    names = select_notebooks(notebook_dir, params.only)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    as_of = params.as_of.isoformat()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{as_of}.tmp-", dir=out_dir))
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published run is readable like any folder
+    results: list[NotebookResult] = []
+    try:
+        for position, name in enumerate(names, start=1):
+            source = notebook_dir / f"{name}.ipynb"
+            executed = tmp / f"{name}.ipynb"
+            if progress:
+                progress("start", name, position, len(names), None)
+            started = time.monotonic()
+            try:
+                _execute(source, executed, params, tmp)
+            except NotebookFailed as exc:
+                exc.kept = _keep_failed(out_dir, params, executed)
+                if progress:
+                    progress("failed", name, position, len(names), time.monotonic() - started)
+                raise NotebookFailed(
+                    exc.notebook, exc.cell_index, exc.ename, exc.evalue, exc.kept
+                ) from exc
+            except Exception as exc:  # kernel died, bad notebook JSON, ...: name the notebook
+                if progress:
+                    progress("failed", name, position, len(names), time.monotonic() - started)
+                raise ReportError(
+                    f"report {name!r} could not run: {type(exc).__name__}: {exc}"
+                ) from exc
+            title = notebook_title(source)
+            export_html(executed, tmp / f"{name}.html", title)
+            seconds = time.monotonic() - started
+            results.append(NotebookResult(name, title, f"{name}.html", f"{name}.ipynb", seconds))
+            if progress:
+                progress("done", name, position, len(names), seconds)
+        final = out_dir / as_of
+        entries = [asdict(r) for r in results]
+        if final.is_dir():
+            entries += _carry_over(final, tmp, results)
+        manifest = {
+            "as_of": as_of,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "pmkit_version": __version__,
+            "parameters": {k: v for k, v in params.notebook_parameters().items() if k != "db_path"},
+            "database": str(params.db_path),
+            "notebooks": sorted(entries, key=lambda e: (e["name"] != "summary", e["name"])),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _publish(tmp, final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return RunResult(final, write_index(out_dir), results)
