@@ -1,0 +1,171 @@
+"""Bytes -> text that never fails, with every repair recorded.
+
+Postmortems arrive as UTF-8, UTF-8 with a BOM, UTF-16 from Windows editors, cp1252, and as text
+that was already mis-decoded once (``3â€“5`` for ``3–5``). The parser needs one string with LF line
+endings; the user needs to know what was changed. Repairs never add or remove newlines, except
+that CR line endings become LF, so line numbers keep pointing at the right line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+import ftfy
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+"""Only encoding repairs: curly quotes, dashes, emoji, ligatures and HTML entities stay as written."""
+
+# UTF-8 read as cp1252/latin-1 shows a lead byte as one of Â..ô followed by a character that
+# came from a continuation byte (0x80-0xBF: C1 controls, Latin-1 symbols, or their cp1252 forms).
+_MOJIBAKE_MARKER = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_SNIFF_BYTES = 8192
+_EXAMPLE_CONTEXT = 8
+_EXAMPLE_STOP = frozenset("()[]{}<>\"'`*|")
+
+
+@dataclass
+class Decoded:
+    """A decoded file and the repairs made on the way."""
+
+    text: str
+    """LF line endings, mojibake repaired."""
+    encoding: str
+    """The codec that decoded the bytes (``utf-8``, ``utf-8-sig``, ``utf-16``, ``cp1252``...)."""
+    fixes: list[str] = field(default_factory=list)
+    """One human-readable line per repair (empty for clean UTF-8 with LF endings)."""
+    is_binary: bool = False
+    """NUL bytes or many control characters: not a text file; ``text`` is a best effort."""
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = len(_CONTROL.findall(head.decode("latin-1")))
+    return controls / len(head) > 0.1
+
+
+def _decode(data: bytes) -> tuple[str, str, list[str], bool]:
+    """Pick the codec; returns text, codec name, fixes, is_binary."""
+    if data.startswith(codecs.BOM_UTF8):
+        text = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+        fixes = ["UTF-8 byte-order mark removed"]
+        if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
+            fixes.append("invalid UTF-8 bytes replaced with U+FFFD")
+        return text, "utf-8-sig", fixes, False
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            try:
+                text = body.decode(codec)
+                fixes = [f"decoded as UTF-16 ({codec[-2:].upper()}, byte-order mark)"]
+            except UnicodeDecodeError:
+                text = body.decode(codec, errors="replace")
+                fixes = [f"decoded as UTF-16 ({codec[-2:].upper()}) with invalid bytes replaced"]
+            return text, "utf-16", fixes, "\x00" in text
+    if _looks_binary(data):
+        return data.decode("latin-1"), "latin-1", ["binary content: decoded as latin-1"], True
+    try:
+        return data.decode("utf-8"), "utf-8", [], False
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252", ["decoded as cp1252 (not valid UTF-8)"], False
+    except UnicodeDecodeError:
+        return (
+            data.decode("latin-1"),
+            "latin-1",
+            ["decoded as latin-1 (not UTF-8 or cp1252)"],
+            False,
+        )
+
+
+def _normalise_newlines(text: str, fixes: list[str]) -> str:
+    if "\r" not in text:
+        return text
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+        fixes.append("CRLF line endings normalised")
+    if "\r" in text:
+        text = text.replace("\r", "\n")
+        fixes.append("CR line endings normalised")
+    return text
+
+
+def _stops(char: str) -> bool:
+    return char.isspace() or char in _EXAMPLE_STOP
+
+
+def _example(before: str, after: str) -> str:
+    """A short ``'3â€“5' -> '3–5'`` from the first line that changed."""
+    for old, new in zip(before.split("\n"), after.split("\n"), strict=False):
+        if old == new:
+            continue
+        start = 0
+        while start < min(len(old), len(new)) and old[start] == new[start]:
+            start += 1
+        end_old, end_new = len(old), len(new)
+        while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+            end_old -= 1
+            end_new -= 1
+        left = start
+        while left > 0 and start - left < _EXAMPLE_CONTEXT and not _stops(old[left - 1]):
+            left -= 1
+        right_old, right_new = end_old, end_new
+        while (
+            right_old < len(old)
+            and right_old - end_old < _EXAMPLE_CONTEXT
+            and not _stops(old[right_old])
+        ):
+            right_old += 1
+            right_new += 1
+        return f"{old[left:right_old]!r} -> {new[left:right_new]!r}"
+    return ""
+
+
+def repair_mojibake(text: str) -> tuple[str, str | None]:
+    """Repair UTF-8-read-as-cp1252 text; returns the text and a fix message (None if unchanged).
+
+    Cheap marker test first: clean text (the vast majority) never reaches ftfy.
+    """
+    if text.isascii() or not _MOJIBAKE_MARKER.search(text):
+        return text, None
+    fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+    if fixed == text or fixed.count("\n") != text.count("\n"):
+        return text, None
+    return fixed, f"mojibake repaired: {_example(text, fixed)}"
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode a file's bytes; never raises. See the module docstring for the order of attempts."""
+    text, encoding, fixes, is_binary = _decode(data)
+    text = _normalise_newlines(text, fixes)
+    if not is_binary:
+        text, message = repair_mojibake(text)
+        if message:
+            fixes.append(message)
+    return Decoded(text=text, encoding=encoding, fixes=fixes, is_binary=is_binary)

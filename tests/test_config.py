@@ -1,0 +1,131 @@
+"""load_config: defaults, pmkit.toml overrides, and errors that name the file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pmkit.config import (
+    DEFAULT_SEVERITY_DEFINITIONS,
+    Config,
+    ConfigError,
+    load_config,
+    normalize_severity_key,
+)
+
+
+def test_defaults() -> None:
+    config = Config()
+    assert config.db_path == Path("data/pmkit.duckdb")
+    assert config.corpus_dir == Path("data/corpus")
+    assert config.reports_dir == Path("reports")
+    assert config.taxonomy_path == Path("data/taxonomy.toml")
+    assert config.draft_target_hours == 48
+    assert config.review_target_business_days == 5
+    assert config.severity_levels["critical"] == 0
+    assert config.severity_levels["low"] == 3
+    assert set(config.severity_definitions) >= {"P0", "P1", "P2", "SEV0", "SEV4"}
+    assert config.severity_definitions["P1"] == (
+        "Degraded service with customer impact but not a full outage."
+    )
+
+
+def test_defaults_are_not_shared_between_instances() -> None:
+    first = Config()
+    first.severity_levels["blue"] = 9
+    assert "blue" not in Config().severity_levels
+    assert DEFAULT_SEVERITY_DEFINITIONS["P0"] == Config().severity_definitions["P0"]
+
+
+def test_no_file_in_cwd_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = load_config()
+    assert config == Config()
+    assert config.source is None
+
+
+def test_file_in_cwd_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pmkit.toml").write_text('[paths]\ndb_path = "x.duckdb"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = load_config()
+    assert config.db_path == tmp_path / "x.duckdb"
+    assert config.source == tmp_path / "pmkit.toml"
+
+
+def test_full_file(tmp_path: Path) -> None:
+    path = tmp_path / "conf" / "pmkit.toml"
+    path.parent.mkdir()
+    path.write_text(
+        """
+[severity.levels]
+"Critical" = 1
+"S1" = 0
+"Sev-Blue" = 4
+
+[severity.definitions]
+S1 = "Everything is down."
+
+[targets]
+draft_hours = 24
+review_business_days = 3
+
+[paths]
+db_path = "../db/pm.duckdb"
+corpus_dir = "/abs/corpus"
+reports_dir = "out"
+taxonomy_path = "tax.toml"
+""",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.severity_levels["critical"] == 1
+    assert config.severity_levels["s1"] == 0
+    assert config.severity_levels["sevblue"] == 4
+    assert config.severity_levels["low"] == 3  # defaults kept
+    assert config.severity_definitions["S1"] == "Everything is down."
+    assert "P0" in config.severity_definitions
+    assert config.draft_target_hours == 24.0
+    assert config.review_target_business_days == 3
+    assert config.db_path == path.parent / "../db/pm.duckdb"
+    assert config.corpus_dir == Path("/abs/corpus")
+    assert config.reports_dir == path.parent / "out"
+    assert config.taxonomy_path == path.parent / "tax.toml"
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ('[severity.levels]\n"S1" = "one"\n', "severity.levels.S1"),
+        ('[severity.levels]\n"S1" = -1\n', "severity.levels.S1"),
+        ('[severity.levels]\n"S1" = true\n', "severity.levels.S1"),
+        ("[severity.definitions]\nP0 = 3\n", "severity.definitions.P0"),
+        ("[targets]\ndraft_hours = 0\n", "targets.draft_hours"),
+        ('[targets]\nreview_business_days = "5"\n', "targets.review_business_days"),
+        ('[paths]\nnowhere = "x"\n', "paths.nowhere"),
+        ("[paths]\ndb_path = 3\n", "paths.db_path"),
+        ("severity = 3\n", "[severity]"),
+        ("this is not toml\n", "not valid TOML"),
+    ],
+)
+def test_bad_values_name_file_and_key(tmp_path: Path, body: str, names: str) -> None:
+    path = tmp_path / "pmkit.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(path) in str(info.value)
+    assert names in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_missing_explicit_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [("SEV-1", "sev1"), ("Sev 1", "sev1"), (" Critical ", "critical"), ("S_1", "s1")],
+)
+def test_normalize_severity_key(label: str, key: str) -> None:
+    assert normalize_severity_key(label) == key
