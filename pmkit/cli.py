@@ -124,6 +124,52 @@ def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
     click.echo(f"wrote {len(written)} postmortems to {out}")
 
 
+@cli.command()
+@db_option
+@click.option(
+    "--taxonomy",
+    "taxonomy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Taxonomy TOML [default: taxonomy_path from pmkit.toml, else data/taxonomy.toml].",
+)
+def classify(db_path: Path, taxonomy_path: Path | None) -> None:
+    """Re-categorise contributing factors and triggers after editing the taxonomy (no re-parse)."""
+    from pmkit.factors import TaxonomyError, classify_database
+
+    try:
+        summary = classify_database(db_path, taxonomy_path)
+    except (TaxonomyError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary.render())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="path:line: level: message lines, or a JSON list.",
+)
+def lint(paths: tuple[Path, ...], fmt: str) -> None:
+    """Check postmortem files (or folders of them) against the postmortem process.
+
+    Exit status 1 when any error is found (missing field, placeholder left, untracked action...),
+    0 when there are only warnings (late draft or review, blaming language) or nothing.
+    """
+    from pmkit.lint import has_errors, lint_paths, render
+
+    messages = lint_paths(list(paths))
+    out = render(messages, fmt)
+    if out:
+        click.echo(out)
+    if has_errors(messages):
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for the console script and for tests that call it directly."""
     try:

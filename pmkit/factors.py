@@ -1,0 +1,316 @@
+"""The contributing-factor and trigger taxonomy: rules in a user-editable TOML file.
+
+``data/taxonomy.toml`` has ``[factors.<category>]`` and ``[triggers.<category>]`` tables, each with
+a ``description``, ``keywords`` and ``patterns``. A keyword is a case-insensitive phrase matched on
+word boundaries (spaces and hyphens between its words are interchangeable, a trailing ``*`` allows
+any word ending: ``deploy*`` matches "deployment"); a pattern is a Python regular expression,
+searched case-insensitively. A factor text gets every category that matches, in file order; the
+first is its primary category and no match is ``unclassified``. A trigger gets the first matching
+trigger category, ``unknown`` when none does.
+
+``reclassify`` rewrites the categories already in the database after the taxonomy changed, without
+re-parsing a single file: the parsed texts are in DuckDB.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+UNCLASSIFIED = "unclassified"
+UNKNOWN_TRIGGER = "unknown"
+BUNDLED_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+"""The taxonomy shipped with pmkit (``data/taxonomy.toml`` in the repository)."""
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_KEYS = {"description", "keywords", "patterns"}
+_SECTIONS = ("factors", "triggers")
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Category:
+    """One category and its compiled rules."""
+
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+    patterns: tuple[str, ...]
+    regex: re.Pattern[str]
+    """Every keyword and pattern as one case-insensitive alternation."""
+
+    def matches(self, text: str) -> bool:
+        return self.regex.search(text) is not None
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    factors: tuple[Category, ...]
+    triggers: tuple[Category, ...]
+    source: Path | None = None
+
+    def classify(self, text: str | None) -> list[str]:
+        """Every factor category whose rules match ``text``, in taxonomy order, or
+        ``['unclassified']``."""
+        found = [c.name for c in self.factors if text and c.matches(text)]
+        return found or [UNCLASSIFIED]
+
+    def classify_trigger(self, text: str | None) -> str | None:
+        """The first trigger category whose rules match ``text``; None when none does."""
+        if not text:
+            return None
+        return next((c.name for c in self.triggers if c.matches(text)), None)
+
+
+def keyword_regex(keyword: str) -> str:
+    """A keyword as a regular expression: word boundaries, flexible spaces/hyphens, ``*`` suffix."""
+    word = keyword.strip()
+    wildcard = word.endswith("*")
+    words = word.rstrip("*").split()
+    body = r"[\s\-]*".join(r"[\s\-]*".join(re.escape(part) for part in w.split("-")) for w in words)
+    return r"\b" + body + (r"\w*" if wildcard else r"\b")
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise TaxonomyError(f"{where} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _category(name: str, table: Any, where: str) -> Category:
+    if not _NAME.match(name):
+        raise TaxonomyError(f"{where}: category names are lower_snake_case, got {name!r}")
+    if not isinstance(table, dict):
+        raise TaxonomyError(f"{where} must be a table")
+    unknown = set(table) - _KEYS
+    if unknown:
+        raise TaxonomyError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    description = table.get("description", "")
+    if not isinstance(description, str):
+        raise TaxonomyError(f"{where}.description must be a string")
+    keywords = _strings(table.get("keywords", []), f"{where}.keywords")
+    patterns = _strings(table.get("patterns", []), f"{where}.patterns")
+    if not keywords and not patterns:
+        raise TaxonomyError(f"{where}: needs at least one keyword or pattern")
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise TaxonomyError(
+                f"{where}.patterns[{i}]: bad regular expression {pattern!r}: {exc}"
+            ) from exc
+    alternation = "|".join(
+        [f"(?:{keyword_regex(k)})" for k in keywords] + [f"(?:{p})" for p in patterns]
+    )
+    return Category(name, description, keywords, patterns, re.compile(alternation, re.IGNORECASE))
+
+
+def parse_taxonomy(text: str, source: Path | str = "<taxonomy>") -> Taxonomy:
+    """Build a Taxonomy from TOML text; every error names ``source`` and the key."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TaxonomyError(f"{source}: not valid TOML: {exc}") from exc
+    unknown = set(data) - set(_SECTIONS)
+    if unknown:
+        raise TaxonomyError(
+            f"{source}: unknown table(s) {', '.join(sorted(unknown))} (known: factors, triggers)"
+        )
+    sections: dict[str, tuple[Category, ...]] = {}
+    for section in _SECTIONS:
+        tables = data.get(section, {})
+        if not isinstance(tables, dict):
+            raise TaxonomyError(f"{source}: [{section}] must be a table of categories")
+        reserved = UNCLASSIFIED if section == "factors" else UNKNOWN_TRIGGER
+        if reserved in tables:
+            raise TaxonomyError(
+                f"{source}: {section}.{reserved} is what no match is called; it takes no rules"
+            )
+        sections[section] = tuple(
+            _category(name, table, f"{source}: {section}.{name}") for name, table in tables.items()
+        )
+    if not sections["factors"]:
+        raise TaxonomyError(f"{source}: no [factors.<category>] tables")
+    path = Path(source) if not str(source).startswith("<") else None
+    return Taxonomy(sections["factors"], sections["triggers"], path)
+
+
+def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
+    """Read a taxonomy file: ``path``, else the configured ``taxonomy_path`` when that file
+    exists, else the bundled one."""
+    resolved = resolve_taxonomy_path(path)
+    try:
+        text = resolved.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise TaxonomyError(f"{resolved}: no such taxonomy file") from exc
+    except UnicodeDecodeError as exc:
+        raise TaxonomyError(f"{resolved}: not UTF-8 text: {exc}") from exc
+    return parse_taxonomy(text, resolved)
+
+
+def resolve_taxonomy_path(path: Path | str | None = None) -> Path:
+    if path is not None:
+        return Path(path)
+    from pmkit.config import load_config
+
+    configured = load_config().taxonomy_path
+    return configured if configured.is_file() else BUNDLED_TAXONOMY
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> Taxonomy:
+    return load_taxonomy(BUNDLED_TAXONOMY)
+
+
+def classify(text: str | None, taxonomy: Taxonomy | None = None) -> list[str]:
+    """Factor categories of ``text`` (bundled taxonomy unless one is given)."""
+    return (taxonomy or _bundled()).classify(text)
+
+
+def classify_trigger(text: str | None, taxonomy: Taxonomy | None = None) -> str | None:
+    """Trigger category of ``text``, None when no rule matches."""
+    return (taxonomy or _bundled()).classify_trigger(text)
+
+
+# --- the database side ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReclassifySummary:
+    factors: int
+    unclassified: int
+    incidents: int
+    unknown_triggers: int
+
+    @property
+    def unclassified_share(self) -> float:
+        return self.unclassified / self.factors if self.factors else 0.0
+
+    def render(self) -> str:
+        return (
+            f"{self.factors} factors classified, {self.unclassified} unclassified "
+            f"({self.unclassified_share:.1%}); {self.incidents} incidents, "
+            f"{self.unknown_triggers} with an unknown trigger"
+        )
+
+
+def reclassify(
+    con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, paths: Sequence[str] | None = None
+) -> ReclassifySummary:
+    """Rewrite factor categories and trigger categories from the texts already stored.
+
+    ``paths`` limits the work to those documents (ingest passes the files it just wrote); None
+    means every document. Writes ``factor_categories`` (every match), ``contributing_factors.
+    category`` (the first) and ``incidents.trigger_category`` (from the written trigger, else the
+    root cause, else the executive summary; ``unknown`` when none matches). Runs in the caller's
+    transaction: wrap it in one when the connection is shared.
+    """
+    scope = {"all": paths is None, "paths": list(paths or [])}
+    factors = con.execute(
+        "SELECT path, incident_id, seq, text FROM contributing_factors "
+        "WHERE $all OR list_contains(CAST($paths AS VARCHAR[]), path)",
+        scope,
+    ).fetchall()
+    matched = [
+        (path, incident_id, seq, rank, category)
+        for path, incident_id, seq, text in factors
+        for rank, category in enumerate(taxonomy.classify(text))
+    ]
+    incidents = con.execute(
+        'SELECT path, incident_id, "trigger", root_cause, executive_summary FROM incidents '
+        "WHERE $all OR list_contains(CAST($paths AS VARCHAR[]), path)",
+        scope,
+    ).fetchall()
+    triggers = [
+        (path, incident_id, _trigger_of(taxonomy, trigger, root_cause, summary))
+        for path, incident_id, trigger, root_cause, summary in incidents
+    ]
+    matched_df = pd.DataFrame(matched, columns=["path", "incident_id", "seq", "rank", "category"])
+    triggers_df = pd.DataFrame(triggers, columns=["path", "incident_id", "trigger_category"])
+    con.register("_pmkit_factor_matches", matched_df)
+    con.register("_pmkit_trigger_matches", triggers_df)
+    try:
+        con.execute(
+            "DELETE FROM factor_categories "
+            "WHERE $all OR list_contains(CAST($paths AS VARCHAR[]), path)",
+            scope,
+        )
+        con.execute(
+            "INSERT INTO factor_categories (path, incident_id, seq, category) "
+            "SELECT path, incident_id, CAST(seq AS INTEGER), category FROM _pmkit_factor_matches "
+            "ORDER BY path, incident_id, seq, rank"
+        )
+        con.execute(
+            "UPDATE contributing_factors AS cf SET category = m.category "
+            "FROM _pmkit_factor_matches AS m "
+            "WHERE m.rank = 0 AND cf.path = m.path AND cf.incident_id = m.incident_id "
+            "AND cf.seq = m.seq"
+        )
+        con.execute(
+            "UPDATE incidents AS i SET trigger_category = t.trigger_category "
+            "FROM _pmkit_trigger_matches AS t "
+            "WHERE i.path = t.path AND i.incident_id = t.incident_id"
+        )
+    finally:
+        con.unregister("_pmkit_factor_matches")
+        con.unregister("_pmkit_trigger_matches")
+    return ReclassifySummary(
+        factors=len(factors),
+        unclassified=sum(1 for *_, rank, c in matched if rank == 0 and c == UNCLASSIFIED),
+        incidents=len(incidents),
+        unknown_triggers=sum(1 for *_, c in triggers if c == UNKNOWN_TRIGGER),
+    )
+
+
+def _trigger_of(taxonomy: Taxonomy, *texts: str | None) -> str:
+    for text in texts:
+        found = taxonomy.classify_trigger(text)
+        if found:
+            return found
+    return UNKNOWN_TRIGGER
+
+
+def classify_database(db_path: Path, taxonomy_path: Path | None = None) -> ReclassifySummary:
+    """``pmkit classify``: reclassify every document of ``db_path``.
+
+    Same discipline as ingest (pmkit.store): under the ingest lock, write into a copy and rename
+    it over the database, so a report reading meanwhile never sees half a reclassification.
+    """
+    import os
+    import shutil
+
+    from pmkit.store import connect, ingest_lock
+
+    taxonomy = load_taxonomy(taxonomy_path)
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise FileNotFoundError(f"{db_path}: no such database (run `pmkit ingest` first)")
+    with ingest_lock(db_path):
+        tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.classify.tmp")
+        tmp.unlink(missing_ok=True)
+        shutil.copyfile(db_path, tmp)
+        try:
+            con = connect(tmp)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                summary = reclassify(con, taxonomy)
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, db_path)
+        finally:
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    return summary

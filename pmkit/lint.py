@@ -1,0 +1,414 @@
+"""Completeness and process checks for postmortem files: the rules of seeds/003, for pre-commit/CI.
+
+Checks run on the parser's output (``ParsedDocument``) plus the raw lines (for line numbers and
+placeholders). Errors: unfilled template, missing required field (title, severity, start, end,
+owner, root cause, at least one action), template placeholder left, action not tracked (owner, due
+date, tracking reference), unknown severity label, end before start, a date in the future, and
+the parser's own errors. Warnings: draft later than the target after resolution, review later
+than the target in business days, blaming language (``blame_hints``), the parser's warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pmkit.config import Config, load_config
+from pmkit.dates import business_days_between
+from pmkit.model import ParsedDocument, Postmortem
+from pmkit.normalize.placeholders import describe_placeholder, find_placeholder
+from pmkit.parse.fields import field_for_key
+from pmkit.parse.keyvalues import split_key_value
+
+
+@dataclass(frozen=True)
+class LintMessage:
+    path: str
+    line: int
+    """1-based; 1 when the problem concerns the whole file."""
+    level: str
+    """``error``, ``warning`` or ``info``; any error fails the run."""
+    code: str
+    message: str
+
+    def render(self) -> str:
+        return f"{self.path}:{self.line}: {self.level}: {self.message} [{self.code}]"
+
+
+# --- blameless language --------------------------------------------------------------------
+
+_NOT_NAMES = frozenset(
+    "the this that these those we it they our a an team service system monitoring alerting "
+    "nobody someone everyone no one there here then when after before during while if also and "
+    "but so ci cd job script deploy release config database api".split()
+)
+_MISTAKE_VERBS = (
+    r"forgot|mistakenly|accidentally|carelessly|neglected|ignored|overlooked|messed up|screwed up"
+    r"|should have (?:known|checked|noticed|tested|caught|asked)"
+    r"|did(?:n't| not) (?:check|test|verify|follow|read|notice|bother)"
+)
+BLAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"\b(?:human|operator|user|engineer|pilot|developer) error\b", re.I),
+        "describe the conditions that made the mistake possible (missing guard rail, confusing "
+        "tool, unclear runbook) instead of the person",
+    ),
+    (
+        re.compile(
+            r"\bcareless(?:ly|ness)?\b|\bsloppy\b|\bnegligen(?:t|ce)\b|\bincompeten\w*", re.I
+        ),
+        "describe what made the step risky or easy to get wrong, not a judgement of a person",
+    ),
+    (
+        re.compile(r"\b(?:\w+ )?forgot\b|\bforgetting\b", re.I),
+        "say what reminder, checklist or automation was missing",
+    ),
+    (
+        re.compile(r"\bshould have (?:known|checked|noticed|tested|caught|asked)\b", re.I),
+        "hindsight: say what information was not available or not visible at the time",
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:his|her|their)(?: own)? fault|fault of|to blame|blamed on|is blamed)\b", re.I
+        ),
+        "blameless: describe what the system allowed, not whose fault it was",
+    ),
+    (
+        re.compile(
+            rf"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?|[Hh]e|[Ss]he) (?:{_MISTAKE_VERBS})\b"
+        ),
+        "a named person as the subject of a mistake: make the system or the step the subject "
+        '("the deploy ran without a check")',
+    ),
+)
+
+
+def blame_hints(text: str) -> list[tuple[int, str, str]]:
+    """``(line, phrase, suggestion)`` for phrases that blame a person (1-based line of ``text``).
+
+    Used by ``pmkit lint`` and by the drafting form as the author types.
+    """
+    hints: list[tuple[int, str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        taken: list[tuple[int, int]] = []
+        for pattern, suggestion in BLAME_RULES:
+            for match in pattern.finditer(line):
+                name = match.groupdict().get("name")
+                if name and name.split()[0].lower() in _NOT_NAMES:
+                    continue
+                start, end = match.span()
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                taken.append((start, end))
+                hints.append((number, match.group(0), suggestion))
+    return sorted(hints, key=lambda h: h[0])
+
+
+# --- the raw lines -------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_REFDEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
+
+
+@dataclass
+class _Lines:
+    """What the raw text says where: first line of each canonical field, placeholders left."""
+
+    field_lines: dict[str, int]
+    placeholders: list[tuple[int, str, str]]
+    """(line, text, kind)"""
+    heading_line: int | None
+
+
+def _scan(text: str) -> _Lines:
+    lines = text.splitlines()
+    refdefs = frozenset(label.strip().lower() for label in _REFDEF.findall(text))
+
+    def placeholder(value: str) -> str | None:
+        return find_placeholder(value, refdefs)
+
+    field_lines: dict[str, int] = {}
+    placeholders: list[tuple[int, str, str]] = []
+    heading_line: int | None = None
+    in_code = False
+    for i, line in enumerate(lines, start=1):
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        stripped = line.strip()
+        if in_code or not stripped or stripped.startswith((">", "<!--")):
+            continue
+        if stripped.startswith("#"):
+            heading_line = heading_line or i
+            continue
+        if stripped.startswith("|"):
+            following = lines[i] if i < len(lines) else ""
+            if _TABLE_SEPARATOR.match(stripped) or _TABLE_SEPARATOR.match(following):
+                continue  # separator or header row
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            kinds = [(c, placeholder(c)) for c in cells if c]
+            left = [(c, kind) for c, kind in kinds if kind and kind != "empty"]
+            # a template word ("On-call acknowledged") is a fair value in a row of real values
+            if left and (len(left) == len(kinds) or any(k != "template-word" for _, k in left)):
+                placeholders.append((i, ", ".join(c for c, _ in left), left[0][1]))
+            continue
+        body = _BULLET.sub("", line)
+        pair = split_key_value(body)
+        if pair:
+            key, value = pair
+            name = field_for_key(key)
+            if name:
+                field_lines.setdefault(name, i)
+            kind = placeholder(value) if value else None
+            if kind and kind != "empty":
+                placeholders.append((i, value, kind))
+            continue
+        kind = placeholder(body.strip())
+        if kind and kind not in ("empty", "tbd") and body.strip() != stripped.lstrip("#"):
+            placeholders.append((i, body.strip(), kind))  # a list item that is a placeholder
+        elif kind in ("bracketed", "question-template", "angle"):
+            placeholders.append((i, body.strip(), kind))
+    return _Lines(field_lines, placeholders, heading_line)
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+_REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # (attribute of Postmortem, what to call it, fields whose line to point at)
+    ("title", "title", ("title",)),
+    ("severity_label", "severity", ("severity",)),
+    ("started_at", "start time", ("start", "date", "timeframe", "duration")),
+    ("resolved_at", "end time", ("end", "timeframe", "duration")),
+    ("owner", "owner", ("owner", "commander", "author")),
+    ("root_cause", "root cause", ("root_cause",)),
+)
+
+
+class _Report:
+    def __init__(self, path: str, lines: _Lines, incident: Postmortem | None, many: bool) -> None:
+        self.path = path
+        self.lines = lines
+        self.prefix = f"{incident.incident_id}: " if incident is not None and many else ""
+        self.messages: list[LintMessage] = []
+        self.fallback = (incident.line if incident is not None else None) or 1
+
+    def line_of(self, *fields: str) -> int:
+        for name in fields:
+            if name in self.lines.field_lines:
+                return self.lines.field_lines[name]
+        return self.fallback
+
+    def add(self, line: int | None, level: str, code: str, message: str) -> None:
+        self.messages.append(
+            LintMessage(self.path, line or self.fallback, level, code, self.prefix + message)
+        )
+
+
+def _check_incident(r: _Report, pm: Postmortem, config: Config, now: datetime) -> None:
+    for attr, label, fields in _REQUIRED:
+        value = getattr(pm, attr)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            r.add(r.line_of(*fields), "error", "missing-field", f"{label} is missing or not filled")
+    if pm.severity_label and pm.severity_level is None:
+        known = ", ".join(sorted(config.severity_levels)) or "none"
+        r.add(
+            r.line_of("severity"),
+            "error",
+            "unknown-severity",
+            f"severity {pm.severity_label!r} is not a configured label (P0.., SEV0.., or one of: "
+            f"{known}; add it under [severity.levels] in pmkit.toml)",
+        )
+    if pm.started_at and pm.resolved_at and pm.resolved_at < pm.started_at:
+        r.add(
+            r.line_of("end", "timeframe"),
+            "error",
+            "end-before-start",
+            f"end {pm.resolved_at:%Y-%m-%d %H:%M} is before start {pm.started_at:%Y-%m-%d %H:%M}",
+        )
+    _check_future(r, pm, now)
+    _check_actions(r, pm)
+    _check_targets(r, pm, config)
+
+
+def _check_future(r: _Report, pm: Postmortem, now: datetime) -> None:
+    stamps: list[tuple[str, datetime | date | None, tuple[str, ...]]] = [
+        ("incident date", pm.incident_date, ("date",)),
+        ("start", pm.started_at, ("start", "timeframe")),
+        ("detection", pm.detected_at, ("detected",)),
+        ("acknowledgement", pm.acknowledged_at, ("acknowledged",)),
+        ("mitigation", pm.mitigated_at, ("mitigated",)),
+        ("end", pm.resolved_at, ("end", "timeframe")),
+        ("draft date", pm.drafted_at, ("drafted",)),
+        ("review date", pm.reviewed_at, ("reviewed",)),
+    ]
+    for label, value, fields in stamps:
+        if value is not None and _after(value, now):
+            r.add(r.line_of(*fields), "error", "future-date", f"{label} {value} is in the future")
+    for event in pm.timeline:
+        if event.occurred_at is not None and event.occurred_at > now:
+            r.add(
+                event.line,
+                "error",
+                "future-date",
+                f"timeline time {event.occurred_at:%Y-%m-%d %H:%M} is in the future",
+            )
+
+
+def _after(value: datetime | date, now: datetime) -> bool:
+    if isinstance(value, datetime):
+        return value > now
+    return value > now.date()
+
+
+def _check_actions(r: _Report, pm: Postmortem) -> None:
+    if not pm.actions:
+        r.add(r.line_of(), "error", "no-actions", "no action items: at least one is required")
+        return
+    for action in pm.actions:
+        missing = [
+            name
+            for name, value in (
+                ("owner", action.owner),
+                ("due date", action.due_date),
+                ("tracking reference", action.tracking_ref),
+            )
+            if value is None or (isinstance(value, str) and not value.strip())
+        ]
+        if missing:
+            label = action.action_id or _short(action.text)
+            r.add(
+                action.line,
+                "error",
+                "untracked-action",
+                f"action {label!r} is not tracked: no {', no '.join(missing)}",
+            )
+
+
+def _check_targets(r: _Report, pm: Postmortem, config: Config) -> None:
+    if pm.drafted_at and pm.resolved_at:
+        hours = (pm.drafted_at - pm.resolved_at).total_seconds() / 3600
+        if hours > config.draft_target_hours:
+            r.add(
+                r.line_of("drafted"),
+                "warning",
+                "late-draft",
+                f"drafted {hours:.0f} h after resolution (target: within "
+                f"{config.draft_target_hours:g} h)",
+            )
+    if pm.drafted_at and pm.reviewed_at:
+        days = business_days_between(pm.drafted_at, pm.reviewed_at)
+        if days > config.review_target_business_days:
+            r.add(
+                r.line_of("reviewed"),
+                "warning",
+                "late-review",
+                f"reviewed {days} business days after the draft (target: within "
+                f"{config.review_target_business_days})",
+            )
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def lint_document(
+    doc: ParsedDocument, config: Config | None = None, now: datetime | None = None
+) -> list[LintMessage]:
+    """Lint an already parsed document (``now``: naive UTC, for the future-date rule)."""
+    config = config or load_config()
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    lines = _scan(doc.raw_text)
+    whole = _Report(doc.path, lines, None, False)
+    if doc.is_process_doc:
+        whole.add(1, "info", "not-postmortem", "process document, not a postmortem: not linted")
+        return whole.messages
+    for issue in doc.issues:
+        if issue.level in ("error", "warning"):
+            whole.add(issue.line, issue.level, "parse", f"{issue.field}: {issue.message}")
+    if doc.template in ("empty", "binary", "unreadable") or not doc.incidents:
+        if not any(m.level == "error" for m in whole.messages):
+            whole.add(1, "error", "not-postmortem", "no postmortem found in this file")
+        return whole.messages
+    if doc.is_unfilled_template:
+        whole.add(
+            lines.heading_line or 1,
+            "error",
+            "unfilled-template",
+            f"still an unfilled template ({doc.template}): fill in the fields",
+        )
+    for line, value, kind in lines.placeholders:
+        whole.add(
+            line,
+            "error",
+            "placeholder",
+            f"template placeholder left: {_short(value, 60)!r} ({describe_placeholder(kind)})",
+        )
+    messages = list(whole.messages)
+    many = len(doc.incidents) > 1
+    for pm in doc.incidents:
+        report = _Report(doc.path, lines, pm, many)
+        _check_incident(report, pm, config, now)
+        messages.extend(report.messages)
+    if not doc.is_unfilled_template:
+        for line, phrase, suggestion in blame_hints(doc.raw_text):
+            messages.append(
+                LintMessage(doc.path, line, "warning", "blame", f"{phrase!r}: {suggestion}")
+            )
+    return sorted(messages, key=lambda m: (m.line, m.level != "error", m.code))
+
+
+def lint_text(
+    text: str, path: str = "<text>", config: Config | None = None, now: datetime | None = None
+) -> list[LintMessage]:
+    """Lint Markdown text as if it were the file ``path``."""
+    from pmkit.parse import parse_text
+
+    config = config or load_config()
+    return lint_document(parse_text(text, path, config), config, now)
+
+
+def lint_paths(
+    paths: Sequence[Path | str], config: Config | None = None, now: datetime | None = None
+) -> list[LintMessage]:
+    """Lint files, and the postmortem files under folders (recursively), path as given."""
+    from pmkit.parse import parse_file
+    from pmkit.store import discover
+
+    config = config or load_config()
+    messages: list[LintMessage] = []
+    for given in map(Path, paths):
+        if not given.exists():
+            messages.append(
+                LintMessage(str(given), 1, "error", "no-file", "no such file or folder")
+            )
+            continue
+        files, issues = discover([given])
+        for issue in issues:
+            where = given / getattr(issue, "_path", "")
+            messages.append(LintMessage(str(where), 1, "error", "no-file", issue.message))
+        for src in files:
+            shown = given / src.rel if given.is_dir() else given
+            doc = parse_file(src.path, src.path.parent, config)
+            doc.path = str(shown)
+            messages.extend(lint_document(doc, config, now))
+    return messages
+
+
+def has_errors(messages: Iterable[LintMessage]) -> bool:
+    return any(m.level == "error" for m in messages)
+
+
+def render(messages: Sequence[LintMessage], fmt: str = "text") -> str:
+    """``path:line: level: message [code]`` lines, or a JSON list of objects."""
+    if fmt == "json":
+        return json.dumps([asdict(m) for m in messages], indent=2)
+    if fmt != "text":
+        raise ValueError(f"format must be text or json, got {fmt!r}")
+    return "\n".join(m.render() for m in messages)
