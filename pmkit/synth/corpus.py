@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -38,12 +39,12 @@ RENDERERS: dict[str, Callable[[IncidentTruth], str]] = {
 UNFILLED_SHARE = 0.015
 MESSY_SHARE = 0.04
 _MESSY_KINDS: dict[str, tuple[str, ...]] = {
-    "seed-000": ("no-severity", "odd-dates", "mojibake", "crlf"),
+    "seed-000": ("no-severity", "odd-dates", "mojibake", "crlf", "vague-end"),
     "seed-001": ("no-severity", "mojibake", "crlf"),
     "seed-002": ("no-severity", "crlf"),
-    "seed-004": ("no-severity", "odd-dates", "crlf"),
-    "freeform-headings": ("no-severity", "odd-dates", "crlf"),
-    "freeform-bullets": ("no-severity", "odd-dates", "crlf"),
+    "seed-004": ("no-severity", "odd-dates", "crlf", "vague-end"),
+    "freeform-headings": ("no-severity", "odd-dates", "crlf", "vague-end"),
+    "freeform-bullets": ("no-severity", "odd-dates", "crlf", "vague-end"),
 }
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
@@ -67,7 +68,8 @@ class GeneratedIncident:
 
 def slugify(text: str, limit: int = 60) -> str:
     """Lower case, ``a-z0-9`` and single dashes, at most ``limit`` characters."""
-    slug = _SLUG_CHARS.sub("-", text.lower()).strip("-")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _SLUG_CHARS.sub("-", ascii_text.lower()).strip("-")
     return slug[:limit].rstrip("-") or "incident"
 
 

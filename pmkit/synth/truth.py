@@ -176,7 +176,13 @@ def _ticket(rng: random.Random) -> str:
 
 
 def _actions(
-    rng: random.Random, shape: str, svc: str, drafted: datetime, resolved: datetime, as_of: date
+    rng: random.Random,
+    shape: str,
+    svc: str,
+    category: str,
+    drafted: datetime,
+    resolved: datetime,
+    as_of: date,
 ) -> list[TruthAction]:
     kinds = _ACTION_KINDS[shape]
     count = rng.choices((1, 2, 3, 4, 5, 6), weights=(6, 20, 30, 24, 12, 8), k=1)[0]
@@ -191,6 +197,8 @@ def _actions(
         pool = vocab.ACTION_TEMPLATES["short_term" if kind == "unspecified" else kind]
         if kind == "unspecified":
             pool = pool + vocab.ACTION_TEMPLATES["long_term"]
+        if rng.random() < 0.5:
+            pool = vocab.CATEGORY_ACTIONS[category]
         text = _fill(rng, rng.choice(pool), svc)
         if text in used:
             continue  # a team writes each follow-up once
@@ -248,13 +256,12 @@ def _timeline(
     commander: str,
     times: tuple[datetime, datetime, datetime, datetime, datetime],
     trigger: str,
+    detection: str,
 ) -> list[TruthEvent]:
     started, detected, acked, mitigated, resolved = times
     events = [
         TruthEvent(started, trigger, None, "trigger"),
-        TruthEvent(
-            detected, _fill(rng, rng.choice(vocab.DETECTION_TEXTS), svc), "monitoring", "detected"
-        ),
+        TruthEvent(detected, _fill(rng, detection, svc), "monitoring", "detected"),
         TruthEvent(
             acked,
             rng.choice(vocab.ACK_TEXTS).replace("{actor}", commander),
@@ -330,6 +337,7 @@ def generate_incident(
     times = (started, detected, acked, mitigated, resolved)
     owner = f"@{handle}" if shape.startswith("freeform") else person
     impact = _fill(rng, rng.choice(vocab.CUSTOMER_IMPACTS), svc)
+    detection = rng.choice(vocab.DETECTIONS)
     return IncidentTruth(
         shape=shape,
         incident_id=f"INC-{started:%Y%m%d}-{seq % 1000:03d}",
@@ -358,9 +366,9 @@ def generate_incident(
         trigger=trigger,
         factor_categories=factor_cats,
         factors=factors,
-        timeline=_timeline(rng, svc, person, commander, times, trigger),
-        actions=_actions(rng, shape, svc, drafted, resolved, as_of),
-        detection_method=rng.choice(vocab.DETECTION_METHODS),
+        timeline=_timeline(rng, svc, person, commander, times, trigger, detection[1]),
+        actions=_actions(rng, shape, svc, cat[0], drafted, resolved, as_of),
+        detection_method=detection[0],
         responders=sorted({p[0] for p in rng.sample(vocab.PEOPLE, k=rng.randint(1, 3))}),
         went_well=rng.sample(vocab.WENT_WELL, k=2),
         went_poorly=rng.sample(vocab.WENT_POORLY, k=2),

@@ -160,7 +160,10 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "Missing monitoring for queue depth",
             "Synthetic checks did not cover the failing endpoint",
         ),
-        ("Errors went unnoticed until customers reported them",),
+        (
+            "Error rate on {svc} rose slowly after a dependency upgrade",
+            "A slow memory leak built up in {svc} over the weekend",
+        ),
     ),
     (
         "cert_expiry",
@@ -270,13 +273,14 @@ ACTION_TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-DETECTION_TEXTS: tuple[str, ...] = (
-    "Alert fired: {svc} error rate above threshold",
-    "PagerDuty paged on-call for {svc} latency",
-    "Customer support reported failures in {svc}",
-    "Synthetic check for {svc} started failing",
-    "Grafana dashboard showed {svc} errors climbing",
+DETECTIONS: tuple[tuple[str, str], ...] = (
+    ("Automated alert", "Alert fired: {svc} error rate above threshold"),
+    ("Automated alert", "PagerDuty paged on-call for {svc} latency"),
+    ("Customer report", "Customer support reported failures in {svc}"),
+    ("Synthetic monitoring", "Synthetic check for {svc} started failing"),
+    ("Internal team noticed", "An engineer noticed {svc} errors climbing on the dashboard"),
 )
+"""(detection method, timeline text) pairs, so the two always agree."""
 ACK_TEXTS: tuple[str, ...] = (
     "On-call acknowledged the page",
     "On-call engineer acknowledged and opened an incident channel",
@@ -311,13 +315,6 @@ CUSTOMER_IMPACTS: tuple[str, ...] = (
     "No customer impact; internal tooling only",
 )
 
-DETECTION_METHODS: tuple[str, ...] = (
-    "Automated alert",
-    "Customer report",
-    "Internal team noticed",
-    "Synthetic monitoring",
-    "Monitoring dashboard",
-)
 WENT_WELL: tuple[str, ...] = (
     "Alerting fired within minutes",
     "The rollback was quick and safe",
@@ -346,3 +343,57 @@ FACTOR_LABELS: dict[str, str] = {
     "human_error": "Manual operation",
 }
 """Short labels seed 002 puts before each factor (``- Capacity: ...``)."""
+
+CATEGORY_ACTIONS: dict[str, tuple[str, ...]] = {
+    "config_change": (
+        "Validate {svc} config in CI before merge",
+        "Roll out config changes region by region",
+        "Add a config diff to the change review",
+    ),
+    "deploy": (
+        "Introduce canary deploys for {svc}",
+        "Block promotion when the smoke test is skipped",
+        "Keep the last three images for fast rollback",
+    ),
+    "capacity": (
+        "Capacity plan for {svc} for the next two quarters",
+        "Raise the node pool maximum and alert at 80%",
+        "Move the batch jobs off the online cluster",
+    ),
+    "dependency": (
+        "Add a circuit breaker around calls to the dependency",
+        "Cap retries with jittered backoff",
+        "Subscribe to the provider's status feed",
+    ),
+    "monitoring_gap": (
+        "Alert on {svc} error budget burn rate",
+        "Add synthetic checks for the failing endpoint",
+        "Page on queue depth for {svc}",
+    ),
+    "cert_expiry": (
+        "Automate certificate renewal with monitoring on expiry",
+        "Alert when certificate expiry is under 14 days",
+        "Inventory every certificate {svc} depends on",
+    ),
+    "process_gap": (
+        "Update the {svc} failover runbook",
+        "Require owning-team review for {svc} changes",
+        "Add {svc} to the change freeze calendar",
+    ),
+    "data_migration": (
+        "Dry-run schema migrations against a production snapshot",
+        "Throttle backfill jobs by replica lag",
+        "Add a migration checklist to the release template",
+    ),
+    "code_bug": (
+        "Add a regression test for the failing code path",
+        "Fuzz the {svc} request parser",
+        "Fix the leak and add a memory alert for {svc}",
+    ),
+    "human_error": (
+        "Require confirmation for production-wide commands",
+        "Separate production and staging credentials",
+        "Script the manual fix and review it",
+    ),
+}
+"""Follow-ups that answer a factor category; mixed with the generic ones per kind."""

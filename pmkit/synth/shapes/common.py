@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+VAGUE_END = "late evening, once the backlog drained"
+"""What a tired author writes instead of an end time (the ``vague-end`` defect)."""
+
 ODD_FORMATS: tuple[str, ...] = (
     "{d:%B} {day}, {d:%Y} {d:%H:%M} UTC",
     "{day2} {d:%b} {d:%Y} {d:%H:%M} UTC",

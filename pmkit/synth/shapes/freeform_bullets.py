@@ -4,7 +4,14 @@ status or as a ``- [x]`` checklist, linking to issues."""
 
 from __future__ import annotations
 
-from pmkit.synth.shapes.common import odd_datetime, ordinal, pacific_clock, pacific_full, to_pacific
+from pmkit.synth.shapes.common import (
+    VAGUE_END,
+    odd_datetime,
+    ordinal,
+    pacific_clock,
+    pacific_full,
+    to_pacific,
+)
 from pmkit.synth.truth import IncidentTruth, TruthAction
 
 
@@ -17,7 +24,7 @@ def _ref(ref: str) -> str:
 def action_line(a: TruthAction, checklist: bool) -> str:
     bits = []
     if a.owner:
-        bits.append(f"owner {a.owner}")
+        bits.append(f"owner: {a.owner}")
     if a.due_date:
         bits.append(f"due {a.due_date.isoformat()}")
     tail = f" — {', '.join(bits)}" if bits else ""
@@ -31,6 +38,9 @@ def action_line(a: TruthAction, checklist: bool) -> str:
 def render(t: IncidentTruth) -> str:
     odd = "odd-dates" in t.messy
     local_start, zone = to_pacific(t.started_at)
+    end = odd_datetime(t.resolved_at, 2) if odd else pacific_full(t.resolved_at)
+    if "vague-end" in t.messy:
+        end = VAGUE_END
     title_day = f"{local_start:%B} {ordinal(local_start.day)}, {local_start:%Y}"
     meta = [f"Created By: {t.owner} <{t.owner_handle}@example.com>"]
     if t.drafted_at:
@@ -42,7 +52,7 @@ def render(t: IncidentTruth) -> str:
     meta += [
         f"Services: {', '.join(t.services)}",
         f"Impact start: {odd_datetime(t.started_at, 2) if odd else pacific_full(t.started_at)}",
-        f"Impact end: {odd_datetime(t.resolved_at, 2) if odd else pacific_full(t.resolved_at)}",
+        f"Impact end: {end}",
     ]
     checklist = all(a.status != "in_progress" for a in t.actions) and len(t.title) % 2 == 0
     out = [

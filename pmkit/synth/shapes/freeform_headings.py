@@ -4,15 +4,15 @@ first heading and whenever the day changes). Follow-ups are a numbered list with
 
 from __future__ import annotations
 
-from pmkit.synth.shapes.common import iso_min, odd_datetime
+from pmkit.synth.shapes.common import VAGUE_END, iso_min, odd_datetime
 from pmkit.synth.truth import IncidentTruth, TruthAction
 
 
 def action_line(a: TruthAction) -> str:
-    """``Add alerting — @achen, due 2026-03-20, [#12](https://...) (done)``."""
+    """``Add alerting — Owner: @achen, due 2026-03-20, [#12](https://...) (done)``."""
     bits = []
     if a.owner:
-        bits.append(a.owner)
+        bits.append(f"Owner: {a.owner}")
     if a.due_date:
         bits.append(f"due {a.due_date.isoformat()}")
     if a.tracking_ref:
@@ -28,6 +28,8 @@ def render(t: IncidentTruth) -> str:
     odd = "odd-dates" in t.messy
     start = odd_datetime(t.started_at, 3) if odd else iso_min(t.started_at) + " UTC"
     end = odd_datetime(t.resolved_at, 3) if odd else iso_min(t.resolved_at) + " UTC"
+    if "vague-end" in t.messy:
+        end = VAGUE_END
     meta = []
     if t.severity_label:
         meta.append(f"**Severity:** {t.severity_label}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pmkit.synth.shapes.common import (
+    VAGUE_END,
     cell,
     date_text,
     duration_text,
@@ -23,6 +24,8 @@ def render(t: IncidentTruth) -> str:
     dash = "â€“" if "mojibake" in t.messy else "–"
     start = odd_datetime(t.started_at, 0) if odd else iso_min(t.started_at)
     end = odd_datetime(t.resolved_at, 0) if odd else iso_min(t.resolved_at)
+    if "vague-end" in t.messy:
+        end = VAGUE_END
     day = t.started_at.date()
     out = [
         "# Incident Post-Mortem (Blameless)",

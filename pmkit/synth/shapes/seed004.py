@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pmkit.synth.shapes.common import (
+    VAGUE_END,
     cell,
     date_text,
     hhmm_span,
@@ -44,7 +45,7 @@ def render(t: IncidentTruth) -> str:
         "",
         f"- **Incident ID:** {t.incident_id}",
         f"- **Start Time (UTC):** {when(t.started_at, 1)}",
-        f"- **End Time (UTC):** {when(t.resolved_at, 1)}",
+        f"- **End Time (UTC):** {VAGUE_END if 'vague-end' in t.messy else when(t.resolved_at, 1)}",
         f"- **Duration:** {hhmm_span(t.duration_minutes)}",
         f"- **Severity:** {t.severity_label or ''}".rstrip(),
         "- **Services Affected:**",
