@@ -67,6 +67,8 @@ def test_decode_table(data: bytes, text: str, encoding: str, fixes: list[str]) -
         ),
         ("Caf\u00c3\u00a9 menu\n", "Caf\u00e9 menu\n", "'Caf\u00c3\u00a9' -> 'Caf\u00e9'"),
         ("it\u00e2\u20ac\u2122s fine", "it\u2019s fine", "'it\u00e2\u20ac\u2122s' -> 'it\u2019s'"),
+        # a no-break space whose NBSP half was stripped at the end of the line
+        ("to CAT1.\u00c2\nnext", "to CAT1.\nnext", "'CAT1.\u00c2' -> 'CAT1.'"),
     ],
 )
 def test_mojibake_repaired_with_example(broken: str, fixed: str, example: str) -> None:
@@ -85,6 +87,7 @@ def test_mojibake_repaired_with_example(broken: str, fixed: str, example: str) -
         "ligature \ufb01le and fullwidth \uff21 kept",
         "na\u00efve r\u00e9sum\u00e9 \u00c0 la carte \u00e9t\u00e9",
         "math: 2 \u00d7 3 \u00f7 4 \u00b1 1, 5\u00b0C, \u00a9 2026",
+        "Portuguese: \u00c2ngela and a lone \u00c2\nnext line",
     ],
 )
 def test_clean_text_is_left_alone(text: str) -> None:

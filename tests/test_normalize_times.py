@@ -140,6 +140,8 @@ def test_parse_datetime(
         ("YYYY-MM-DD HH:MM", None),
         ("yesterday", BASE),
         ("TBD", BASE),
+        ("2019-12-03 --:--", None),  # the time is unknown: midnight would be a guess
+        ("2019-12-03 ??:??", None),
     ],
 )
 def test_parse_datetime_rejects(text: str, base: date | None) -> None:
@@ -157,6 +159,7 @@ def test_parse_datetime_rejects(text: str, base: date | None) -> None:
         ("03/04/2026", date(2026, 3, 4)),
         ("**2026-03-04**", date(2026, 3, 4)),
         ("2026-03-04 14:05 UTC", date(2026, 3, 4)),
+        ("2019-12-03 --:--", date(2019, 12, 3)),
         ("YYYY-MM-DD", None),
         ("[Date]", None),
         ("TBD", None),

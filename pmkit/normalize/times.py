@@ -127,6 +127,9 @@ _SAFE_SKIPPED = re.compile(
     r"^[\s,;:()\-–—/]*(?:local|time|hrs|h|the|of|and|approx)?[\s,;:()\-–—/]*$", re.I
 )
 
+_UNKNOWN_CLOCK = re.compile(r"(?:--|\?\?|[xX]{2}|HH|hh):(?:--|\?\?|[xX]{2}|MM|mm)")
+"""``2019-12-03 --:--``: the writer says the time is unknown; midnight would be a guess."""
+
 _PARSER = du_parser.parser()
 
 
@@ -332,9 +335,10 @@ def parse_datetime(
     """Read one datetime (or time, with ``base_date``; or date) into naive UTC.
 
     ``tz_hint``: the zone the document says its times are in (see ``find_tz_hint``); a zone written
-    next to the time wins. No zone at all: read as UTC, ``assumed_utc=True``.
+    next to the time wins. No zone at all: read as UTC, ``assumed_utc=True``. A date with a masked
+    time (``2019-12-03 --:--``) is None: use ``parse_date`` for its date.
     """
-    if text is None:
+    if text is None or _UNKNOWN_CLOCK.search(text):
         return None
     reading = _read(text.strip(), base_date, tz_hint)
     return _to_result(reading) if reading else None

@@ -38,7 +38,12 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _MOJIBAKE_MARKER = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+    "|\u00c2$",
+    re.M,
 )
+# A no-break space (C2 A0) read as cp1252 is "Â" + NBSP; editors strip the trailing NBSP and
+# leave a lone "Â" at the end of the line, which ftfy cannot see.
+_STRAY_A_CIRC = re.compile(r"(?<=[^\sA-Za-z\u00c0-\u024f])\u00c2$", re.M)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _SNIFF_BYTES = 8192
 _EXAMPLE_CONTEXT = 8
@@ -154,7 +159,7 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
     """
     if text.isascii() or not _MOJIBAKE_MARKER.search(text):
         return text, None
-    fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+    fixed = _STRAY_A_CIRC.sub("", ftfy.fix_text(text, _FTFY_CONFIG))
     if fixed == text or fixed.count("\n") != text.count("\n"):
         return text, None
     return fixed, f"mojibake repaired: {_example(text, fixed)}"
