@@ -50,9 +50,10 @@ def compare_expected(actual: Any, expected: dict[str, Any], where: str = "") -> 
     """Compare an object against a golden dict; return every mismatch (empty list = match).
 
     Key conventions: ``notes`` is ignored; ``X_count`` is ``len(X)``; ``X_contains`` is a
-    substring of ``X``; ``X_first`` / ``X_last`` are the first / last element of list ``X``;
-    a list of dicts is compared element by element; anything else must be equal (datetimes
-    and dates as ISO strings, ``None`` as JSON null).
+    substring of ``X``; ``X_not`` means ``X`` must differ from the value; ``X_first`` /
+    ``X_last`` are the first / last element of list ``X``; a list of dicts is compared element
+    by element (``{}`` skips one); anything else must be equal (datetimes and dates as ISO
+    strings, ``None`` as JSON null).
     """
     problems: list[str] = []
     for key, want in expected.items():
@@ -69,6 +70,11 @@ def compare_expected(actual: Any, expected: dict[str, Any], where: str = "") -> 
                 got = _get(actual, key[: -len("_contains")])
                 if got is None or str(want) not in str(got):
                     problems.append(f"{path}: {got!r} does not contain {want!r}")
+                continue
+            if key.endswith("_not"):
+                got = _get(actual, key[: -len("_not")])
+                if _plain(got) == want:
+                    problems.append(f"{path}: must not be {want!r}")
                 continue
             if key.endswith(("_first", "_last")):
                 base, _, which = key.rpartition("_")
