@@ -62,7 +62,13 @@ def ingest(paths: tuple[Path, ...], db_path: Path, strict: bool, quiet: bool) ->
     show_default=True,
     help="Corpus folder the form saves into.",
 )
-@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8866,
+    show_default=True,
+    help="Port on 127.0.0.1.",
+)
 @db_option
 @click.option(
     "--template",
@@ -122,6 +128,144 @@ def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {len(written)} postmortems to {out}")
+
+
+@cli.command()
+@click.option(
+    "--as-of", "as_of", metavar="DATE", help="Report day, YYYY-MM-DD [default: today, UTC]."
+)
+@click.option(
+    "--lookback", type=int, default=365, show_default=True, help="Window in days (1..3650)."
+)
+@click.option("--only", multiple=True, metavar="NAME", help="Run only this report (repeatable).")
+@db_option
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/corpus"),
+    show_default=True,
+    help="Postmortem folder, ingested (incrementally) before the reports run.",
+)
+@click.option("--no-ingest", is_flag=True, help="Report on the database as it is.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Reports folder: runs go to OUT/<as-of>/, the list of runs to OUT/index.html.",
+)
+@click.option(
+    "--notebooks",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of report notebooks [default: the shipped notebooks/reports].",
+)
+@click.option("--severity", multiple=True, type=int, help="Only this severity level (repeatable).")
+@click.option("--service", multiple=True, help="Only incidents listing this service (repeatable).")
+@click.option("--team", multiple=True, help="Only this team's incidents (repeatable).")
+def report(
+    as_of: str | None,
+    lookback: int,
+    only: tuple[str, ...],
+    db_path: Path,
+    corpus: Path,
+    no_ingest: bool,
+    out: Path,
+    notebooks: Path | None,
+    severity: tuple[int, ...],
+    service: tuple[str, ...],
+    team: tuple[str, ...],
+) -> None:
+    """Ingest the corpus, run every report notebook with papermill and write OUT/<as-of>/ (HTML
+    and executed notebooks, published atomically) and OUT/index.html."""
+    from rich.console import Console
+
+    from pmkit.reports import DEFAULT_NOTEBOOK_DIR, ReportError
+    from pmkit.reports.job import report_job
+
+    try:
+        result = report_job(
+            None if no_ingest else corpus,
+            db_path,
+            out,
+            as_of=as_of,
+            lookback_days=lookback,
+            only=only,
+            notebook_dir=notebooks or DEFAULT_NOTEBOOK_DIR,
+            severity_levels=severity,
+            services=service,
+            teams=team,
+            console=Console(stderr=True),
+        )
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"reports: {result.run_dir}")
+    click.echo(f"index:   {result.index_path}")
+
+
+@cli.command()
+@click.option(
+    "--cron", default="0 7 * * MON", show_default=True, help="When to run (crontab syntax)."
+)
+@click.option("--install", is_flag=True, help="Add the line to your crontab (idempotent).")
+@click.option("--systemd", is_flag=True, help="Print a systemd user service + timer instead.")
+@db_option
+@click.option(
+    "--corpus", type=click.Path(file_okay=False, path_type=Path), default=Path("data/corpus")
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"))
+@click.option("--lookback", type=click.IntRange(1, 3650), default=365, show_default=True)
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Log file [default: OUT/pmkit-report.log].",
+)
+@click.option("--only", multiple=True, metavar="NAME", help="Run only this report (repeatable).")
+def schedule(
+    cron: str,
+    install: bool,
+    systemd: bool,
+    db_path: Path,
+    corpus: Path,
+    out: Path,
+    lookback: int,
+    log_file: Path | None,
+    only: tuple[str, ...],
+) -> None:
+    """Print (or install) a crontab line, or a systemd timer, that runs `pmkit report` with
+    absolute paths and appends to a log file. Paths are taken relative to the current folder."""
+    from pmkit.schedule import (
+        ReportSchedule,
+        ScheduleError,
+        crontab_line,
+        install_crontab,
+        systemd_units,
+    )
+
+    if install and systemd:
+        raise click.UsageError("--install edits the crontab; copy the --systemd units yourself")
+    try:
+        spec = ReportSchedule.create(
+            Path.cwd(), db_path, corpus, out, log_file, lookback, cron, only
+        )
+        if systemd:
+            service, timer = systemd_units(spec)
+            click.echo(f"# ~/.config/systemd/user/pmkit-report.service\n{service}")
+            click.echo(f"# ~/.config/systemd/user/pmkit-report.timer\n{timer}")
+            click.echo(
+                "# then: systemctl --user daemon-reload && "
+                "systemctl --user enable --now pmkit-report.timer"
+            )
+            return
+        if install:
+            install_crontab(spec)
+            click.echo(f"installed in your crontab:\n{crontab_line(spec)}")
+            return
+        click.echo(crontab_line(spec))
+    except ScheduleError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command()

@@ -18,8 +18,18 @@ def first_commit_dates(root: Path) -> dict[str, datetime]:
             check=True,
         ).stdout.strip()
         log = subprocess.run(
-            ["git", "-C", str(root), "log", "--diff-filter=A", "--format=%x00%aI", "--name-only",
-             "--no-renames", "--", "."],
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                "--diff-filter=A",
+                "--format=%x00%aI",
+                "--name-only",
+                "--no-renames",
+                "--",
+                ".",
+            ],
             capture_output=True,
             text=True,
             check=True,

@@ -98,32 +98,31 @@ def _is_postmortem_name(name: str) -> bool:
     return lower.endswith(SUFFIXES) and not lower.startswith(".") and lower != "readme.md"
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[ParseIssue]]:
-    """Files to ingest under ``paths``, with issues for what cannot be walked.
+def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, ParseIssue]]]:
+    """Files to ingest under ``paths``, with (path, issue) for what cannot be walked.
 
     Symlinks to folders are not followed (no loops); a folder named ``x.md`` is a folder.
     """
     files: list[SourceFile] = []
-    issues: list[ParseIssue] = []
+    problems: list[tuple[str, ParseIssue]] = []
     for given in paths:
-        if given.is_dir():
-            root = given.resolve()
-
-            def onerror(err: OSError) -> None:
-                issues.append(ParseIssue("document", "error", f"cannot list folder: {err.strerror}"))
-                issues[-1].incident_id = None
-                setattr(issues[-1], "_path", os.path.relpath(err.filename or "", root))
-
-            for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    full = Path(dirpath) / name
-                    if _is_postmortem_name(name) and not full.is_dir():
-                        files.append(SourceFile(root, full, full.relative_to(root).as_posix()))
-        else:
-            root = given.resolve().parent if given.exists() else given.parent.resolve()
+        if not given.is_dir():
+            root = given.absolute().parent
             files.append(SourceFile(root, root / given.name, given.name))
-    return files, issues
+            continue
+        root = given.resolve()
+        walk_errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(root, onerror=walk_errors.append):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                full = Path(dirpath) / name
+                if _is_postmortem_name(name) and not full.is_dir():
+                    files.append(SourceFile(root, full, full.relative_to(root).as_posix()))
+        for err in walk_errors:
+            rel = os.path.relpath(err.filename or str(root), root)
+            msg = f"cannot list folder: {err.strerror or err}"
+            problems.append((rel, ParseIssue("document", "error", msg)))
+    return files, problems
 
 
 def _parse_one(args: tuple[str, str, bytes | None, str | None, Config]) -> ParsedDocument:
@@ -135,7 +134,9 @@ def _parse_one(args: tuple[str, str, bytes | None, str | None, Config]) -> Parse
     return parse_bytes(data, rel, config)
 
 
-def _parse_many(jobs: list[tuple[str, str, bytes | None, str | None, Config]], workers: int) -> Iterator[ParsedDocument]:
+def _parse_many(
+    jobs: list[tuple[str, str, bytes | None, str | None, Config]], workers: int
+) -> Iterator[ParsedDocument]:
     if workers <= 1 or len(jobs) < _PARALLEL_MIN_FILES:
         yield from map(_parse_one, jobs)
         return
@@ -178,7 +179,9 @@ def _known(db_path: Path) -> dict[tuple[str, str], tuple[int, int | None, str]]:
         cols = {r[0] for r in con.execute("DESCRIBE documents").fetchall()}
         if "root" not in cols:
             return {}
-        rows = con.execute("SELECT root, path, size_bytes, mtime_ns, sha256 FROM documents").fetchall()
+        rows = con.execute(
+            "SELECT root, path, size_bytes, mtime_ns, sha256 FROM documents"
+        ).fetchall()
     except duckdb.CatalogException:
         return {}
     finally:
@@ -186,52 +189,186 @@ def _known(db_path: Path) -> dict[tuple[str, str], tuple[int, int | None, str]]:
     return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
 
 
-def _frames(docs: list[tuple[SourceFile, ParsedDocument, str, int, int | None]], now: datetime,
-            git: dict[Path, dict[str, datetime]]) -> dict[str, pd.DataFrame]:
+def _frames(
+    docs: list[tuple[SourceFile, ParsedDocument, str, int, int | None]],
+    now: datetime,
+    git: dict[Path, dict[str, datetime]],
+) -> dict[str, pd.DataFrame]:
     documents, incidents, events, actions, factors, issues = [], [], [], [], [], []
     for src, doc, sha, size, mtime in docs:
         root = str(src.root)
-        documents.append((root, doc.path, sha, size, mtime, now, doc.template,
-                          doc.is_unfilled_template, doc.is_process_doc, doc.raw_text))
+        documents.append(
+            (
+                root,
+                doc.path,
+                sha,
+                size,
+                mtime,
+                now,
+                doc.template,
+                doc.is_unfilled_template,
+                doc.is_process_doc,
+                doc.raw_text,
+            )
+        )
         git_dates = git.get(src.root, {})
         for pm in doc.incidents:
             if pm.drafted_at is None and doc.path in git_dates:
                 pm.drafted_at, pm.drafted_source = git_dates[doc.path], "git"
             iid = pm.incident_id
-            incidents.append((doc.path, iid, pm.title, pm.severity_label, pm.severity_scheme,
-                              pm.severity_level, pm.status, pm.owner, pm.team, pm.incident_date,
-                              pm.started_at, pm.detected_at, pm.acknowledged_at, pm.mitigated_at,
-                              pm.resolved_at, pm.duration_minutes, pm.drafted_at, pm.drafted_source,
-                              pm.reviewed_at, pm.reviewed_source, pm.services, pm.customer_impact,
-                              pm.executive_summary, pm.root_cause, pm.trigger, pm.lessons, pm.line))
-            events.extend((doc.path, iid, e.seq, e.occurred_at, e.time_text, e.event, e.actor, e.line)
-                          for e in pm.timeline)
-            actions.extend((doc.path, iid, a.action_id, a.text, a.owner, a.due_date, a.status,
-                            a.status_text, a.priority, a.kind, a.tracking_ref, a.section, a.line)
-                           for a in pm.actions)
+            incidents.append(
+                (
+                    doc.path,
+                    iid,
+                    pm.title,
+                    pm.severity_label,
+                    pm.severity_scheme,
+                    pm.severity_level,
+                    pm.status,
+                    pm.owner,
+                    pm.team,
+                    pm.incident_date,
+                    pm.started_at,
+                    pm.detected_at,
+                    pm.acknowledged_at,
+                    pm.mitigated_at,
+                    pm.resolved_at,
+                    pm.duration_minutes,
+                    pm.drafted_at,
+                    pm.drafted_source,
+                    pm.reviewed_at,
+                    pm.reviewed_source,
+                    pm.services,
+                    pm.customer_impact,
+                    pm.executive_summary,
+                    pm.root_cause,
+                    pm.trigger,
+                    pm.lessons,
+                    pm.line,
+                )
+            )
+            events.extend(
+                (doc.path, iid, e.seq, e.occurred_at, e.time_text, e.event, e.actor, e.line)
+                for e in pm.timeline
+            )
+            actions.extend(
+                (
+                    doc.path,
+                    iid,
+                    a.action_id,
+                    a.text,
+                    a.owner,
+                    a.due_date,
+                    a.status,
+                    a.status_text,
+                    a.priority,
+                    a.kind,
+                    a.tracking_ref,
+                    a.section,
+                    a.line,
+                )
+                for a in pm.actions
+            )
             factors.extend((doc.path, iid, f.seq, f.text, f.line) for f in pm.factors)
-        issues.extend((doc.path, i.incident_id, i.field, i.level, i.message, i.line) for i in doc.issues)
+        issues.extend(
+            (doc.path, i.incident_id, i.field, i.level, i.message, i.line) for i in doc.issues
+        )
     return {
-        "documents": pd.DataFrame(documents, columns=["root", "path", "sha256", "size_bytes", "mtime_ns",
-                                                      "ingested_at", "template", "is_unfilled_template",
-                                                      "is_process_doc", "raw_text"]),
-        "incidents": pd.DataFrame(incidents, columns=[
-            "path", "incident_id", "title", "severity_label", "severity_scheme", "severity_level",
-            "status", "owner", "team", "incident_date", "started_at", "detected_at",
-            "acknowledged_at", "mitigated_at", "resolved_at", "duration_minutes", "drafted_at",
-            "drafted_source", "reviewed_at", "reviewed_source", "services", "customer_impact",
-            "executive_summary", "root_cause", "trigger", "lessons", "line"]),
-        "timeline_events": pd.DataFrame(events, columns=["path", "incident_id", "seq", "occurred_at",
-                                                         "time_text", "event", "actor", "line"]),
-        "action_items": pd.DataFrame(actions, columns=["path", "incident_id", "action_id", "text", "owner",
-                                                       "due_date", "status", "status_text", "priority",
-                                                       "kind", "tracking_ref", "section", "line"]),
-        "contributing_factors": pd.DataFrame(factors, columns=["path", "incident_id", "seq", "text", "line"]),
-        "parse_issues": pd.DataFrame(issues, columns=["path", "incident_id", "field", "level", "message", "line"]),
+        "documents": pd.DataFrame(
+            documents,
+            columns=[
+                "root",
+                "path",
+                "sha256",
+                "size_bytes",
+                "mtime_ns",
+                "ingested_at",
+                "template",
+                "is_unfilled_template",
+                "is_process_doc",
+                "raw_text",
+            ],
+        ),
+        "incidents": pd.DataFrame(
+            incidents,
+            columns=[
+                "path",
+                "incident_id",
+                "title",
+                "severity_label",
+                "severity_scheme",
+                "severity_level",
+                "status",
+                "owner",
+                "team",
+                "incident_date",
+                "started_at",
+                "detected_at",
+                "acknowledged_at",
+                "mitigated_at",
+                "resolved_at",
+                "duration_minutes",
+                "drafted_at",
+                "drafted_source",
+                "reviewed_at",
+                "reviewed_source",
+                "services",
+                "customer_impact",
+                "executive_summary",
+                "root_cause",
+                "trigger",
+                "lessons",
+                "line",
+            ],
+        ),
+        "timeline_events": pd.DataFrame(
+            events,
+            columns=[
+                "path",
+                "incident_id",
+                "seq",
+                "occurred_at",
+                "time_text",
+                "event",
+                "actor",
+                "line",
+            ],
+        ),
+        "action_items": pd.DataFrame(
+            actions,
+            columns=[
+                "path",
+                "incident_id",
+                "action_id",
+                "text",
+                "owner",
+                "due_date",
+                "status",
+                "status_text",
+                "priority",
+                "kind",
+                "tracking_ref",
+                "section",
+                "line",
+            ],
+        ),
+        "contributing_factors": pd.DataFrame(
+            factors, columns=["path", "incident_id", "seq", "text", "line"]
+        ),
+        "parse_issues": pd.DataFrame(
+            issues, columns=["path", "incident_id", "field", "level", "message", "line"]
+        ),
     }
 
 
-_TABLES = ("documents", "incidents", "timeline_events", "action_items", "contributing_factors", "parse_issues")
+_TABLES = (
+    "documents",
+    "incidents",
+    "timeline_events",
+    "action_items",
+    "contributing_factors",
+    "parse_issues",
+)
 _CASTS = {
     "incident_date": "CAST(incident_date AS DATE)",
     "due_date": "CAST(due_date AS DATE)",
@@ -241,8 +378,17 @@ _CASTS = {
     "line": "CAST(line AS INTEGER)",
     "seq": "CAST(seq AS INTEGER)",
 }
-_TIMESTAMP_COLS = {"ingested_at", "started_at", "detected_at", "acknowledged_at", "mitigated_at",
-                   "resolved_at", "drafted_at", "reviewed_at", "occurred_at"}
+_TIMESTAMP_COLS = {
+    "ingested_at",
+    "started_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "drafted_at",
+    "reviewed_at",
+    "occurred_at",
+}
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -265,9 +411,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
     con.unregister(view)
 
 
-def ingest_paths(paths: list[Path], db_path: Path, *, progress: bool = False,
-                 config: Config | None = None, workers: int | None = None,
-                 remove_missing: bool = True) -> IngestSummary:
+def ingest_paths(
+    paths: list[Path],
+    db_path: Path,
+    *,
+    progress: bool = False,
+    config: Config | None = None,
+    workers: int | None = None,
+    remove_missing: bool = True,
+) -> IngestSummary:
     """Ingest files and folders into ``db_path`` incrementally, in one atomic step."""
     started = time.perf_counter()
     config = config or load_config()
@@ -324,13 +476,21 @@ def ingest_paths(paths: list[Path], db_path: Path, *, progress: bool = False,
         summary.parsed = len(docs)
         git: dict[Path, dict[str, datetime]] = {}
         for root in {src.root for src, *_ in docs}:
-            if any(pm.drafted_at is None for _s, d, *_ in docs if _s.root == root for pm in d.incidents):
+            if any(
+                pm.drafted_at is None for _s, d, *_ in docs if _s.root == root for pm in d.incidents
+            ):
                 git[root] = first_commit_dates(root)
         now = datetime.now(UTC).replace(tzinfo=None)
         frames = _frames(docs, now, git)
-        for issue in walk_issues:
+        for rel, issue in walk_issues:
             frames["parse_issues"].loc[len(frames["parse_issues"])] = [
-                getattr(issue, "_path", ""), None, issue.field, issue.level, issue.message, issue.line]
+                rel,
+                None,
+                issue.field,
+                issue.level,
+                issue.message,
+                issue.line,
+            ]
         _write(db_path, frames, [(str(s.root), d.path) for s, d, *_ in docs] + removed, touched)
         for _src, doc, *_ in docs:
             summary.incidents += 0 if doc.is_unfilled_template else len(doc.incidents)
@@ -345,13 +505,17 @@ def ingest_paths(paths: list[Path], db_path: Path, *, progress: bool = False,
                 elif issue.level == "warning":
                     summary.warnings += 1
         summary.errors += len(walk_issues)
-        summary.error_messages.extend(f"{getattr(i, '_path', '')}: {i.message}" for i in walk_issues)
+        summary.error_messages.extend(f"{rel}: {i.message}" for rel, i in walk_issues)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _write(db_path: Path, frames: dict[str, pd.DataFrame], replace: list[tuple[str, str]],
-           touched: list[tuple[str, str, int | None]]) -> None:
+def _write(
+    db_path: Path,
+    frames: dict[str, pd.DataFrame],
+    replace: list[tuple[str, str]],
+    touched: list[tuple[str, str, int | None]],
+) -> None:
     """Write into a copy, then rename it over the database: all or nothing."""
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -371,8 +535,10 @@ def _write(db_path: Path, frames: dict[str, pd.DataFrame], replace: list[tuple[s
         for table in _TABLES:
             _insert(con, table, frames[table])
         if touched:
-            con.executemany("UPDATE documents SET mtime_ns = ? WHERE root = ? AND path = ?",
-                            [(m, r, p) for r, p, m in touched])
+            con.executemany(
+                "UPDATE documents SET mtime_ns = ? WHERE root = ? AND path = ?",
+                [(m, r, p) for r, p, m in touched],
+            )
         _flag_duplicate_ids(con)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
@@ -387,7 +553,9 @@ def _write(db_path: Path, frames: dict[str, pd.DataFrame], replace: list[tuple[s
 
 def _flag_duplicate_ids(con: duckdb.DuckDBPyConnection) -> None:
     """The same incident id in two files is reported on each of them (once)."""
-    con.execute("DELETE FROM parse_issues WHERE field = 'incident_id' AND message LIKE 'incident id % is also used in %'")
+    con.execute(
+        "DELETE FROM parse_issues WHERE field = 'incident_id' AND message LIKE 'incident id % is also used in %'"
+    )
     con.execute(
         """
         INSERT INTO parse_issues

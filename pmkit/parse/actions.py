@@ -19,17 +19,45 @@ from pmkit.parse.blocks import Block, ListBlock, Paragraph, Quote, Section, Tabl
 from pmkit.parse.fields import normalize_key
 from pmkit.parse.sections import action_kind, section_role
 
-_TEXT_COLS = ("action", "action item", "description", "item", "task", "what", "action items", "follow up", "remediation", "title")
+_TEXT_COLS = (
+    "action",
+    "action item",
+    "description",
+    "item",
+    "task",
+    "what",
+    "action items",
+    "follow up",
+    "remediation",
+    "title",
+)
 _OWNER_COLS = ("owner", "assignee", "assigned to", "who", "responsible", "dri")
 _DUE_COLS = ("due date", "due", "target date", "deadline", "eta", "target", "by when", "date")
 _STATUS_COLS = ("status", "state", "done", "progress")
 _PRIORITY_COLS = ("priority", "prio", "severity")
 _ID_COLS = ("id", "ref", "number", "no", "key")
-_TRACK_COLS = ("tracking link", "tracking", "ticket", "issue", "link", "jira", "tracking ref", "tracking reference", "bug", "pr")
+_TRACK_COLS = (
+    "tracking link",
+    "tracking",
+    "ticket",
+    "issue",
+    "link",
+    "jira",
+    "tracking ref",
+    "tracking reference",
+    "bug",
+    "pr",
+)
 
-_INLINE_OWNER = re.compile(r"(?:owner|assignee|assigned to|dri)\s*[:=]\s*(?P<o>@?[\w.\- ]{1,40}?)(?=[,;)\]]|$| due| by )", re.IGNORECASE)
+_INLINE_OWNER = re.compile(
+    r"(?:owner|assignee|assigned to|dri)\s*[:=]\s*(?P<o>@?[\w.\- ]{1,40}?)(?=[,;)\]]|$| due| by )",
+    re.IGNORECASE,
+)
 _TRAILING_HANDLE = re.compile(r"\(\s*(?P<o>@[\w.\-]+)\s*\)|(?:^|\s)[-–—]\s*(?P<o2>@[\w.\-]+)\s*$")
-_INLINE_DUE = re.compile(r"\bdue(?: date)?\s*[:=]?\s*(?:by\s+|on\s+)?(?P<d>\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})", re.IGNORECASE)
+_INLINE_DUE = re.compile(
+    r"\bdue(?: date)?\s*[:=]?\s*(?:by\s+|on\s+)?(?P<d>\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})",
+    re.IGNORECASE,
+)
 _NONE_TEXT = re.compile(r"^(none|n/?a|nothing|no action items?|tbd|-)\.?$", re.IGNORECASE)
 
 
@@ -59,12 +87,17 @@ class ActionReader:
         self.refdefs = refdefs
         self.actions: list[ActionItem] = []
 
-    def read_section(self, section: Section, kind: str = "unspecified", heading: str | None = None) -> None:
+    def read_section(
+        self, section: Section, kind: str = "unspecified", heading: str | None = None
+    ) -> None:
         heading = plain(section.title) if section.level else heading
         kind = action_kind(section.title) or kind
-        has_structured = any(isinstance(b, (ListBlock, Table)) for b in section.blocks)
+        # prose is read as actions only where the section holds no list or table at all
+        structured = any(
+            isinstance(b, (ListBlock, Table)) for s in section.walk() for b in s.blocks
+        )
         for block in section.blocks:
-            self._block(block, kind, heading, paragraphs=not has_structured and section.level > 0 and bool(section.title) and section_role(section.title) != "actions")
+            self._block(block, kind, heading, paragraphs=not structured)
         for child in section.children:
             role = section_role(child.title)
             if role in (None, "actions", "resolution", "detection", "process"):
@@ -78,11 +111,12 @@ class ActionReader:
         elif isinstance(block, Quote):
             return  # a quoted rule ("This post-mortem is not complete until ...") is not an action
         elif isinstance(block, Paragraph) and paragraphs:
-            text = plain(block.raw)
-            if text and not _NONE_TEXT.match(text) and not is_placeholder(text):
-                self._add_free(block.raw, None, kind, heading, block.line)
+            for offset, line in enumerate(block.raw.split("\n")):
+                self._add_free(line, None, kind, heading, block.line + offset)
 
-    def _add_free(self, raw: str, checked: bool | None, kind: str, heading: str | None, line: int) -> None:
+    def _add_free(
+        self, raw: str, checked: bool | None, kind: str, heading: str | None, line: int
+    ) -> None:
         text = plain(raw)
         if not text or is_placeholder(text) or _NONE_TEXT.match(text):
             return

@@ -155,12 +155,19 @@ def _example(before: str, after: str) -> str:
 def repair_mojibake(text: str) -> tuple[str, str | None]:
     """Repair UTF-8-read-as-cp1252 text; returns the text and a fix message (None if unchanged).
 
-    Cheap marker test first: clean text (the vast majority) never reaches ftfy.
+    Cheap marker test first: clean text (the vast majority) never reaches ftfy, and only the
+    lines that carry a marker do; a repair that would add a line break is not applied.
     """
     if text.isascii() or not _MOJIBAKE_MARKER.search(text):
         return text, None
-    fixed = _STRAY_A_CIRC.sub("", ftfy.fix_text(text, _FTFY_CONFIG))
-    if fixed == text or fixed.count("\n") != text.count("\n"):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not line.isascii() and _MOJIBAKE_MARKER.search(line):
+            repaired = _STRAY_A_CIRC.sub("", ftfy.fix_text(line, _FTFY_CONFIG))
+            if "\n" not in repaired:
+                lines[index] = repaired
+    fixed = "\n".join(lines)
+    if fixed == text:
         return text, None
     return fixed, f"mojibake repaired: {_example(text, fixed)}"
 

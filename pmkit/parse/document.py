@@ -19,33 +19,55 @@ from pmkit.normalize.severity import is_severity_placeholder, parse_severity
 from pmkit.normalize.status import normalize_incident_status
 from pmkit.normalize.times import (
     TimeParse,
+    find_tz_hint,
     parse_date,
     parse_datetime,
     parse_duration_minutes,
     parse_timeframe,
 )
 from pmkit.parse.actions import read_actions
-from pmkit.parse.blocks import ListBlock, Paragraph, Section, Table, parse_markdown, plain, section_text
+from pmkit.parse.blocks import (
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+    parse_markdown,
+    plain,
+    section_text,
+)
 from pmkit.parse.decode import decode_bytes
-from pmkit.parse.fields import key_has_utc
-from pmkit.parse.keyvalues import KeyValue, key_values
-from pmkit.parse.sections import heading_words, section_role
+from pmkit.parse.fields import field_for_key, key_has_utc
+from pmkit.parse.keyvalues import KeyValue, key_values, split_key_value
+from pmkit.parse.sections import section_role
 from pmkit.parse.shapes import detect_shape
+from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline import read_timeline
 
 _MAX_TEXT = 4000
-_IDENTITY_FIELDS = frozenset({"title", "date", "timeframe", "start", "end", "severity", "incident_id"})
+_IDENTITY_FIELDS = frozenset(
+    {"title", "date", "timeframe", "start", "end", "severity", "incident_id"}
+)
 _TITLE_PREFIX = re.compile(
     r"^(incident\s+)?(post[- ]?mortem|postmortem|incident report|pir)\s*[:\-–—]\s*", re.IGNORECASE
 )
-_DATE_IN_TEXT = re.compile(
-    r"\d{4}-\d{2}-\d{2}"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+\d{4}",
-    re.IGNORECASE,
+_TRAILING_STAMP = re.compile(
+    r"^(?P<k>[A-Za-z][A-Za-z ]{2,40}?)\s+(?P<v>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}.*)$"
 )
-_MULTI_TITLE = re.compile(r"\b(multiple|several|series of|recurring)\b.*\b(outages|incidents)\b", re.IGNORECASE)
-_ID_TITLE = re.compile(r"^\s*(?P<id>[A-Z][A-Z0-9]*-[\w-]*\d[\w-]*)\s*(?:[/:|–—-]\s*)(?P<title>.+)$")
+_TITLE_NOISE = re.compile(
+    r"^\s*\[(incident|postmortem|post-mortem)\]\s*|\{\{\s*|\s*\}\}", re.IGNORECASE
+)
+_TEMPLATE_TITLE = re.compile(
+    r"^(issue|incident|title|name|issue name|incident name|incident title|summary)$", re.IGNORECASE
+)
+_TZ_STATEMENT = re.compile(
+    r"\ball times\b|\btimes (?:are )?(?:in|shown in|given in)\b|\btime ?zone\b", re.IGNORECASE
+)
+_MULTI_TITLE = re.compile(
+    r"\b(multiple|several|series of|recurring)\b.*\b(outages|incidents)\b", re.IGNORECASE
+)
+_ID_TITLE = re.compile(
+    r"^\s*(?P<id>[A-Z][A-Z0-9]*-[\w-]*\d[\w-]*)(?:\s*[/:|–—]|\s+-)\s*(?P<title>.+)$"
+)
 _SPLIT_LIST = re.compile(r"\s*(?:,|;|\band\b)\s*")
 _PARENS = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -75,8 +97,10 @@ def _collect_fields(kvs: list[KeyValue]) -> _Fields:
             continue
         value = kv.value
         empty = not value and not kv.items
-        placeholder = empty or is_placeholder(value) or (
-            kv.field == "severity" and is_severity_placeholder(value)
+        placeholder = (
+            empty
+            or is_placeholder(value)
+            or (kv.field == "severity" and is_severity_placeholder(value))
         )
         if kv.items and (empty or placeholder):
             real = [i for i in kv.items if not is_placeholder(i)]
@@ -93,13 +117,6 @@ def _collect_fields(kvs: list[KeyValue]) -> _Fields:
     return out
 
 
-def _date_in(text: str | None) -> date | None:
-    if not text:
-        return None
-    m = _DATE_IN_TEXT.search(text)
-    return parse_date(m.group(0)) if m else None
-
-
 class _Builder:
     """Assembles the incidents of one document; collects issues as it goes."""
 
@@ -109,7 +126,8 @@ class _Builder:
         self.issues: list[ParseIssue] = []
         self.md = parse_markdown(text)
         self.kvs = key_values(self.md.root, self.md.front_matter, self.md.front_matter_line)
-        self.fields = _collect_fields(self.kvs)
+        self.pseudo = self._pseudo_sections()
+        self.fields = _collect_fields(self.kvs + self._milestone_items())
         self.shape = detect_shape(self.md.root, [kv.key for kv in self.kvs])
         self.sections = self._sections_by_role()
 
@@ -117,6 +135,33 @@ class _Builder:
         self.issues.append(ParseIssue(fld, level, message, line))  # type: ignore[arg-type]
 
     # -- sections ---------------------------------------------------------------------------
+    def _pseudo_sections(self) -> dict[str, list[Section]]:
+        """A bold key heading a nested list (``- **Review actions**:`` then items) acts as a section."""
+        out: dict[str, list[Section]] = {}
+        for kv in self.kvs:
+            if not kv.blocks:
+                continue
+            role = section_role(kv.key) or "other"
+            out.setdefault(role, []).append(Section(9, kv.key, kv.line, list(kv.blocks)))
+        return out
+
+    def _milestone_items(self) -> list[KeyValue]:
+        """``- Fault occurs 2020-02-12 11:45`` / ``- First detected: ...`` under a key-events list."""
+        out: list[KeyValue] = []
+        for section in self.pseudo.get("timeline", []):
+            for block in section.blocks:
+                if not isinstance(block, ListBlock):
+                    continue
+                for item in block.items:
+                    text = plain(item.raw)
+                    kv = split_key_value(text)
+                    if kv is None:
+                        m = _TRAILING_STAMP.match(text)
+                        kv = (m.group("k"), m.group("v")) if m else None
+                    if kv is not None and field_for_key(kv[0]):
+                        out.append(KeyValue(kv[0], field_for_key(kv[0]), kv[1], item.line))
+        return out
+
     def _sections_by_role(self) -> dict[str, list[Section]]:
         out: dict[str, list[Section]] = {}
 
@@ -143,20 +188,28 @@ class _Builder:
         tz = "UTC" if key_has_utc(kv.key) else None
         tp = parse_datetime(kv.value, base_date=base, tz_hint=tz)
         if tp is None:
-            self.issue(name, "warning", f"unreadable time {kv.value!r} in field {kv.key!r}", kv.line)
+            self.issue(
+                name, "warning", f"unreadable time {kv.value!r} in field {kv.key!r}", kv.line
+            )
         return tp
 
     def title(self) -> str | None:
         value = self.fields.get("title")
         if value:
             m = _ID_TITLE.match(value)
-            return (m.group("title") if m else value).strip()
+            value = _TITLE_NOISE.sub("", (m.group("title") if m else value)).strip()
+            if value and not is_placeholder(value):
+                return value
         for section in self.md.root.children:
-            if section.level == 1 or section is self.md.root.children[0]:
-                t = _TITLE_PREFIX.sub("", plain(section.title)).strip()
-                if t and not is_placeholder(t):
-                    return t
-                break
+            t = _TITLE_PREFIX.sub("", plain(section.title)).strip()
+            if t and _TEMPLATE_TITLE.match(t) and section.blocks:
+                # "# ISSUE NAME" left from a template: the real title is the line below it
+                first = section.blocks[0]
+                if isinstance(first, Paragraph):
+                    t = plain(first.raw.split("\n")[0])
+            if t and not is_placeholder(t) and not _TEMPLATE_TITLE.match(t):
+                return t
+            break
         stem = Path(self.path).name.split(".")[0]
         return stem.replace("_", " ").replace("-", " ").strip() or None
 
@@ -175,12 +228,10 @@ class _Builder:
     def base_date(self, title: str | None) -> date | None:
         for name in ("date", "timeframe", "start"):
             value = self.fields.get(name)
-            d = parse_date(value) if value else None
-            if d is None and value:
-                d = _date_in(value)
+            d = (date_in(value) or parse_date(value)) if value else None
             if d is not None:
                 return d
-        return _date_in(title) or _date_in(self.path)
+        return date_in(title)
 
     def severity(self, pm: Postmortem) -> None:
         kv = self.fields.values.get("severity")
@@ -206,7 +257,12 @@ class _Builder:
         pm.started_at = start.at if start else None
         pm.resolved_at = end.at if end else None
         if pm.started_at and pm.resolved_at and pm.resolved_at < pm.started_at:
-            self.issue("end", "warning", "end time is before start time", self.fields.line("end") or self.fields.line("timeframe"))
+            self.issue(
+                "end",
+                "warning",
+                "end time is before start time",
+                self.fields.line("end") or self.fields.line("timeframe"),
+            )
         detected = self._time("detected", base)
         pm.detected_at = detected.at if detected else None
         for name, attr in (("acknowledged", "acknowledged_at"), ("mitigated", "mitigated_at")):
@@ -214,7 +270,11 @@ class _Builder:
             if tp:
                 setattr(pm, attr, tp.at)
         anchor = pm.detected_at or pm.started_at
-        for name, attr in (("tta", "acknowledged_at"), ("ttm", "mitigated_at"), ("ttr", "resolved_at")):
+        for name, attr in (
+            ("tta", "acknowledged_at"),
+            ("ttm", "mitigated_at"),
+            ("ttr", "resolved_at"),
+        ):
             value = self.fields.get(name)
             if value and anchor and getattr(pm, attr) is None:
                 minutes = parse_duration_minutes(value)
@@ -226,7 +286,6 @@ class _Builder:
                 pm.duration_minutes = minutes
         if pm.duration_minutes is None and pm.started_at and pm.resolved_at:
             pm.duration_minutes = (pm.resolved_at - pm.started_at).total_seconds() / 60
-        pm.incident_date = (pm.started_at.date() if pm.started_at else None) or base
 
     def stamp(self, name: str) -> datetime | None:
         value = self.fields.get(name)
@@ -263,26 +322,42 @@ class _Builder:
                 if isinstance(block, ListBlock):
                     texts.extend((plain(i.raw), i.line) for i in block.items)
                 elif isinstance(block, Table):
-                    texts.extend((" - ".join(plain(c) for c in row[:2] if c), ln) for row, ln in zip(block.rows, block.row_lines, strict=False))
+                    texts.extend(
+                        (" - ".join(plain(c) for c in row[:2] if c), ln)
+                        for row, ln in zip(block.rows, block.row_lines, strict=False)
+                    )
             if not any(isinstance(b, (ListBlock, Table)) for b in section.blocks):
-                texts.extend((plain(b.raw), b.line) for b in section.blocks if isinstance(b, Paragraph))
+                texts.extend(
+                    (plain(b.raw), b.line) for b in section.blocks if isinstance(b, Paragraph)
+                )
         out: list[ContributingFactor] = []
         for text, line in texts:
             t = text.strip()
-            if t and not is_placeholder(t) and not is_placeholder(t.split(":")[0]) and t not in {f.text for f in out}:
+            if (
+                t
+                and not is_placeholder(t)
+                and not is_placeholder(t.split(":")[0])
+                and t not in {f.text for f in out}
+            ):
                 out.append(ContributingFactor(len(out) + 1, t, line))
         return out
 
     def base_postmortem(self) -> Postmortem:
         title = self.title()
         base = self.base_date(title)
+        self.weak_date = date_in(Path(self.path).name)
         pm = Postmortem(incident_id=self.incident_id(), title=title, line=1)
         self.severity(pm)
         status = self.fields.get("status")
         pm.status = normalize_incident_status(status) if status else None
-        pm.owner = normalize_owner(self.fields.get("owner")) or normalize_owner(self.fields.get("commander"))
+        pm.owner = (
+            normalize_owner(self.fields.get("owner"))
+            or normalize_owner(self.fields.get("author"))
+            or normalize_owner(self.fields.get("commander"))
+        )
         pm.team = self.fields.get("team")
-        self.milestones(pm, base)
+        self.milestones(pm, base or self.weak_date)
+        pm.incident_date = (pm.started_at.date() if pm.started_at else None) or base
         drafted = self.stamp("drafted")
         if drafted:
             pm.drafted_at, pm.drafted_source = drafted, "field"
@@ -296,14 +371,40 @@ class _Builder:
         pm.trigger = self.fields.get("trigger") or self._role_text("trigger")
         pm.lessons = self._role_text("lessons")
         pm.factors = self.factors()
-        pm.actions = read_actions(self.sections.get("actions", []), self.md.refdefs)
+        pm.actions = read_actions(
+            self.sections.get("actions", []) + self.pseudo.get("actions", []), self.md.refdefs
+        )
         return pm
 
+    def tz_hint(self) -> str | None:
+        """A zone stated once for the whole document ("All times in PDT (UTC-7)")."""
+        for section in self.md.root.walk():
+            for block in section.blocks:
+                if isinstance(block, Paragraph) and _TZ_STATEMENT.search(block.raw):
+                    hint = find_tz_hint(plain(block.raw)[:300])
+                    if hint:
+                        return hint
+        return None
+
     def timeline_for(self, pm: Postmortem) -> None:
-        base = pm.incident_date
-        events, issues = read_timeline(self.sections.get("timeline", []), base, None)
-        pm.timeline = events
-        self.issues.extend(issues)
+        sections = self.sections.get("timeline", [])
+        base = pm.incident_date or self.weak_date
+        reader = read_timeline(sections, base, self.tz_hint())
+        if not reader.events:
+            # no timeline section: the richest dated list under a bold key ("Context", "Key events")
+            best = None
+            for candidates in self.pseudo.values():
+                for section in candidates:
+                    r = read_timeline([section], base, self.tz_hint())
+                    if sum(e.occurred_at is not None for e in r.events) >= 2 and (
+                        best is None or len(r.events) > len(best.events)
+                    ):
+                        best = r
+            reader = best or reader
+        pm.timeline = reader.events
+        self.issues.extend(reader.issues)
+        if pm.incident_date is None:
+            pm.incident_date = reader.first_date or self.weak_date
 
     def split_incidents(self, pm: Postmortem) -> list[Postmortem]:
         """Several incidents in one file, when the title says so and the timeline has a dated
@@ -315,13 +416,13 @@ class _Builder:
             child
             for s in self.sections.get("timeline", [])
             for child in s.children
-            if _date_in(plain(child.title))
+            if leading_date(plain(child.title))
         ]
         if len(dated) < 2:
             return [pm]
         out: list[Postmortem] = []
         for n, child in enumerate(dated, start=1):
-            d = _date_in(plain(child.title))
+            d = leading_date(plain(child.title))
             sub = Postmortem(
                 incident_id=f"{pm.incident_id}#{n}",
                 title=f"{pm.title}: {plain(child.title)}",
@@ -337,9 +438,10 @@ class _Builder:
                 drafted_source=pm.drafted_source,
                 line=child.line,
             )
-            events, issues = read_timeline([child], d, None)
-            sub.timeline = events
-            self.issues.extend(issues)
+            reader = read_timeline([child], d, self.tz_hint())
+            sub.timeline = reader.events
+            self.issues.extend(reader.issues)
+            self._sub_milestones(sub, child, d)
             if n == 1:
                 sub.executive_summary, sub.root_cause, sub.customer_impact = (
                     pm.executive_summary,
@@ -350,6 +452,19 @@ class _Builder:
                 sub.actions, sub.factors = pm.actions, pm.factors
             out.append(sub)
         return out
+
+    def _sub_milestones(self, sub: Postmortem, child: Section, d: date | None) -> None:
+        """A per-incident ``**Duration:** 21:45 - 23:28 UTC`` line inside its subsection."""
+        for kv in key_values(child, None, None):
+            if kv.field == "duration":
+                s, e = parse_timeframe(kv.value, base_date=d)
+                if s and e:
+                    sub.started_at, sub.resolved_at = s.at, e.at
+                    sub.duration_minutes = (e.at - s.at).total_seconds() / 60
+                minutes = parse_duration_minutes(kv.value)
+                if minutes is not None and sub.duration_minutes is None:
+                    sub.duration_minutes = minutes
+                break
 
     def is_unfilled(self, pm: Postmortem) -> bool:
         f = self.fields
@@ -374,13 +489,17 @@ def parse_text(text: str, path: str = "<text>", config: Config | None = None) ->
         doc.template = b.shape
         if b.shape == "process":
             doc.is_process_doc = True
-            doc.issues.append(ParseIssue("document", "info", "process document, not a postmortem", 1))
+            doc.issues.append(
+                ParseIssue("document", "info", "process document, not a postmortem", 1)
+            )
             return doc
         pm = b.base_postmortem()
         b.timeline_for(pm)
         if b.is_unfilled(pm):
             doc.is_unfilled_template = True
-            doc.issues.append(ParseIssue("document", "info", "unfilled template: kept out of metrics", 1))
+            doc.issues.append(
+                ParseIssue("document", "info", "unfilled template: kept out of metrics", 1)
+            )
         doc.incidents = b.split_incidents(pm)
         for issue in b.issues:
             issue.incident_id = issue.incident_id or pm.incident_id
@@ -392,14 +511,18 @@ def parse_text(text: str, path: str = "<text>", config: Config | None = None) ->
     return doc
 
 
-def parse_file(path: Path, root: Path | None = None, config: Config | None = None) -> ParsedDocument:
+def parse_file(
+    path: Path, root: Path | None = None, config: Config | None = None
+) -> ParsedDocument:
     """Read, decode and parse one file; ``root`` makes the stored path relative."""
     rel = path.relative_to(root).as_posix() if root is not None else path.as_posix()
     try:
         data = path.read_bytes()
     except OSError as exc:
         doc = ParsedDocument(path=rel, template="unreadable", raw_text="")
-        doc.issues.append(ParseIssue("document", "error", f"cannot read file: {exc.strerror or exc}", None))
+        doc.issues.append(
+            ParseIssue("document", "error", f"cannot read file: {exc.strerror or exc}", None)
+        )
         return doc
     return parse_bytes(data, rel, config)
 
@@ -408,7 +531,9 @@ def parse_bytes(data: bytes, path: str, config: Config | None = None) -> ParsedD
     decoded = decode_bytes(data)
     if decoded.is_binary:
         doc = ParsedDocument(path=path, template="binary", raw_text=decoded.text)
-        doc.issues.append(ParseIssue("document", "error", "binary file, not Markdown: not parsed", None))
+        doc.issues.append(
+            ParseIssue("document", "error", "binary file, not Markdown: not parsed", None)
+        )
         return doc
     doc = parse_text(decoded.text, path, config)
     for fix in decoded.fixes:

@@ -16,7 +16,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "incident title",
         "title",
         "incident name",
-        "name",
         "incident id title",
         "summary title",
     ),
@@ -38,12 +37,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "incident owner pm",
         "owner",
         "postmortem owner",
-        "author",
-        "prepared by",
-        "created by",
-        "written by",
-        "authors",
     ),
+    "author": ("author", "authors", "prepared by", "created by", "written by"),
     "commander": ("incident commander", "ic", "incident lead", "incident manager"),
     "responders": (
         "primary responder",
@@ -78,9 +73,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "resolution time",
         "impact end",
     ),
-    "detected": ("detection time", "detected at", "detected", "time detected", "detection"),
+    "detected": (
+        "detection time",
+        "detected at",
+        "detected",
+        "time detected",
+        "detection",
+        "first detected",
+    ),
     "acknowledged": ("acknowledged at", "acknowledged", "ack time", "acknowledgement time"),
-    "mitigated": ("mitigated at", "mitigated", "mitigation time"),
+    "mitigated": ("mitigated at", "mitigated", "mitigation time", "repaired", "repaired at"),
     "tta": ("time to acknowledge tta", "time to acknowledge", "tta"),
     "ttm": ("time to mitigate ttm", "time to mitigate", "ttm", "time to repair"),
     "ttr": ("time to resolve", "time to resolution", "ttr"),
@@ -159,7 +161,7 @@ def normalize_key(key: str) -> str:
     """``**Start Time (UTC):**`` -> ``start time``; ``Date & Timeframe`` -> ``date timeframe``."""
     k = _PARENS_UTC.sub(" ", key.lower())
     k = k.replace("&", " ").replace("/", " ")
-    return " ".join(w for w in _NONWORD.sub(" ", k).split() if w not in {"the", "of"})
+    return " ".join(w for w in _NONWORD.sub(" ", k).split() if w not in {"the", "of", "and"})
 
 
 _KEY_TO_FIELD: dict[str, str] = {

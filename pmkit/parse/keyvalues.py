@@ -34,6 +34,8 @@ class KeyValue:
     """Plain texts of nested list items under the key (``Services Affected:`` then a list)."""
     section: str = ""
     """Title of the section the pair sits in."""
+    blocks: list[Block] = field(default_factory=list)
+    """The nested blocks under the key, for keys that head a list (``- **Key events**``)."""
 
     @property
     def value(self) -> str:
@@ -45,6 +47,7 @@ _BOLD_KEY = re.compile(
     r"^\s*(?P<m>\*\*|__|\*|_)(?P<k>[^*_\n]{1,80}?)\s*(?P<c1>:?)\s*(?P=m)"
     r"(?P<q>\s*\([^)\n]{0,80}\))?\s*(?P<c2>:?)\s*(?P<v>.*)$"
 )
+_BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<k>[^*_\n]{1,60}?)\1\s*:?\s*$")
 _PLAIN_KEY = re.compile(r"^\s*(?P<k>[A-Za-z][A-Za-z0-9 /&()'.-]{0,48}?)\s*:\s+(?P<v>.*)$")
 _PLAIN_KEY_EMPTY = re.compile(r"^\s*(?P<k>[A-Za-z][A-Za-z0-9 /&()'.-]{0,48}?)\s*:\s*$")
 
@@ -86,12 +89,17 @@ def _from_blocks(blocks: list[Block], section: str) -> Iterator[KeyValue]:
             for item in block.items:
                 first, _, rest = item.raw.partition("\n")
                 kv = split_key_value(first)
+                if kv is None and item.children:
+                    m = _BOLD_ONLY.match(first)
+                    kv = (m.group("k").strip(), "") if m else None
                 if kv:
                     key, raw = kv
                     if rest:
                         raw = f"{raw}\n{rest}".strip()
                     items = _nested_items(item.children)
-                    yield KeyValue(key, field_for_key(key), raw, item.line, items, section)
+                    yield KeyValue(
+                        key, field_for_key(key), raw, item.line, items, section, item.children
+                    )
                     continue
                 # a list item holding a nested list of pairs (``- **Key events**`` then items)
                 for child in item.children:

@@ -27,16 +27,25 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rx))
     for role, rx in (
         ("process", r"^(when a post mortem is required|time expectations|workflow|purpose)\b"),
-        ("lessons", r"(what went (well|poorly|wrong|badly)|went well|could be improved|lessons?"
-         r" learn|where we got lucky|what didn t go well|key takeaways|learnings|retrospective)"),
+        (
+            "lessons",
+            r"(what went (well|poorly|wrong|badly)|went well|could be improved|lessons?"
+            r" learn|where we got lucky|what didn t go well|key takeaways|learnings|retrospective)",
+        ),
         ("factors", r"contributing factors?|\bfactors\b"),
-        ("actions", r"(action items?|corrective actions?|^actions?$|follow ?ups?\b|remediation|"
-         r"next steps|^todo|to dos?|preventive actions|detection improvements|process improvements"
-         r"|^short term|^long term|^medium term|improvements$|"
-         r"^immediate actions|^(technical|documentation|process policy) improvements)"),
+        (
+            "actions",
+            r"(action items?|corrective actions?|corrective (and|or) prevent\w* measures?|prevent\w* measures?|^actions?$|^follow ?ups?\b|remediation|"
+            r"next steps|^todo|to dos?|preventive actions|detection improvements|process improvements"
+            r"|^short term|^long term|^medium term|improvements$|"
+            r"^immediate actions|^(technical|documentation|process policy) improvements)",
+        ),
         ("timeline", r"(timeline|chronology|sequence of events|key events|^events$|incident log)"),
-        ("root_cause", r"(root cause|^the problem$|^cause$|^causes$|why it happened|"
-         r"how it happened|underlying issue|causal)"),
+        (
+            "root_cause",
+            r"(root cause|^the problem$|^cause$|^causes$|why it happened|"
+            r"how it happened|underlying issue|causal)",
+        ),
         ("trigger", r"^trigger"),
         ("summary", r"(summary|overview|^tl ?dr|^background$|^description$|^what happened$)"),
         ("impact", r"(impact|^scope$|customer experience)"),
@@ -62,7 +71,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rx))
     for kind, rx in (
         ("short_term", r"short term|immediate|stabili[sz]e|quick fix|mitigation"),
-        ("long_term", r"long term|medium term|prevent recurrence|longer term"),
+        ("long_term", r"long term|medium term|longer term"),
         ("preventive", r"prevent(ive|ion)|technical improvements"),
         ("detection", r"detection|monitoring|alerting|observability"),
         ("process", r"process|policy|documentation|communication|training|people"),

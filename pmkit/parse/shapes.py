@@ -9,32 +9,86 @@ from pmkit.parse.sections import heading_words
 # shape -> (heading-word fingerprints, key fingerprints); two hits or more make a match
 _FINGERPRINTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "process": (
-        frozenset({"when a post mortem is required", "time expectations", "ownership",
-                   "follow up tracking expectations", "severity definitions p0 p2"}),
+        frozenset(
+            {
+                "when a post mortem is required",
+                "time expectations",
+                "ownership",
+                "follow up tracking expectations",
+                "severity definitions p0 p2",
+            }
+        ),
         frozenset(),
     ),
     "seed-000": (
-        frozenset({"metadata", "corrective actions required", "detection response",
-                   "customer communication if applicable", "appendix optional"}),
+        frozenset(
+            {
+                "metadata",
+                "corrective actions required",
+                "detection response",
+                "customer communication if applicable",
+                "appendix optional",
+            }
+        ),
         frozenset({"incident title", "incident owner pm", "primary responder"}),
     ),
     "seed-001": (
-        frozenset({"incident summary", "root cause analysis", "resolution recovery",
-                   "action items", "lessons learned"}),
-        frozenset({"date timeframe", "severity priority", "incident id title", "date prepared",
-                   "initial reporter", "triggering event"}),
+        frozenset(
+            {
+                "incident summary",
+                "root cause analysis",
+                "resolution recovery",
+                "action items",
+                "lessons learned",
+            }
+        ),
+        frozenset(
+            {
+                "date timeframe",
+                "severity priority",
+                "incident id title",
+                "date prepared",
+                "initial reporter",
+                "triggering event",
+            }
+        ),
     ),
     "seed-002": (
-        frozenset({"impact assessment", "5 whys analysis", "preventive actions prevent recurrence",
-                   "detection improvements", "process improvements", "what fixed it",
-                   "metrics and graphs"}),
+        frozenset(
+            {
+                "impact assessment",
+                "5 whys analysis",
+                "preventive actions prevent recurrence",
+                "detection improvements",
+                "process improvements",
+                "what fixed it",
+                "metrics and graphs",
+            }
+        ),
         frozenset({"incident commander", "author", "duration", "incident id"}),
     ),
     "seed-004": (
-        frozenset({"incident summary", "detection response", "impact analysis",
-                   "what went poorly", "prevention follow up", "attachments references"}),
-        frozenset({"start time", "end time", "time to acknowledge tta", "time to mitigate ttm",
-                   "detection time", "services affected", "detected by"}),
+        frozenset(
+            {
+                "incident summary",
+                "detection response",
+                "impact analysis",
+                "what went poorly",
+                "prevention follow up",
+                "attachments references",
+            }
+        ),
+        frozenset(
+            {
+                "start time",
+                "end time",
+                "time to acknowledge tta",
+                "time to mitigate ttm",
+                "detection time",
+                "services affected",
+                "detected by",
+            }
+        ),
     ),
 }
 _MIN_SCORE = 3

@@ -18,16 +18,44 @@ from pmkit.normalize.placeholders import is_placeholder
 from pmkit.normalize.times import TimeParse, find_tz_hint, parse_date, parse_datetime
 from pmkit.parse.blocks import Block, ListBlock, Paragraph, Quote, Section, Table, plain
 from pmkit.parse.fields import normalize_key
+from pmkit.parse.textdates import leading_date
 
 _SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ", ", ")
 _LEADING_BRACKET = re.compile(r"^\s*[\[(](?P<t>[^\])]{1,40})[\])]\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _LEADING_BOLD = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_]{1,60}?)\1\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
-_MILITARY = re.compile(r"^\s*(?P<t>(?:[01]\d|2[0-3])[0-5]\d)(?:\s*(?:hrs|h|Z|UTC))?\s*[:\-–—]?\s+(?P<rest>\S.*)$", re.S)
+_MILITARY = re.compile(
+    r"^\s*(?P<t>(?:[01]\d|2[0-3])[0-5]\d)(?:\s*(?:hrs|h|Z|UTC))?\s*[:\-–—]?\s+(?P<rest>\S.*)$", re.S
+)
 _HAS_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
 _ROLL_THRESHOLD = timedelta(hours=3)
+_NO_DATE = date(1970, 1, 1)
 
-_TIME_COLS = ("time", "date", "when", "timestamp", "date and time", "date time", "time utc")
-_EVENT_COLS = ("event", "description", "what happened", "events", "details", "activity", "action", "summary")
+_TIME_COLS = (
+    "time",
+    "date time",
+    "date",
+    "when",
+    "timestamp",
+    "date and time",
+    "date time",
+    "time utc",
+)
+_EVENT_COLS = (
+    "event",
+    "description",
+    "what happened",
+    "events",
+    "details",
+    "activity",
+    "action",
+    "summary",
+    "change",
+    "what",
+    "notes",
+    "note",
+    "comment",
+)
 _ACTOR_COLS = ("actor", "owner", "who", "by", "person", "responder")
 
 
@@ -41,7 +69,12 @@ class _Clock:
     issues: list[ParseIssue] = field(default_factory=list)
 
     def read(self, text: str, line: int | None) -> TimeParse | None:
-        return parse_datetime(text, base_date=self.base_date, tz_hint=self.tz_hint)
+        cleaned = clean_time_text(text)
+        if not cleaned or not _HAS_DIGIT.search(cleaned):
+            return None
+        # without a date to go with it a bare time still marks an event (stored with no timestamp)
+        base = self.base_date or _NO_DATE
+        return parse_datetime(cleaned, base_date=base, tz_hint=self.tz_hint)
 
     def place(self, tp: TimeParse) -> datetime:
         at = tp.at
@@ -68,6 +101,29 @@ def _date_only(text: str) -> date | None:
     return d
 
 
+_APPROX = re.compile(r"^(?:~|approx\.?|approximately|around|about|circa|ca\.)\s*", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)\s+and\s+.+$", re.IGNORECASE)
+_RANGE = re.compile(
+    r"^(?P<a>.*?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:-|–|—|to)\s*~?\d{1,2}(?:[:.]\d{2})*(?:\s*[AaPp]\.?[Mm]\.?)?(?P<z>\s+[A-Z]{2,5})?$"
+)
+_TRAILING_DT = re.compile(
+    r"^(?P<rest>.+?)[\s:,(\-–—]+(?P<t>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:UTC|Z|[A-Z]{2,4}T))?)\)?\s*$"
+)
+
+
+def clean_time_text(text: str) -> str:
+    """``~16:05:00`` -> ``16:05:00``; ``16:54:15 - 17:15:31`` and ``Between 02:00 and 02:30`` -> the
+    start of the range."""
+    t = _APPROX.sub("", text.strip().strip("*_[]{}() ").strip())
+    m = _BETWEEN.search(t)
+    if m:
+        t = (t[: m.start()] + m.group("a")).strip()
+    m = _RANGE.match(t)
+    if m:
+        t = m.group("a") + (m.group("z") or "")
+    return t.strip()
+
+
 def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse, str] | None:
     """``2:54 PM PST: merged`` -> (``2:54 PM PST``, parsed, ``merged``); None if no leading time."""
     s = text.strip()
@@ -77,7 +133,7 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse, str] | 
         m = rx.match(s)
         if m and _HAS_DIGIT.search(m.group("t")):
             tp = clock.read(m.group("t"), None)
-            if tp is not None and tp.has_time:
+            if tp is not None and (tp.has_time or (tp.has_date and m.group("rest").strip())):
                 return m.group("t").strip(), tp, m.group("rest").strip()
     for sep in _SEPARATORS:
         idx = s.find(sep)
@@ -87,6 +143,11 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse, str] | 
                 tp = clock.read(head, None)
                 if tp is not None and tp.has_time:
                     return head, tp, s[idx + len(sep) :].strip()
+    m = _TRAILING_DT.match(s)
+    if m:
+        tp = clock.read(m.group("t"), None)
+        if tp is not None and tp.has_time:
+            return m.group("t"), tp, m.group("rest").strip(" :-–—")
     m = _MILITARY.match(s)
     if m:
         tp = clock.read(m.group("t"), None)
@@ -114,14 +175,24 @@ class TimelineReader:
         self.clock = _Clock(base_date, tz_hint)
         self.events: list[TimelineEvent] = []
         self.issues: list[ParseIssue] = []
+        self.first_date: date | None = None
+        """The first date written in the timeline itself (not inherited)."""
 
-    def _add(self, time_text: str, tp: TimeParse | None, event: str, actor: str | None, line: int) -> None:
-        at = self.clock.place(tp) if tp is not None else None
-        if tp is not None and tp.has_time and not tp.has_date and self.clock.base_date is None:
-            at = None
-            self.issues.append(
-                ParseIssue("timeline", "warning", f"time {time_text!r} has no date to go with it", line)
-            )
+    def _add(
+        self, time_text: str, tp: TimeParse | None, event: str, actor: str | None, line: int
+    ) -> None:
+        at = None
+        if tp is not None and tp.has_date and self.first_date is None:
+            self.first_date = parse_date(clean_time_text(time_text)) or tp.at.date()
+        if tp is not None and tp.has_time:
+            at = self.clock.place(tp)
+            if not tp.has_date and self.clock.base_date is None:
+                at = None
+                self.issues.append(
+                    ParseIssue(
+                        "timeline", "warning", f"time {time_text!r} has no date to go with it", line
+                    )
+                )
         self.events.append(TimelineEvent(len(self.events) + 1, at, time_text, event, actor, line))
 
     def read_section(self, section: Section) -> None:
@@ -141,7 +212,13 @@ class TimelineReader:
             self._blocks(section.blocks)
         else:
             split = split_time_prefix(title, self.clock)
-            if split is not None:
+            lead = leading_date(title) if split is None else None
+            if lead is not None:
+                # "### 2024-03-05 Data8 outage": dates what follows, is not an event itself
+                self.clock.base_date = lead
+                self.clock.last = None
+                self._blocks(section.blocks)
+            elif split is not None:
                 time_text, tp, rest = split
                 body = self._first_text(section.blocks)
                 event = rest if rest and not body else (f"{rest}: {body}" if rest else body)
@@ -226,6 +303,11 @@ class TimelineReader:
         t_col = _col(header, _TIME_COLS)
         if t_col is None:
             t_col = 0
+        # a separate Date column ("| Date (2021) | Time (PT) |") dates the Time column
+        d_col = _col(header, ("date",))
+        if d_col == t_col:
+            d_col = None
+        year = _YEAR.search(header[d_col]) if d_col is not None else None
         e_col = _col(header, _EVENT_COLS)
         if e_col is None or e_col == t_col:
             e_col = 1 if t_col == 0 and len(header) > 1 else 0
@@ -234,6 +316,11 @@ class TimelineReader:
             if len(row) <= max(t_col, e_col):
                 continue
             time_raw = plain(row[t_col])
+            if d_col is not None and d_col < len(row) and plain(row[d_col]):
+                day = plain(row[d_col])
+                if year and not _YEAR.search(day):
+                    day = f"{day} {year.group(0)}"
+                time_raw = f"{day} {time_raw}".strip()
             event = plain(row[e_col])
             if is_placeholder(time_raw) and is_placeholder(event):
                 continue
@@ -242,7 +329,11 @@ class TimelineReader:
             actor = plain(row[a_col]) if a_col is not None and a_col < len(row) else None
             if actor is not None and is_placeholder(actor):
                 actor = None
-            tp = self.clock.read(time_raw, line) if time_raw and not is_placeholder(time_raw) else None
+            tp = (
+                self.clock.read(time_raw, line)
+                if time_raw and not is_placeholder(time_raw)
+                else None
+            )
             if tp is None and time_raw and not is_placeholder(time_raw):
                 self.issues.append(
                     ParseIssue("timeline", "warning", f"unreadable time {time_raw!r}", line)
@@ -250,9 +341,11 @@ class TimelineReader:
             self._add(time_raw, tp, event, actor or None, line)
 
 
-def read_timeline(sections: list[Section], base_date: date | None, tz_hint: str | None) -> tuple[list[TimelineEvent], list[ParseIssue]]:
-    """Events of the given timeline sections, in document order."""
+def read_timeline(
+    sections: list[Section], base_date: date | None, tz_hint: str | None
+) -> TimelineReader:
+    """Read the given timeline sections, in document order; the reader holds events and issues."""
     reader = TimelineReader(base_date, tz_hint)
     for section in sections:
         reader.read_section(section)
-    return reader.events, reader.issues
+    return reader
