@@ -64,6 +64,13 @@ BLAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         "describe what made the step risky or easy to get wrong, not a judgement of a person",
     ),
     (
+        re.compile(
+            rf"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?|[Hh]e|[Ss]he) (?:{_MISTAKE_VERBS})\b"
+        ),
+        "a named person as the subject of a mistake: make the system or the step the subject "
+        '("the deploy ran without a check")',
+    ),
+    (
         re.compile(r"\b(?:\w+ )?forgot\b|\bforgetting\b", re.I),
         "say what reminder, checklist or automation was missing",
     ),
@@ -76,13 +83,6 @@ BLAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"\b(?:(?:his|her|their)(?: own)? fault|fault of|to blame|blamed on|is blamed)\b", re.I
         ),
         "blameless: describe what the system allowed, not whose fault it was",
-    ),
-    (
-        re.compile(
-            rf"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?|[Hh]e|[Ss]he) (?:{_MISTAKE_VERBS})\b"
-        ),
-        "a named person as the subject of a mistake: make the system or the step the subject "
-        '("the deploy ran without a check")',
     ),
 )
 
@@ -121,6 +121,8 @@ class _Lines:
     """What the raw text says where: first line of each canonical field, placeholders left."""
 
     field_lines: dict[str, int]
+    field_values: dict[str, str]
+    """First value written for each canonical field, placeholders included."""
     placeholders: list[tuple[int, str, str]]
     """(line, text, kind)"""
     heading_line: int | None
@@ -134,6 +136,7 @@ def _scan(text: str) -> _Lines:
         return find_placeholder(value, refdefs)
 
     field_lines: dict[str, int] = {}
+    field_values: dict[str, str] = {}
     placeholders: list[tuple[int, str, str]] = []
     heading_line: int | None = None
     in_code = False
@@ -165,6 +168,7 @@ def _scan(text: str) -> _Lines:
             name = field_for_key(key)
             if name:
                 field_lines.setdefault(name, i)
+                field_values.setdefault(name, value)
             kind = placeholder(value) if value else None
             if kind and kind != "empty":
                 placeholders.append((i, value, kind))
@@ -174,7 +178,7 @@ def _scan(text: str) -> _Lines:
             placeholders.append((i, body.strip(), kind))  # a list item that is a placeholder
         elif kind in ("bracketed", "question-template", "angle"):
             placeholders.append((i, body.strip(), kind))
-    return _Lines(field_lines, placeholders, heading_line)
+    return _Lines(field_lines, field_values, placeholders, heading_line)
 
 
 # --- the checks ----------------------------------------------------------------------------
@@ -211,19 +215,22 @@ class _Report:
 
 
 def _check_incident(r: _Report, pm: Postmortem, config: Config, now: datetime) -> None:
-    for attr, label, fields in _REQUIRED:
-        value = getattr(pm, attr)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            r.add(r.line_of(*fields), "error", "missing-field", f"{label} is missing or not filled")
-    if pm.severity_label and pm.severity_level is None:
+    written = r.lines.field_values.get("severity", "")
+    if pm.severity_level is None and written and not find_placeholder(written):
         known = ", ".join(sorted(config.severity_levels)) or "none"
         r.add(
             r.line_of("severity"),
             "error",
             "unknown-severity",
-            f"severity {pm.severity_label!r} is not a configured label (P0.., SEV0.., or one of: "
-            f"{known}; add it under [severity.levels] in pmkit.toml)",
+            f"severity {pm.severity_label or written!r} is not a configured label (P0.., SEV0.., "
+            f"or one of: {known}; add it under [severity.levels] in pmkit.toml)",
         )
+    for attr, label, fields in _REQUIRED:
+        value = getattr(pm, attr)
+        if attr == "severity_label" and written and not find_placeholder(written):
+            continue  # reported above as an unknown label
+        if value is None or (isinstance(value, str) and not value.strip()):
+            r.add(r.line_of(*fields), "error", "missing-field", f"{label} is missing or not filled")
     if pm.started_at and pm.resolved_at and pm.resolved_at < pm.started_at:
         r.add(
             r.line_of("end", "timeframe"),
