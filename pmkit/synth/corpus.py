@@ -109,7 +109,7 @@ def _as_written(t: IncidentTruth) -> IncidentTruth:
     factors = t.factors
     owner = t.owner
     if t.shape in ("seed-000", "seed-002", "seed-004"):
-        drafted, reviewed = None, None
+        pass  # written in the front matter to the minute
     elif t.shape == "seed-001":
         drafted, reviewed = (_midnight(drafted) if drafted else None), None
     elif t.shape == "freeform-bullets":

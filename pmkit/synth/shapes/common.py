@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 VAGUE_END = "late evening, once the backlog drained"
@@ -13,6 +14,20 @@ ODD_FORMATS: tuple[str, ...] = (
     "{d:%Y-%m-%d}T{d:%H:%M}Z",
     "{d:%b} {day} {d:%Y}, {h12}:{d:%M}{ampm} UTC",
 )
+
+
+def front_matter(title: str, drafted: datetime | None, reviewed: datetime | None) -> list[str]:
+    """Docs-site YAML front matter, as repos that publish their postmortems carry.
+
+    Gives the template shapes that have no drafted field a creation time, so a corpus committed
+    in one go never falls back to the file's first-commit date.
+    """
+    if drafted is None:
+        return []
+    lines = ["---", "title: " + json.dumps(title), f"created: {drafted:%Y-%m-%dT%H:%M:00Z}"]
+    if reviewed is not None:
+        lines.append(f"reviewed: {reviewed:%Y-%m-%d}")
+    return [*lines, "---", ""]
 
 
 def iso_min(d: datetime) -> str:

@@ -7,6 +7,7 @@ from pmkit.synth.shapes.common import (
     cell,
     date_text,
     duration_text,
+    front_matter,
     iso_min,
     odd_datetime,
     timeline_time,
@@ -28,6 +29,7 @@ def render(t: IncidentTruth) -> str:
         end = VAGUE_END
     day = t.started_at.date()
     out = [
+        *front_matter(t.title, t.drafted_at, t.reviewed_at),
         "# Incident Post-Mortem (Blameless)",
         "",
         "> **Blameless principle:** This document focuses on **what happened and how we improve**, "

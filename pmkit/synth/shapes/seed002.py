@@ -7,6 +7,7 @@ from pmkit.synth.shapes.common import (
     cell,
     date_text,
     duration_text,
+    front_matter,
     hm,
     iso_min,
     minutes_between,
@@ -38,6 +39,7 @@ def action_text(text: str, ref: str | None) -> str:
 def render(t: IncidentTruth) -> str:
     day = t.started_at.date()
     out = [
+        *front_matter(t.title, t.drafted_at, t.reviewed_at),
         f"# Incident Post-Mortem: {t.title}",
         "",
         f"**Incident ID**: {t.incident_id}",

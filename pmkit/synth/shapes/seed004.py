@@ -9,6 +9,7 @@ from pmkit.synth.shapes.common import (
     VAGUE_END,
     cell,
     date_text,
+    front_matter,
     hhmm_span,
     iso_min,
     minutes_between,
@@ -32,6 +33,7 @@ def render(t: IncidentTruth) -> str:
     updated = (t.reviewed_at or t.drafted_at or t.resolved_at).date()
     impact_pct = 5 + (t.started_at.minute * 7) % 60
     out = [
+        *front_matter(t.title, t.drafted_at, t.reviewed_at),
         f"# Incident Postmortem: {t.title}",
         "",
         "**Version:** 1.0  ",
