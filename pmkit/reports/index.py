@@ -52,6 +52,12 @@ def read_runs(out_dir: Path) -> list[dict[str, Any]]:
     return runs
 
 
+def _when(stamp: object) -> str:
+    """``2026-11-22T07:48:11+00:00`` -> ``2026-11-22 07:48``."""
+    text = str(stamp or "–")
+    return text[:16].replace("T", " ") if len(text) >= 16 and text[10] == "T" else text
+
+
 def _run_row(run: dict[str, Any]) -> str:
     folder = run["folder"]
     links = []
@@ -71,7 +77,7 @@ def _run_row(run: dict[str, Any]) -> str:
         f"<tr><td><strong>{escape(folder)}</strong></td>"
         f"<td>{escape('; '.join(scope) or '–')}</td>"
         f'<td><ul class="reports">{"".join(links)}</ul></td>'
-        f"<td>{escape(str(run.get('generated_at', '–')))}</td></tr>"
+        f"<td>{escape(_when(run.get('generated_at')))}</td></tr>"
     )
 
 

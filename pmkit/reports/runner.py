@@ -29,6 +29,8 @@ from pmkit.reports.params import ReportParams, select_notebooks
 DEFAULT_NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks" / "reports"
 """The shipped report notebooks (``notebooks/reports/`` in the repository)."""
 KERNEL = "python3"
+CELL_TIMEOUT_SECONDS = 900
+"""A scheduled run must end: a cell running longer than this fails the report."""
 FAILED_DIR = "failed"
 
 Progress = Callable[[str, str, int, int, float | None], None]
@@ -81,6 +83,9 @@ def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Non
             log_output=False,
             request_save_on_cell_execute=False,
             cwd=str(cwd),
+            execution_timeout=CELL_TIMEOUT_SECONDS,
+            # the kernel's own log (shutdown chatter) is noise here: cell errors are in the notebook
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         raise NotebookFailed(source.stem, exc.cell_index, exc.ename, exc.evalue, None) from exc

@@ -1,0 +1,244 @@
+"""Every shipped report notebook, executed by papermill with the real kernel on the fixture DB.
+
+One session-scoped run of the whole suite feeds most tests (kernels are the slow part); the
+browser test at the end opens its HTML in headless chromium with the network blocked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+from test_report_fixture_db import AS_OF, HOSTILE, build_fixture_db
+
+from pmkit.reports import DEFAULT_NOTEBOOK_DIR, RunResult, build_params, run_reports
+from pmkit.reports.index import render_index
+
+SHIPPED = sorted(p.stem for p in DEFAULT_NOTEBOOK_DIR.glob("*.ipynb"))
+CHART_REPORTS = {
+    "severity_trends": 4,
+    "time_to_draft": 3,
+    "contributing_factors": 4,
+    "overdue_actions": 4,
+}
+"""Report -> how many charts it draws on the fixture data."""
+PARAMETERS = {
+    "db_path",
+    "as_of",
+    "lookback_days",
+    "severity_levels",
+    "services",
+    "teams",
+    "templates",
+}
+EXTERNAL = re.compile(r"(https?:|ftp:)?//[a-z0-9-]+(\.[a-z0-9-]+)+", re.I)
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture_db(tmp_path_factory.mktemp("reportdb") / "fixture.duckdb")
+
+
+@pytest.fixture(scope="session")
+def report_run(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    """The whole shipped suite, run once for the session."""
+    out = tmp_path_factory.mktemp("reports")
+    params = build_params(fixture_db, AS_OF.isoformat(), 365, notebook_dir=DEFAULT_NOTEBOOK_DIR)
+    return run_reports(params, out)
+
+
+def _html(run: RunResult, name: str) -> str:
+    return (run.run_dir / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_the_five_reports_are_shipped() -> None:
+    assert set(SHIPPED) == {*CHART_REPORTS, "summary"}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_notebook_is_parameterized_and_stored_without_outputs(name: str) -> None:
+    path = DEFAULT_NOTEBOOK_DIR / f"{name}.ipynb"
+    assert set(papermill.inspect_notebook(str(path))) == PARAMETERS
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{name} has outputs"
+            assert "def " not in cell.source, f"{name}: functions belong in pmkit/, not notebooks"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_notebook_ran_without_error(report_run: RunResult, name: str) -> None:
+    executed = nbformat.read(report_run.run_dir / f"{name}.ipynb", as_version=4)
+    for index, cell in enumerate(executed.cells):
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"{name} cell {index}: {output.get('evalue')}"
+            if output.output_type == "stream":
+                assert output.name != "stderr", (
+                    f"{name} cell {index} wrote to stderr: {output.text}"
+                )
+    assert (report_run.run_dir / f"{name}.html").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("name", sorted(CHART_REPORTS))
+def test_html_holds_the_charts_with_captions_and_n(report_run: RunResult, name: str) -> None:
+    html = _html(report_run, name)
+    figures = re.findall(r'<figure class="pmkit-chart"><svg.*?</svg><figcaption', html, re.S)
+    assert len(figures) >= CHART_REPORTS[name]
+    assert html.count('<figcaption class="pmkit-caption">') == len(figures)
+    captions = re.findall(r'<figcaption class="pmkit-caption">(.*?)</figcaption>', html)
+    assert all(re.search(r"\(n = [\d,]+\)$", c) for c in captions), captions
+    assert 'class="pmkit-stat-n">n = ' in html
+    assert "<script" not in html  # static SVG: nothing to run, nothing to load
+
+
+def test_summary_leads_with_all_four_and_links_to_them(report_run: RunResult) -> None:
+    html = _html(report_run, "summary")
+    for name in CHART_REPORTS:
+        assert f'href="{name}.html"' in html
+        assert (report_run.run_dir / f"{name}.html").is_file()
+    assert html.count('class="pmkit-stat"') >= 16
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_report_html_has_no_external_url(report_run: RunResult, name: str) -> None:
+    html = _html(report_run, name)
+    assert not EXTERNAL.findall(html), EXTERNAL.findall(html)[:5]
+    assert "<link" not in html and "@import" not in html
+
+
+def test_incident_text_is_escaped(report_run: RunResult) -> None:
+    pages = {name: _html(report_run, name) for name in SHIPPED}
+    everything = "\n".join(pages.values())
+    for raw in ("<script>alert(", "<img src=x", "<b>mallory</b>", "<i>team-x</i>", "<svg onload"):
+        assert raw not in everything
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["time_to_draft"]
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in pages["overdue_actions"]
+    assert "&lt;b&gt;mallory&lt;/b&gt;" in pages["overdue_actions"]
+    assert "&lt;img src=x onerror=alert(2)&gt;" in pages["contributing_factors"]
+    assert HOSTILE["service"].replace("<", "&lt;").replace(">", "&gt;") in pages["severity_trends"]
+
+
+def test_run_folder_and_index(report_run: RunResult) -> None:
+    out = report_run.run_dir.parent
+    assert report_run.run_dir.name == AS_OF.isoformat()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary folders left behind"
+    manifest = json.loads((report_run.run_dir / "run.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == AS_OF.isoformat()
+    assert [n["name"] for n in manifest["notebooks"]][0] == "summary"
+    index = report_run.index_path.read_text(encoding="utf-8")
+    for name in SHIPPED:
+        assert f'href="{AS_OF.isoformat()}/{name}.html"' in index
+    assert not EXTERNAL.findall(index)
+
+
+def test_index_escapes_what_it_shows(tmp_path: Path) -> None:
+    run = tmp_path / "2026-01-05"
+    run.mkdir()
+    (run / "run.json").write_text(
+        json.dumps(
+            {
+                "as_of": "2026-01-05",
+                "parameters": {"lookback_days": 30, "services": ["<script>alert(9)</script>"]},
+                "notebooks": [{"name": "x", "title": "<b>bold</b>", "html": 'x".html'}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    html = render_index(tmp_path)
+    assert "<script>alert(9)" not in html and "&lt;script&gt;alert(9)" in html
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert 'href="2026-01-05/x&quot;.html"' in html
+
+
+@pytest.fixture(scope="session")
+def sparse_run(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    """Only the most severe incidents: too few to trust a trend."""
+    params = build_params(
+        fixture_db,
+        AS_OF.isoformat(),
+        365,
+        only=("severity_trends", "summary"),
+        notebook_dir=DEFAULT_NOTEBOOK_DIR,
+        severity_levels=(0,),
+    )
+    return run_reports(params, tmp_path_factory.mktemp("sparse"))
+
+
+def test_small_n_is_called_out(sparse_run: RunResult, report_run: RunResult) -> None:
+    html = _html(sparse_run, "severity_trends")
+    assert "too few to trust a trend" in html
+    assert "severity levels: 0" in html  # the header names the filter
+    assert "too few to trust a trend" not in _html(report_run, "severity_trends")
+    manifest = json.loads((sparse_run.run_dir / "run.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["severity_levels"] == [0]
+
+
+# --- browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser_page() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (make browser-deps)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_reports_render_offline_in_chromium(
+    report_run: RunResult, browser_page: object, tmp_path: Path
+) -> None:
+    page = browser_page
+    blocked: list[str] = []
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        if url.startswith(("file:", "data:")):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            blocked.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)  # type: ignore[attr-defined]
+    page.goto(report_run.index_path.as_uri())  # type: ignore[attr-defined]
+    hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")  # type: ignore[attr-defined]
+    assert len(hrefs) == len(SHIPPED)
+    for href in hrefs:
+        page.goto(href)  # type: ignore[attr-defined]
+        marks = page.eval_on_selector_all(  # type: ignore[attr-defined]
+            "figure.pmkit-chart svg",
+            "svgs => svgs.map(s => [s.getBoundingClientRect().width,"
+            " s.querySelectorAll('g.role-mark path, g.role-mark line').length])",
+        )
+        name = href.rsplit("/", 1)[-1].removesuffix(".html")
+        assert len(marks) >= CHART_REPORTS.get(name, 0), name
+        for width, count in marks:
+            assert width > 100 and count > 0, f"{name}: a chart drew no marks"
+        shot = tmp_path / f"{name}.png"
+        page.screenshot(path=str(shot), full_page=True)  # type: ignore[attr-defined]
+        assert shot.stat().st_size > 10_000
+    assert blocked == [], f"reports tried to reach the network: {blocked}"
