@@ -357,9 +357,10 @@ class DraftForm:
         return _cls(w.Text(value=value, placeholder=placeholder, layout=w.Layout(width=width)), css)
 
     def _remove_button(self, css: str) -> w.Button:
-        return _cls(
-            w.Button(description="Remove", icon="trash", layout=w.Layout(width="90px")), css
+        button = w.Button(
+            description="", tooltip="Remove this row", icon="trash", layout=w.Layout(width="44px")
         )
+        return _cls(button, css)
 
     def add_event(self, event: DraftEvent | None = None) -> None:
         """Append a timeline row (empty, or filled from ``event``)."""

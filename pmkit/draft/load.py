@@ -5,10 +5,11 @@ Uses pmkit's own parser, so whatever the corpus ingest reads, the form reads the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pmkit.draft.model import ACTION_STATUSES, Draft, DraftAction, DraftEvent, DraftFactor
-from pmkit.draft.render import TEMPLATES
+from pmkit.draft.render import TEMPLATES, template_text
 from pmkit.model import Postmortem
 
 
@@ -45,6 +46,28 @@ def draft_from_postmortem(pm: Postmortem) -> Draft:
     )
 
 
+MIN_OVERLAP = 0.3
+"""Below this share of common headings, a file is not ours: the parser's shape or canonical."""
+_HEADING = re.compile(r"^#{2,3}\s+(.+?)\s*$", re.MULTILINE)
+
+
+def _headings(text: str) -> set[str]:
+    return {re.sub(r"[^a-z]+", " ", h.lower()).strip() for h in _HEADING.findall(text)}
+
+
+def guess_template(text: str, parsed_shape: str | None = None) -> str:
+    """Which of our templates wrote ``text``: the one sharing most section headings (the parser
+    knows the four seed shapes but not the canonical one)."""
+    found = _headings(text)
+    best, score = parsed_shape if parsed_shape in TEMPLATES else "canonical", MIN_OVERLAP
+    for name in TEMPLATES:
+        ours = _headings(template_text(name))
+        overlap = len(found & ours) / len(found | ours) if found | ours else 0.0
+        if overlap > score:
+            best, score = name, overlap
+    return best
+
+
 def load_draft(path: Path) -> tuple[Draft, str]:
     """The first incident in ``path`` as a draft, and the template it should be saved in."""
     from pmkit.parse import parse_file
@@ -52,5 +75,5 @@ def load_draft(path: Path) -> tuple[Draft, str]:
     doc = parse_file(path)
     if not doc.incidents:
         raise ValueError(f"{path}: no postmortem found in this file")
-    template = doc.template if doc.template in TEMPLATES else "canonical"
+    template = guess_template(doc.raw_text, doc.template)
     return draft_from_postmortem(doc.incidents[0]), template

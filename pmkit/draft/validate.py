@@ -14,6 +14,7 @@ from typing import Literal
 
 from pmkit.config import Config, load_config, normalize_severity_key
 from pmkit.draft.model import Draft
+from pmkit.normalize.placeholders import find_placeholder
 
 Level = Literal["error", "warning"]
 
@@ -75,8 +76,11 @@ def validate(
         out.setdefault(name, []).append(Message(level, text))
 
     for name, label in REQUIRED_TEXT.items():
-        if not str(getattr(draft, name)).strip():
+        value = str(getattr(draft, name)).strip()
+        if not value:
             add(name, "error", f"{label} is required.")
+        elif name != "severity" and _placeholder(value):
+            add(name, "error", f"{label} still looks like a template placeholder ({value!r}).")
     if draft.severity.strip() and not is_known_severity(draft.severity, config):
         add(
             "severity",
@@ -116,9 +120,14 @@ def validate(
             add(key, "warning", "More than a day outside the incident window.")
         if not ev.text.strip():
             add(key, "error", "Event text is required.")
+    seen: set[str] = set()
     for i, factor in enumerate(draft.factors):
-        if not factor.text.strip():
+        text = " ".join(factor.text.split()).lower()
+        if not text:
             add(f"factors[{i}]", "error", "Empty factor: fill it in or remove the row.")
+        elif text in seen:
+            add(f"factors[{i}]", "error", "Same factor listed twice: remove one.")
+        seen.add(text)
 
     if not draft.actions:
         add("actions", "error", "At least one action item is required.")
@@ -149,6 +158,11 @@ def validate(
         for hint in hints(text or ""):
             add(name, "warning", f"Blameless wording: {_hint_text(hint)}")
     return out
+
+
+def _placeholder(value: str) -> bool:
+    """``TBD``, ``[Name]``, ``YYYY-MM-DD``...: the parser would read these as blanks."""
+    return find_placeholder(value) is not None
 
 
 def has_errors(messages: dict[str, list[Message]]) -> bool:

@@ -1,0 +1,259 @@
+"""The drafting form as a web app: `pmkit draft` (Voila) driven by headless Debian chromium.
+
+Starts the real command on a free 127.0.0.1 port in its own process group, fills the form the way
+a person does, and checks the file Save wrote. Every non-local request is blocked. Set
+``PMKIT_DRAFT_SCREENSHOT=path.png`` to keep the screenshot (the README's comes from here).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from pmkit.config import Config
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+TIMEOUT_MS = 60_000
+START_DEADLINE_S = 120
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Voila's kernels run in their own process groups)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's process group (Voila then shuts its kernels down), SIGKILL leftovers."""
+    if proc.poll() is not None:
+        return
+    below = _descendants(proc.pid)
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    for pid in below:
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if Path(f"/proc/{pid}").exists():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
+    """``pmkit draft`` on a free port: (url, corpus, db). Stopped in the finalizer."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (make browser-deps)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    corpus, db = tmp_path / "corpus", tmp_path / "pmkit.duckdb"
+    env = dict(os.environ)
+    for var, sub in (
+        ("JUPYTER_DATA_DIR", "jdata"),
+        ("JUPYTER_CONFIG_DIR", "jconfig"),
+        ("JUPYTER_RUNTIME_DIR", "jruntime"),
+        ("IPYTHONDIR", "ipython"),
+    ):
+        (tmp_path / sub).mkdir()
+        env[var] = str(tmp_path / sub)
+    port = _free_port()
+    log = (tmp_path / "server.log").open("wb")
+    proc = subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "pmkit.cli", "draft", "--corpus", str(corpus), "--db", str(db)]
+        + ["--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + START_DEADLINE_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"pmkit draft exited early:\n{(tmp_path / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 - local URL
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"no answer on {url}:\n{(tmp_path / 'server.log').read_text()}")
+            time.sleep(0.5)
+        assert f"Drafting form: {url}" in (tmp_path / "server.log").read_text()
+        yield url, corpus, db
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    url, corpus, _db = server
+    config = Config()
+    severity = f"P1 - {config.severity_definitions['P1']}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            page.route(
+                "**/*",
+                lambda r: (
+                    r.continue_()
+                    if r.request.url.startswith(("file:", "data:", "http://127.0.0.1"))
+                    else r.abort()
+                ),
+            )
+            page.goto(url, timeout=TIMEOUT_MS)
+            page.locator(".f-title input").wait_for(timeout=TIMEOUT_MS)
+
+            page.fill(".f-title input", "Search index lag after upgrade (v2.3)")
+            page.select_option(".f-severity select", value=severity)
+            expect(page.locator(".f-severity-def")).to_contain_text("Degraded service")
+            for css, value in (
+                (".f-started-at input", "2026-03-04 14:05"),
+                (".f-detected-at input", "2026-03-04 14:12"),
+                (".f-mitigated-at input", "2026-03-04 14:40"),
+                (".f-resolved-at input", "2026-03-04 15:10"),
+                (".f-services input", "search-api, indexer"),
+            ):
+                page.fill(css, value)
+            page.fill(".f-summary textarea", "Search results were up to 40 minutes stale.")
+            page.fill(".f-root-cause textarea", "The indexer upgrade halved its batch size.")
+
+            page.click(".f-add-event")
+            page.fill(".f-event-time input", "2026-03-04 14:12")
+            page.fill(".f-event-text input", "Lag alert fired")
+            page.click(".f-add-factor")
+            page.fill(".f-factor-text input", "Batch size is not load tested")
+            page.click(".f-add-action")
+            page.click(".f-add-action")
+            expect(page.locator(".f-action-row")).to_have_count(2)
+            rows = [
+                ("Load test the indexer batch size", "Bo Chen", "2026-12-01", "Open", "OPS-7"),
+                ("Alert on index lag sooner", "Cy Dee", "2027-01-15", "In Progress", "OPS-8"),
+            ]
+            for n, (text, owner, due, status, ref) in enumerate(rows):
+                page.locator(".f-action-text input").nth(n).fill(text)
+                page.locator(".f-action-owner input").nth(n).fill(owner)
+                page.locator(".f-action-due input").nth(n).fill(due)
+                page.locator(".f-action-status select").nth(n).select_option(value=status)
+                page.locator(".f-action-tracking input").nth(n).fill(ref)
+            page.locator(".f-action-kind select").nth(1).select_option(value="Long-term")
+
+            owner_msg = page.locator(".f-owner-msg")
+            expect(owner_msg).to_contain_text("Owner is required")
+            expect(page.locator("button.f-save")).to_be_disabled()
+            page.fill(".f-owner input", "Ana Silva")
+            expect(owner_msg).not_to_contain_text("Owner is required")
+            expect(page.locator(".f-preview")).to_contain_text(
+                "Search index lag after upgrade (v2.3)"
+            )
+
+            save = page.locator("button.f-save")
+            expect(save).to_be_enabled()
+            save.click()
+            expect(page.locator(".f-save-status")).to_contain_text("Saved")
+            shot = tmp_path / "draft-form.png"
+            page.set_viewport_size({"width": 1500, "height": 1900})
+            page.locator(".f-template").scroll_into_view_if_needed()
+            page.screenshot(path=str(shot))
+            keep = os.environ.get("PMKIT_DRAFT_SCREENSHOT")
+            if keep:
+                shutil.copyfile(shot, keep)
+        finally:
+            browser.close()
+
+    saved = corpus / "2026" / "2026-03-04-search-index-lag-after-upgrade-v2-3.md"
+    assert saved.is_file(), sorted(str(p) for p in corpus.rglob("*"))
+    pytest.importorskip("pmkit.parse.document", reason="the parser is not importable")
+    from pmkit.parse import parse_file
+
+    doc = parse_file(saved, root=corpus)
+    (pm,) = doc.incidents
+    assert pm.title == "Search index lag after upgrade (v2.3)"
+    assert (pm.severity_label, pm.severity_level, pm.owner) == ("P1", 1, "Ana Silva")
+    assert (pm.started_at, pm.detected_at, pm.mitigated_at, pm.resolved_at) == (
+        datetime(2026, 3, 4, 14, 5),
+        datetime(2026, 3, 4, 14, 12),
+        datetime(2026, 3, 4, 14, 40),
+        datetime(2026, 3, 4, 15, 10),
+    )
+    assert pm.services == ["search-api", "indexer"]
+    assert [(e.occurred_at, e.event) for e in pm.timeline] == [
+        (datetime(2026, 3, 4, 14, 12), "Lag alert fired")
+    ]
+    assert [f.text for f in pm.factors] == ["Batch size is not load tested"]
+    assert [
+        (a.text, a.owner, a.due_date, a.status, a.tracking_ref, a.kind) for a in pm.actions
+    ] == [
+        (
+            "Load test the indexer batch size",
+            "Bo Chen",
+            date(2026, 12, 1),
+            "open",
+            "OPS-7",
+            "short_term",
+        ),
+        (
+            "Alert on index lag sooner",
+            "Cy Dee",
+            date(2027, 1, 15),
+            "in_progress",
+            "OPS-8",
+            "long_term",
+        ),
+    ]
