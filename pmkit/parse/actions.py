@@ -58,6 +58,14 @@ _INLINE_DUE = re.compile(
     r"\bdue(?: date)?\s*[:=]?\s*(?:by\s+|on\s+)?(?P<d>\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})",
     re.IGNORECASE,
 )
+_META_CHECKLIST = re.compile(
+    r"\b(sections? above|this (document|report|post-?mortem)|incident title|after-action report|"
+    r"filled out|has been dealt with|actionable items above)\b",
+    re.IGNORECASE,
+)
+_DONE_HEADING = re.compile(
+    r"\((completed|done|finished)\)|\b(completed|done) actions\b", re.IGNORECASE
+)
 _NONE_TEXT = re.compile(r"^(none|n/?a|nothing|no action items?|tbd|-)\.?$", re.IGNORECASE)
 
 
@@ -115,11 +123,19 @@ class ActionReader:
                 self._add_free(line, None, kind, heading, block.line + offset)
 
     def _add_free(
-        self, raw: str, checked: bool | None, kind: str, heading: str | None, line: int
+        self,
+        raw: str,
+        checked: bool | None,
+        kind: str,
+        heading: str | None,
+        line: int,
+        extra_raw: str = "",
     ) -> None:
         text = plain(raw)
         if not text or is_placeholder(text) or _NONE_TEXT.match(text):
             return
+        if checked is not None and _META_CHECKLIST.search(text):
+            return  # a template's own checklist ("Sections above are filled out"), not an action
         status, status_text = "unknown", None
         if checked is not None:
             status, status_text = ("done", "[x]") if checked else ("open", "[ ]")
@@ -127,6 +143,8 @@ class ActionReader:
             found = find_inline_status(text)
             if found:
                 status, status_text = found
+            elif heading and _DONE_HEADING.search(heading):
+                status, status_text = "done", heading
         owner = None
         m = _INLINE_OWNER.search(text)
         if m:
@@ -140,6 +158,8 @@ class ActionReader:
         if md:
             due = parse_date(md.group("d"))
         ref = extract_tracking_ref(raw, self.refdefs)
+        if ref is None and extra_raw:
+            ref = extract_tracking_ref(extra_raw, self.refdefs)
         self.actions.append(
             ActionItem(
                 text=text,
@@ -164,7 +184,8 @@ class ActionReader:
                 for child in nested:
                     self._list(child, sub_kind, sub_heading)
                 continue
-            self._add_free(item.raw, item.checked, kind, heading, item.line)
+            nested_raw = "\n".join(i.raw for child in nested for i in child.items)
+            self._add_free(item.raw, item.checked, kind, heading, item.line, nested_raw)
 
     def _table(self, table: Table, kind: str, heading: str | None) -> None:
         h = table.header

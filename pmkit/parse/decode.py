@@ -44,7 +44,8 @@ _MOJIBAKE_MARKER = re.compile(
 # A no-break space (C2 A0) read as cp1252 is "Â" + NBSP; editors strip the trailing NBSP and
 # leave a lone "Â" at the end of the line, which ftfy cannot see.
 _STRAY_A_CIRC = re.compile(r"(?<=[^\sA-Za-z\u00c0-\u024f])\u00c2$", re.M)
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_NOT_CONTROL = bytes([9, 10, 11, 12, 13, 27, *range(32, 256)])
+"""Deleting these from a byte string leaves only the control bytes that text files never hold."""
 _SNIFF_BYTES = 8192
 _EXAMPLE_CONTEXT = 8
 _EXAMPLE_STOP = frozenset("()[]{}<>\"'`*|")
@@ -70,7 +71,7 @@ def _looks_binary(data: bytes) -> bool:
         return True
     if not head:
         return False
-    controls = len(_CONTROL.findall(head.decode("latin-1")))
+    controls = len(head.translate(None, _NOT_CONTROL))
     return controls / len(head) > 0.1
 
 
@@ -176,7 +177,9 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode a file's bytes; never raises. See the module docstring for the order of attempts."""
     text, encoding, fixes, is_binary = _decode(data)
     text = _normalise_newlines(text, fixes)
-    if not is_binary:
+    # Every marker character (U+00C2..U+00F4) is C3 xx in UTF-8: no C3 byte, no mojibake.
+    maybe_mojibake = not encoding.startswith("utf-8") or b"\xc3" in data
+    if not is_binary and maybe_mojibake:
         text, message = repair_mojibake(text)
         if message:
             fixes.append(message)

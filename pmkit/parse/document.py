@@ -201,6 +201,8 @@ class _Builder:
             if value and not is_placeholder(value):
                 return value
         for section in self.md.root.children:
+            if section.level > 1 and section_role(section.title):
+                break  # "## Issue summary" opens the body: there is no title heading
             t = _TITLE_PREFIX.sub("", plain(section.title)).strip()
             if t and _TEMPLATE_TITLE.match(t) and section.blocks:
                 # "# ISSUE NAME" left from a template: the real title is the line below it

@@ -91,7 +91,7 @@ _FINGERPRINTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ),
     ),
 }
-_MIN_SCORE = 3
+_MIN_SCORE = 4
 
 
 def detect_shape(root: Section, keys: list[str]) -> str:
@@ -100,9 +100,14 @@ def detect_shape(root: Section, keys: list[str]) -> str:
     norm_keys = {normalize_key(k) for k in keys}
     best, best_score = "freeform", 0
     for shape, (heads, fp_keys) in _FINGERPRINTS.items():
-        score = len(heads & headings) + len(fp_keys & norm_keys)
-        if shape == "process" and score >= 2:
-            return "process"
+        key_hits = len(fp_keys & norm_keys)
+        score = len(heads & headings) + 2 * key_hits
+        if shape == "process":
+            if score >= 2:
+                return "process"
+            continue
+        if key_hits == 0:
+            continue  # generic headings alone ("Action Items") do not make a template
         if score > best_score:
             best, best_score = shape, score
     return best if best_score >= _MIN_SCORE else "freeform"

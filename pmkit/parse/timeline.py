@@ -20,8 +20,14 @@ from pmkit.parse.blocks import Block, ListBlock, Paragraph, Quote, Section, Tabl
 from pmkit.parse.fields import normalize_key
 from pmkit.parse.textdates import leading_date
 
-_SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ", ", ")
+_SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ")
 _LEADING_BRACKET = re.compile(r"^\s*[\[(](?P<t>[^\])]{1,40})[\])]\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
+_LEADING_CODE = re.compile(r"^\s*`(?P<t>[^`]{1,40})`\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
+_LEADING_CLOCK = re.compile(
+    r"^\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+(?:UTC|GMT|[A-Z]{1,2}[SD]?T))?)\s+(?P<rest>[^\d\s].*)$",
+    re.S,
+)
+_NUMERIC_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}$")
 _LEADING_BOLD = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_]{1,60}?)\1\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _MILITARY = re.compile(
     r"^\s*(?P<t>(?:[01]\d|2[0-3])[0-5]\d)(?:\s*(?:hrs|h|Z|UTC))?\s*[:\-–—]?\s+(?P<rest>\S.*)$", re.S
@@ -78,6 +84,8 @@ class _Clock:
 
     def place(self, tp: TimeParse) -> datetime:
         at = tp.at
+        if tp.tz and not tp.assumed_utc:
+            self.tz_hint = tp.tz  # "16:59 PST" then "17:07": the zone carries over
         if not tp.has_date and self.last is not None:
             while at < self.last - _ROLL_THRESHOLD:
                 at += timedelta(days=1)
@@ -129,7 +137,7 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse, str] | 
     s = text.strip()
     if not s or not _HAS_DIGIT.search(s[:60]):
         return None
-    for rx in (_LEADING_BOLD, _LEADING_BRACKET):
+    for rx in (_LEADING_BOLD, _LEADING_BRACKET, _LEADING_CODE):
         m = rx.match(s)
         if m and _HAS_DIGIT.search(m.group("t")):
             tp = clock.read(m.group("t"), None)
@@ -143,6 +151,17 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse, str] | 
                 tp = clock.read(head, None)
                 if tp is not None and tp.has_time:
                     return head, tp, s[idx + len(sep) :].strip()
+                if (
+                    tp is not None
+                    and tp.has_date
+                    and (_NUMERIC_DATE.match(head) or leading_date(head))
+                ):
+                    return head, tp, s[idx + len(sep) :].strip()
+    m = _LEADING_CLOCK.match(s)
+    if m:
+        tp = clock.read(m.group("t"), None)
+        if tp is not None and tp.has_time:
+            return m.group("t"), tp, m.group("rest").strip()
     m = _TRAILING_DT.match(s)
     if m:
         tp = clock.read(m.group("t"), None)
@@ -171,6 +190,12 @@ def _col(header: list[str], names: tuple[str, ...]) -> int | None:
 
 
 class TimelineReader:
+    def _set_date(self, d: date) -> None:
+        self.clock.base_date = d
+        self.clock.last = None
+        if self.first_date is None:
+            self.first_date = d
+
     def __init__(self, base_date: date | None, tz_hint: str | None) -> None:
         self.clock = _Clock(base_date, tz_hint)
         self.events: list[TimelineEvent] = []
@@ -207,16 +232,14 @@ class TimelineReader:
         title = plain(section.title).strip("{} ")
         d = _date_only(title)
         if d is not None:
-            self.clock.base_date = d
-            self.clock.last = None
+            self._set_date(d)
             self._blocks(section.blocks)
         else:
             split = split_time_prefix(title, self.clock)
             lead = leading_date(title) if split is None else None
             if lead is not None:
                 # "### 2024-03-05 Data8 outage": dates what follows, is not an event itself
-                self.clock.base_date = lead
-                self.clock.last = None
+                self._set_date(lead)
                 self._blocks(section.blocks)
             elif split is not None:
                 time_text, tp, rest = split
@@ -262,8 +285,7 @@ class TimelineReader:
                 continue
             d = _date_only(text)
             if d is not None:
-                self.clock.base_date = d
-                self.clock.last = None
+                self._set_date(d)
                 continue
             split = split_time_prefix(text, self.clock)
             if split is not None:
@@ -279,8 +301,7 @@ class TimelineReader:
             text = item.raw.replace("\n", " ").strip()
             d = _date_only(text)
             if d is not None:
-                self.clock.base_date = d
-                self.clock.last = None
+                self._set_date(d)
                 for child in item.children:
                     if isinstance(child, ListBlock):
                         self._list(child)
