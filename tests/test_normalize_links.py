@@ -34,6 +34,8 @@ REFDEFS = {
         ("ACT-3", None),
         ("fix UTF-8 handling", None),
         ("CVE-2021-44228", None),
+        ("deployed 10:00 UTC-7", None),
+        ("GMT-5 window, tracked in OPS-9", "OPS-9"),
         ("[Link]", None),
         ("Tracking Link", None),
         ("[Link to dashboard]", None),

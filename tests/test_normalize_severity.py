@@ -86,6 +86,15 @@ def test_config_overrides_and_custom_labels() -> None:
     assert parse_severity("S1", config) == Severity("S1", "custom", 0)
     assert parse_severity("Blue alert", config) == Severity("Blue", "custom", 4)
     assert parse_severity("P1", config) == Severity("P1", "P", 0)
+    assert parse_severity("Bluebird", config) is None
     # the default table is untouched by another config
     assert parse_severity("Critical") == Severity("Critical", "word", 0)
     assert parse_severity("P1") == Severity("P1", "P", 1)
+
+
+def test_multi_word_custom_label_is_kept_whole() -> None:
+    config = Config()
+    config.severity_levels.update({"veryhigh": 0, "sev1": 0})
+    assert parse_severity("Very High (payments down)", config) == Severity("Very High", "custom", 0)
+    assert parse_severity("**very-high**", config) == Severity("very-high", "custom", 0)
+    assert parse_severity("SEV-1 - outage", config) == Severity("SEV-1", "SEV", 0)

@@ -52,11 +52,13 @@ NOT_TICKET_PREFIXES: frozenset[str] = frozenset(
         "INCIDENT",
         "PR",
         "S",
+        "UTC",
+        "GMT",
     }
 )
 """Prefixes of ``XYZ-123`` tokens that are ids, versions or standards rather than tickets.
 
-``PR-12`` and ``INC-123`` are excluded too: the first is a pull request id without a repository,
+``UTC-7`` is a zone offset. ``PR-12`` and ``INC-123`` are excluded too: the first is a pull request id without a repository,
 the second the incident's own id.
 """
 

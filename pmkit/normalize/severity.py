@@ -35,7 +35,6 @@ _P_KEY = re.compile(r"^p\d$")
 _SEV_KEY = re.compile(r"^sev(?:erity)?\d$")
 _MARKUP = re.compile(r"[*`~\[\]]|(?<!\w)_|_(?!\w)")
 _PREFIX = re.compile(r"^(?:severity|sev|priority|level)\s*(?:level\s*)?[:=]\s*", re.I)
-_LEAD_TOKEN = re.compile(r"^[A-Za-z0-9][\w-]*(?:\s\d\b)?")
 _WORD = re.compile(r"^[A-Za-z][A-Za-z-]*")
 
 
@@ -57,6 +56,23 @@ def is_severity_placeholder(text: str) -> bool:
     return is_placeholder(text)
 
 
+def _written_prefix(value: str, key: str) -> str | None:
+    """The start of ``value`` that normalises to ``key`` (``Very High!`` -> ``Very High``).
+
+    None when the key ends inside a word (``blue`` in ``Bluebird``): that is another label.
+    """
+    for end in range(1, len(value) + 1):
+        seen = normalize_severity_key(value[:end])
+        if seen == key:
+            rest = value[end:]
+            if rest[:1].isalnum():
+                return None
+            return value[:end].strip()
+        if len(seen) > len(key):
+            return None
+    return None
+
+
 @lru_cache(maxsize=64)
 def _custom_labels(levels: tuple[tuple[str, int], ...]) -> dict[str, int]:
     return {key: level for key, level in levels if key not in DEFAULT_SEVERITY_LEVELS}
@@ -75,11 +91,8 @@ def _parse(text: str, levels: tuple[tuple[str, int], ...]) -> Severity | None:
         # The longest configured label that the value starts with ("S1", "Critical-Prod").
         squashed = normalize_severity_key(value)
         for key in sorted(custom, key=len, reverse=True):
-            if squashed.startswith(key):
-                lead = _LEAD_TOKEN.match(value)
-                label = lead.group(0) if lead else value
-                if normalize_severity_key(label) != key:
-                    label = value[: len(key)]
+            label = _written_prefix(value, key) if squashed.startswith(key) else None
+            if label:
                 scheme = "P" if _P_KEY.match(key) else "SEV" if _SEV_KEY.match(key) else "custom"
                 return Severity(label=label, scheme=scheme, level=custom[key])
     for scheme, regex in (("P", _P_RE), ("SEV", _SEV_RE)):
