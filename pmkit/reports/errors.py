@@ -14,7 +14,11 @@ class ParameterError(ReportError):
 
 
 class NotebookFailed(ReportError):
-    """A notebook raised while papermill executed it; earlier runs were left untouched."""
+    """A notebook raised while papermill executed it; earlier runs were left untouched.
+
+    ``cell_index`` counts the cells of the report notebook itself (from 0), not of the executed
+    copy, where papermill adds a parameters cell and an error banner.
+    """
 
     def __init__(
         self,
@@ -23,6 +27,7 @@ class NotebookFailed(ReportError):
         ename: str,
         evalue: str,
         kept: Path | None,
+        code: str | None = None,
     ) -> None:
         self.notebook = notebook
         self.cell_index = cell_index
@@ -30,6 +35,11 @@ class NotebookFailed(ReportError):
         self.evalue = evalue
         self.kept = kept
         """Where the failed executed notebook was kept for debugging."""
+        self.code = code
+        """First line of the failing cell's source."""
         cell = "?" if cell_index is None else str(cell_index)
+        shown = f" ({code!r})" if code else ""
         where = f"; executed notebook kept at {kept}" if kept else ""
-        super().__init__(f"report {notebook!r} failed in cell {cell}: {ename}: {evalue}{where}")
+        super().__init__(
+            f"report {notebook!r} failed in cell {cell}{shown}: {ename}: {evalue}{where}"
+        )

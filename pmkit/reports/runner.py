@@ -103,6 +103,22 @@ def _keep_failed(out_dir: Path, params: ReportParams, executed: Path) -> Path | 
     return kept
 
 
+def _failed_cell(executed: Path, source: Path) -> tuple[int | None, str | None]:
+    """Index (in the source notebook) and first source line of the cell that raised."""
+    try:
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+        source_ids = [c.get("id") for c in json.loads(source.read_text(encoding="utf-8"))["cells"]]
+    except (OSError, ValueError, KeyError):
+        return None, None
+    for cell in cells:
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            text = "".join(cell.get("source", ""))
+            first = text.strip().splitlines()[0] if text.strip() else None
+            index = source_ids.index(cell.get("id")) if cell.get("id") in source_ids else None
+            return index, first
+    return None, None
+
+
 def _carry_over(
     old_run: Path, new_run: Path, results: list[NotebookResult]
 ) -> list[dict[str, Any]]:
@@ -168,12 +184,11 @@ def run_reports(
             try:
                 _execute(source, executed, params, tmp)
             except NotebookFailed as exc:
-                exc.kept = _keep_failed(out_dir, params, executed)
+                kept = _keep_failed(out_dir, params, executed)
+                cell, code = _failed_cell(kept, source) if kept else (exc.cell_index, None)
                 if progress:
                     progress("failed", name, position, len(names), time.monotonic() - started)
-                raise NotebookFailed(
-                    exc.notebook, exc.cell_index, exc.ename, exc.evalue, exc.kept
-                ) from exc
+                raise NotebookFailed(exc.notebook, cell, exc.ename, exc.evalue, kept, code) from exc
             except Exception as exc:  # kernel died, bad notebook JSON, ...: name the notebook
                 if progress:
                     progress("failed", name, position, len(names), time.monotonic() - started)

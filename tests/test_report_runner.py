@@ -1,0 +1,180 @@
+"""The runner around papermill: parameter checks, atomic publishing, the failure path, the CLI.
+
+Uses the tiny notebooks in tests/fixtures/reports/notebooks (no pmkit imports, so each run is one
+cheap kernel start): ``alpha`` and ``beta`` succeed, ``broken`` raises in its third cell.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pmkit.cli import main
+from pmkit.reports import (
+    NotebookFailed,
+    ParameterError,
+    build_params,
+    run_reports,
+)
+from pmkit.reports.params import available_notebooks, parse_as_of
+
+NOTEBOOKS = Path(__file__).parent / "fixtures" / "reports" / "notebooks"
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """The runner only checks that the database file exists; these notebooks never open it."""
+    path = tmp_path / "pmkit.duckdb"
+    path.write_bytes(b"")
+    return path
+
+
+def _params(db: Path, only: tuple[str, ...], as_of: str = "2026-11-16") -> object:
+    return build_params(db, as_of, 30, only=only, notebook_dir=NOTEBOOKS, today=TODAY)
+
+
+# --- parameters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("2026-13-01", "ISO date"),
+        ("16/11/2026", "ISO date"),
+        ("2026-11-1", "ISO date"),
+        ("yesterday", "ISO date"),
+        ("2027-01-01", "in the future"),
+        ("1969-12-31", "before 1970"),
+    ],
+)
+def test_bad_as_of_is_rejected(as_of: str, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        parse_as_of(as_of, today=TODAY)
+
+
+def test_as_of_defaults_to_today_and_allows_one_day_of_slack() -> None:
+    assert parse_as_of(None, today=TODAY) == TODAY
+    assert parse_as_of("2026-11-23", today=TODAY) == date(2026, 11, 23)
+
+
+@pytest.mark.parametrize("lookback", [0, -5, 3651, True])
+def test_bad_lookback_is_rejected(db: Path, lookback: int) -> None:
+    with pytest.raises(ParameterError, match="lookback"):
+        build_params(db, "2026-11-16", lookback, today=TODAY)
+
+
+def test_unknown_report_and_missing_db_are_rejected(db: Path, tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="unknown report 'nope'; known: alpha, beta, broken"):
+        build_params(db, "2026-11-16", 30, only=("nope",), notebook_dir=NOTEBOOKS, today=TODAY)
+    with pytest.raises(ParameterError, match="does not exist"):
+        build_params(tmp_path / "missing.duckdb", "2026-11-16", 30, today=TODAY)
+    with pytest.raises(ParameterError, match="severity level"):
+        build_params(db, "2026-11-16", 30, severity_levels=(12,), today=TODAY)
+
+
+def test_summary_runs_last() -> None:
+    shipped = Path(__file__).parents[1] / "notebooks" / "reports"
+    assert available_notebooks(shipped)[-1] == "summary"
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def test_same_date_run_is_replaced_and_other_reports_carried_over(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    first = run_reports(_params(db, ("alpha", "beta")), out, NOTEBOOKS)
+    assert sorted(p.name for p in first.run_dir.glob("*.html")) == ["alpha.html", "beta.html"]
+    (first.run_dir / "alpha.html").write_text("old", encoding="utf-8")
+
+    second = run_reports(_params(db, ("alpha",)), out, NOTEBOOKS)
+    assert second.run_dir == first.run_dir
+    assert (second.run_dir / "alpha.html").read_text(encoding="utf-8") != "old"
+    assert (second.run_dir / "beta.html").is_file(), "a partial run keeps the other reports"
+    manifest = json.loads((second.run_dir / "run.json").read_text(encoding="utf-8"))
+    assert sorted(n["name"] for n in manifest["notebooks"]) == ["alpha", "beta"]
+    assert "alpha report as of 2026-11-16" in (second.run_dir / "alpha.ipynb").read_text()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_failing_notebook_names_cell_and_error_and_leaves_earlier_runs(
+    db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "reports"
+    earlier = run_reports(_params(db, ("alpha",)), out, NOTEBOOKS)
+    before = {p.name: p.read_bytes() for p in earlier.run_dir.iterdir()}
+    index_before = earlier.index_path.read_bytes()
+
+    with pytest.raises(NotebookFailed) as failed:
+        run_reports(_params(db, ("alpha", "broken")), out, NOTEBOOKS)
+    error = failed.value
+    assert error.notebook == "broken"
+    assert error.ename == "ZeroDivisionError"
+    assert "deliberately broken report" in error.evalue
+    assert error.cell_index is not None
+    assert error.kept is not None and error.kept.is_file()
+    assert error.kept.parent.parent == out / "failed"
+    assert error.cell_index == 2  # the third cell of broken.ipynb
+    assert error.code == "raise ZeroDivisionError('deliberately broken report')"
+    kept = json.loads(error.kept.read_text(encoding="utf-8"))
+    assert any(o.get("output_type") == "error" for c in kept["cells"] for o in c.get("outputs", []))
+    message = str(error)
+    assert "'broken'" in message and f"cell {error.cell_index}" in message
+    assert "ZeroDivisionError" in message and str(error.kept) in message
+
+    assert {p.name: p.read_bytes() for p in earlier.run_dir.iterdir()} == before
+    assert earlier.index_path.read_bytes() == index_before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+# --- CLI -------------------------------------------------------------------------------------
+
+
+def test_cli_report_runs_and_prints_where_the_index_is(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "reports"
+    code = main(
+        [
+            "report",
+            "--no-ingest",
+            "--db",
+            str(db),
+            "--out",
+            str(out),
+            "--notebooks",
+            str(NOTEBOOKS),
+            "--only",
+            "beta",
+            "--as-of",
+            "2026-11-16",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert f"index:   {out / 'index.html'}" in captured.out
+    assert "[1/1] beta done" in captured.err
+    assert (out / "2026-11-16" / "beta.html").is_file()
+
+
+def test_cli_report_fails_loudly(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["report", "--no-ingest", "--db", str(db), "--out", str(tmp_path / "r")]
+    args += ["--notebooks", str(NOTEBOOKS), "--as-of", "2026-11-16"]
+    assert main([*args, "--only", "broken"]) == 1
+    err = capsys.readouterr().err
+    assert "report 'broken' failed in cell 2" in err and "ZeroDivisionError" in err
+    assert main([*args[:-2], "--as-of", "2026-02-30"]) == 1
+    assert "--as-of must be an ISO date" in capsys.readouterr().err
+    assert main([*args, "--lookback", "0"]) == 1
+    assert "--lookback must be" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["report", "schedule"])
+def test_cli_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    assert "--help" in capsys.readouterr().out
