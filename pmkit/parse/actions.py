@@ -66,6 +66,8 @@ _META_CHECKLIST = re.compile(
 _DONE_HEADING = re.compile(
     r"\((completed|done|finished)\)|\b(completed|done) actions\b", re.IGNORECASE
 )
+_BRACES = re.compile(r"\{\{\s*|\s*\}\}")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
 _NONE_TEXT = re.compile(r"^(none|n/?a|nothing|no action items?|tbd|-)\.?$", re.IGNORECASE)
 
 
@@ -104,7 +106,14 @@ class ActionReader:
         structured = any(
             isinstance(b, (ListBlock, Table)) for s in section.walk() for b in s.blocks
         )
+        # "1. **Migration**" items followed by loose bullets: the bullets are details, not actions
+        titled = any(
+            isinstance(b, ListBlock) and b.ordered and b.items[0].raw.startswith("**")
+            for b in section.blocks
+        )
         for block in section.blocks:
+            if titled and isinstance(block, ListBlock) and not block.ordered:
+                continue
             self._block(block, kind, heading, paragraphs=not structured)
         for child in section.children:
             role = section_role(child.title)
@@ -132,6 +141,11 @@ class ActionReader:
         extra_raw: str = "",
     ) -> None:
         text = plain(raw)
+        if "{{" in text:
+            # "{{ Adopt X }}": a value typed inside a template's braces; "{{ summary }}" is empty
+            text = _BRACES.sub("", text).strip()
+            if len(_BRACKETED.sub("", text).split()) < 2:
+                return
         if not text or is_placeholder(text) or _NONE_TEXT.match(text):
             return
         if checked is not None and _META_CHECKLIST.search(text):

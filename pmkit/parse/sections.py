@@ -35,7 +35,8 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("factors", r"contributing factors?|\bfactors\b"),
         (
             "actions",
-            r"(action items?|corrective actions?|corrective (and|or) prevent\w* measures?|prevent\w* measures?|^actions?$|^follow ?ups?\b|remediation|"
+            r"(action items?|\bactions?$|corrective actions?|prevent\w* measures?|"
+            r"^follow ?ups?\b|remediation|"
             r"next steps|^todo|to dos?|preventive actions|detection improvements|process improvements"
             r"|^short term|^long term|^medium term|improvements$|"
             r"^immediate actions|^(technical|documentation|process policy) improvements)",

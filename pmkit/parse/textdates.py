@@ -11,6 +11,7 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_IN_TEXT = re.compile(
     rf"(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})"
     rf"|(?P<mdy>{_MONTH}\s+\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<us>(?P<um>\d{{1,2}})[-/](?P<ud>\d{{1,2}})[-/](?P<uy>\d{{4}}))"
     rf"|(?P<dmy>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})",
     re.IGNORECASE,
 )
@@ -19,6 +20,14 @@ _DATE_IN_TEXT = re.compile(
 def _read(m: re.Match[str]) -> date | None:
     if m.group("iso"):
         return parse_date(m.group("iso"))
+    if m.group("us"):
+        # numeric month-day-year, as US teams write it (01-10-2024); day-first only when it must be
+        a, b, y = int(m.group("um")), int(m.group("ud")), int(m.group("uy"))
+        month, day = (a, b) if a <= 12 else (b, a)
+        try:
+            return date(y, month, day)
+        except ValueError:
+            return None
     if m.group("mdy"):
         return parse_date(f"{m.group('mdy')}, {m.group('y1')}")
     return parse_date(f"{m.group('dmy')} {m.group('m2')} {m.group('y2')}")

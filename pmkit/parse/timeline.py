@@ -24,7 +24,8 @@ _SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ")
 _LEADING_BRACKET = re.compile(r"^\s*[\[(](?P<t>[^\])]{1,40})[\])]\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _LEADING_CODE = re.compile(r"^\s*`(?P<t>[^`]{1,40})`\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _LEADING_CLOCK = re.compile(
-    r"^\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+(?:UTC|GMT|[A-Z]{1,2}[SD]?T))?)\s+(?P<rest>[^\d\s].*)$",
+    r"^\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[-–]\s*\d{1,2}:\d{2})?"
+    r"(?:\s+(?:UTC|GMT|[A-Z]{1,2}[SD]?T))?)\s+(?P<rest>[^\d\s].*)$",
     re.S,
 )
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}$")
@@ -102,13 +103,17 @@ def _date_only(text: str) -> date | None:
         return None
     d = parse_date(t)
     if d is None:
-        return None
+        lead = leading_date(t)
+        if lead is None or not _NUMERIC_DATE.match(t):
+            return None
+        return lead
     tp = parse_datetime(t)
     if tp is not None and tp.has_time:
         return None
     return d
 
 
+_ASIDE = re.compile(r"\s*\([^)]*\)")
 _APPROX = re.compile(r"^(?:~|approx\.?|approximately|around|about|circa|ca\.)\s*", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?P<a>.+?)\s+and\s+.+$", re.IGNORECASE)
 _RANGE = re.compile(
@@ -122,7 +127,7 @@ _TRAILING_DT = re.compile(
 def clean_time_text(text: str) -> str:
     """``~16:05:00`` -> ``16:05:00``; ``16:54:15 - 17:15:31`` and ``Between 02:00 and 02:30`` -> the
     start of the range."""
-    t = _APPROX.sub("", text.strip().strip("*_[]{}() ").strip())
+    t = _APPROX.sub("", _ASIDE.sub(" ", text).strip().strip("*_[]{}() ").strip())
     m = _BETWEEN.search(t)
     if m:
         t = (t[: m.start()] + m.group("a")).strip()
