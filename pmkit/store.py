@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from pmkit.config import Config, load_config
+from pmkit.factors import Taxonomy, TaxonomyError, load_taxonomy, reclassify
 from pmkit.gitdates import first_commit_dates
 from pmkit.model import ParsedDocument, ParseIssue
 from pmkit.parse.document import parse_bytes
@@ -423,6 +424,10 @@ def ingest_paths(
     """Ingest files and folders into ``db_path`` incrementally, in one atomic step."""
     started = time.perf_counter()
     config = config or load_config()
+    try:
+        taxonomy = load_taxonomy(config.taxonomy_path if config.taxonomy_path.is_file() else None)
+    except TaxonomyError as exc:
+        raise IngestError(str(exc)) from exc
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     db_path = Path(db_path)
     summary = IngestSummary()
@@ -491,7 +496,8 @@ def ingest_paths(
                 issue.message,
                 issue.line,
             ]
-        _write(db_path, frames, [(str(s.root), d.path) for s, d, *_ in docs] + removed, touched)
+        replaced = [(str(s.root), d.path) for s, d, *_ in docs] + removed
+        _write(db_path, frames, replaced, touched, taxonomy)
         for _src, doc, *_ in docs:
             summary.incidents += 0 if doc.is_unfilled_template else len(doc.incidents)
             summary.actions += sum(len(pm.actions) for pm in doc.incidents)
@@ -515,6 +521,7 @@ def _write(
     frames: dict[str, pd.DataFrame],
     replace: list[tuple[str, str]],
     touched: list[tuple[str, str, int | None]],
+    taxonomy: Taxonomy,
 ) -> None:
     """Write into a copy, then rename it over the database: all or nothing."""
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
@@ -528,7 +535,7 @@ def _write(
         paths = sorted({p for _root, p in replace})
         if paths:
             con.register("_pmkit_paths", pd.DataFrame({"path": paths}))
-            for table in _TABLES:
+            for table in (*_TABLES, "factor_categories"):
                 # table names come from the fixed tuple above, never from input
                 con.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM _pmkit_paths)")  # noqa: S608
             con.unregister("_pmkit_paths")
@@ -539,6 +546,9 @@ def _write(
                 "UPDATE documents SET mtime_ns = ? WHERE root = ? AND path = ?",
                 [(m, r, p) for r, p, m in touched],
             )
+        new_paths = frames["documents"]["path"].tolist()
+        if new_paths:
+            reclassify(con, taxonomy, new_paths)
         _flag_duplicate_ids(con)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
