@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pmkit.normalize import times as times_module
 from pmkit.normalize.times import (
     find_tz_hint,
     parse_date,
@@ -290,3 +293,58 @@ def test_hint_names_resolve() -> None:
         assert resolve_zone(name) is not None, name
     assert resolve_zone("Mars/Olympus") is None
     assert resolve_zone("XYZ") is None
+
+
+# --- properties -----------------------------------------------------------------------------
+
+_MONTH_NAMES = ["Jan", "February", "Mar", "april", "May", "Jun", "July", "Aug", "Sept", "Oct"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    day=st.integers(1, 28),
+    month=st.sampled_from(_MONTH_NAMES),
+    year=st.integers(1971, 2099),
+    hour=st.integers(0, 23),
+    minute=st.integers(0, 59),
+    shape=st.sampled_from(
+        ["{m} {d}, {y} {H}:{M:02d}", "{d} {m} {y} {H}:{M:02d}", "{m} {d} {y}, {h}:{M:02d} {ap}"]
+    ),
+)
+def test_month_name_fast_path_agrees_with_dateutil(
+    day: int, month: str, year: int, hour: int, minute: int, shape: str
+) -> None:
+    h12 = hour % 12 or 12
+    ap = "PM" if hour >= 12 else "AM"
+    text = shape.format(m=month, d=day, y=year, H=hour, M=minute, h=h12, ap=ap)
+    fast = times_module._fields(text)
+    slow = times_module._PARSER._parse(text)[0]
+    assert slow is not None
+    assert fast == (slow.year, slow.month, slow.day, slow.hour, slow.minute or 0, 0)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.sampled_from(["UTC", "PST", "CET", "IST", "PT", "ET", "UTC+2", "GMT-5"]),
+)
+def test_iso_with_zone_round_trips(moment: datetime, zone: str) -> None:
+    moment = moment.replace(second=0, microsecond=0)
+    got = parse_datetime(f"{moment:%Y-%m-%d %H:%M} {zone}")
+    assert got is not None
+    tzinfo = resolve_zone(zone)
+    assert tzinfo is not None
+    expected = moment.replace(tzinfo=tzinfo.tzinfo).astimezone(times_module._UTC)
+    assert got.at == expected.replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("14:05 pst", "PST"), ("14:05 Utc", "UTC"), ("we met at 14:05", None), ("14:05 west", None)],
+)
+def test_zone_words_and_case(text: str, zone: str | None) -> None:
+    got = parse_datetime(text, base_date=BASE)
+    if zone is None:
+        assert got is None or got.tz is None
+    else:
+        assert got is not None and got.tz == zone

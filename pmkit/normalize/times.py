@@ -94,22 +94,30 @@ _REGIONAL = {
 """Zones that follow daylight saving: the offset depends on the date."""
 
 _ABBREVIATIONS = sorted([*ZONES, *_REGIONAL], key=len, reverse=True)
-_SHORT_ABBR = "|".join(a for a in _ABBREVIATIONS if len(a) <= 2)
-_LONG_ABBR = "|".join(a for a in _ABBREVIATIONS if 3 <= len(a) <= 4)
-_ZONE_ABBR = rf"{_SHORT_ABBR}|(?i:{_LONG_ABBR})"
-_ZONE_RE = re.compile(
-    r"(?P<offset>\b(?:UTC|GMT)\s*(?P<sign>[+-−])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?\b)"
-    r"|(?P<region>\b(?:US|America|Europe|Asia|Australia|Africa|Pacific|Etc)/[A-Za-z_]+(?:/[A-Za-z_]+)?)"
-    rf"|(?P<abbr>\b(?:{_ZONE_ABBR})\b)"
-    r"|(?P<iso>(?<=\d)\s?(?P<isosign>[+-])(?P<isoh>\d{2}):?(?P<isom>\d{2})$|(?<=\d)Z$)"
+_ZONE_ABBR = "|".join(a for a in _ABBREVIATIONS if len(a) <= 4)
+_OFFSET_RE = re.compile(
+    r"\b(?:UTC|GMT)\s*(?P<sign>[+-−])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?\b", re.I
 )
+_REGION_RE = re.compile(
+    r"\b(?:US|America|Europe|Asia|Australia|Africa|Pacific|Etc)/[A-Za-z_]+(?:/[A-Za-z_]+)?"
+)
+_WORD_RE = re.compile(r"\b[A-Za-z]{1,4}\b")
+_ISO_TAIL_RE = re.compile(r"(?<=\d)\s?(?:(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})|Z)$")
+_ZONE_WORDS = frozenset(a for a in _ABBREVIATIONS if len(a) <= 4)
+_ANY_CASE_ZONES = frozenset(
+    "UTC GMT PST PDT EST EDT CST CDT MST MDT CET CEST BST IST JST AEST AEDT".split()
+)
+"""Zones also read in lower case (``14:05 pst``); ``met``, ``wet`` and ``west`` are words."""
+_ANY_CASE_ABBR = "UTC|GMT|PST|PDT|EST|EDT|CST|CDT|MST|MDT|CET|CEST|BST|IST"
 _TZ_HINT_RE = re.compile(
     r"\b(?:all\s+times?|times?|timeline|timestamps?|clock)\b[^.\n|]{0,25}?"
-    rf"(?P<zone>\b(?:UTC|GMT)\s*[+-]\s*\d{{1,2}}(?::?\d{{2}})?\b|\b(?:{_ZONE_ABBR})\b"
+    rf"(?P<zone>\b(?:UTC|GMT)\s*[+-]\s*\d{{1,2}}(?::?\d{{2}})?\b|\b(?-i:{_ZONE_ABBR})\b"
+    rf"|\b(?:{_ANY_CASE_ABBR})\b"
     r"|\b(?:US|America|Europe|Asia|Australia)/[A-Za-z_]+)",
     re.I,
 )
 
+_NOISE_WORDS = ("approx", "around", "about", "circa")
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
 _NOISE = re.compile(r"[\[\]*_`]|~|\bapprox(?:imately|\.)?\b|\baround\b|\babout\b|\bcirca\b", re.I)
 _AT_WORD = re.compile(r"\b(?:at|on|@)\b|(?<=\s)@(?=\s)", re.I)
@@ -126,6 +134,59 @@ _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?$")
 _SAFE_SKIPPED = re.compile(
     r"^[\s,;:()\-–—/]*(?:local|time|hrs|h|the|of|and|approx)?[\s,;:()\-–—/]*$", re.I
 )
+
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_CLOCK_TAIL = r"(?:,?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ap>[ap]m))?)?$"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+_MONTH_FIRST = re.compile(
+    rf"^{_WEEKDAY}(?P<mon>[a-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}){_CLOCK_TAIL}",
+    re.I,
+)
+_DAY_FIRST = re.compile(
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\s+(?P<mon>[a-z]{{3,9}})\.?,?\s+(?P<y>\d{{4}}){_CLOCK_TAIL}",
+    re.I,
+)
+"""Fast paths for ``March 4, 2026 14:05`` and ``4 Mar 2026 2:05 pm``: the same reading as
+dateutil (a test checks that), without its tokenizer on the formats a corpus repeats most."""
+
+
+def _month_name_fields(match: re.Match[str]) -> tuple[int, int, int, int | None, int, int]:
+    hour = int(match.group("h")) if match.group("h") else None
+    ampm = (match.group("ap") or "").lower()
+    if hour is not None and ampm:
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+    return (
+        int(match.group("y")),
+        _MONTHS[match.group("mon").lower()],
+        int(match.group("d")),
+        hour,
+        int(match.group("mi") or 0),
+        int(match.group("s") or 0),
+    )
+
 
 _UNKNOWN_CLOCK = re.compile(r"(?:--|\?\?|[xX]{2}|HH|hh):(?:--|\?\?|[xX]{2}|MM|mm)")
 """``2019-12-03 --:--``: the writer says the time is unknown; midnight would be a guess."""
@@ -170,33 +231,52 @@ def _extract_zone(text: str) -> tuple[str, _Zone | None, bool]:
     A written zone that cannot be resolved (``UTC+25``) returns found=True with no zone, so the
     caller gives up instead of guessing.
     """
-    match = _ZONE_RE.search(text)
-    if not match:
+    found = _find_zone(text)
+    if found is None:
         return text, None, False
-    if match.group("offset"):
-        sign = "-" if match.group("sign") in "-−" else "+"
-        minutes = match.group("om") or "00"
-        zone = resolve_zone(f"UTC{sign}{match.group('oh')}:{minutes}")
-        if zone:
-            zone = _Zone(match.group("offset").replace(" ", ""), zone.tzinfo)
-    elif match.group("iso"):
-        if match.group("isosign"):
-            written = f"{match.group('isosign')}{match.group('isoh')}:{match.group('isom')}"
-            zone = resolve_zone(written)
-        else:
-            zone = resolve_zone("Z")
-    else:
-        zone = resolve_zone(match.group(0))
-    rest = text[: match.start()] + " " + text[match.end() :]
+    begin, end, zone = found
+    rest = text[:begin] + " " + text[end:]
     return rest, zone, True
 
 
+def _find_zone(text: str) -> tuple[int, int, _Zone | None] | None:
+    """Where the zone is written: ``UTC+2``, then ``US/Pacific``, then ``PST``, then ``+02:00``."""
+    match = _OFFSET_RE.search(text) if ("UTC" in text.upper() or "GMT" in text.upper()) else None
+    if match:
+        sign = "-" if match.group("sign") in "-−" else "+"
+        zone = resolve_zone(f"UTC{sign}{match.group('oh')}:{match.group('om') or '00'}")
+        written = match.group(0).replace(" ", "").upper()
+        return match.start(), match.end(), _Zone(written, zone.tzinfo) if zone else None
+    if "/" in text:
+        match = _REGION_RE.search(text)
+        if match:
+            return match.start(), match.end(), resolve_zone(match.group(0))
+    for word in _WORD_RE.finditer(text):
+        token = word.group(0)
+        if token in _ZONE_WORDS or token.upper() in _ANY_CASE_ZONES:
+            return word.start(), word.end(), resolve_zone(token)
+    match = _ISO_TAIL_RE.search(text, max(0, len(text) - 8))
+    if match:
+        written = f"{match.group('sign')}{match.group('h')}:{match.group('m')}"
+        return match.start(), match.end(), resolve_zone(written if match.group("sign") else "Z")
+    return None
+
+
 def _clean(text: str) -> str:
-    value = _NOISE.sub(" ", text)
-    value = _ORDINAL.sub("", value)
-    value = _AT_WORD.sub(" ", value)
-    value = _DOTTED_AMPM.sub(r"\1m", value)
-    value = _BAD_AMPM.sub(r"\1\2", value)
+    """Brackets, emphasis, ``approx``, ordinals, ``at``, ``p.m.``, ``13:55 PM``; cheap guards
+    skip the substitutions a string cannot need."""
+    lowered = text.lower()
+    value = text
+    if any(c in value for c in "[]*_`~") or any(w in lowered for w in _NOISE_WORDS):
+        value = _NOISE.sub(" ", value)
+    if any(w in lowered for w in ("st", "nd", "rd", "th")):
+        value = _ORDINAL.sub("", value)
+    if "at" in lowered or "on" in lowered or "@" in value:
+        value = _AT_WORD.sub(" ", value)
+    if "m" in lowered:
+        if ".m" in lowered:
+            value = _DOTTED_AMPM.sub(r"\1m", value)
+        value = _BAD_AMPM.sub(r"\1\2", value)
     value = _SPACES.sub(" ", value)
     return _EDGE_PUNCT.sub("", value)
 
@@ -242,6 +322,9 @@ def _fields(text: str) -> tuple[int | None, int | None, int | None, int | None, 
         )
     if text.isdigit():
         return None  # a bare number is a year, a count or an id: not a datetime
+    match = _MONTH_FIRST.match(text) or _DAY_FIRST.match(text)
+    if match and match.group("mon").lower() in _MONTHS:
+        return _month_name_fields(match)
     try:
         result = _PARSER._parse(text)[0]
     except (ValueError, OverflowError, TypeError):
@@ -278,7 +361,9 @@ def _read(text: str, base_date: date | None, tz_hint: str | None) -> _Local | No
         return None
     if zone is None and tz_hint:
         zone = resolve_zone(tz_hint)
-    cleaned = _clean(rest)
+    cleaned = rest.strip().strip("[]*_` ")
+    if not (_ISO.match(cleaned) or _CLOCK.match(cleaned)):
+        cleaned = _clean(rest)
     if not cleaned:
         return None
     fields = _fields(cleaned)
@@ -338,7 +423,14 @@ def parse_datetime(
     next to the time wins. No zone at all: read as UTC, ``assumed_utc=True``. A date with a masked
     time (``2019-12-03 --:--``) is None: use ``parse_date`` for its date.
     """
-    if text is None or _UNKNOWN_CLOCK.search(text):
+    if text is None:
+        return None
+    return _parse_datetime(text, base_date, tz_hint)
+
+
+@lru_cache(maxsize=32768)
+def _parse_datetime(text: str, base_date: date | None, tz_hint: str | None) -> TimeParse | None:
+    if _UNKNOWN_CLOCK.search(text):
         return None
     reading = _read(text.strip(), base_date, tz_hint)
     return _to_result(reading) if reading else None
