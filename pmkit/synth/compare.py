@@ -55,8 +55,10 @@ def compare(doc: ParsedDocument, gen: GeneratedIncident) -> list[str]:
             bad.append(f"resolved_at: guessed {p.resolved_at!r} from an unreadable end time")
     else:
         check("resolved_at", p.resolved_at, t.resolved_at)
-    if gen.shape == "seed-004":
+    if gen.shape == "seed-004":  # Detection Time, TTA and TTM (both counted from detection)
         check("detected_at", p.detected_at, t.detected_at)
+        check("acknowledged_at", p.acknowledged_at, t.acknowledged_at)
+        check("mitigated_at", p.mitigated_at, t.mitigated_at)
     check("drafted_at", p.drafted_at, t.drafted_at)
     if t.reviewed_at is not None:
         check("reviewed_at", p.reviewed_at, t.reviewed_at)
