@@ -62,6 +62,10 @@ _TEMPLATE_TITLE = re.compile(
 _TZ_STATEMENT = re.compile(
     r"\ball times\b|\btimes (?:are )?(?:in|shown in|given in)\b|\btime ?zone\b", re.IGNORECASE
 )
+_DATED_HEADING = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2})\b",
+    re.IGNORECASE,
+)
 _MULTI_TITLE = re.compile(
     r"\b(multiple|several|series of|recurring)\b.*\b(outages|incidents)\b", re.IGNORECASE
 )
@@ -169,8 +173,17 @@ class _Builder:
             role = section_role(section.title) if section.level else None
             if role and role != inherited:
                 out.setdefault(role, []).append(section)
+            after_timeline = False
             for child in section.children:
                 visit(child, role or inherited)
+                child_role = section_role(child.title)
+                if child_role == "timeline":
+                    after_timeline = True
+                elif child_role is not None:
+                    after_timeline = False
+                elif after_timeline and _DATED_HEADING.match(plain(child.title)):
+                    # "## Feb 21, 13:00" after "## Timeline": the timeline goes on
+                    out.setdefault("timeline_more", []).append(child)
 
         visit(self.md.root, None)
         return out
@@ -391,7 +404,9 @@ class _Builder:
     def timeline_for(self, pm: Postmortem) -> None:
         sections = self.sections.get("timeline", [])
         base = pm.incident_date or self.weak_date
-        reader = read_timeline(sections, base, self.tz_hint())
+        reader = read_timeline(
+            sections, base, self.tz_hint(), self.sections.get("timeline_more", [])
+        )
         if not reader.events:
             # no timeline section: the richest dated list under a bold key ("Context", "Key events")
             best = None

@@ -28,6 +28,9 @@ _LEADING_CLOCK = re.compile(
     r"(?:\s+(?:UTC|GMT|[A-Z]{1,2}[SD]?T))?)\s+(?P<rest>[^\d\s].*)$",
     re.S,
 )
+_MASKED_TIME = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}\s+)?(?=[\d:X?-]*[X?])(?:[\dX?]{1,2}:[\dX?]{2}|X{1,2}|\?+)(?:\s+\(.*\))?$"
+)
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}$")
 _LEADING_BOLD = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_]{1,60}?)\1\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _MILITARY = re.compile(
@@ -137,7 +140,7 @@ def clean_time_text(text: str) -> str:
     return t.strip()
 
 
-def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse, str] | None:
+def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse | None, str] | None:
     """``2:54 PM PST: merged`` -> (``2:54 PM PST``, parsed, ``merged``); None if no leading time."""
     s = text.strip()
     if not s or not _HAS_DIGIT.search(s[:60]):
@@ -182,6 +185,14 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse, str] | 
         tp = clock.read(s.strip("*_[]{} "), None)
         if tp is not None and tp.has_time:
             return s, tp, ""
+    # a time the author could not pin down ("2X:XX (not sure)", "2022-02-02 X: ..."): an event
+    # whose time stays unread, never guessed
+    for sep in (": ", " - "):
+        head, found, rest = s.partition(sep)
+        if found and _MASKED_TIME.match(head.strip("*_[] ")):
+            return head.strip("*_[] "), None, rest.strip()
+    if _MASKED_TIME.match(s.strip("*_[] ")):
+        return s, None, ""
     return None
 
 
@@ -212,6 +223,12 @@ class TimelineReader:
         self, time_text: str, tp: TimeParse | None, event: str, actor: str | None, line: int
     ) -> None:
         at = None
+        if tp is None and time_text and not is_placeholder(time_text):
+            self.issues.append(
+                ParseIssue(
+                    "timeline", "warning", f"unreadable time {time_text!r}: kept as text", line
+                )
+            )
         if tp is not None and tp.has_date and self.first_date is None:
             self.first_date = parse_date(clean_time_text(time_text)) or tp.at.date()
         if tp is not None and tp.has_time:
@@ -360,18 +377,20 @@ class TimelineReader:
                 if time_raw and not is_placeholder(time_raw)
                 else None
             )
-            if tp is None and time_raw and not is_placeholder(time_raw):
-                self.issues.append(
-                    ParseIssue("timeline", "warning", f"unreadable time {time_raw!r}", line)
-                )
             self._add(time_raw, tp, event, actor or None, line)
 
 
 def read_timeline(
-    sections: list[Section], base_date: date | None, tz_hint: str | None
+    sections: list[Section],
+    base_date: date | None,
+    tz_hint: str | None,
+    headings: list[Section] | None = None,
 ) -> TimelineReader:
-    """Read the given timeline sections, in document order; the reader holds events and issues."""
+    """Read the given timeline sections, then ``headings`` (sections whose own heading is a
+    timeline entry, such as a ``## Feb 21, 13:00`` after the timeline), in document order."""
     reader = TimelineReader(base_date, tz_hint)
     for section in sections:
         reader.read_section(section)
+    for section in headings or []:
+        reader._heading(section)
     return reader
