@@ -141,12 +141,12 @@ def crontab_line(schedule: ReportSchedule) -> str:
     return f"{schedule.cron} {schedule.shell_command().replace('%', chr(92) + '%')} {MARKER}"
 
 
-def _systemd_field(value: str, names: list[str] | None = None) -> str:
+def _systemd_field(value: str, names: list[str] | None = None, first: int = 0) -> str:
     """A cron field in systemd calendar syntax: ``*/15`` -> ``0/15``, lists and ranges kept."""
     parts = []
     for part in value.split(","):
         if part.startswith("*/"):
-            parts.append("0/" + part[2:] if names is None else part)
+            parts.append(f"{first}/{part[2:]}" if names is None else part)
             continue
         if names is not None:
             part = "..".join(_day_name(p, names) for p in part.split("-"))
@@ -173,13 +173,11 @@ def on_calendar(cron: str) -> str:
     for i, name in enumerate(_MONTHS, start=1):
         months = months.replace(name, str(i))
     days = "" if dow == "*" else _systemd_field(dow, _SYSTEMD_DAYS) + " "
-    date_part = f"*-{'*' if months == '*' else _systemd_field(months)}-{'*' if dom == '*' else _systemd_field(dom)}"
-    clock = [
-        "*" if value == "*" else re.sub(r"\b(\d)\b", r"0\1", _systemd_field(value))
-        for value in (hour, minute)
-    ]
-    time_part = f"{clock[0]}:{clock[1]}:00"
-    return f"{days}{date_part} {time_part}"
+    month_, day_, hour_, minute_ = (
+        "*" if value == "*" else re.sub(r"\b(\d)\b", r"0\1", _systemd_field(value, first=first))
+        for value, first in ((months, 1), (dom, 1), (hour, 0), (minute, 0))
+    )
+    return f"{days}*-{month_}-{day_} {hour_}:{minute_}:00"
 
 
 def systemd_units(schedule: ReportSchedule) -> tuple[str, str]:
