@@ -1,10 +1,11 @@
 """The contributing-factor and trigger taxonomy: rules in a user-editable TOML file.
 
 ``data/taxonomy.toml`` has ``[factors.<category>]`` and ``[triggers.<category>]`` tables, each with
-a ``description``, ``keywords`` and ``patterns``. A keyword is a case-insensitive phrase matched on
-word boundaries (spaces and hyphens between its words are interchangeable, a trailing ``*`` allows
-any word ending: ``deploy*`` matches "deployment"); a pattern is a Python regular expression,
-searched case-insensitively. A factor text gets every category that matches, in file order; the
+a ``description``, ``keywords`` and ``patterns``. A keyword is a sequence of whole words, compared
+case-insensitively with punctuation ignored ("on-call" = "on call"; a trailing ``*`` allows any
+word ending: ``deploy*`` matches "deployment"); matching is set lookups on the text's word n-grams,
+so a large taxonomy stays fast. A pattern is a Python regular expression, searched
+case-insensitively. A factor text gets every category that matches, in file order; the
 first is its primary category and no match is ``unclassified``. A trigger gets the first matching
 trigger category, ``unknown`` when none does.
 
@@ -18,7 +19,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,14 @@ class TaxonomyError(ValueError):
     """A taxonomy file that cannot be used; the message names the file and the key."""
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words of ``text``: what keywords are matched against (punctuation ignored)."""
+    return _TOKEN.findall(text.lower())
+
+
 @dataclass(frozen=True)
 class Category:
     """One category and its compiled rules."""
@@ -47,11 +56,72 @@ class Category:
     description: str
     keywords: tuple[str, ...]
     patterns: tuple[str, ...]
-    regex: re.Pattern[str]
-    """Every keyword and pattern as one case-insensitive alternation."""
+    exact: frozenset[tuple[str, ...]]
+    """Keywords as word sequences."""
+    stems: frozenset[tuple[str, ...]]
+    """``*`` keywords: word sequences whose last word is a prefix."""
+    regex: re.Pattern[str] | None
+    """Every pattern as one case-insensitive alternation (None without patterns)."""
 
     def matches(self, text: str) -> bool:
-        return self.regex.search(text) is not None
+        return self._hit(_Matcher((self,)).grams(text), text)
+
+    def _hit(self, grams: _Grams, text: str) -> bool:
+        exact, stems = grams
+        return (
+            not self.exact.isdisjoint(exact)
+            or not self.stems.isdisjoint(stems)
+            or (self.regex is not None and self.regex.search(text) is not None)
+        )
+
+
+_Grams = tuple[set[tuple[str, ...]], set[tuple[str, ...]]]
+
+
+class _Matcher:
+    """Turns a text into the word sequences keywords are looked up in: matching a category is
+    then two set intersections, however many keywords it has.
+
+    Exact: every word, and the n-grams that start with the first word of a multi-word keyword.
+    Stems: for each word that begins with a ``*`` keyword's last word, that prefix with the words
+    before it. Per-word results are cached: a corpus reuses its vocabulary.
+    """
+
+    def __init__(self, categories: Sequence[Category]) -> None:
+        keys = [k for c in categories for k in c.exact]
+        stems = [k for c in categories for k in c.stems]
+        self.firsts = {k[0] for k in keys if len(k) > 1}
+        self.longest = max((len(k) for k in keys), default=1)
+        self.stem_words = {k[-1] for k in stems}
+        self.stem_lengths = sorted({len(k[-1]) for k in stems})
+        self.stem_span = max((len(k) for k in stems), default=1)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _prefixes(self, word: str) -> tuple[str, ...]:
+        found = self._cache.get(word)
+        if found is None:
+            found = tuple(
+                word[:n]
+                for n in self.stem_lengths
+                if n <= len(word) and word[:n] in self.stem_words
+            )
+            if len(self._cache) < 200_000:
+                self._cache[word] = found
+        return found
+
+    def grams(self, text: str) -> _Grams:
+        words = tokens(text)
+        exact: set[tuple[str, ...]] = set()
+        stems: set[tuple[str, ...]] = set()
+        for i, word in enumerate(words):
+            exact.add((word,))
+            if word in self.firsts:
+                for n in range(2, min(self.longest, len(words) - i) + 1):
+                    exact.add(tuple(words[i : i + n]))
+            for prefix in self._prefixes(word):
+                for n in range(0, min(self.stem_span - 1, i) + 1):
+                    stems.add((*words[i - n : i], prefix))
+        return exact, stems
 
 
 @dataclass(frozen=True)
@@ -60,26 +130,41 @@ class Taxonomy:
     triggers: tuple[Category, ...]
     source: Path | None = None
 
+    @cached_property
+    def _factor_matcher(self) -> _Matcher:
+        return _Matcher(self.factors)
+
+    @cached_property
+    def _trigger_matcher(self) -> _Matcher:
+        return _Matcher(self.triggers)
+
     def classify(self, text: str | None) -> list[str]:
         """Every factor category whose rules match ``text``, in taxonomy order, or
         ``['unclassified']``."""
-        found = [c.name for c in self.factors if text and c.matches(text)]
+        if not text:
+            return [UNCLASSIFIED]
+        grams = self._factor_matcher.grams(text)
+        found = [c.name for c in self.factors if c._hit(grams, text)]
         return found or [UNCLASSIFIED]
 
     def classify_trigger(self, text: str | None) -> str | None:
         """The first trigger category whose rules match ``text``; None when none does."""
         if not text:
             return None
-        return next((c.name for c in self.triggers if c.matches(text)), None)
+        grams = self._trigger_matcher.grams(text)
+        return next((c.name for c in self.triggers if c._hit(grams, text)), None)
 
 
-def keyword_regex(keyword: str) -> str:
-    """A keyword as a regular expression: word boundaries, flexible spaces/hyphens, ``*`` suffix."""
-    word = keyword.strip()
-    wildcard = word.endswith("*")
-    words = word.rstrip("*").split()
-    body = r"[\s\-]*".join(r"[\s\-]*".join(re.escape(part) for part in w.split("-")) for w in words)
-    return r"\b" + body + (r"\w*" if wildcard else r"\b")
+def _keyword(keyword: str, where: str) -> tuple[tuple[str, ...], bool]:
+    """A keyword as (words, is_stem): ``deploy*`` -> (("deploy",), True)."""
+    body = keyword.strip()
+    stem = body.endswith("*")
+    words = tuple(tokens(body[:-1] if stem else body))
+    if not words or "*" in body[:-1]:
+        raise TaxonomyError(
+            f"{where}: keyword {keyword!r} needs at least one word and takes * only at the end"
+        )
+    return words, stem
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -110,10 +195,17 @@ def _category(name: str, table: Any, where: str) -> Category:
             raise TaxonomyError(
                 f"{where}.patterns[{i}]: bad regular expression {pattern!r}: {exc}"
             ) from exc
-    alternation = "|".join(
-        [f"(?:{keyword_regex(k)})" for k in keywords] + [f"(?:{p})" for p in patterns]
+    parsed = [_keyword(k, f"{where}.keywords") for k in keywords]
+    regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+    return Category(
+        name,
+        description,
+        keywords,
+        patterns,
+        frozenset(words for words, stem in parsed if not stem),
+        frozenset(words for words, stem in parsed if stem),
+        regex,
     )
-    return Category(name, description, keywords, patterns, re.compile(alternation, re.IGNORECASE))
 
 
 def parse_taxonomy(text: str, source: Path | str = "<taxonomy>") -> Taxonomy:
@@ -222,10 +314,13 @@ def reclassify(
         "WHERE $all OR list_contains(CAST($paths AS VARCHAR[]), path)",
         scope,
     ).fetchall()
+    seen: dict[str | None, list[str]] = {}  # corpora repeat phrasings: classify each text once
     matched = [
         (path, incident_id, seq, rank, category)
         for path, incident_id, seq, text in factors
-        for rank, category in enumerate(taxonomy.classify(text))
+        for rank, category in enumerate(
+            seen[text] if text in seen else seen.setdefault(text, taxonomy.classify(text))
+        )
     ]
     incidents = con.execute(
         'SELECT path, incident_id, "trigger", root_cause, executive_summary FROM incidents '

@@ -15,7 +15,6 @@ from pmkit.factors import (
     TaxonomyError,
     classify,
     classify_trigger,
-    keyword_regex,
     load_taxonomy,
     parse_taxonomy,
     reclassify,
@@ -121,15 +120,18 @@ def test_classify_trigger() -> None:
 
 
 def test_keyword_rules() -> None:
-    import re
-
     def hit(keyword: str, text: str) -> bool:
-        return re.search(keyword_regex(keyword), text, re.I) is not None
+        rules = f"[factors.x]\nkeywords = [{keyword!r}]\n"
+        return parse_taxonomy(rules).classify(text) == ["x"]
 
-    assert hit("on-call", "the on call engineer") and hit("on call", "on-call")
+    assert hit("on-call", "the on call engineer") and hit("on call", "On-Call")
     assert hit("deploy*", "Deployments") and not hit("deploy", "deployments")
     assert hit("cert", "the cert expired") and not hit("cert", "a certain path")
     assert hit("CA certificate", "an intermediate ca  certificate")
+    assert hit("data migration*", "the data migrations ran") and not hit("data migration*", "data")
+    assert hit("CI/CD", "our ci cd pipeline") and hit("n+1", "an N+1 query")
+    with pytest.raises(TaxonomyError, match="takes \\* only at the end"):
+        parse_taxonomy("[factors.x]\nkeywords = ['de*ploy']\n")
 
 
 @pytest.mark.parametrize(
