@@ -26,6 +26,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pmkit.config import Config, load_config
+
 UNCLASSIFIED = "unclassified"
 UNKNOWN_TRIGGER = "unknown"
 BUNDLED_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
@@ -238,10 +240,10 @@ def parse_taxonomy(text: str, source: Path | str = "<taxonomy>") -> Taxonomy:
     return Taxonomy(sections["factors"], sections["triggers"], path)
 
 
-def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
-    """Read a taxonomy file: ``path``, else the configured ``taxonomy_path`` when that file
-    exists, else the bundled one."""
-    resolved = resolve_taxonomy_path(path)
+def load_taxonomy(path: Path | str | None = None, config: Config | None = None) -> Taxonomy:
+    """Read a taxonomy file: ``path``, else the configured ``taxonomy_path`` (``config``, or
+    ``pmkit.toml`` in the working folder) when that file exists, else the bundled one."""
+    resolved = resolve_taxonomy_path(path, config)
     try:
         text = resolved.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -251,12 +253,10 @@ def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
     return parse_taxonomy(text, resolved)
 
 
-def resolve_taxonomy_path(path: Path | str | None = None) -> Path:
+def resolve_taxonomy_path(path: Path | str | None = None, config: Config | None = None) -> Path:
     if path is not None:
         return Path(path)
-    from pmkit.config import load_config
-
-    configured = load_config().taxonomy_path
+    configured = (config or load_config()).taxonomy_path
     return configured if configured.is_file() else BUNDLED_TAXONOMY
 
 

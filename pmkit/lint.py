@@ -229,7 +229,17 @@ def _check_incident(r: _Report, pm: Postmortem, config: Config, now: datetime) -
         value = getattr(pm, attr)
         if attr == "severity_label" and written and not find_placeholder(written):
             continue  # reported above as an unknown label
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            continue
+        raw = r.lines.field_values.get(fields[0], "") if attr.endswith("_at") else ""
+        if raw and not find_placeholder(raw):
+            r.add(
+                r.line_of(fields[0]),
+                "error",
+                "unreadable-time",
+                f"{label} {_short(raw)!r} is not a readable time (write e.g. 2026-03-04 14:05 UTC)",
+            )
+        else:
             r.add(r.line_of(*fields), "error", "missing-field", f"{label} is missing or not filled")
     if pm.started_at and pm.resolved_at and pm.resolved_at < pm.started_at:
         r.add(

@@ -160,6 +160,17 @@ def test_bad_taxonomy_names_file_and_key(tmp_path: Path, text: str, fragment: st
     assert fragment in str(err.value)
 
 
+def test_configured_taxonomy_path_wins_over_the_bundled_one(tmp_path: Path) -> None:
+    from pmkit.config import Config
+
+    path = tmp_path / "mine.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    taxonomy = load_taxonomy(config=Config(taxonomy_path=path))
+    assert [c.name for c in taxonomy.factors] == ["deploy", "config_change"]
+    fallback = load_taxonomy(config=Config(taxonomy_path=tmp_path / "absent.toml"))
+    assert fallback.source == BUNDLED_TAXONOMY
+
+
 def test_missing_taxonomy_file(tmp_path: Path) -> None:
     with pytest.raises(TaxonomyError, match="no such taxonomy file"):
         load_taxonomy(tmp_path / "nope.toml")

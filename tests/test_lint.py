@@ -89,6 +89,7 @@ def test_good_file_is_clean() -> None:
             "error",
         ),
         ("2026-05-12 10:05", "2026-05-12 08:05", "end-before-start", "error"),
+        ("2026-05-12 09:10", "Tuesday morning", "unreadable-time", "error"),
         ("2026-05-12 10:05", "2027-05-12 10:05", "future-date", "error"),
         (
             "| Wen Zhao | 2026-05-20 | SRCH-311 |",
