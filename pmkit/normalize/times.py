@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 
 from dateutil import parser as du_parser
 from dateutil import tz as du_tz
@@ -117,6 +118,8 @@ _TZ_HINT_RE = re.compile(
     re.I,
 )
 
+_DOTTED_CLOCK = re.compile(r"^(\d{1,2})\.([0-5]\d)(\s*[ap]m)?$", re.I)
+"""``14.05`` and ``2.05pm``: a clock with a dot, never a day or a decimal hour."""
 _NOISE_WORDS = ("approx", "around", "about", "circa")
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
 _NOISE = re.compile(r"[\[\]*_`]|~|\bapprox(?:imately|\.)?\b|\baround\b|\babout\b|\bcirca\b", re.I)
@@ -170,7 +173,20 @@ _DAY_FIRST = re.compile(
 dateutil (a test checks that), without its tokenizer on the formats a corpus repeats most."""
 
 
-def _month_name_fields(match: re.Match[str]) -> tuple[int, int, int, int | None, int, int]:
+class _Parts(NamedTuple):
+    """What the text said; None for the parts it did not give."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+    hour: int | None
+    minute: int
+    second: int
+    weekday: int | None = None
+    """Monday = 0; only kept when no day was given (``Sunday 14:05``)."""
+
+
+def _month_name_fields(match: re.Match[str]) -> _Parts:
     hour = int(match.group("h")) if match.group("h") else None
     ampm = (match.group("ap") or "").lower()
     if hour is not None and ampm:
@@ -178,7 +194,7 @@ def _month_name_fields(match: re.Match[str]) -> tuple[int, int, int, int | None,
             hour += 12
         elif ampm == "am" and hour == 12:
             hour = 0
-    return (
+    return _Parts(
         int(match.group("y")),
         _MONTHS[match.group("mon").lower()],
         int(match.group("d")),
@@ -277,8 +293,11 @@ def _clean(text: str) -> str:
         if ".m" in lowered:
             value = _DOTTED_AMPM.sub(r"\1m", value)
         value = _BAD_AMPM.sub(r"\1\2", value)
-    value = _SPACES.sub(" ", value)
-    return _EDGE_PUNCT.sub("", value)
+    value = _EDGE_PUNCT.sub("", _SPACES.sub(" ", value))
+    dotted = _DOTTED_CLOCK.match(value)
+    if dotted:
+        value = f"{dotted.group(1)}:{dotted.group(2)}{dotted.group(3) or ''}"
+    return value
 
 
 @dataclass(frozen=True)
@@ -296,12 +315,12 @@ def _valid_year(year: int) -> bool:
     return MIN_YEAR <= year <= MAX_YEAR
 
 
-def _fields(text: str) -> tuple[int | None, int | None, int | None, int | None, int, int] | None:
-    """(year, month, day, hour, minute, second) with None for parts the text did not give."""
+def _fields(text: str) -> _Parts | None:
+    """The date and clock parts of ``text`` (zone already removed); None when unreadable."""
     match = _ISO.match(text)
     if match:
         hour = match.group("h")
-        return (
+        return _Parts(
             int(match.group("y")),
             int(match.group("mo")),
             int(match.group("d")),
@@ -312,7 +331,7 @@ def _fields(text: str) -> tuple[int | None, int | None, int | None, int | None, 
     match = _CLOCK.match(text) or _MILITARY.match(text)
     if match:
         groups = match.groupdict()
-        return (
+        return _Parts(
             None,
             None,
             None,
@@ -340,9 +359,11 @@ def _fields(text: str) -> tuple[int | None, int | None, int | None, int | None, 
         return None  # a zone word we do not know: do not let dateutil guess it
     if result.hour is None and result.day is None:
         return None
-    if result.day is None and result.month is not None:
-        return None  # "March 2026": no day, not a datetime
-    return (
+    if (result.day is None) != (result.month is None):
+        return None  # "March 2026" or "14.05" read as a day: not a date
+    if result.weekday is not None and result.day is None:
+        return _Parts(None, None, None, result.hour, result.minute or 0, 0, result.weekday)
+    return _Parts(
         result.year,
         result.month,
         result.day,
@@ -356,6 +377,11 @@ def _fields(text: str) -> tuple[int | None, int | None, int | None, int | None, 
 def _read(text: str, base_date: date | None, tz_hint: str | None) -> _Local | None:
     if not text or len(text) > 120:
         return None
+    if text.endswith(")") and "(" in text:
+        # "14:05 UTC (16:05 CEST)", "14:05 (approx)": the part before the brackets is the time
+        head = text[: text.rindex("(")].strip()
+        if head and any(c.isdigit() for c in head):
+            text = head
     rest, zone, has_zone = _extract_zone(text)
     if has_zone and zone is None:
         return None
@@ -369,7 +395,9 @@ def _read(text: str, base_date: date | None, tz_hint: str | None) -> _Local | No
     fields = _fields(cleaned)
     if fields is None:
         return None
-    year, month, day, hour, minute, second = fields
+    year, month, day, hour, minute, second, weekday = fields
+    if weekday is not None and (base_date is None or base_date.weekday() != weekday):
+        return None  # "Sunday 14:05" under a Wednesday heading: do not pick a day
     has_date = day is not None
     has_time = hour is not None
     if has_date:
