@@ -46,6 +46,8 @@ def compare(doc: ParsedDocument, gen: GeneratedIncident) -> list[str]:
     t, p = gen.truth, doc.incidents[0]
     if _norm(t.title) not in _norm(p.title):
         bad.append(f"title: {p.title!r} does not contain {t.title!r}")
+    if gen.shape in ("seed-001", "seed-002", "seed-004"):  # the shapes with an Incident ID field
+        check("incident_id", p.incident_id, t.incident_id)
     check("severity_label", p.severity_label, t.severity_label)
     check("severity_scheme", p.severity_scheme, t.severity_scheme)
     check("severity_level", p.severity_level, t.severity_level)

@@ -97,11 +97,17 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "The new config was valid YAML but referenced a secret that did not exist",
             "Config drift between staging and production for {svc}",
             "An env var override was left in place from a previous experiment",
+            "Helm values for {svc} were bumped without updating the memory limits",
+            "A typo in the routing table sent {pct}% of traffic to a drained pool",
+            "Someone tweaked the retry settings in the shared config repo",
+            "Terraform apply changed a security group rule used by {svc}",
         ),
         (
             "A config change was pushed to {svc}",
             "Feature flag flipped to 100% for {svc}",
             "Configuration update rolled out to all regions at once",
+            "Helm values change merged for {svc}",
+            "A Terraform apply touched the {svc} load balancer",
         ),
     ),
     (
@@ -113,11 +119,15 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "A bad build was promoted because the smoke test was skipped",
             "Rollback took {n} minutes because the previous image had been garbage-collected",
             "Deployment pipeline did not wait for readiness probes",
+            "New {svc} pods passed health checks before the cache was warm",
+            "The release bundled an unreviewed dependency upgrade",
+            "Blue/green switch happened before the green stack finished migrating",
         ),
         (
             "Deployment of {svc} v{n}.{pct}",
             "Routine deploy of {svc}",
             "A hotfix release for {svc} was rolled out",
+            "Rolling restart of {svc} after the weekly release",
         ),
     ),
     (
@@ -129,11 +139,14 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "Connection pool sized for last year's load",
             "Disk on the {svc} database host filled up",
             "Batch job competed with online traffic for CPU",
+            "{svc} hit the per-account API quota of our cloud provider",
+            "Autoscaler reacted too slowly to a burst of {n}x normal traffic",
         ),
         (
             "Traffic spike from a marketing campaign",
             "Nightly batch job started during peak hours",
             "Load increased {pct}% after a large customer onboarded",
+            "A viral post sent a burst of signups",
         ),
     ),
     (
@@ -144,10 +157,13 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "Upstream provider degraded without updating their status page",
             "Retries against {dep} amplified the load",
             "Timeouts to {dep} were longer than our own request deadline",
+            "A regional outage at our cloud provider took down {dep}",
+            "{svc} treated a slow {dep} as healthy and kept queueing requests",
         ),
         (
             "{dep} started returning errors",
             "Latency from {dep} rose sharply",
+            "Our cloud provider reported a regional networking incident",
         ),
     ),
     (
@@ -159,6 +175,8 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "Alert threshold was set too high to fire for a partial outage",
             "Missing monitoring for queue depth",
             "Synthetic checks did not cover the failing endpoint",
+            "Logs for {svc} were sampled at {pct}%, hiding the errors",
+            "The pager rotation for {svc} had nobody on it that weekend",
         ),
         (
             "Error rate on {svc} rose slowly after a dependency upgrade",
@@ -172,8 +190,12 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "TLS certificate for {svc} expired",
             "Cert renewal job had been failing silently for {n} days",
             "An intermediate CA certificate was not rotated",
+            "The certificate was renewed but never reloaded by {svc}",
         ),
-        ("The TLS certificate on {svc} expired",),
+        (
+            "The TLS certificate on {svc} expired",
+            "Clients started rejecting the {svc} certificate",
+        ),
     ),
     (
         "process_gap",
@@ -184,8 +206,12 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "On-call handover missed an ongoing issue",
             "No change freeze during the peak sales window",
             "Escalation path to the database team was unclear",
+            "Nobody owned {svc} after the team reorg",
         ),
-        ("Manual maintenance was started without a change ticket",),
+        (
+            "Manual maintenance was started without a change ticket",
+            "An unannounced change window overlapped with peak traffic",
+        ),
     ),
     (
         "data_migration",
@@ -194,6 +220,7 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "Schema migration locked the {svc} table for {n} minutes",
             "Backfill job wrote rows faster than replicas could apply them",
             "Data migration dropped an index still used by {svc}",
+            "The migration script was tested on a dataset {n}x smaller than production",
         ),
         (
             "A schema migration ran on the {svc} database",
@@ -208,8 +235,12 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "Race condition in the cache invalidation path",
             "An unbounded query in {svc} loaded every row",
             "Memory leak in the {svc} worker after the last refactor",
+            "Off-by-one in the pagination of the {svc} API",
         ),
-        ("A rarely used code path in {svc} was exercised",),
+        (
+            "A rarely used code path in {svc} was exercised",
+            "An unusual request pattern hit {svc}",
+        ),
     ),
     (
         "human_error",
@@ -218,6 +249,7 @@ FACTOR_CATEGORIES: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]
             "A manual command was run against production instead of staging",
             "Operator deleted the wrong {svc} node group",
             "Typo in a firewall rule",
+            "A cleanup script was pointed at the live bucket",
         ),
         ("An operator ran a manual fix script in production",),
     ),
@@ -309,10 +341,11 @@ RESOLUTION_TEXTS: tuple[str, ...] = (
 
 CUSTOMER_IMPACTS: tuple[str, ...] = (
     "About {pct}% of requests to {svc} failed",
-    "Checkout was slow or failing for {pct}% of users in EU",
-    "Users could not sign in for part of the incident",
-    "Reports were delayed by up to {n} minutes",
+    "Requests to {svc} were slow or failing for {pct}% of users in EU",
+    "Some customers saw errors from {svc} for part of the incident",
+    "Data from {svc} was delayed by up to {n} minutes",
     "No customer impact; internal tooling only",
+    "{svc} was unavailable for {pct}% of customers",
 )
 
 WENT_WELL: tuple[str, ...] = (
