@@ -23,9 +23,9 @@ setup: $(STAMP)  ## create .venv and install pmkit with its dev extra
 ingest: $(STAMP)  ## ingest the bundled sample corpus into data/pmkit.duckdb
 	$(BIN)/pmkit ingest $(CORPUS) --db $(DB)
 
-report: $(STAMP)  ## ingest the sample corpus and write the reports
-	$(BIN)/pmkit ingest $(CORPUS) --db $(DB)
-	@echo "Reports are not built yet (issue 5): the ingest above is what 'make report' does for now."
+report: $(STAMP)  ## ingest the sample corpus and write the reports (reports/index.html)
+	$(BIN)/pmkit report --corpus $(CORPUS) --db $(DB) --out reports --as-of $(AS_OF)
+	@echo "Open $(CURDIR)/reports/index.html (reports for $(AS_OF) are in reports/$(AS_OF)/)"
 
 browser-deps:  ## install Debian's chromium for the browser tests (root, or skipped)
 	@test -x /usr/bin/chromium || { \
