@@ -358,8 +358,12 @@ def generate_incident(
         owner_handle=handle,
         commander=commander,
         summary=(
-            f"{title}. {impact}. {trigger} at {started:%H:%M} UTC; "
-            f"service was restored at {resolved:%H:%M} UTC."
+            f"{title}. {impact}. {trigger} at {started:%H:%M} UTC; service was restored at "
+            + (
+                f"{resolved:%H:%M} UTC."
+                if resolved.date() == started.date()
+                else f"{resolved:%H:%M} UTC on {resolved:%Y-%m-%d}."
+            )
         ),
         customer_impact=impact,
         root_cause=_fill(rng, vocab.ROOT_CAUSES[cat[0]], svc, dep),
