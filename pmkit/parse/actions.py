@@ -66,6 +66,9 @@ _META_CHECKLIST = re.compile(
 _DONE_HEADING = re.compile(
     r"\((completed|done|finished)\)|\b(completed|done) actions\b", re.IGNORECASE
 )
+_ACTION_LEAD = re.compile(
+    r"^\s*(\*\*|__)(action(?: item)?|todo|follow[- ]?up)s?\s*:?\s*\1\s*:?\s*", re.IGNORECASE
+)
 _BRACES = re.compile(r"\{\{\s*|\s*\}\}")
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _NONE_TEXT = re.compile(r"^(none|n/?a|nothing|no action items?|tbd|-)\.?$", re.IGNORECASE)
@@ -127,6 +130,11 @@ class ActionReader:
             self._list(block, kind, heading)
         elif isinstance(block, Quote):
             return  # a quoted rule ("This post-mortem is not complete until ...") is not an action
+        elif isinstance(block, Paragraph) and _ACTION_LEAD.match(block.raw):
+            # "**Action item:** Start incidents earlier. ... Owner: @x" in prose
+            self._add_free(
+                _ACTION_LEAD.sub("", block.raw, count=1), None, kind, heading, block.line
+            )
         elif isinstance(block, Paragraph) and paragraphs:
             for offset, line in enumerate(block.raw.split("\n")):
                 self._add_free(line, None, kind, heading, block.line + offset)
@@ -151,10 +159,11 @@ class ActionReader:
         if checked is not None and _META_CHECKLIST.search(text):
             return  # a template's own checklist ("Sections above are filled out"), not an action
         status, status_text = "unknown", None
-        if checked is not None:
+        found_inline = find_inline_status(text) if checked is not True else None
+        if checked is not None and not (found_inline and found_inline[0] == "in_progress"):
             status, status_text = ("done", "[x]") if checked else ("open", "[ ]")
         else:
-            found = find_inline_status(text)
+            found = found_inline
             if found:
                 status, status_text = found
             elif heading and _DONE_HEADING.search(heading):
@@ -192,7 +201,9 @@ class ActionReader:
         for item in block.items:
             nested = [c for c in item.children if isinstance(c, ListBlock)]
             text = plain(item.raw)
-            if nested and (text.endswith(":") or not text):
+            # "Follow-ups:" over a list heads the list; a checkbox "Alert on:" with sub-boxes is
+            # one action whose sub-items are details
+            if nested and (not text or (text.endswith(":") and item.checked is None)):
                 sub_heading = text.rstrip(":") or heading
                 sub_kind = action_kind(text) or kind
                 for child in nested:

@@ -391,6 +391,12 @@ class _Builder:
         )
         return pm
 
+    def _opening_text(self) -> str:
+        """The document's first paragraphs: where prose says when it happened."""
+        root = self.md.root
+        first = root.children[0] if root.children else root
+        return section_text(first, deep=False) or section_text(root, deep=False)
+
     def tz_hint(self) -> str | None:
         """A zone stated once for the whole document ("All times in PDT (UTC-7)")."""
         for section in self.md.root.walk():
@@ -421,7 +427,12 @@ class _Builder:
         pm.timeline = reader.events
         self.issues.extend(reader.issues)
         if pm.incident_date is None:
-            pm.incident_date = reader.first_date or self.weak_date
+            pm.incident_date = (
+                reader.first_date
+                or date_in((pm.executive_summary or "")[:600])
+                or date_in(self._opening_text()[:600])
+                or self.weak_date
+            )
 
     def split_incidents(self, pm: Postmortem) -> list[Postmortem]:
         """Several incidents in one file, when the title says so and the timeline has a dated

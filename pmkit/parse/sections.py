@@ -27,6 +27,8 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rx))
     for role, rx in (
         ("process", r"^(when a post mortem is required|time expectations|workflow|purpose)\b"),
+        # "Lessons Learned and Future Improvements": the improvements make it an action list
+        ("actions", r"(future improvements|action items?$|next steps$)"),
         (
             "lessons",
             r"(what went (well|poorly|wrong|badly)|went well|could be improved|lessons?"

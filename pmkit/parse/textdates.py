@@ -10,7 +10,8 @@ from pmkit.normalize.times import parse_date
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_IN_TEXT = re.compile(
     rf"(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})"
-    rf"|(?P<mdy>{_MONTH}\s+\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<mdy>{_MONTH}\s+\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:\s*(?:-|–|and|to|through|until)\s*(?:{_MONTH}\s+)?\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?P<y1>\d{{4}})"
     rf"|(?P<us>(?P<um>\d{{1,2}})[-/](?P<ud>\d{{1,2}})[-/](?P<uy>\d{{4}}))"
     rf"|(?P<dmy>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})",
     re.IGNORECASE,

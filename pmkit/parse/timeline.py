@@ -165,6 +165,10 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse | None, 
                     and (_NUMERIC_DATE.match(head) or leading_date(head))
                 ):
                     return head, tp, s[idx + len(sep) :].strip()
+                if tp is None and _NUMERIC_DATE.match(head) and (d := leading_date(head)):
+                    # "01-31-2024 - fix merged": a dated entry with no time of day
+                    day = TimeParse(datetime(d.year, d.month, d.day), True, False, True, None)
+                    return head, day, s[idx + len(sep) :].strip()
     m = _LEADING_CLOCK.match(s)
     if m:
         tp = clock.read(m.group("t"), None)
