@@ -127,7 +127,14 @@ WITH scope AS (
         CAST($as_of AS DATE) AS as_of,
         CAST(CAST($as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP) AS as_of_end
     FROM incidents AS i
-    JOIN documents AS d ON d.path = i.path
+    JOIN (
+        -- one row per path even if two corpus roots hold the same relative path
+        SELECT path, any_value(template) AS template,
+               bool_or(is_unfilled_template) AS is_unfilled_template,
+               bool_or(is_process_doc) AS is_process_doc
+        FROM documents
+        GROUP BY path
+    ) AS d ON d.path = i.path
     WHERE NOT d.is_unfilled_template
       AND NOT d.is_process_doc
       AND COALESCE(CAST(i.started_at AS DATE), i.incident_date) <= CAST($as_of AS DATE)

@@ -738,3 +738,18 @@ def test_trigger_frequency(con: duckdb.DuckDBPyConnection) -> None:
         ("config_push", 1, round(1 / 6, 6)),
         ("traffic", 1, round(1 / 6, 6)),
     ]
+
+
+def test_same_path_under_two_roots_counts_once(tmp_path: Path) -> None:
+    path = tmp_path / "two_roots.duckdb"
+    _build(path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "INSERT INTO documents (root, path, sha256, size_bytes, ingested_at, template, "
+            "is_unfilled_template) VALUES ('/other', 'a.md', 'y', 1, TIMESTAMP '2026-04-10', "
+            "'seed-000', FALSE)"
+        )
+        assert int(m.severity_share(con, F)["n"].iloc[0]) == 6
+    finally:
+        con.close()
