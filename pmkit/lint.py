@@ -335,12 +335,17 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def utcnow() -> datetime:
+    """The clock of the future-date rule (naive UTC); tests replace it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def lint_document(
     doc: ParsedDocument, config: Config | None = None, now: datetime | None = None
 ) -> list[LintMessage]:
     """Lint an already parsed document (``now``: naive UTC, for the future-date rule)."""
     config = config or load_config()
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or utcnow()
     lines = _scan(doc.raw_text)
     whole = _Report(doc.path, lines, None, False)
     if doc.is_process_doc:

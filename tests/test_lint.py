@@ -191,6 +191,12 @@ def test_render_formats() -> None:
 # --- the CLI -------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI reads the real clock; the fixtures' dates must stay in the past on any machine."""
+    monkeypatch.setattr("pmkit.lint.utcnow", lambda: NOW)
+
+
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["lint", *args])
     return result.exit_code, result.output
