@@ -80,6 +80,7 @@ FULL_CASES = [
     ("2026-07-04 14:05 ET", None, None, "2026-07-04T18:05", True, True, False, "ET"),
     ("2026-01-04 14:05 ET", None, None, "2026-01-04T19:05", True, True, False, "ET"),
     ("14:05", date(2026, 7, 1), "US/Pacific", "2026-07-01T21:05", False, True, False, "US/Pacific"),
+    ("2:05 PM Pacific", date(2026, 1, 5), None, "2026-01-05T22:05", False, True, False, "Pacific"),
     # US DST starts 2026-03-08 02:00 local
     ("2026-03-07 12:00 PT", None, None, "2026-03-07T20:00", True, True, False, "PT"),
     ("2026-03-08 12:00 PT", None, None, "2026-03-08T19:00", True, True, False, "PT"),
@@ -293,6 +294,8 @@ def test_parse_duration_minutes(text: str | None, minutes: float | None) -> None
         ("Time (PT)", "PT"),
         ("## Timeline (all times utc) Monday", "UTC"),
         ("All times are in UTC+2", "UTC+2"),
+        ("All times Pacific", "Pacific"),
+        ("Timeline (all times PT)", "PT"),
         ("Timeline", None),
         ("All times approximate", None),
         ("The root cause was a bad config", None),

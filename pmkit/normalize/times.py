@@ -102,9 +102,11 @@ _OFFSET_RE = re.compile(
 _REGION_RE = re.compile(
     r"\b(?:US|America|Europe|Asia|Australia|Africa|Pacific|Etc)/[A-Za-z_]+(?:/[A-Za-z_]+)?"
 )
-_WORD_RE = re.compile(r"\b[A-Za-z]{1,4}\b")
+_WORD_RE = re.compile(r"\b[A-Za-z]{1,8}\b")
 _ISO_TAIL_RE = re.compile(r"(?<=\d)\s?(?:(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})|Z)$")
-_ZONE_WORDS = frozenset(a for a in _ABBREVIATIONS if len(a) <= 4)
+_ZONE_WORDS = frozenset(
+    [*(a for a in _ABBREVIATIONS if len(a) <= 4), "Pacific", "Eastern", "Central", "Mountain"]
+)
 _ANY_CASE_ZONES = frozenset(
     "UTC GMT PST PDT EST EDT CST CDT MST MDT CET CEST BST IST JST AEST AEDT".split()
 )
@@ -114,7 +116,7 @@ _TZ_HINT_RE = re.compile(
     r"\b(?:all\s+times?|times?|timeline|timestamps?|clock)\b[^.\n|]{0,25}?"
     rf"(?P<zone>\b(?:UTC|GMT)\s*[+-]\s*\d{{1,2}}(?::?\d{{2}})?\b|\b(?-i:{_ZONE_ABBR})\b"
     rf"|\b(?:{_ANY_CASE_ABBR})\b"
-    r"|\b(?:US|America|Europe|Asia|Australia)/[A-Za-z_]+)",
+    r"|\b(?:US|America|Europe|Asia|Australia)/[A-Za-z_]+|\b(?-i:Pacific|Eastern)\b)",
     re.I,
 )
 
@@ -473,7 +475,7 @@ def find_tz_hint(text: str) -> str | None:
         return None
     zone = match.group("zone")
     zone = zone.replace(" ", "")
-    if "/" not in zone:
+    if "/" not in zone and zone.upper() not in _REGIONAL or len(zone) <= 2:
         zone = zone.upper()
     return zone if resolve_zone(zone) else None
 
