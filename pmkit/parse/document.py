@@ -498,8 +498,6 @@ class _Builder:
         f = self.fields
         if f.filled_identity > 0:
             return False
-        if any(e.occurred_at for e in pm.timeline):
-            return False
         status = self.fields.get("status") or ""
         return f.unfilled_identity >= 2 or status.strip().lower() == "template"
 
