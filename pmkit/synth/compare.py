@@ -65,6 +65,8 @@ def compare(doc: ParsedDocument, gen: GeneratedIncident) -> list[str]:
     if t.reviewed_at is not None:
         check("reviewed_at", p.reviewed_at, t.reviewed_at)
     check("services", sorted(p.services), sorted(t.services))
+    if gen.shape != "seed-001":  # 001 only names the impacted teams
+        check("team", p.team, t.team)
     check("timeline count", len(p.timeline), len(t.timeline))
     for n, (pe, te) in enumerate(zip(p.timeline, t.timeline, strict=False)):
         check(f"timeline[{n}].occurred_at", pe.occurred_at, te.at)

@@ -16,7 +16,9 @@ ODD_FORMATS: tuple[str, ...] = (
 )
 
 
-def front_matter(title: str, drafted: datetime | None, reviewed: datetime | None) -> list[str]:
+def front_matter(
+    title: str, team: str, drafted: datetime | None, reviewed: datetime | None
+) -> list[str]:
     """Docs-site YAML front matter, as repos that publish their postmortems carry.
 
     Gives the template shapes that have no drafted field a creation time, so a corpus committed
@@ -24,7 +26,8 @@ def front_matter(title: str, drafted: datetime | None, reviewed: datetime | None
     """
     if drafted is None:
         return []
-    lines = ["---", "title: " + json.dumps(title), f"created: {drafted:%Y-%m-%dT%H:%M:00Z}"]
+    lines = ["---", "title: " + json.dumps(title), f"team: {team}"]
+    lines.append(f"created: {drafted:%Y-%m-%dT%H:%M:00Z}")
     if reviewed is not None:
         lines.append(f"reviewed: {reviewed:%Y-%m-%d}")
     return [*lines, "---", ""]

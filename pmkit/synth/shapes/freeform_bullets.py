@@ -42,7 +42,7 @@ def render(t: IncidentTruth) -> str:
     if "vague-end" in t.messy:
         end = VAGUE_END
     title_day = f"{local_start:%B} {ordinal(local_start.day)}, {local_start:%Y}"
-    meta = [f"Created By: {t.owner} <{t.owner_handle}@example.com>"]
+    meta = [f"Created By: {t.owner} <{t.owner_handle}@example.com>", f"Team: {t.team}"]
     if t.drafted_at:
         meta.append(f"Created: {t.drafted_at.date().isoformat()}")
     if t.reviewed_at:

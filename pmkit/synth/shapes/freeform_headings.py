@@ -38,6 +38,7 @@ def render(t: IncidentTruth) -> str:
         f"**Impact start:** {start}",
         f"**Impact end:** {end}",
         f"**Authors:** {t.owner}",
+        f"**Team:** {t.team}",
     ]
     if t.drafted_at:
         meta.append(f"**Drafted:** {iso_min(t.drafted_at)} UTC")

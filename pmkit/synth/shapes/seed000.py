@@ -29,7 +29,7 @@ def render(t: IncidentTruth) -> str:
         end = VAGUE_END
     day = t.started_at.date()
     out = [
-        *front_matter(t.title, t.drafted_at, t.reviewed_at),
+        *front_matter(t.title, t.team, t.drafted_at, t.reviewed_at),
         "# Incident Post-Mortem (Blameless)",
         "",
         "> **Blameless principle:** This document focuses on **what happened and how we improve**, "

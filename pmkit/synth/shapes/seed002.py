@@ -39,7 +39,7 @@ def action_text(text: str, ref: str | None) -> str:
 def render(t: IncidentTruth) -> str:
     day = t.started_at.date()
     out = [
-        *front_matter(t.title, t.drafted_at, t.reviewed_at),
+        *front_matter(t.title, t.team, t.drafted_at, t.reviewed_at),
         f"# Incident Post-Mortem: {t.title}",
         "",
         f"**Incident ID**: {t.incident_id}",

@@ -33,7 +33,7 @@ def render(t: IncidentTruth) -> str:
     updated = (t.reviewed_at or t.drafted_at or t.resolved_at).date()
     impact_pct = 5 + (t.started_at.minute * 7) % 60
     out = [
-        *front_matter(t.title, t.drafted_at, t.reviewed_at),
+        *front_matter(t.title, t.team, t.drafted_at, t.reviewed_at),
         f"# Incident Postmortem: {t.title}",
         "",
         "**Version:** 1.0  ",
