@@ -30,12 +30,6 @@ KNOWN_PARSER_GAPS: tuple[tuple[str, str, str], ...] = (
         r"^actions\[\d+\]\.owner: got None",
         "parser: an inline 'owner: @handle' followed directly by '(status)' is not read as the owner",
     ),
-    (
-        "seed-001",
-        r"^is_unfilled_template: got False",
-        "parser: an unfilled seed-001 named YYYY-MM-DD-*.md is not recognised as unfilled (the "
-        "file name dates the template's sample 00:00 rows, which then count as filled)",
-    ),
 )
 """(shape, regex over a mismatch line, why): open parser bugs, reported to the parser's owner."""
 
