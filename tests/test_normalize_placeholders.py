@@ -133,6 +133,9 @@ REAL_VALUES = [
     "api-gateway (5xx errors for 12% of requests)",
     "1.0",
     "The deploy pipeline pushed a bad config to every region at once.",
+    "(secondary): Nullness information per type (e.g., `NotSupportsNull`)",
+    "{{ Enabling logging mechanism across all hubs to track future outages }}",
+    "(a) first, (b) second",
 ]
 
 

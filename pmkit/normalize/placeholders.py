@@ -56,7 +56,7 @@ PLACEHOLDER_PATTERNS: tuple[PlaceholderPattern, ...] = (
     PlaceholderPattern(
         "angle",
         "an <angle-bracket placeholder> or {{ template variable }}",
-        re.compile(r"^<[^<>:@/]+>$|^\{\{[^{}]*\}\}$"),
+        re.compile(r"^<[^<>:@/]{1,30}>$|^\{\{[^{}]{0,30}\}\}$"),
     ),
     PlaceholderPattern(
         "question-template",
@@ -219,10 +219,23 @@ def _bracket_kind(value: str, refdefs: Collection[str] | None) -> str | None:
     return None
 
 
+def _one_group(value: str) -> bool:
+    """``(a, b)`` but not ``(a): b (c)``: the first bracket closes at the very end."""
+    depth = 0
+    for index, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index == len(value) - 1
+    return False
+
+
 def _parens_kind(value: str) -> str | None:
     """Hint text in parentheses: ``(if applicable)``, ``(e.g., degraded latency)``, ``(P0 / P1)``."""
     match = _PARENS.match(value)
-    if not match:
+    if not match or not _one_group(value):
         return None
     inner = match.group(1).strip()
     if not inner:
