@@ -20,6 +20,34 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "Filters",
+    "severity_by_period",
+    "severity_share",
+    "duration_by_severity",
+    "top_services",
+    "milestones",
+    "mttx",
+    "time_to_draft",
+    "time_to_draft_summary",
+    "late_drafts",
+    "unwritten",
+    "time_to_review",
+    "time_to_review_summary",
+    "overdue_actions",
+    "overdue_by_owner",
+    "overdue_by_team",
+    "untracked_actions",
+    "action_backlog",
+    "action_completion_by_month",
+    "factor_frequency",
+    "factor_trend",
+    "factor_by_severity",
+    "factor_cooccurrence",
+    "unclassified_factors",
+    "trigger_frequency",
+]
+
 DRAFT_TARGET_HOURS = 48.0
 """seeds/003: draft within 24-48 hours of resolution."""
 REVIEW_TARGET_BUSINESS_DAYS = 5

@@ -753,3 +753,17 @@ def test_same_path_under_two_roots_counts_once(tmp_path: Path) -> None:
         assert int(m.severity_share(con, F)["n"].iloc[0]) == 6
     finally:
         con.close()
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [getattr(m, name) for name in m.__all__ if name != "Filters"],
+    ids=lambda fn: fn.__name__,
+)
+def test_every_metric_handles_an_empty_scope(con: duckdb.DuckDBPyConnection, fn: Any) -> None:
+    df = fn(con, Filters(as_of=AS_OF, teams=("nobody",)))
+    assert isinstance(df, pd.DataFrame)
+    if fn is m.action_backlog:  # the month grid stays, every count 0
+        assert len(df) == 13 and int(df["created_to_date"].sum()) == 0
+    else:  # mttx keeps its 4 measures, summaries one row of n = 0, the rest are empty
+        assert len(df) <= 4
