@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import statistics
+import subprocess
+import sys
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -210,6 +212,19 @@ def test_cli_writes_the_same_corpus(tmp_path: Path) -> None:
     write_corpus(18, 4, date(2025, 1, 1), date(2025, 12, 31), tmp_path / "lib")
     assert _files(tmp_path / "cli") == _files(tmp_path / "lib")
     assert len(_files(tmp_path / "cli")) == 18
+
+
+def test_console_script_writes_the_same_corpus(tmp_path: Path) -> None:
+    """The installed ``pmkit`` entry point, as a user runs it."""
+    script = Path(sys.executable).parent / "pmkit"
+    if not script.is_file():
+        pytest.skip(f"console script {script} is not installed")
+    args = ["synth", "--n", "7", "--seed", "8", "--out", str(tmp_path / "cli")]
+    done = subprocess.run([str(script), *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "wrote 7 postmortems" in done.stdout
+    write_corpus(7, 8, START, END, tmp_path / "lib")
+    assert _files(tmp_path / "cli") == _files(tmp_path / "lib")
 
 
 def test_cli_rejects_an_empty_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
