@@ -19,6 +19,8 @@ _NO_OWNER = re.compile(
     r"tbd|tba|tbc|todo|\?+|-+|—|–|name|names|who|who/what|someone|anyone|all)$",
     re.I,
 )
+_CACHE_MAX = 200
+"""Longer values are not cached: the caches stay small however long a cell is."""
 _SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|/|\n)\s*", re.I)
 
 
@@ -45,7 +47,7 @@ def normalize_owner(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    return _owner(text)
+    return _owner(text) if len(text) <= _CACHE_MAX else _owner.__wrapped__(text)
 
 
 def split_people(text: str | None) -> list[str]:

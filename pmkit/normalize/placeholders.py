@@ -284,7 +284,10 @@ def find_placeholder(text: str | None, refdefs: Collection[str] | None = None) -
     """
     if text is None:
         return "empty"
-    return _kind(text, frozenset(refdefs) if refdefs else None)
+    labels = frozenset(refdefs) if refdefs else None
+    if len(text) > _LONG_TEXT:
+        return _kind.__wrapped__(text, labels)  # prose is not cached: the cache stays small
+    return _kind(text, labels)
 
 
 def is_placeholder(text: str | None, refdefs: Collection[str] | None = None) -> bool:

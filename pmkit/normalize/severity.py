@@ -115,4 +115,5 @@ def parse_severity(text: str | None, config: Config | None = None) -> Severity |
     if text is None:
         return None
     levels = (config or _DEFAULT_CONFIG).severity_levels
-    return _parse(text, tuple(sorted(levels.items())))
+    key = tuple(sorted(levels.items()))
+    return _parse(text, key) if len(text) <= 200 else _parse.__wrapped__(text, key)

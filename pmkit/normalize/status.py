@@ -170,7 +170,7 @@ def normalize_action_status(text: str | None) -> str:
     """
     if text is None:
         return "unknown"
-    return _action_status(text)
+    return _action_status(text) if len(text) <= 200 else _action_status.__wrapped__(text)
 
 
 def find_inline_status(text: str) -> tuple[str, str] | None:
@@ -223,4 +223,4 @@ def normalize_incident_status(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    return _incident_status(text)
+    return _incident_status(text) if len(text) <= 200 else _incident_status.__wrapped__(text)

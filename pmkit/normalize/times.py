@@ -22,6 +22,8 @@ from pmkit.normalize.placeholders import is_placeholder
 
 MIN_YEAR = 1970
 MAX_YEAR = 2100
+_MAX_LEN = 120
+"""A datetime field longer than this is prose, not a timestamp (and would bloat the caches)."""
 
 
 @dataclass(frozen=True)
@@ -377,7 +379,7 @@ def _fields(text: str) -> _Parts | None:
 
 @lru_cache(maxsize=32768)
 def _read(text: str, base_date: date | None, tz_hint: str | None) -> _Local | None:
-    if not text or len(text) > 120:
+    if not text or len(text) > _MAX_LEN:
         return None
     if text.endswith(")") and "(" in text:
         # "14:05 UTC (16:05 CEST)", "14:05 (approx)": the part before the brackets is the time
@@ -453,7 +455,7 @@ def parse_datetime(
     next to the time wins. No zone at all: read as UTC, ``assumed_utc=True``. A date with a masked
     time (``2019-12-03 --:--``) is None: use ``parse_date`` for its date.
     """
-    if text is None:
+    if text is None or len(text) > _MAX_LEN:
         return None
     return _parse_datetime(text, base_date, tz_hint)
 
@@ -480,10 +482,16 @@ def find_tz_hint(text: str) -> str | None:
     return zone if resolve_zone(zone) else None
 
 
-@lru_cache(maxsize=8192)
 def parse_date(text: str) -> date | None:
     """A calendar date with day, month and year (due dates); placeholders and partial dates: None."""
-    if text is None or is_placeholder(text):
+    if text is None or len(text) > _MAX_LEN:
+        return None
+    return _parse_date(text)
+
+
+@lru_cache(maxsize=8192)
+def _parse_date(text: str) -> date | None:
+    if is_placeholder(text):
         return None
     reading = _read(text.strip(), None, None)
     if reading is None or not reading.has_date:
@@ -497,6 +505,32 @@ _DURATION_TAIL = re.compile(
 _RANGE_SPLIT = re.compile(
     r"\s+(?:to|until|till|through|thru)\s+|\s*[–—]\s*|\s+-+\s+|(?<=[\dmMZ])-(?=\s*\d{1,2}:\d{2})"
 )
+
+
+_BARE_CLOCK = re.compile(
+    r"(?<![\d:.])(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])(?!\s*[ap]\.?m)", re.I
+)
+_MERIDIEM = re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):\d{2}(?::\d{2})?\s*(?P<ap>[ap])\.?m\b\.?", re.I)
+
+
+def _share_meridiem(left: str, right: str) -> str:
+    """``1:00 - 2:30 PM``: the start's clock takes the end's AM/PM when that keeps start <= end.
+
+    ``11:00 - 1:00 PM`` stays 11:00 (11 PM would come after the end); 24-hour starts are kept.
+    """
+    end = _MERIDIEM.search(right)
+    start = _BARE_CLOCK.search(left)
+    if end is None or start is None or _MERIDIEM.search(left):
+        return left
+    hour = int(start.group("h"))
+    if not 1 <= hour <= 12:
+        return left
+    pm = end.group("ap").lower() == "p"
+    start_24 = hour % 12 + (12 if pm else 0)
+    end_24 = int(end.group("h")) % 12 + (12 if pm else 0)
+    if start_24 > end_24:
+        return left
+    return f"{left[: start.end()]} {'PM' if pm else 'AM'}{left[start.end() :]}"
 
 
 def parse_timeframe(
@@ -514,6 +548,7 @@ def parse_timeframe(
     if len(parts) == 1:
         return parse_datetime(value, base_date=base_date, tz_hint=tz_hint), None
     left_text, right_text = parts[0].strip(), parts[1].strip()
+    left_text = _share_meridiem(left_text, right_text)
     _, right_zone, right_has_zone = _extract_zone(right_text)
     _, _, left_has_zone = _extract_zone(left_text)
     left_hint = right_zone.name if (right_zone and not left_has_zone) else tz_hint
