@@ -301,7 +301,12 @@ def factor_by_severity(df: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("severity:N", title="Severity (L0 = most severe)", sort=_severity_sort(data)),
+            x=alt.X(
+                "severity:N",
+                title="Severity (L0 = most severe)",
+                sort=_severity_sort(data),
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y("category:N", title="Category", sort=order),
             color=alt.Color("n_incidents:Q", title="Incidents", scale=alt.Scale(scheme="blues")),
             tooltip=["category:N", "severity:N", "n_incidents:Q"],

@@ -123,11 +123,14 @@ def table(
     max_rows: int = 25,
     empty: str = "Nothing to show.",
     caption: str = "",
+    percent: Iterable[str] = (),
 ) -> Html:
     """An escaped HTML table of ``frame``; ``columns`` maps column -> heading (and picks them).
 
-    Long tables are cut at ``max_rows`` with a line saying how many rows were left out.
+    Columns named in ``percent`` hold 0..1 shares and are shown as percentages. Long tables are
+    cut at ``max_rows`` with a line saying how many rows were left out.
     """
+    shares = set(percent)
     if columns is None:
         columns = {str(c): str(c).replace("_", " ") for c in frame.columns}
     present = {c: h for c, h in columns.items() if c in frame.columns}
@@ -138,7 +141,10 @@ def table(
     rows = []
     for record in frame.head(max_rows).itertuples(index=False):
         values = dict(zip(frame.columns, record, strict=True))
-        cells = "".join(f"<td>{escape(fmt_value(values[c]))}</td>" for c in present)
+        cells = "".join(
+            f"<td>{escape(_share(values[c]) if c in shares else fmt_value(values[c]))}</td>"
+            for c in present
+        )
         rows.append(f"<tr>{cells}</tr>")
     more = ""
     if len(frame) > max_rows:
@@ -147,6 +153,13 @@ def table(
         f'<table class="pmkit-table">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>{more}"
     )
+
+
+def _share(value: Any) -> str:
+    try:
+        return fmt_pct(None if pd.isna(value) else float(value))
+    except (TypeError, ValueError):
+        return fmt_value(value)
 
 
 def caption(text: str) -> Html:
