@@ -367,3 +367,11 @@ def test_zone_words_and_case(text: str, zone: str | None) -> None:
         assert got is None or got.tz is None
     else:
         assert got is not None and got.tz == zone
+
+
+def test_unknown_tz_hint_is_not_read_as_utc() -> None:
+    base = date(2026, 3, 4)
+    assert parse_datetime("10:00", base_date=base, tz_hint="Zurich local") is None
+    # a zone written next to the time still wins over any hint
+    tp = parse_datetime("10:00 UTC", base_date=base, tz_hint="Zurich local")
+    assert tp is not None and tp.at == datetime(2026, 3, 4, 10, 0)

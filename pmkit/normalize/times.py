@@ -391,6 +391,8 @@ def _read(text: str, base_date: date | None, tz_hint: str | None) -> _Local | No
         return None
     if zone is None and tz_hint:
         zone = resolve_zone(tz_hint)
+        if zone is None:
+            return None  # a hint we cannot read: reading the time as UTC would be a guess
     cleaned = rest.strip().strip("[]*_` ")
     if not (_ISO.match(cleaned) or _CLOCK.match(cleaned)):
         cleaned = _clean(rest)
@@ -452,8 +454,9 @@ def parse_datetime(
     """Read one datetime (or time, with ``base_date``; or date) into naive UTC.
 
     ``tz_hint``: the zone the document says its times are in (see ``find_tz_hint``); a zone written
-    next to the time wins. No zone at all: read as UTC, ``assumed_utc=True``. A date with a masked
-    time (``2019-12-03 --:--``) is None: use ``parse_date`` for its date.
+    next to the time wins; a hint that names no known zone gives None. No zone at all: read as
+    UTC, ``assumed_utc=True``. A date with a masked time (``2019-12-03 --:--``) is None: use
+    ``parse_date`` for its date.
     """
     if text is None or len(text) > _MAX_LEN:
         return None
