@@ -198,3 +198,39 @@ def test_write_never_overwrites_without_confirmation(tmp_path: Path) -> None:
     write_text(target, "three", overwrite=True)
     assert target.read_text() == "three"
     assert sorted(p.name for p in target.parent.iterdir()) == ["a.md"]
+
+
+def test_placeholders_and_non_owners_are_errors(sample: Draft) -> None:
+    """Values the parser reads as blanks (TBD, [Name], N/A, none) must not pass as filled."""
+    sample.title = "TBD"
+    sample.owner = "N/A"
+    sample.actions[0].owner = "none"
+    sample.actions[1].text = "[Description]"
+    errors = _errors(sample)
+    assert "placeholder" in errors["title"][0]
+    assert "not an owner" in errors["owner"][0]
+    assert any("not an owner" in e for e in errors["actions[0]"])
+    assert any("placeholder" in e for e in errors["actions[1]"])
+
+
+@pytest.mark.parametrize("ref", ["see ticket", "SEV-1", "INC-12", "ticket OPS-1"])
+def test_tracking_reference_must_be_readable(sample: Draft, ref: str) -> None:
+    sample.actions[0].tracking_ref = ref
+    assert "not a ticket key" in _errors(sample)["actions[0]"][0]
+
+
+@pytest.mark.parametrize("ref", ["OPS-1", "#12", "org/repo#3", "https://tracker.example.com/x/1"])
+def test_tracking_reference_forms_accepted(sample: Draft, ref: str) -> None:
+    sample.actions[0].tracking_ref = ref
+    assert _errors(sample) == {}
+
+
+def test_duplicate_factor_is_an_error(sample: Draft) -> None:
+    sample.factors.append(DraftFactor("config pushes  skip the canary stage"))
+    assert "twice" in _errors(sample)["factors[2]"][0]
+
+
+def test_list_items_cannot_open_nested_blocks(sample: Draft) -> None:
+    sample.factors = [DraftFactor("1. first"), DraftFactor("- dash"), DraftFactor("# hash")]
+    md = render(sample, "canonical", Config())
+    assert "- 1\\. first\n- \\- dash\n- \\# hash" in md

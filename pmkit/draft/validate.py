@@ -14,6 +14,8 @@ from typing import Literal
 
 from pmkit.config import Config, load_config, normalize_severity_key
 from pmkit.draft.model import Draft
+from pmkit.normalize.links import extract_tracking_ref
+from pmkit.normalize.owners import normalize_owner
 from pmkit.normalize.placeholders import find_placeholder
 
 Level = Literal["error", "warning"]
@@ -81,6 +83,8 @@ def validate(
             add(name, "error", f"{label} is required.")
         elif name != "severity" and _placeholder(value):
             add(name, "error", f"{label} still looks like a template placeholder ({value!r}).")
+        elif name == "owner" and normalize_owner(value) is None:
+            add(name, "error", f"{value!r} is not an owner: name a person or a team.")
     if draft.severity.strip() and not is_known_severity(draft.severity, config):
         add(
             "severity",
@@ -148,6 +152,23 @@ def validate(
                 key,
                 "error",
                 f"Action needs {', '.join(missing)} (seeds/003: every action tracked).",
+            )
+        for label, value in (
+            ("text", action.text),
+            ("owner", action.owner),
+            ("tracking reference", action.tracking_ref),
+        ):
+            if value.strip() and _placeholder(value.strip()):
+                add(key, "error", f"Action {label} still looks like a placeholder ({value!r}).")
+        if action.owner.strip() and normalize_owner(action.owner) is None:
+            add(key, "error", f"{action.owner!r} is not an owner: name a person or a team.")
+        ref = action.tracking_ref.strip()
+        if ref and extract_tracking_ref(ref) != ref:
+            add(
+                key,
+                "error",
+                f"Tracking reference {ref!r} is not a ticket key (OPS-123), URL or #123: "
+                "pmkit would count the action as untracked.",
             )
 
     hints = _blame_hints()
