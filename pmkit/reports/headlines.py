@@ -26,6 +26,15 @@ def incident_count(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> int:
     return int(metrics.severity_share(con, f)["n"].iloc[0])
 
 
+def resolved_count(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> int:
+    """Incidents with a resolution time (their own field) by the end of the as-of day: the base
+    ``metrics.unwritten`` picks from."""
+    ms = metrics.milestones(con, f)
+    end = pd.Timestamp(f.as_of) + pd.Timedelta(days=1)
+    own = ms["resolved_at"].notna() & ~ms["resolved_from_timeline"].fillna(False).astype(bool)
+    return int((own & (pd.to_datetime(ms["resolved_at"]) < end)).sum())
+
+
 def _first(df: pd.DataFrame, column: str) -> float | None:
     if df.empty or pd.isna(df[column].iloc[0]):
         return None
@@ -75,6 +84,7 @@ def drafting(
     hours = per["hours"].dropna()
     unwritten = metrics.unwritten(con, f, target_hours)
     review = metrics.time_to_review_summary(con, f)
+    resolved = resolved_count(con, f)
     href = REPORT_PAGES["time_to_draft"] if link else None
     return [
         Stat(
@@ -103,8 +113,8 @@ def drafting(
         Stat(
             "No postmortem yet",
             f"{len(unwritten):,}",
-            int(len(unwritten)),
-            note="resolved incidents without a draft at as-of",
+            resolved,
+            note="of the incidents resolved by as-of (n)",
         ),
     ]
 
@@ -131,7 +141,12 @@ def factors(con: duckdb.DuckDBPyConnection, f: metrics.Filters, link: bool = Fal
             ),
             href=href,
         ),
-        Stat("Factors listed", f"{n_factors:,}", incident_count(con, f), note="n = incidents"),
+        Stat(
+            "Factors listed",
+            f"{n_factors:,}",
+            incident_count(con, f),
+            note="in the incidents of the window (n)",
+        ),
         Stat(
             "Unclassified factors",
             f"{len(unclassified):,}",
@@ -159,7 +174,7 @@ def actions(con: duckdb.DuckDBPyConnection, f: metrics.Filters, link: bool = Fal
             "Overdue actions",
             f"{len(overdue):,}",
             n_actions,
-            note="n = actions in window",
+            note="of the actions in the window (n)",
             href=href,
         ),
         Stat(
