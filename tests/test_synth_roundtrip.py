@@ -93,7 +93,9 @@ def test_messy_files_are_flagged_not_guessed(flagged: list) -> None:
     """Repairs are recorded, unreadable values are reported and left empty, odd dates still read."""
     messy = [(g, d) for g, d in flagged if g.messy]
     kinds = {k for g, _ in messy for k in g.truth.messy}
-    assert kinds >= {"no-severity", "odd-dates", "crlf", "vague-end", "mojibake"}, kinds
+    assert kinds >= {"no-severity", "odd-dates", "crlf", "vague-end", "mojibake", "tbd-owner"}, (
+        kinds
+    )
     for g, doc in messy:
         assert not doc.is_unfilled_template, g.path
         assert not [i for i in doc.issues if i.level == "error"], g.path
@@ -111,6 +113,8 @@ def test_messy_files_are_flagged_not_guessed(flagged: list) -> None:
             assert p.resolved_at in (None, g.truth.resolved_at), g.path
         if "odd-dates" in g.truth.messy:
             assert p.started_at == g.truth.started_at, g.path
+        if "tbd-owner" in g.truth.messy:  # a placeholder owner is no owner
+            assert p.actions and p.actions[0].owner is None, g.path
 
 
 @pytest.mark.parametrize("shape", SHAPES)

@@ -39,10 +39,10 @@ RENDERERS: dict[str, Callable[[IncidentTruth], str]] = {
 UNFILLED_SHARE = 0.015
 MESSY_SHARE = 0.04
 _MESSY_KINDS: dict[str, tuple[str, ...]] = {
-    "seed-000": ("no-severity", "odd-dates", "mojibake", "crlf", "vague-end"),
-    "seed-001": ("no-severity", "mojibake", "crlf"),
-    "seed-002": ("no-severity", "crlf"),
-    "seed-004": ("no-severity", "odd-dates", "crlf", "vague-end"),
+    "seed-000": ("no-severity", "odd-dates", "mojibake", "crlf", "vague-end", "tbd-owner"),
+    "seed-001": ("no-severity", "odd-dates", "mojibake", "crlf", "tbd-owner"),
+    "seed-002": ("no-severity", "odd-dates", "crlf", "tbd-owner"),
+    "seed-004": ("no-severity", "odd-dates", "crlf", "vague-end", "tbd-owner"),
     "freeform-headings": ("no-severity", "odd-dates", "crlf", "vague-end"),
     "freeform-bullets": ("no-severity", "odd-dates", "crlf", "vague-end"),
 }
@@ -153,6 +153,8 @@ def generate(n: int, seed: int, start: date, end: date) -> list[GeneratedInciden
         if i in messy:
             kinds = _MESSY_KINDS[shape]
             truth.messy = sorted(sub.sample(kinds, k=sub.choice((1, 1, 2))))
+            if "tbd-owner" in truth.messy:
+                truth.actions[0].owner = None  # written as "TBD": nobody owns it yet
         truth = _as_written(truth)
         slug = "postmortem-template" if i in unfilled else slugify(truth.title)
         base = f"{day:%Y}/{day:%m}/{day:%Y-%m-%d}-{slug}"

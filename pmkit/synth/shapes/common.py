@@ -85,6 +85,18 @@ def cell(text: str | None) -> str:
     return "" if text is None else text.replace("|", "\\|")
 
 
+def owner_cell(owner: str | None, messy: list[str]) -> str:
+    """The owner, or ``TBD`` where a ``tbd-owner`` file leaves it unassigned."""
+    if owner is None and "tbd-owner" in messy:
+        return "TBD"
+    return cell(owner)
+
+
+def long_date(d: date) -> str:
+    """``December 5, 2024``."""
+    return f"{d:%B} {d.day}, {d:%Y}"
+
+
 def date_text(d: date | None) -> str:
     return "" if d is None else d.isoformat()
 

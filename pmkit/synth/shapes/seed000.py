@@ -10,6 +10,7 @@ from pmkit.synth.shapes.common import (
     front_matter,
     iso_min,
     odd_datetime,
+    owner_cell,
     timeline_time,
 )
 from pmkit.synth.truth import IncidentTruth
@@ -113,7 +114,7 @@ def render(t: IncidentTruth) -> str:
         for a in t.actions:
             if a.kind == kind:
                 out.append(
-                    f"| {cell(a.text)} | {cell(a.owner)} | {date_text(a.due_date)} "
+                    f"| {cell(a.text)} | {owner_cell(a.owner, t.messy)} | {date_text(a.due_date)} "
                     f"| {cell(a.tracking_ref)} |"
                 )
     out += [

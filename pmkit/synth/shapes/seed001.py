@@ -3,14 +3,24 @@ columns in one action table, and the "*Date Prepared:*" footer."""
 
 from __future__ import annotations
 
-from pmkit.synth.shapes.common import cell, date_text, duration_text, hm, iso_min, timeline_time
+from pmkit.synth.shapes.common import (
+    cell,
+    date_text,
+    duration_text,
+    hm,
+    iso_min,
+    long_date,
+    owner_cell,
+    timeline_time,
+)
 from pmkit.synth.truth import IncidentTruth
 
 
 def timeframe(t: IncidentTruth) -> str:
     """``2026-03-04, 14:05–16:35 UTC``, or both ends in full when the incident spans days."""
     if t.started_at.date() == t.resolved_at.date():
-        return f"{t.started_at:%Y-%m-%d}, {hm(t.started_at)}–{hm(t.resolved_at)} UTC"
+        day = long_date(t.started_at) if "odd-dates" in t.messy else f"{t.started_at:%Y-%m-%d}"
+        return f"{day}, {hm(t.started_at)}–{hm(t.resolved_at)} UTC"
     return f"{iso_min(t.started_at)} – {iso_min(t.resolved_at)} UTC"
 
 
@@ -86,7 +96,7 @@ def render(t: IncidentTruth) -> str:
     ]
     for a in t.actions:
         out.append(
-            f"| {cell(action_text(a.text, a.tracking_ref))} | {cell(a.owner)} "
+            f"| {cell(action_text(a.text, a.tracking_ref))} | {owner_cell(a.owner, t.messy)} "
             f"| {date_text(a.due_date)} | {cell(a.status_text)} | {cell(a.verification)} |"
         )
     drafted = t.drafted_at.date().isoformat() if t.drafted_at else ""

@@ -10,7 +10,9 @@ from pmkit.synth.shapes.common import (
     front_matter,
     hm,
     iso_min,
+    long_date,
     minutes_between,
+    owner_cell,
     timeline_time,
 )
 from pmkit.synth.truth import IncidentTruth
@@ -43,7 +45,7 @@ def render(t: IncidentTruth) -> str:
         f"# Incident Post-Mortem: {t.title}",
         "",
         f"**Incident ID**: {t.incident_id}",
-        f"**Date**: {day.isoformat()}",
+        f"**Date**: {long_date(day) if 'odd-dates' in t.messy else day.isoformat()}",
         f"**Duration**: {duration_line(t)}",
         f"**Severity**: {t.severity_label or ''}".rstrip(),
         f"**Incident Commander**: {t.commander}",
@@ -121,7 +123,7 @@ def render(t: IncidentTruth) -> str:
             if a.kind == kind:
                 out.append(
                     f"| {a.action_id} | {cell(action_text(a.text, a.tracking_ref))} "
-                    f"| {cell(a.owner)} | {a.priority} | {date_text(a.due_date)} "
+                    f"| {owner_cell(a.owner, t.messy)} | {a.priority} | {date_text(a.due_date)} "
                     f"| {a.status_text} |"
                 )
     out += [

@@ -14,6 +14,7 @@ from pmkit.synth.shapes.common import (
     iso_min,
     minutes_between,
     odd_datetime,
+    owner_cell,
 )
 from pmkit.synth.truth import IncidentTruth
 
@@ -121,7 +122,7 @@ def render(t: IncidentTruth) -> str:
     ]
     for a in t.actions:
         out.append(
-            f"| {a.action_id} | {cell(action_text(a.text, a.tracking_ref))} | {cell(a.owner)} "
+            f"| {a.action_id} | {cell(action_text(a.text, a.tracking_ref))} | {owner_cell(a.owner, t.messy)} "
             f"| {a.priority} | {date_text(a.due_date)} | {a.status_text} |"
         )
     out += [
