@@ -304,8 +304,8 @@ def reclassify(
 
     ``paths`` limits the work to those documents (ingest passes the files it just wrote); None
     means every document. Writes ``factor_categories`` (every match), ``contributing_factors.
-    category`` (the first) and ``incidents.trigger_category`` (from the written trigger, else the
-    root cause, else the executive summary; ``unknown`` when none matches). Runs in the caller's
+    category`` (the first) and ``incidents.trigger_category`` (from the written trigger alone when
+    there is one, else the root cause, else the summary; ``unknown`` when none matches). Runs in the caller's
     transaction: wrap it in one when the connection is shared.
     """
     scope = {"all": paths is None, "paths": list(paths or [])}
@@ -368,7 +368,11 @@ def reclassify(
     )
 
 
-def _trigger_of(taxonomy: Taxonomy, *texts: str | None) -> str:
+def _trigger_of(
+    taxonomy: Taxonomy, trigger: str | None, root_cause: str | None, summary: str | None
+) -> str:
+    """A written trigger alone decides; without one, the root cause, then the summary."""
+    texts = [trigger] if trigger and trigger.strip() else [root_cause, summary]
     for text in texts:
         found = taxonomy.classify_trigger(text)
         if found:
