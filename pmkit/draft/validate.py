@@ -7,13 +7,13 @@ language, odd but possible values) is advice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 from pmkit.config import Config, load_config, normalize_severity_key
 from pmkit.draft.model import Draft
+from pmkit.lint import blame_hints
 from pmkit.normalize.links import extract_tracking_ref
 from pmkit.normalize.owners import normalize_owner
 from pmkit.normalize.placeholders import find_placeholder
@@ -38,21 +38,9 @@ class Message:
     text: str
 
 
-def _blame_hints() -> Callable[[str], list[object]]:
-    """The shared lint rule when it exists (issue 4), else the draft's own small list."""
-    try:
-        from pmkit.lint import blame_hints
-    except ImportError:
-        from pmkit.draft.blame import blame_hints
-    return blame_hints
-
-
-def _hint_text(hint: object) -> str:
-    for attr in ("message", "text", "hint"):
-        value = getattr(hint, attr, None)
-        if isinstance(value, str):
-            return value
-    return str(hint)
+def _hint_text(hint: tuple[int, str, str]) -> str:
+    _line, phrase, suggestion = hint
+    return f"'{phrase}': {suggestion}"
 
 
 def severity_labels(config: Config) -> list[str]:
@@ -171,12 +159,11 @@ def validate(
                 "pmkit would count the action as untracked.",
             )
 
-    hints = _blame_hints()
     texts = [(name, getattr(draft, name)) for name in TEXT_FOR_HINTS]
     texts += [(f"factors[{i}]", f.text) for i, f in enumerate(draft.factors)]
     texts += [(f"timeline[{i}]", e.text) for i, e in enumerate(draft.timeline)]
     for name, text in texts:
-        for hint in hints(text or ""):
+        for hint in blame_hints(text or ""):
             add(name, "warning", f"Blameless wording: {_hint_text(hint)}")
     return out
 
