@@ -767,3 +767,15 @@ def test_every_metric_handles_an_empty_scope(con: duckdb.DuckDBPyConnection, fn:
         assert len(df) == 13 and int(df["created_to_date"].sum()) == 0
     else:  # mttx keeps its 4 measures, summaries one row of n = 0, the rest are empty
         assert len(df) <= 4
+
+
+def test_business_days_between() -> None:
+    from pmkit.dates import business_days_between
+
+    monday, friday, saturday = date(2026, 3, 2), date(2026, 3, 6), date(2026, 3, 7)
+    assert business_days_between(monday, monday) == 0
+    assert business_days_between(monday, date(2026, 3, 9)) == 5  # Monday to next Monday
+    assert business_days_between(friday, date(2026, 3, 9)) == 1  # over the weekend
+    assert business_days_between(saturday, date(2026, 3, 9)) == 0
+    assert business_days_between(T(2026, 3, 2, 23, 0), T(2026, 3, 3, 1, 0)) == 1  # dates count
+    assert business_days_between(date(2026, 3, 9), monday) == -5
