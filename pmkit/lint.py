@@ -111,7 +111,7 @@ def blame_hints(text: str) -> list[tuple[int, str, str]]:
 # --- the raw lines -------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _REFDEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
 

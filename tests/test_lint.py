@@ -285,3 +285,12 @@ def test_pre_commit_hook_entry() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (hook,) = [h for h in hooks if h["id"] == "pmkit-lint"]
     assert hook["entry"] == "pmkit lint" and hook["language"] == "python"
+
+
+def test_placeholder_row_before_an_empty_row_is_still_checked() -> None:
+    text = GOOD.replace(
+        "| Wen Zhao | 2026-05-20 | SRCH-311 |",
+        "| Wen Zhao | 2026-05-20 | SRCH-311 |\n| [Action] | [Owner] | YYYY-MM-DD | [Link] |\n|  |  |  |  |",
+    )
+    messages = lint_text(text, "x.md", now=NOW)
+    assert "placeholder" in codes(messages, "error")
