@@ -50,7 +50,7 @@ _TRACK_COLS = (
 )
 
 _INLINE_OWNER = re.compile(
-    r"(?:owner|assignee|assigned to|dri)\s*[:=]\s*(?P<o>@?[\w.\- ]{1,40}?)(?=[,;)\]]|$| due| by )",
+    r"(?:owner|assignee|assigned to|dri)\s*[:=]\s*(?P<o>@?[\w.\- ]{1,40}?)(?=\s*[,;)(\]]|\s*$| due| by |\.\s)",
     re.IGNORECASE,
 )
 _TRAILING_HANDLE = re.compile(r"\(\s*(?P<o>@[\w.\-]+)\s*\)|(?:^|\s)[-–—]\s*(?P<o2>@[\w.\-]+)\s*$")

@@ -238,7 +238,8 @@ class _Builder:
             m = _ID_TITLE.match(title)
             if m:
                 return m.group("id")
-        return self.path
+        # no id written: the file name (without folders and suffixes) names the incident
+        return Path(self.path).name.split(".")[0] or self.path
 
     def base_date(self, title: str | None) -> date | None:
         for name in ("date", "timeframe", "start"):
