@@ -477,10 +477,12 @@ def unwritten(
     """Incidents resolved by as_of that had no postmortem draft at as_of.
 
     In a corpus made of postmortems, "no draft" means one of: ``drafted after as_of`` (the draft
-    exists now but was written after as_of: looking back in time) or ``empty postmortem`` (the
-    file exists but its root cause, executive summary, contributing factors and action items are
-    all empty: a stub opened for the incident, nothing written yet). An incident whose draft time
-    is merely unknown is not unwritten. ``past_target`` says the target has already passed.
+    exists now but was written after as_of: looking back in time) or ``empty postmortem`` (a file
+    in a known template shape whose root cause, executive summary, contributing factors and
+    action items are all empty: a stub opened for the incident, nothing written yet). Free-form
+    files are never "empty": there, a field the parser did not find is not a field left blank.
+    An incident whose draft time is merely unknown is not unwritten either. ``past_target`` says
+    the target has already passed.
     """
     body = """
     SELECT s.path, s.incident_id, s.title, s.severity_level, s.resolved_at, s.drafted_at,
@@ -492,7 +494,8 @@ def unwritten(
     FROM scope AS s
     WHERE s.resolved_at IS NOT NULL AND s.resolved_at < s.as_of_end
       AND (s.drafted_at >= s.as_of_end
-           OR (NULLIF(trim(s.root_cause), '') IS NULL
+           OR (s.template LIKE 'seed-%'
+               AND NULLIF(trim(s.root_cause), '') IS NULL
                AND NULLIF(trim(s.executive_summary), '') IS NULL
                AND NOT EXISTS (SELECT 1 FROM contributing_factors AS cf
                                WHERE cf.path = s.path AND cf.incident_id = s.incident_id

@@ -779,3 +779,23 @@ def test_business_days_between() -> None:
     assert business_days_between(saturday, date(2026, 3, 9)) == 0
     assert business_days_between(T(2026, 3, 2, 23, 0), T(2026, 3, 3, 1, 0)) == 1  # dates count
     assert business_days_between(date(2026, 3, 9), monday) == -5
+
+
+def test_unwritten_ignores_free_form_files_with_nothing_extracted(tmp_path: Path) -> None:
+    # a free-form file whose prose the parser could not map to fields is written, not a stub;
+    # the same emptiness in a template-shaped file (INC-5, seed-002) is a stub
+    path = tmp_path / "freeform.duckdb"
+    _build(path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "INSERT INTO documents (path, sha256, size_bytes, ingested_at, template, "
+            "is_unfilled_template) VALUES ('f.md', 'z', 1, TIMESTAMP '2026-04-10', 'freeform', FALSE)"
+        )
+        con.execute(
+            "INSERT INTO incidents (path, incident_id, started_at, resolved_at) VALUES "
+            "('f.md', 'F-1', TIMESTAMP '2026-03-20 10:00', TIMESTAMP '2026-03-20 11:00')"
+        )
+        assert list(m.unwritten(con, F)["incident_id"]) == ["INC-5", "INC-6"]
+    finally:
+        con.close()
