@@ -37,6 +37,10 @@ from pmkit.normalize.severity import Severity, is_severity_placeholder, parse_se
         ("Minor", "Minor", "word", 2),
         ("moderate", "moderate", "word", 2),
         ("Low", "Low", "word", 3),
+        # colour dots and icons before the label
+        ("\U0001f534 P1", "P1", "P", 1),
+        ("\u26a0\ufe0f SEV-2", "SEV-2", "SEV", 2),
+        ("Severity: \U0001f7e0 Major", "Major", "word", 1),
     ],
 )
 def test_parse_severity(text: str, label: str, scheme: str, level: int) -> None:

@@ -34,14 +34,17 @@ _CHOICES_RE = re.compile(rf"\b{_LABEL}\b\s*(?:/|\||,|\bor\b)\s*\b{_LABEL}\b", re
 _P_KEY = re.compile(r"^p\d$")
 _SEV_KEY = re.compile(r"^sev(?:erity)?\d$")
 _MARKUP = re.compile(r"[*`~\[\]]|(?<!\w)_|_(?!\w)")
+_LEAD_SYMBOLS = re.compile(r"^[^\w(\[{<]+")
+"""Colour dots and icons before the label: ``🔴 P1``, ``⚠️ SEV-2``, ``🟠 Major``."""
 _PREFIX = re.compile(r"^(?:severity|sev|priority|level)\s*(?:level\s*)?[:=]\s*", re.I)
 _WORD = re.compile(r"^[A-Za-z][A-Za-z-]*")
 
 
 def _clean(text: str) -> str:
     value = _MARKUP.sub("", text).strip()
+    value = _LEAD_SYMBOLS.sub("", value)
     value = value.strip("(){}<>:;,.").strip()
-    return _PREFIX.sub("", value).strip()
+    return _LEAD_SYMBOLS.sub("", _PREFIX.sub("", value)).strip()
 
 
 def is_severity_placeholder(text: str) -> bool:
