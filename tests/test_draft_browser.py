@@ -208,7 +208,7 @@ def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Pat
             save.click()
             expect(page.locator(".f-save-status")).to_contain_text("Saved")
             shot = tmp_path / "draft-form.png"
-            page.set_viewport_size({"width": 1500, "height": 1900})
+            page.set_viewport_size({"width": 1600, "height": 1900})
             page.locator(".f-template").scroll_into_view_if_needed()
             page.screenshot(path=str(shot))
             keep = os.environ.get("PMKIT_DRAFT_SCREENSHOT")

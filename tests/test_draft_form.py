@@ -250,3 +250,17 @@ def test_serve_spec_binds_localhost_and_passes_paths(tmp_path: Path) -> None:
     assert spec.env[ENV_DB] == str((tmp_path / "x.duckdb").resolve())
     assert spec.env[ENV_TEMPLATE] == "seed-000"
     assert spec.notebook.name == "draft.ipynb" and spec.notebook.is_file()
+
+
+def test_from_config_finds_the_project_from_a_subfolder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JupyterLab runs notebooks/draft.ipynb in notebooks/: paths are the project's, not its own."""
+    for var in (ENV_CORPUS, ENV_DB, ENV_TEMPLATE, "PMKIT_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    (tmp_path / "pmkit.toml").write_text('[paths]\ncorpus = "pm"\n', encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    form = DraftForm.from_config()
+    assert form.corpus == tmp_path / "pm"
+    assert form.db_path == tmp_path / "data" / "pmkit.duckdb"

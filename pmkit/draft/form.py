@@ -42,6 +42,15 @@ _LABEL = {"description_width": "150px"}
 _MD = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+def project_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` with a ``pmkit.toml`` or ``pyproject.toml``, so
+    the notebook opened from ``notebooks/`` in JupyterLab still finds ``data/corpus``."""
+    for folder in (start, *start.parents):
+        if (folder / "pmkit.toml").is_file() or (folder / "pyproject.toml").is_file():
+            return folder
+    return start
+
+
 def parse_time(text: str) -> datetime | None:
     """``2026-03-04 14:05`` (UTC; ``T``, seconds, ``Z``/``UTC``/offsets accepted) -> naive UTC at
     minute precision. Empty -> None; anything else raises ``ValueError``."""
@@ -180,11 +189,14 @@ class DraftForm:
     ) -> DraftForm:
         """Paths from the arguments, else ``PMKIT_DRAFT_*`` variables (set by ``pmkit draft``),
         else ``pmkit.toml`` / the defaults."""
+        root = project_root(Path.cwd())
         config_file = os.environ.get(ENV_CONFIG)
+        if not config_file and (root / "pmkit.toml").is_file():
+            config_file = str(root / "pmkit.toml")
         config = load_config(Path(config_file) if config_file else None)
-        corpus = corpus or Path(os.environ.get(ENV_CORPUS) or config.corpus_dir)
+        corpus = corpus or Path(os.environ.get(ENV_CORPUS) or root / config.corpus_dir)
         db_env = os.environ.get(ENV_DB)
-        db_path = db_path or (Path(db_env) if db_env else config.db_path)
+        db_path = db_path or (Path(db_env) if db_env else root / config.db_path)
         template = template or os.environ.get(ENV_TEMPLATE) or "canonical"
         return cls(corpus, db_path, config, template)
 
@@ -347,7 +359,9 @@ class DraftForm:
             layout=w.Layout(width="900px"),
         )
         preview = w.VBox([heading("Preview"), self.preview], layout=w.Layout(width="620px"))
-        self.widget = _cls(w.HBox([form, preview]), "pmkit-draft-form")
+        self.widget = _cls(
+            w.HBox([form, preview], layout=w.Layout(flex_flow="row wrap")), "pmkit-draft-form"
+        )
         for widget in [self.template, self.overwrite, *self.inputs.values()]:
             widget.observe(self._changed, names="value")
 
