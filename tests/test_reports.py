@@ -223,6 +223,8 @@ def test_reports_render_offline_in_chromium(
             blocked.append(url)
             r.abort()  # type: ignore[attr-defined]
 
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
     page.route("**/*", route)  # type: ignore[attr-defined]
     page.goto(report_run.index_path.as_uri())  # type: ignore[attr-defined]
     hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")  # type: ignore[attr-defined]
@@ -238,7 +240,10 @@ def test_reports_render_offline_in_chromium(
         assert len(marks) >= CHART_REPORTS.get(name, 0), name
         for width, count in marks:
             assert width > 100 and count > 0, f"{name}: a chart drew no marks"
+        if name == "time_to_draft":  # the hostile title is shown as text, not run
+            assert HOSTILE["title"] in page.inner_text("body")  # type: ignore[attr-defined]
         shot = tmp_path / f"{name}.png"
         page.screenshot(path=str(shot), full_page=True)  # type: ignore[attr-defined]
         assert shot.stat().st_size > 10_000
     assert blocked == [], f"reports tried to reach the network: {blocked}"
+    assert dialogs == [], f"incident text ran as script: {dialogs}"
