@@ -1,0 +1,394 @@
+"""pmkit benchmarks: ingest and reports on synthetic corpora, each against a floor from the same run.
+
+``python benchmarks/bench.py`` (or ``make bench``) generates corpora with ``pmkit synth`` (fixed
+seed, cached in the work folder), measures each step in its own child process
+(``benchmarks/measure.py``), prints one table and, with ``--record``, appends it to
+``benchmarks/RESULTS.md`` with the machine and the date. Sizes and the rest come from options or
+the ``BENCH_*`` environment variables (``BENCH_SIZES=1000,10000``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+MEASURE = Path(__file__).with_name("measure.py")
+AS_OF = "2026-11-16"
+"""The synth corpus ends the day before (``pmkit synth`` default ``--end``)."""
+
+
+@dataclass
+class Settings:
+    sizes: list[int]
+    seed: int
+    workdir: Path
+    floor_max: int
+    report_size: int | None
+    repeat: int
+    record: Path | None
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    measure: str
+    size: int | None
+    value: str
+    floor: str = ""
+    ratio: str = ""
+    target: str = ""
+    verdict: str = ""
+
+
+@dataclass
+class Results:
+    rows: list[Row] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        print(f"  {row.measure} ({_size(row.size)}): {row.value} {row.ratio}".rstrip(), flush=True)
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return ""
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def _run(kind: str, *args: str) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter (cwd: the repository) and return its JSON."""
+    cmd = [sys.executable, str(MEASURE), kind, *args]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def corpus(settings: Settings, n: int) -> Path:
+    """The synthetic corpus of ``n`` files for the seed; generated once, then reused."""
+    path = settings.workdir / f"corpus-{n}-seed{settings.seed}"
+    done = path.with_name(path.name + ".done")
+    if not done.exists():
+        shutil.rmtree(path, ignore_errors=True)
+        print(f"  generating {n} postmortems (seed {settings.seed}) ...", flush=True)
+        pmkit = [sys.executable, "-m", "pmkit.cli"]
+        subprocess.run(
+            [*pmkit, "synth", "--n", str(n), "--seed", str(settings.seed), "--out", str(path)],
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        done.touch()
+    return path
+
+
+def _fresh_db(settings: Settings, n: int) -> Path:
+    db = settings.workdir / f"bench-{n}.duckdb"
+    for stale in (db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".lock")):
+        stale.unlink(missing_ok=True)
+    return db
+
+
+def _touch_one(path: Path, i: int) -> None:
+    """Change one file the way an edit does: new content, new size, new mtime."""
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n<!-- benchmark edit {i} -->\n")
+
+
+def bench_ingest(settings: Settings, results: Results) -> dict[int, Path]:
+    """Full ingest per size (vs the floor where measured), re-ingests, scaling and peak RSS."""
+    dbs: dict[int, Path] = {}
+    full: dict[int, float] = {}
+    for n in settings.sizes:
+        print(f"ingest, {n} files", flush=True)
+        path = corpus(settings, n)
+        floor = _run("floor", str(path)) if n <= settings.floor_max else None
+        db = _fresh_db(settings, n)
+        first = _run("ingest", str(path), str(db))
+        if first["parsed"] != n:
+            raise SystemExit(f"ingest of {path} parsed {first['parsed']} files, expected {n}")
+        full[n] = first["seconds"]
+        dbs[n] = db
+        results.raw[f"ingest_{n}"] = {"floor": floor, "full": first}
+        value = f"{first['seconds']:.2f} s (cpu {first['cpu_seconds']:.1f} s)"
+        if floor:
+            ratio = first["seconds"] / floor["seconds"]
+            target = "<= 1.0x floor" if n == 10_000 else ""
+            results.add(
+                Row(
+                    "full ingest",
+                    n,
+                    value,
+                    f"{floor['seconds']:.2f} s",
+                    f"{ratio:.2f}x",
+                    target,
+                    _verdict(ratio <= 1.0) if target else "",
+                )
+            )
+        else:
+            results.add(Row("full ingest", n, value))
+
+        again = [_run("ingest", str(path), str(db)) for _ in range(settings.repeat)]
+        if any(r["parsed"] for r in again):
+            raise SystemExit(f"unchanged re-ingest of {path} parsed files again")
+        secs = statistics.median(r["seconds"] for r in again)
+        target = "<= 0.5 s" if n == 10_000 else ""
+        results.add(
+            Row(
+                "unchanged re-ingest",
+                n,
+                f"{secs:.3f} s",
+                target=target,
+                verdict=_verdict(secs <= 0.5) if target else "",
+            )
+        )
+
+        files = sorted(path.rglob("*.md"))
+        picked = [files[(i * 7919) % len(files)] for i in range(settings.repeat)]
+        originals = {f: f.read_bytes() for f in picked}
+        changed = []
+        try:
+            for i, f in enumerate(picked):
+                _touch_one(f, i)
+                changed.append(_run("ingest", str(path), str(db)))
+        finally:  # the cached corpus stays what the seed generates
+            for f, data in originals.items():
+                f.write_bytes(data)
+        if any(r["parsed"] != 1 for r in changed):
+            raise SystemExit(
+                f"one-file re-ingest of {path} parsed {[r['parsed'] for r in changed]}"
+            )
+        secs = statistics.median(r["seconds"] for r in changed)
+        target = "<= 1 s" if n == 10_000 else ""
+        results.add(
+            Row(
+                "one file changed",
+                n,
+                f"{secs:.3f} s",
+                target=target,
+                verdict=_verdict(secs <= 1.0) if target else "",
+            )
+        )
+        results.raw[f"reingest_{n}"] = {"unchanged": again, "one_changed": changed}
+
+        rss = first["rss_mb"] + first["worker_rss_mb"]
+        target = "<= 1024 MB" if n == 100_000 else ""
+        results.add(
+            Row(
+                "peak RSS, full ingest",
+                n,
+                f"{first['rss_mb']:.0f} MB main + {first['worker_rss_mb']:.0f} MB per worker",
+                target=target,
+                verdict=_verdict(rss <= 1024) if target else "",
+            )
+        )
+    ordered = sorted(full)
+    for small, big in zip(ordered, ordered[1:], strict=False):
+        ratio = full[big] / full[small]
+        limit = 10.5 * big / small / 10
+        target = f"<= {limit:.1f}x" if (small, big) == (10_000, 100_000) else ""
+        results.add(
+            Row(
+                f"scaling {_size(big)} / {_size(small)}",
+                None,
+                f"{full[big]:.1f} s / {full[small]:.1f} s",
+                ratio=f"{ratio:.2f}x",
+                target=target,
+                verdict=_verdict(ratio <= limit) if target else "",
+            )
+        )
+    return dbs
+
+
+def bench_reports(settings: Settings, results: Results, db: Path, n: int) -> None:
+    """The report suite on the ``n``-file database vs papermill running empty notebooks."""
+    print(f"reports, {n}-file database", flush=True)
+    out = settings.workdir / f"reports-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    suite = _run("reports", str(db), str(out), AS_OF)
+    floor_dir = settings.workdir / "papermill-floor"
+    shutil.rmtree(floor_dir, ignore_errors=True)
+    floor = _run("papermill-floor", str(floor_dir), str(suite["runs"]))
+    ratio = suite["seconds"] / floor["seconds"]
+    results.raw[f"reports_{n}"] = {"suite": suite, "floor": floor}
+    results.add(
+        Row(
+            f"report suite ({suite['runs']} notebooks)",
+            n,
+            f"{suite['seconds']:.1f} s",
+            f"{floor['seconds']:.1f} s",
+            f"{ratio:.2f}x",
+            "<= 1.3x floor",
+            _verdict(ratio <= 1.3),
+        )
+    )
+    queries = _run("metrics", str(db), AS_OF, "--repeat", str(max(3, settings.repeat)))
+    results.raw[f"metrics_{n}"] = queries
+    slowest = sorted(queries["queries_ms"].items(), key=lambda kv: -kv[1])[:3]
+    detail = ", ".join(f"{k} {v:.0f}" for k, v in slowest)
+    results.add(
+        Row(
+            f"metrics queries ({len(queries['queries_ms'])})",
+            n,
+            f"{queries['total_ms']:.0f} ms in all (slowest: {detail} ms)",
+        )
+    )
+
+
+def _machine() -> dict[str, str]:
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GB"
+    except OSError:
+        pass
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        commit = "?"
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": str(os.cpu_count()),
+        "memory": mem,
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "commit": commit or "?",
+    }
+
+
+def table(rows: list[Row]) -> str:
+    """The results as a Markdown table (readable as plain text too)."""
+    head = ("measure", "files", "pmkit", "floor", "ratio", "target", "")
+    lines = [head] + [
+        (r.measure, _size(r.size), r.value, r.floor, r.ratio, r.target, r.verdict) for r in rows
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    out = []
+    for i, line in enumerate(lines):
+        out.append("| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |")
+        if i == 0:
+            out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(out)
+
+
+def record(
+    path: Path, settings: Settings, machine: dict[str, str], load: str, rows: list[Row]
+) -> None:
+    """Append this run to ``path`` (earlier runs stay, so regressions show)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    text = text.rstrip("\n") + "\n\n"
+    text += f"## Run {machine['date']} (commit {machine['commit']})\n\n"
+    text += (
+        f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory']} memory, "
+        f"Python {machine['python']}; load average {load}. Sizes "
+        f"{', '.join(_size(n) for n in settings.sizes)}, synth seed {settings.seed}.\n\n"
+    )
+    text += table(rows) + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def _env_sizes(value: str) -> list[int]:
+    return sorted({int(v.strip().replace("_", "")) for v in value.split(",") if v.strip()})
+
+
+def settings_from(argv: list[str] | None) -> Settings:
+    env = os.environ
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=env.get("BENCH_SIZES", "1000,10000,100000"))
+    parser.add_argument("--seed", type=int, default=int(env.get("BENCH_SEED", "8")))
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(env.get("BENCH_WORKDIR", REPO / "benchmarks" / ".work")),
+    )
+    parser.add_argument(
+        "--floor-max",
+        type=int,
+        default=int(env.get("BENCH_FLOOR_MAX", "10000")),
+        help="measure the markdown-it floor for sizes up to this (it is slow at 100k)",
+    )
+    parser.add_argument(
+        "--report-size",
+        default=env.get("BENCH_REPORT_SIZE", "10000"),
+        help="database size the report suite runs on ('none' skips the reports)",
+    )
+    parser.add_argument("--repeat", type=int, default=int(env.get("BENCH_REPEAT", "3")))
+    parser.add_argument(
+        "--record",
+        type=Path,
+        default=Path(env["BENCH_RECORD"]) if env.get("BENCH_RECORD") else None,
+        help="append the results to this Markdown file (make bench: benchmarks/RESULTS.md)",
+    )
+    args = parser.parse_args(argv)
+    sizes = _env_sizes(args.sizes)
+    report = None if args.report_size.lower() == "none" else int(args.report_size)
+    return Settings(
+        sizes,
+        args.seed,
+        args.workdir.resolve(),
+        args.floor_max,
+        report,
+        max(1, args.repeat),
+        args.record,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = settings_from(argv)
+    settings.workdir.mkdir(parents=True, exist_ok=True)
+    machine = _machine()
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    started = time.perf_counter()
+    results = Results()
+    dbs = bench_ingest(settings, results)
+    if settings.report_size is not None:
+        n = settings.report_size if settings.report_size in dbs else max(dbs)
+        bench_reports(settings, results, dbs[n], n)
+    load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    load = f"{load_before} before, {load_after} after"
+    print()
+    print(f"{machine['date']}: {machine['cores']} cores, {machine['memory']}; load {load}")
+    print(table(results.rows))
+    print(f"({time.perf_counter() - started:.0f} s in all; work folder {settings.workdir})")
+    (settings.workdir / "last-run.json").write_text(
+        json.dumps({"machine": machine, "load": load, "raw": results.raw}, indent=2),
+        encoding="utf-8",
+    )
+    if settings.record:
+        record(settings.record, settings, machine, load, results.rows)
+        print(f"appended to {settings.record}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

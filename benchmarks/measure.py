@@ -1,0 +1,186 @@
+"""One measurement per process: ``python benchmarks/measure.py KIND ARGS...`` prints one JSON object.
+
+Why a child process per measurement: peak RSS (``ru_maxrss``) only ever grows within a process,
+and a fresh interpreter gives every measurement the same start (no warm caches from an earlier
+one). Times are taken inside the child around the work itself, so interpreter start-up is not
+counted (it is the same for pmkit and for the floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def _rss_mb() -> tuple[float, float]:
+    """Peak RSS of this process and of its largest waited-for child (pool workers), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return round(own, 1), round(children, 1)
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its waited-for children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def floor_parse(corpus: Path) -> dict[str, Any]:
+    """The floor for a full ingest: read + bare ``MarkdownIt().parse`` of the same files, one core."""
+    from markdown_it import MarkdownIt
+
+    from pmkit.store import discover
+
+    files = [f.path for f in discover([corpus])[0]]
+    md = MarkdownIt()
+    cpu0 = _cpu_seconds()
+    started = time.perf_counter()
+    for path in files:
+        md.parse(path.read_bytes().decode("utf-8", errors="replace"))
+    seconds = time.perf_counter() - started
+    return {"files": len(files), "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu0}
+
+
+def ingest(corpus: Path, db: Path) -> dict[str, Any]:
+    """``pmkit ingest CORPUS --db DB`` as the CLI runs it (``ingest_paths``), timed in-process."""
+    from pmkit.store import ingest_paths
+
+    cpu0 = _cpu_seconds()
+    started = time.perf_counter()
+    summary = ingest_paths([corpus], db, progress=False)
+    seconds = time.perf_counter() - started
+    own, workers = _rss_mb()
+    return {
+        "seconds": seconds,
+        "cpu_seconds": _cpu_seconds() - cpu0,
+        "files": summary.files,
+        "parsed": summary.parsed,
+        "unchanged": summary.unchanged,
+        "incidents": summary.incidents,
+        "errors": summary.errors,
+        "rss_mb": own,
+        "worker_rss_mb": workers,
+    }
+
+
+def _empty_notebook(path: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def papermill_floor(out: Path, runs: int) -> dict[str, Any]:
+    """The floor for the report suite: papermill running an empty notebook ``runs`` times.
+
+    Same start-up trick as the report runner (``pmkit.fastimport``), so only real work differs.
+    """
+    from pmkit.fastimport import skip_slow_optional_imports
+
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    skip_slow_optional_imports()
+    import papermill
+
+    source = _empty_notebook(out / "empty.ipynb")
+    for i in range(runs):
+        papermill.execute_notebook(
+            str(source),
+            str(out / f"empty-{i}.ipynb"),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(out),
+        )
+    return {"runs": runs, "seconds": time.perf_counter() - started}
+
+
+def reports(db: Path, out: Path, as_of: str) -> dict[str, Any]:
+    """``pmkit report --no-ingest`` on ``db``: every shipped notebook, executed and exported."""
+    started = time.perf_counter()
+    from pmkit.reports.job import report_job
+
+    result = report_job(None, db, out, as_of=as_of)
+    return {
+        "runs": len(result.notebooks),
+        "seconds": time.perf_counter() - started,
+        "notebooks": {nb.name: round(nb.seconds, 2) for nb in result.notebooks},
+    }
+
+
+def metrics(db: Path, as_of: str, repeat: int) -> dict[str, Any]:
+    """Each public query of ``pmkit.metrics`` on ``db``: median milliseconds over ``repeat`` runs."""
+    from pmkit import metrics as m
+    from pmkit.store import connect
+
+    con = connect(db, read_only=True)
+    f = m.Filters(as_of=as_of)
+    timings: dict[str, float] = {}
+    try:
+        for name in m.__all__:
+            fn: Callable[..., Any] = getattr(m, name)
+            if name == "Filters":
+                continue
+            fn(con, f)  # warm: the first run pays for DuckDB loading the columns
+            runs = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                fn(con, f)
+                runs.append((time.perf_counter() - started) * 1000)
+            timings[name] = round(statistics.median(runs), 2)
+    finally:
+        con.close()
+    return {"queries_ms": timings, "total_ms": round(sum(timings.values()), 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="kind", required=True)
+    sub.add_parser("floor").add_argument("corpus", type=Path)
+    p = sub.add_parser("ingest")
+    p.add_argument("corpus", type=Path)
+    p.add_argument("db", type=Path)
+    p = sub.add_parser("papermill-floor")
+    p.add_argument("out", type=Path)
+    p.add_argument("runs", type=int)
+    p = sub.add_parser("reports")
+    p.add_argument("db", type=Path)
+    p.add_argument("out", type=Path)
+    p.add_argument("as_of")
+    p = sub.add_parser("metrics")
+    p.add_argument("db", type=Path)
+    p.add_argument("as_of")
+    p.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    if args.kind == "floor":
+        result = floor_parse(args.corpus)
+    elif args.kind == "ingest":
+        result = ingest(args.corpus, args.db)
+    elif args.kind == "papermill-floor":
+        result = papermill_floor(args.out, args.runs)
+    elif args.kind == "reports":
+        result = reports(args.db, args.out, args.as_of)
+    else:
+        result = metrics(args.db, args.as_of, args.repeat)
+    sys.stdout.flush()
+    os.write(1, (json.dumps(result) + "\n").encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
