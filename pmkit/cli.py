@@ -163,6 +163,7 @@ def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
 @click.option("--severity", multiple=True, type=int, help="Only this severity level (repeatable).")
 @click.option("--service", multiple=True, help="Only incidents listing this service (repeatable).")
 @click.option("--team", multiple=True, help="Only this team's incidents (repeatable).")
+@click.option("--template", multiple=True, help="Only this template shape, e.g. seed-002.")
 def report(
     as_of: str | None,
     lookback: int,
@@ -175,6 +176,7 @@ def report(
     severity: tuple[int, ...],
     service: tuple[str, ...],
     team: tuple[str, ...],
+    template: tuple[str, ...],
 ) -> None:
     """Ingest the corpus, run every report notebook with papermill and write OUT/<as-of>/ (HTML
     and executed notebooks, published atomically) and OUT/index.html."""
@@ -195,6 +197,7 @@ def report(
             severity_levels=severity,
             services=service,
             teams=team,
+            templates=template,
             console=Console(stderr=True),
         )
     except ReportError as exc:

@@ -151,6 +151,14 @@ def test_cli_report_runs_and_prints_where_the_index_is(
             "beta",
             "--as-of",
             "2026-11-16",
+            "--severity",
+            "1",
+            "--service",
+            "checkout",
+            "--team",
+            "core",
+            "--template",
+            "seed-002",
         ]
     )
     captured = capsys.readouterr()
@@ -158,6 +166,17 @@ def test_cli_report_runs_and_prints_where_the_index_is(
     assert f"index:   {out / 'index.html'}" in captured.out
     assert "[1/1] beta done" in captured.err
     assert (out / "2026-11-16" / "beta.html").is_file()
+    manifest = json.loads((out / "2026-11-16" / "run.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"] == {
+        "as_of": "2026-11-16",
+        "lookback_days": 365,
+        "severity_levels": [1],
+        "services": ["checkout"],
+        "teams": ["core"],
+        "templates": ["seed-002"],
+    }
+    executed = (out / "2026-11-16" / "beta.ipynb").read_text(encoding="utf-8")
+    assert 'templates = [\\"seed-002\\"]' in executed or "seed-002" in executed
 
 
 def test_cli_report_fails_loudly(
