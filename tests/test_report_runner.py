@@ -176,7 +176,7 @@ def test_cli_report_runs_and_prints_where_the_index_is(
         "templates": ["seed-002"],
     }
     executed = (out / "2026-11-16" / "beta.ipynb").read_text(encoding="utf-8")
-    assert 'templates = [\\"seed-002\\"]' in executed or "seed-002" in executed
+    assert "seed-002" in executed  # injected into the parameters cell
 
 
 def test_cli_report_fails_loudly(
