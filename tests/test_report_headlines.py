@@ -46,3 +46,22 @@ def test_headlines_on_an_empty_database(tmp_path: Path, filters: metrics.Filters
                 assert stat.value in {"0", "–"}, stat
     finally:
         con.close()
+
+
+def test_open_report_builds_filters_and_rejects_a_missing_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmkit.reports.context import open_report
+
+    db = build_fixture_db(tmp_path / "f.duckdb")
+    report = open_report(db, "2026-11-16", 30, [0, 1], ["checkout"], [], ["seed-002"])
+    try:
+        assert report.filters.severity_levels == (0, 1)
+        assert report.filters.services == ("checkout",)
+        assert report.as_of == "2026-11-16" and report.lookback_days == 30
+        assert "services: checkout" in report.header("X")
+    finally:
+        report.con.close()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="pmkit ingest"):
+        open_report("no/such.duckdb", "2026-11-16", 30)

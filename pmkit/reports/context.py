@@ -16,6 +16,9 @@ import duckdb
 from pmkit import metrics
 from pmkit.present import Html, header
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+"""Where the default ``data/pmkit.duckdb`` lives when pmkit is used from its repository."""
+
 
 @dataclass
 class Report:
@@ -63,6 +66,8 @@ def open_report(
     reader keeps a complete snapshot, and a report kernel need not import the parser.
     """
     path = Path(db_path)
+    if not path.is_absolute() and not path.is_file() and (REPO_ROOT / path).is_file():
+        path = REPO_ROOT / path  # opened interactively: the kernel runs in notebooks/reports/
     if not path.is_file():
         raise FileNotFoundError(f"database {path} does not exist (run `pmkit ingest` first)")
     filters = metrics.Filters(
