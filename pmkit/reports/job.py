@@ -60,7 +60,7 @@ def report_job(
     select_notebooks(notebook_dir, tuple(only))
     if corpus is not None:
         if not corpus.is_dir():
-            raise ParameterError(f"corpus folder {corpus} does not exist")
+            raise ParameterError(f"corpus folder {corpus} does not exist (or use --no-ingest)")
         from pmkit.store import IngestError, ingest_paths
 
         try:
