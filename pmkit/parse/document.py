@@ -44,6 +44,9 @@ from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline import read_timeline
 
 _MAX_TEXT = 4000
+MAX_PARSE_CHARS = 2 * 1024 * 1024
+"""Text beyond this (cut at a line end) is kept in ``raw_text`` but not parsed: postmortems are
+kilobytes, and a 20 MB log dump saved as ``.md`` would otherwise take a minute and ~1 GB."""
 _IDENTITY_FIELDS = frozenset(
     {"title", "date", "timeframe", "start", "end", "severity", "incident_id"}
 )
@@ -247,6 +250,12 @@ class _Builder:
             d = (date_in(value) or parse_date(value)) if value else None
             if d is not None:
                 return d
+            kv = self.fields.values.get(name)
+            if name == "date" and kv is not None and value:
+                # 2026-02-30 or a year 3026: say so on its line instead of dropping it silently
+                self.issue(
+                    "date", "warning", f"unreadable date {value!r} in field {kv.key!r}", kv.line
+                )
         return date_in(title)
 
     def severity(self, pm: Postmortem) -> None:
@@ -511,6 +520,12 @@ def parse_text(text: str, path: str = "<text>", config: Config | None = None) ->
         doc.template = "empty"
         doc.issues.append(ParseIssue("document", "warning", "empty file", 1))
         return doc
+    if len(text) > MAX_PARSE_CHARS:
+        cut = text.rfind("\n", 0, MAX_PARSE_CHARS) + 1 or MAX_PARSE_CHARS
+        line = text.count("\n", 0, cut) + 1
+        message = f"file too long: parsing stopped at line {line}, the rest is kept as raw text"
+        doc.issues.append(ParseIssue("document", "warning", message, line))
+        text = text[:cut]
     try:
         b = _Builder(text, path, config)
         doc.template = b.shape
