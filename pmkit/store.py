@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -143,6 +145,14 @@ def _parse_many(
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(_parse_one, jobs, chunksize=64)
+
+
+def lock_wait_seconds() -> float:
+    """How long a second ingest waits for the first: ``PMKIT_LOCK_WAIT`` seconds, else 120."""
+    try:
+        return max(0.0, float(os.environ.get("PMKIT_LOCK_WAIT") or _LOCK_WAIT_SECONDS))
+    except ValueError:
+        return _LOCK_WAIT_SECONDS
 
 
 @contextmanager
@@ -431,7 +441,7 @@ def ingest_paths(
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     db_path = Path(db_path)
     summary = IngestSummary()
-    with ingest_lock(db_path):
+    with ingest_lock(db_path, lock_wait_seconds()):
         files, walk_issues = discover(paths)
         summary.files = len(files)
         known = _known(db_path)
@@ -447,6 +457,11 @@ def ingest_paths(
                 size, mtime = st.st_size, st.st_mtime_ns
             except OSError as exc:
                 changed.append((src, None, exc.strerror or str(exc), "", 0, None))
+                continue
+            if not stat.S_ISREG(st.st_mode):  # reading a named pipe would block forever
+                changed.append(
+                    (src, None, "not a regular file (pipe, socket or device)", "", 0, None)
+                )
                 continue
             old = known.get(key)
             if old is not None and old[0] == size and old[1] == mtime:
@@ -525,7 +540,8 @@ def _write(
 ) -> None:
     """Write into a copy, then rename it over the database: all or nothing."""
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+    # under the ingest lock no other ingest writes: copies left by a killed one are garbage
+    for stale in db_path.parent.glob(f".{glob.escape(db_path.name)}.*.tmp*"):
         stale.unlink(missing_ok=True)
     if db_path.exists():
         shutil.copyfile(db_path, tmp)
