@@ -352,6 +352,8 @@ def overdue_by_group(df: pd.DataFrame, key: str, title: str, top: int = 15) -> a
         id_vars=[key], value_vars=BUCKET_ORDER, var_name="days_overdue", value_name="n"
     )
     order = list(head[key])
+    if len(df) > top:
+        title = f"{title} (top {top} of {len(df)})"
     return (
         _base(long, title, height=max(120, 22 * len(order)))
         .mark_bar()
