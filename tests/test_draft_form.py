@@ -229,8 +229,13 @@ def test_load_existing_postmortem(form: DraftForm, sample: Draft, tmp_path: Path
         assert getattr(loaded, name) == getattr(sample, name), name
     assert loaded.actions == sample.actions
     assert [(e.at, e.text) for e in loaded.timeline] == [(e.at, e.text) for e in sample.timeline]
-    assert not fresh.load(tmp_path / "missing.md")
+    assert not fresh.load(Path("2026/missing.md"))
     assert "Cannot load" in fresh.load_msg.value
+    (tmp_path / "elsewhere.md").write_text(result.path.read_text(encoding="utf-8"))
+    for outside in (tmp_path / "elsewhere.md", Path("../elsewhere.md")):
+        assert not fresh.load(outside)
+        assert "outside the corpus" in fresh.load_msg.value
+    assert fresh.load(result.relative)
 
 
 def test_from_config_reads_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,3 +269,15 @@ def test_from_config_finds_the_project_from_a_subfolder(
     form = DraftForm.from_config()
     assert form.corpus == tmp_path / "pm"
     assert form.db_path == tmp_path / "data" / "pmkit.duckdb"
+
+
+def test_failed_ingest_keeps_the_file_and_says_why(tmp_path: Path, sample: Draft) -> None:
+    pytest.importorskip("pmkit.store", reason="pmkit.store is not importable")
+    not_a_db = tmp_path / "db-is-a-folder"
+    not_a_db.mkdir()
+    form = DraftForm(tmp_path / "corpus", not_a_db, Config(), clock=lambda: NOW)
+    type_in(form, sample)
+    result = form.save()
+    assert result is not None and not result.ingested
+    assert result.path.is_file()
+    assert "ingest failed" in form.save_status.value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -153,7 +153,7 @@ class SaveResult:
     relative: Path
     ingested: bool
     detail: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    """The ingest summary, or why the ingest failed (the file is saved either way)."""
 
 
 class DraftForm:
@@ -243,7 +243,7 @@ class DraftForm:
         self.load_path = _cls(
             w.Text(
                 description="Load file",
-                placeholder="path of an existing postmortem",
+                placeholder="path in the corpus, e.g. 2026/2026-03-04-slug.md",
                 style=_LABEL,
                 layout=w.Layout(width="520px"),
             ),
@@ -629,20 +629,26 @@ class DraftForm:
                 result.detail = f"saved, but ingest failed: {exc}"
         self.last_saved = result
         done = "and ingested" if result.ingested else ""
+        detail_color = "#555" if result.ingested or self.db_path is None else "#b00020"
         self.save_status.value = (
             f"<div class='saved' style='color:#1b5e20'>Saved {html.escape(str(rel))} {done}"
-            f"</div><div style='color:#555'>{html.escape(result.detail)}</div>"
+            f"</div><div style='color:{detail_color}'>{html.escape(result.detail)}</div>"
         )
         self.overwrite.value = False
         self.refresh()
         return result
 
     def load(self, path: Path) -> bool:
-        """Fill the form from an existing postmortem file."""
+        """Fill the form from an existing postmortem in the corpus (a path relative to it, or an
+        absolute one inside it): a served form never reads files elsewhere on the machine."""
         from pmkit.draft.load import load_draft
 
         try:
-            draft, template = load_draft(path)
+            candidate = path if path.is_absolute() else self.corpus / path
+            resolved = candidate.resolve()
+            if not resolved.is_relative_to(self.corpus.resolve()):
+                raise ValueError(f"{path} is outside the corpus {self.corpus}")
+            draft, template = load_draft(resolved)
         except Exception as exc:  # noqa: BLE001 - any unreadable file is a message, not a crash
             self.load_msg.value = messages_html([Message("error", f"Cannot load: {exc}")])
             return False
