@@ -141,7 +141,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
 def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    url, corpus, _db = server
+    url, corpus, db = server
     config = Config()
     severity = f"P1 - {config.severity_definitions['P1']}"
     with sync_playwright() as p:
@@ -257,3 +257,12 @@ def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Pat
             "long_term",
         ),
     ]
+
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT path, title, severity_level FROM incidents").fetchall()
+    finally:
+        con.close()
+    assert rows == [(saved.relative_to(corpus).as_posix(), pm.title, 1)]
