@@ -79,8 +79,12 @@ def ingest(paths: tuple[Path, ...], db_path: Path, strict: bool, quiet: bool) ->
 )
 def draft(corpus: Path, port: int, db_path: Path, template: str) -> None:
     """Serve the drafting form (notebooks/draft.ipynb) with Voila on 127.0.0.1 and print its URL."""
-    from pmkit.draft.serve import serve, serve_spec
+    from pmkit.draft.serve import PortInUseError, check_port, serve, serve_spec
 
+    try:
+        check_port(port)
+    except PortInUseError as exc:
+        raise click.ClickException(str(exc)) from exc
     spec = serve_spec(corpus, port, db_path, template)
     click.echo(f"Drafting form: {spec.url}  (Ctrl-C stops it)", err=False)
     sys.stdout.flush()

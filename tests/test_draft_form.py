@@ -281,3 +281,19 @@ def test_failed_ingest_keeps_the_file_and_says_why(tmp_path: Path, sample: Draft
     assert result is not None and not result.ingested
     assert result.path.is_file()
     assert "ingest failed" in form.save_status.value
+
+
+def test_draft_command_refuses_a_busy_port() -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from pmkit.cli import cli
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        port = sock.getsockname()[1]
+        result = CliRunner().invoke(cli, ["draft", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is in use" in result.output

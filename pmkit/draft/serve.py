@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -80,11 +81,27 @@ def serve_spec(
         "--no-browser",
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
         "--show_tracebacks=True",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     ]
     return ServeSpec(argv=argv, env=env, url=f"http://127.0.0.1:{port}/", notebook=notebook)
+
+
+class PortInUseError(OSError):
+    """The port asked for is taken: Voila would otherwise move to another one silently."""
+
+
+def check_port(port: int) -> None:
+    """Raise ``PortInUseError`` when 127.0.0.1:``port`` cannot be bound."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise PortInUseError(
+                f"port {port} on 127.0.0.1 is in use: pick another with --port"
+            ) from exc
 
 
 def serve(spec: ServeSpec) -> int:
