@@ -36,6 +36,8 @@ from pmkit.parse.document import parse_bytes
 
 SUFFIXES = (".md", ".markdown", ".mdown", ".txt", ".md.erb", ".mdx")
 _PARALLEL_MIN_FILES = 64
+_BATCH_FILES = 2000
+"""Parsed files are written to the database this many at a time (bounded memory)."""
 _LOCK_WAIT_SECONDS = 120.0
 
 
@@ -128,18 +130,28 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, P
     return files, problems
 
 
-def _parse_one(args: tuple[str, str, bytes | None, str | None, Config]) -> ParsedDocument:
-    rel, _full, data, read_error, config = args
+def _parse_one(
+    args: tuple[str, str, bytes | None, str | None, Config],
+) -> tuple[ParsedDocument, str]:
+    """Parse one file and return it with its sha256. A file not read yet (no data, no error) is
+    read here, in the worker: a full ingest then reads each file once, in parallel, and the
+    parent never holds the whole corpus in memory."""
+    rel, full, data, read_error, config = args
+    if data is None and read_error is None:
+        try:
+            data = Path(full).read_bytes()
+        except OSError as exc:
+            read_error = exc.strerror or str(exc)
     if data is None:
         doc = ParsedDocument(path=rel, template="unreadable", raw_text="")
         doc.issues.append(ParseIssue("document", "error", f"cannot read file: {read_error}"))
-        return doc
-    return parse_bytes(data, rel, config)
+        return doc, ""
+    return parse_bytes(data, rel, config), hashlib.sha256(data).hexdigest()
 
 
 def _parse_many(
     jobs: list[tuple[str, str, bytes | None, str | None, Config]], workers: int
-) -> Iterator[ParsedDocument]:
+) -> Iterator[tuple[ParsedDocument, str]]:
     if workers <= 1 or len(jobs) < _PARALLEL_MIN_FILES:
         yield from map(_parse_one, jobs)
         return
@@ -464,7 +476,10 @@ def ingest_paths(
                 )
                 continue
             old = known.get(key)
-            if old is not None and old[0] == size and old[1] == mtime:
+            if old is None:  # new: read, hashed and parsed in a worker
+                changed.append((src, None, None, "", size, mtime))
+                continue
+            if old[0] == size and old[1] == mtime:
                 summary.unchanged += 1
                 continue
             try:
@@ -485,55 +500,66 @@ def ingest_paths(
             if db_path.exists():
                 return summary
         jobs = [(src.rel, str(src.path), data, err, config) for src, data, err, *_ in changed]
-        docs: list[tuple[SourceFile, ParsedDocument, str, int, int | None]] = []
         parsed = _parse_many(jobs, workers)
         if progress:
             from rich.progress import track
 
             parsed = track(parsed, total=len(jobs), description="parsing", transient=True)
-        for (src, _data, _err, sha, size, mtime), doc in zip(changed, parsed, strict=True):
-            docs.append((src, doc, sha, size, mtime))
-        summary.parsed = len(docs)
         git: dict[Path, dict[str, datetime]] = {}
-        for root in {src.root for src, *_ in docs}:
-            if any(
-                pm.drafted_at is None for _s, d, *_ in docs if _s.root == root for pm in d.incidents
-            ):
-                git[root] = first_commit_dates(root)
         now = datetime.now(UTC).replace(tzinfo=None)
-        frames = _frames(docs, now, git)
-        for rel, issue in walk_issues:
-            frames["parse_issues"].loc[len(frames["parse_issues"])] = [
-                rel,
-                None,
-                issue.field,
-                issue.level,
-                issue.message,
-                issue.line,
-            ]
-        replaced = [(str(s.root), d.path) for s, d, *_ in docs] + removed
-        _write(db_path, frames, replaced, touched, taxonomy)
-        for _src, doc, *_ in docs:
-            summary.incidents += 0 if doc.is_unfilled_template else len(doc.incidents)
-            summary.actions += sum(len(pm.actions) for pm in doc.incidents)
-            summary.unfilled += doc.is_unfilled_template
-            summary.process_docs += doc.is_process_doc
-            for issue in doc.issues:
-                if issue.level == "error":
-                    summary.errors += 1
-                    line = f":{issue.line}" if issue.line else ""
-                    summary.error_messages.append(f"{doc.path}{line}: {issue.message}")
-                elif issue.level == "warning":
-                    summary.warnings += 1
+
+        def batches() -> Iterator[dict[str, pd.DataFrame]]:
+            """Frames of at most _BATCH_FILES parsed files each: memory stays flat at any size."""
+            docs: list[tuple[SourceFile, ParsedDocument, str, int, int | None]] = []
+            for (src, _data, _err, _sha, size, mtime), (doc, sha) in zip(
+                changed, parsed, strict=True
+            ):
+                if src.root not in git and any(pm.drafted_at is None for pm in doc.incidents):
+                    git[src.root] = first_commit_dates(src.root)
+                _count(summary, doc)
+                docs.append((src, doc, sha, size if sha else 0, mtime))
+                if len(docs) >= _BATCH_FILES:
+                    yield _frames(docs, now, git)
+                    docs = []
+            frames = _frames(docs, now, git)
+            for rel, issue in walk_issues:
+                frames["parse_issues"].loc[len(frames["parse_issues"])] = [
+                    rel,
+                    None,
+                    issue.field,
+                    issue.level,
+                    issue.message,
+                    issue.line,
+                ]
+            yield frames
+
+        replaced = [(str(src.root), src.rel) for src, *_ in changed] + removed
+        _write(db_path, batches(), replaced, touched, taxonomy)
         summary.errors += len(walk_issues)
         summary.error_messages.extend(f"{rel}: {i.message}" for rel, i in walk_issues)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
+def _count(summary: IngestSummary, doc: ParsedDocument) -> None:
+    """Add one parsed file to the ingest summary."""
+    summary.parsed += 1
+    summary.incidents += 0 if doc.is_unfilled_template else len(doc.incidents)
+    summary.actions += sum(len(pm.actions) for pm in doc.incidents)
+    summary.unfilled += doc.is_unfilled_template
+    summary.process_docs += doc.is_process_doc
+    for issue in doc.issues:
+        if issue.level == "error":
+            summary.errors += 1
+            line = f":{issue.line}" if issue.line else ""
+            summary.error_messages.append(f"{doc.path}{line}: {issue.message}")
+        elif issue.level == "warning":
+            summary.warnings += 1
+
+
 def _write(
     db_path: Path,
-    frames: dict[str, pd.DataFrame],
+    batches: Iterable[dict[str, pd.DataFrame]],
     replace: list[tuple[str, str]],
     touched: list[tuple[str, str, int | None]],
     taxonomy: Taxonomy,
@@ -555,16 +581,22 @@ def _write(
                 # table names come from the fixed tuple above, never from input
                 con.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM _pmkit_paths)")  # noqa: S608
             con.unregister("_pmkit_paths")
-        for table in _TABLES:
-            _insert(con, table, frames[table])
+        new_paths: list[str] = []
+        for frames in batches:
+            for table in _TABLES:
+                _insert(con, table, frames[table])
+            new_paths.extend(frames["documents"]["path"].tolist())
         if touched:
             con.executemany(
                 "UPDATE documents SET mtime_ns = ? WHERE root = ? AND path = ?",
                 [(m, r, p) for r, p, m in touched],
             )
-        new_paths = frames["documents"]["path"].tolist()
         if new_paths:
-            reclassify(con, taxonomy, new_paths)
+            # every stored document is new (a first ingest): classify all of them, which is
+            # much cheaper than matching each row against a list of every path
+            row = con.execute("SELECT count(*) FROM documents").fetchone()
+            everything = row is not None and row[0] == len(new_paths)
+            reclassify(con, taxonomy, None if everything else new_paths)
         _flag_duplicate_ids(con)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
