@@ -1,0 +1,248 @@
+"""The explorer's four charts, each with a named point selection that narrows the incident table.
+
+Unlike the report charts (``pmkit.charts``, static SVG), these are shown live through
+``alt.JupyterChart``, whose selections come back to Python. Selected fields are plain strings
+(a period as ISO text, never a timestamp), so a selection means the same in every browser time
+zone. Postmortem text reaches the charts only as data, which Vega renders as SVG text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from pmkit.charts import BUCKET_ORDER, SEVERITY_COLORS, level_label
+from pmkit.fastimport import skip_slow_optional_imports
+from pmkit.present import fmt_hours
+
+skip_slow_optional_imports()
+
+import altair as alt  # noqa: E402  (after the import speed-up above)
+
+WIDTH = 330
+HEIGHT = 180
+DIMMED = 0.3
+
+SEVERITY = "severity"
+DRAFT = "draft"
+FACTOR = "factor"
+OVERDUE = "overdue"
+CHARTS: tuple[str, ...] = (SEVERITY, DRAFT, FACTOR, OVERDUE)
+"""The chart names; each chart's selection parameter is ``pick_<name>``."""
+
+SELECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    SEVERITY: ("period", "severity"),
+    DRAFT: ("bucket",),
+    FACTOR: ("category",),
+    OVERDUE: ("owner",),
+}
+"""The data fields a click on each chart selects."""
+
+DRAFT_BUCKETS: tuple[tuple[str, float], ...] = (
+    ("< 1 d", 24.0),
+    ("1-2 d", 48.0),
+    ("2-3 d", 72.0),
+    ("3-7 d", 168.0),
+    ("1-2 wk", 336.0),
+    ("2+ wk", float("inf")),
+)
+"""Time-to-draft buckets: label and upper bound in hours (exclusive)."""
+NO_OWNER = "(no owner)"
+
+
+def selection_name(chart: str) -> str:
+    """The Vega-Lite parameter name of ``chart``'s selection."""
+    return f"pick_{chart}"
+
+
+def period_label(day: Any, period: str) -> str:
+    """The severity chart's period of ``day``: ISO Monday of the week, or ``YYYY-MM``."""
+    if day is None or pd.isna(day):
+        return ""
+    value = pd.Timestamp(day).date()
+    if period == "week":
+        return date.fromordinal(value.toordinal() - value.weekday()).isoformat()
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def draft_bucket(hours: float) -> str:
+    """The bucket label of a time to draft (a negative time, drafted early, counts as < 1 d)."""
+    for label, upper in DRAFT_BUCKETS:
+        if hours < upper:
+            return label
+    return DRAFT_BUCKETS[-1][0]
+
+
+def _pick(chart: str) -> Any:
+    return alt.selection_point(name=selection_name(chart), fields=list(SELECTION_FIELDS[chart]))
+
+
+def _opacity(pick: Any) -> Any:
+    return alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(DIMMED))
+
+
+def _severity_order(labels: pd.Series) -> list[str]:
+    known = sorted({s for s in labels if s != "unknown"}, key=lambda s: int(s[1:]))
+    return known + (["unknown"] if "unknown" in set(labels) else [])
+
+
+def severity_frame(severity: pd.DataFrame, period: str) -> pd.DataFrame:
+    """``metrics.severity_by_period`` rows with text ``period`` and ``severity`` fields."""
+    return pd.DataFrame(
+        {
+            "period": [period_label(d, period) for d in severity["period_start"]],
+            "severity": [level_label(v) for v in severity["severity_level"]],
+            "n": severity["n"].astype(int),
+        }
+    )
+
+
+def severity_chart(severity: pd.DataFrame, period: str) -> alt.Chart:
+    """Stacked bars: incidents per period and severity level. Click: that period and level."""
+    data = severity_frame(severity, period)
+    order = _severity_order(data["severity"])
+    colors = [
+        "#bdbdbd" if s == "unknown" else SEVERITY_COLORS[min(int(s[1:]), len(SEVERITY_COLORS) - 1)]
+        for s in order
+    ]
+    pick = _pick(SEVERITY)
+    n = int(data["n"].sum())
+    return (
+        alt.Chart(data, title=f"Severity trend: incidents per {period} (n = {n:,})")
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "period:O",
+                title=period.capitalize(),
+                sort="ascending",
+                axis=alt.Axis(labelAngle=-45, labelOverlap=True),
+            ),
+            y=alt.Y("sum(n):Q", title="Incidents"),
+            color=alt.Color(
+                "severity:N",
+                title="Severity",
+                sort=order,
+                scale=alt.Scale(domain=order, range=colors) if order else alt.Undefined,
+            ),
+            order=alt.Order("severity:N"),
+            opacity=_opacity(pick),
+            tooltip=["period:N", "severity:N", alt.Tooltip("sum(n):Q", title="incidents")],
+        )
+        .add_params(pick)
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def draft_frame(drafts: pd.DataFrame, target_hours: float) -> pd.DataFrame:
+    """Incidents per time-to-draft bucket, with whether the bucket is within the target."""
+    labels = [label for label, _ in DRAFT_BUCKETS]
+    buckets = [draft_bucket(float(h)) for h in drafts["hours"].dropna()]
+    counts = pd.Series(buckets, dtype=object).value_counts()
+    uppers = dict(DRAFT_BUCKETS)
+    return pd.DataFrame(
+        {
+            "bucket": labels,
+            "n": [int(counts.get(label, 0)) for label in labels],
+            "draft": [
+                "within target" if uppers[label] <= target_hours else "late" for label in labels
+            ],
+        }
+    )
+
+
+def draft_chart(drafts: pd.DataFrame, target_hours: float) -> alt.Chart:
+    """Bars: how many postmortems were drafted how long after resolution. Click: that bucket."""
+    data = draft_frame(drafts, target_hours)
+    hours = drafts["hours"].dropna().astype(float)
+    if len(hours):
+        stats = (
+            f"median {fmt_hours(float(hours.quantile(0.5)))}, "
+            f"p90 {fmt_hours(float(hours.quantile(0.9)))}, n = {len(hours):,}"
+        )
+    else:
+        stats = "n = 0"
+    pick = _pick(DRAFT)
+    return (
+        alt.Chart(data, title=f"Time to draft ({stats}; target {target_hours:g} h)")
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "bucket:N",
+                title="Resolution to draft",
+                sort=[label for label, _ in DRAFT_BUCKETS],
+                axis=alt.Axis(labelAngle=0),
+            ),
+            y=alt.Y("n:Q", title="Postmortems"),
+            color=alt.Color(
+                "draft:N",
+                title="Draft",
+                scale=alt.Scale(domain=["within target", "late"], range=["#4c78a8", "#e45756"]),
+            ),
+            opacity=_opacity(pick),
+            tooltip=["bucket:N", "n:Q"],
+        )
+        .add_params(pick)
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def factor_chart(factors: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars: incidents citing each factor category. Click: that category."""
+    data = factors[["category", "n_incidents", "n_factors"]].copy()
+    order = list(data.sort_values(["n_incidents", "category"], ascending=[False, True])["category"])
+    pick = _pick(FACTOR)
+    return (
+        alt.Chart(data, title="Contributing-factor categories")
+        .mark_bar(color="#4c78a8")
+        .encode(
+            y=alt.Y("category:N", title="Category", sort=order),
+            x=alt.X("n_incidents:Q", title="Incidents citing it"),
+            opacity=_opacity(pick),
+            tooltip=["category:N", "n_incidents:Q", "n_factors:Q"],
+        )
+        .add_params(pick)
+        .properties(width=WIDTH, height=max(HEIGHT, 18 * len(order)))
+    )
+
+
+def overdue_frame(by_owner: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """``metrics.overdue_by_owner`` (top owners) in long form: owner, days past due, count."""
+    head = by_owner.head(top)
+    if head.empty:
+        return pd.DataFrame(columns=["owner", "days_overdue", "n", "rank"])
+    long = head.melt(
+        id_vars=["owner"], value_vars=list(BUCKET_ORDER), var_name="days_overdue", value_name="n"
+    )
+    long["owner"] = long["owner"].astype(str)
+    long["n"] = long["n"].astype(int)
+    long["rank"] = [BUCKET_ORDER.index(b) for b in long["days_overdue"]]
+    return long[long["n"] > 0].reset_index(drop=True)
+
+
+def overdue_chart(by_owner: pd.DataFrame, top: int = 15) -> alt.Chart:
+    """Stacked bars: overdue actions per owner by days past due. Click: that owner."""
+    data = overdue_frame(by_owner, top)
+    order = [str(o) for o in by_owner.head(top)["owner"]]
+    n = int(by_owner["n_overdue"].sum()) if not by_owner.empty else 0
+    pick = _pick(OVERDUE)
+    return (
+        alt.Chart(data, title=f"Overdue actions by owner (n = {n:,})")
+        .mark_bar()
+        .encode(
+            y=alt.Y("owner:N", title="Owner", sort=order),
+            x=alt.X("sum(n):Q", title="Overdue actions"),
+            color=alt.Color(
+                "days_overdue:N",
+                title="Days past due",
+                sort=list(BUCKET_ORDER),
+                scale=alt.Scale(domain=list(BUCKET_ORDER), scheme="oranges"),
+            ),
+            order=alt.Order("rank:Q"),
+            opacity=_opacity(pick),
+            tooltip=["owner:N", "days_overdue:N", "n:Q"],
+        )
+        .add_params(pick)
+        .properties(width=WIDTH, height=max(HEIGHT, 18 * len(order)))
+    )

@@ -1,0 +1,339 @@
+"""The explorer's widgets: a filter panel driving four live charts, the incident table and the
+incident detail.
+
+One state (:class:`ExploreState`, read from the filter widgets) is turned into one
+:class:`ExploreData` by :func:`load`; every chart and the table are redrawn from it at once.
+A click on a chart arrives as a change of the JupyterChart's ``_vl_selections`` trait (what the
+browser sets) and narrows the table only; a filter change clears the selections, as the bars
+they pointed at are gone. Charts render through ``alt.JupyterChart`` with its JavaScript
+bundled from vl-convert (``enable_offline``), so nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from pmkit.explore import charts, render
+from pmkit.explore.data import (
+    ExploreData,
+    ExploreDB,
+    ExploreError,
+    ExploreState,
+    FilterOptions,
+    filter_options,
+    incident_detail,
+    load,
+)
+from pmkit.explore.selection import Points, describe, narrow
+from pmkit.fastimport import skip_slow_optional_imports
+
+skip_slow_optional_imports()
+
+import altair as alt  # noqa: E402  (after the import speed-up above)
+
+Key = tuple[str, str]
+_NONE_LABEL = "(pick an incident)"
+_LIST_HEIGHT = 5
+EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
+"""SVG keeps chart text in the page (testable, crisp); no action menu (it links to the web)."""
+
+
+def _wrap() -> w.Layout:
+    """A row that wraps when the notebook is narrow."""
+    return w.Layout(flex_flow="row wrap", align_items="flex-start")
+
+
+def _multi(label: str, options: Sequence[Any], css: str) -> w.SelectMultiple:
+    box = w.SelectMultiple(
+        options=list(options),
+        value=(),
+        rows=min(_LIST_HEIGHT, max(2, len(options))),
+        description=label,
+        style={"description_width": "70px"},
+        layout=w.Layout(width="260px"),
+    )
+    box.add_class(css)
+    return box
+
+
+def _chart_spec(name: str, data: ExploreData) -> alt.TopLevelMixin:
+    if name == charts.SEVERITY:
+        return charts.severity_chart(data.severity, data.state.period)
+    if name == charts.DRAFT:
+        return charts.draft_chart(data.drafts, data.target_hours)
+    if name == charts.FACTOR:
+        return charts.factor_chart(data.factors)
+    return charts.overdue_chart(data.overdue_by_owner)
+
+
+def _incident_label(row: Mapping[str, Any]) -> str:
+    day = row.get("day")
+    day_text = pd.Timestamp(day).date().isoformat() if day is not None and not pd.isna(day) else "?"
+    title = str(row.get("title") or "(no title)")
+    label = f"{day_text}  {row.get('incident_id')}: {title}"
+    return label if len(label) <= 100 else label[:99] + "…"
+
+
+class ExplorePanel:
+    """Filters, charts, incident table and incident detail over one pmkit database."""
+
+    def __init__(self, db: ExploreDB, options: FilterOptions | None = None) -> None:
+        alt.JupyterChart.enable_offline()
+        self.db = db
+        self.options = options or filter_options(db)
+        self.data: ExploreData | None = None
+        self.selections: dict[str, list[dict[str, Any]]] = {c: [] for c in charts.CHARTS}
+        self.table_frame = pd.DataFrame()
+        self._holding = False
+        self._build_filters()
+        self._build_outputs()
+        with self.hold():
+            self.reset_filters()
+        self.refresh()
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _build_filters(self) -> None:
+        o = self.options
+        today = date.today()
+        self.start = w.DatePicker(
+            description="From", value=o.first_day, style={"description_width": "40px"}
+        )
+        self.end = w.DatePicker(
+            description="To", value=o.last_day or today, style={"description_width": "40px"}
+        )
+        self.start.add_class("pmkit-x-start")
+        self.end.add_class("pmkit-x-end")
+        self.severity = _multi(
+            "Severity", [(f"L{v}", v) for v in o.severity_levels], "pmkit-x-severity"
+        )
+        self.services = _multi("Services", o.services, "pmkit-x-services")
+        self.teams = _multi("Teams", o.teams, "pmkit-x-teams")
+        self.templates = _multi("Template", o.templates, "pmkit-x-templates")
+        self.statuses = _multi("Actions", o.action_statuses, "pmkit-x-statuses")
+        self.filter_widgets: tuple[w.ValueWidget, ...] = (
+            self.start,
+            self.end,
+            self.severity,
+            self.services,
+            self.teams,
+            self.templates,
+            self.statuses,
+        )
+        for widget in self.filter_widgets:
+            widget.observe(self._on_filter, names="value")
+        self.reset_button = w.Button(description="Reset filters", icon="undo")
+        self.reset_button.on_click(lambda _: self.reset_filters())
+        self.reload_button = w.Button(description="Reload database", icon="refresh")
+        self.reload_button.on_click(lambda _: self.reload())
+        self.message = w.HTML()
+        self.message.add_class("pmkit-x-message")
+
+    def _build_outputs(self) -> None:
+        self.charts: dict[str, alt.JupyterChart] = {}
+        for name in charts.CHARTS:
+            chart = alt.JupyterChart(None, embed_options=EMBED_OPTIONS)
+            chart.add_class(f"pmkit-x-chart-{name}")
+            chart.observe(self._selection_handler(name), names="_vl_selections")
+            self.charts[name] = chart
+        self.clear_button = w.Button(description="Clear chart selections", icon="times")
+        self.clear_button.on_click(lambda _: self.clear_selections())
+        self.selection_text = w.HTML()
+        self.table = w.HTML()
+        self.table.add_class("pmkit-x-table")
+        self.incident = w.Dropdown(
+            options=[(_NONE_LABEL, None)],
+            value=None,
+            description="Incident",
+            layout=w.Layout(width="760px"),
+        )
+        self.incident.add_class("pmkit-x-incident")
+        self.incident.observe(lambda _: self._show_detail(), names="value")
+        self.detail = w.HTML(render.incident_detail(None))
+        self.detail.add_class("pmkit-x-detail")
+
+    @property
+    def widget(self) -> w.VBox:
+        """The whole panel, for ``display``."""
+        if not hasattr(self, "_widget"):
+            c = self.charts
+            self._widget = w.VBox(
+                [
+                    w.HBox(
+                        [self.start, self.end, self.reset_button, self.reload_button],
+                        layout=_wrap(),
+                    ),
+                    w.HBox(
+                        [self.severity, self.statuses, self.templates, self.services, self.teams],
+                        layout=_wrap(),
+                    ),
+                    self.message,
+                    w.HBox([c[name] for name in charts.CHARTS], layout=_wrap()),
+                    w.HBox([self.clear_button, self.selection_text]),
+                    self.table,
+                    self.incident,
+                    self.detail,
+                ]
+            )
+            self._widget.add_class("pmkit-explore-panel")
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- state -------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> ExploreState:
+        """The filter state the widgets show."""
+        return ExploreState(
+            end=self.end.value or self.options.last_day or date.today(),
+            start=self.start.value,
+            severity_levels=tuple(self.severity.value),
+            services=tuple(self.services.value),
+            teams=tuple(self.teams.value),
+            templates=tuple(self.templates.value),
+            action_statuses=tuple(self.statuses.value),
+        )
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Change several filters with a single refresh at the end."""
+        outer = self._holding
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = outer
+        if not outer:
+            self.refresh()
+
+    def reset_filters(self) -> None:
+        """Whole date range, no other filter."""
+        with self.hold():
+            self.start.value = self.options.first_day
+            self.end.value = self.options.last_day or date.today()
+            for box in (self.severity, self.services, self.teams, self.templates, self.statuses):
+                box.value = ()
+
+    def reload(self) -> None:
+        """Re-open the database file (after an ingest), refresh the choices and redraw.
+
+        Chosen values that still exist stay chosen; a date range that covered everything
+        grows to cover the new incidents too."""
+        self.db.reload()
+        old, new = self.options, filter_options(self.db)
+        self.options = new
+        with self.hold():
+            for box, options in (
+                (self.severity, [(f"L{v}", v) for v in new.severity_levels]),
+                (self.services, list(new.services)),
+                (self.teams, list(new.teams)),
+                (self.templates, list(new.templates)),
+                (self.statuses, list(new.action_statuses)),
+            ):
+                values = {o[1] if isinstance(o, tuple) else o for o in options}
+                keep = tuple(v for v in box.value if v in values)
+                box.options = options
+                box.value = keep
+            if self.start.value == old.first_day:
+                self.start.value = new.first_day
+            if self.end.value == old.last_day and new.last_day is not None:
+                self.end.value = new.last_day
+
+    def _on_filter(self, _change: Mapping[str, Any]) -> None:
+        if not self._holding:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Run every query for the current state and redraw all charts and the table."""
+        try:
+            data = load(self.db, self.state)
+        except (ExploreError, ValueError) as exc:
+            self.message.value = f'<p class="pmkit-warning">{escape(str(exc))}</p>'
+            return
+        self.message.value = ""
+        self.data = data
+        self.selections = {c: [] for c in charts.CHARTS}
+        for name, chart in self.charts.items():
+            # Replacing the spec re-embeds the chart and resets its selection to empty.
+            chart.chart = _chart_spec(name, data)
+        self._update_table()
+
+    # --- selections --------------------------------------------------------------------------
+
+    def _selection_handler(self, name: str) -> Any:
+        def handler(change: Mapping[str, Any]) -> None:
+            raw = (change.get("new") or {}).get(charts.selection_name(name)) or {}
+            signal = raw.get("value") or {}
+            points = signal.get("vlPoint", {}).get("or", []) if isinstance(signal, dict) else []
+            self.on_selection(name, points)
+
+        return handler
+
+    def on_selection(self, chart: str, points: Points) -> None:
+        """``points`` of ``chart`` are selected (empty: none): narrow the table."""
+        cleaned = [dict(p) for p in points]
+        if self.selections.get(chart) == cleaned:
+            return
+        self.selections[chart] = cleaned
+        self._update_table()
+
+    def select(self, chart: str, points: Points) -> None:
+        """Select ``points`` on ``chart`` as a click in the browser does (sets ``_vl_selections``)."""
+        name = charts.selection_name(chart)
+        value = {"vlPoint": {"or": [dict(p) for p in points]}} if points else None
+        self.charts[chart]._vl_selections = {name: {"value": value, "store": []}}
+
+    def clear_selections(self) -> None:
+        """Drop every chart selection (re-embeds the charts, so their highlight goes too)."""
+        if self.data is None:
+            return
+        self.selections = {c: [] for c in charts.CHARTS}
+        for name, chart in self.charts.items():
+            chart.chart = _chart_spec(name, self.data)
+        self._update_table()
+
+    # --- table and detail --------------------------------------------------------------------
+
+    def _update_table(self) -> None:
+        if self.data is None:
+            return
+        self.table_frame = narrow(self.data, self.selections)
+        narrowed_by = describe(self.selections)
+        self.selection_text.value = (
+            f"<span>Selected: {escape(narrowed_by)}</span>" if narrowed_by else ""
+        )
+        self.table.value = render.incident_table(
+            self.table_frame, len(self.data.incidents), narrowed_by
+        )
+        previous = self.incident.value
+        records = self.table_frame[["path", "incident_id", "title", "day"]].to_dict("records")
+        options: list[tuple[str, Key | None]] = [(_NONE_LABEL, None)]
+        options += [(_incident_label(r), (str(r["path"]), str(r["incident_id"]))) for r in records]
+        keys = {value for _, value in options}
+        self.incident.options = options
+        self.incident.value = previous if previous in keys else None
+        self._show_detail()
+
+    def show_incident(self, path: str, incident_id: str) -> None:
+        """Show one incident of the table in the detail pane (as picking it in the dropdown)."""
+        self.incident.value = (path, incident_id)
+
+    def _show_detail(self) -> None:
+        key = self.incident.value
+        detail = incident_detail(self.db, key[0], key[1]) if key else None
+        self.detail.value = render.incident_detail(detail)
+
+
+def explore(db_path: str | Path = "data/pmkit.duckdb") -> ExplorePanel:
+    """Open ``db_path`` read-only and build the panel (the notebook's one call)."""
+    return ExplorePanel(ExploreDB(db_path))
