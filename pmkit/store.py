@@ -103,6 +103,12 @@ def _is_postmortem_name(name: str) -> bool:
     return lower.endswith(SUFFIXES) and not lower.startswith(".") and lower != "readme.md"
 
 
+def _storable(name: str) -> str:
+    """A file name whose bytes are not UTF-8 (``os.walk`` returns them as surrogates, which
+    DuckDB refuses) as storable text: ``bad\\xffname.md``; valid names are unchanged."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, ParseIssue]]]:
     """Files to ingest under ``paths``, with (path, issue) for what cannot be walked.
 
@@ -113,7 +119,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, P
     for given in paths:
         if not given.is_dir():
             root = given.absolute().parent
-            files.append(SourceFile(root, root / given.name, given.name))
+            files.append(SourceFile(root, root / given.name, _storable(given.name)))
             continue
         root = given.resolve()
         walk_errors: list[OSError] = []
@@ -122,9 +128,10 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, P
             for name in sorted(filenames):
                 full = Path(dirpath) / name
                 if _is_postmortem_name(name) and not full.is_dir():
-                    files.append(SourceFile(root, full, full.relative_to(root).as_posix()))
+                    rel = _storable(full.relative_to(root).as_posix())
+                    files.append(SourceFile(root, full, rel))
         for err in walk_errors:
-            rel = os.path.relpath(err.filename or str(root), root)
+            rel = _storable(os.path.relpath(err.filename or str(root), root))
             msg = f"cannot list folder: {err.strerror or err}"
             problems.append((rel, ParseIssue("document", "error", msg)))
     return files, problems

@@ -96,27 +96,30 @@ def _root_reads(case: Case) -> bool:
     return case.name == "no-permission.md" and os.geteuid() == 0
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize(
+    "case", CASES, ids=[c.name.encode("ascii", "backslashreplace").decode() for c in CASES]
+)
 def test_every_case_is_accounted_for(hostile: dict[str, Any], case: Case) -> None:
     docs = hostile["docs"]
     if case.kind == "skipped":
         assert case.name not in docs
-        assert not any(p.startswith(case.name + "/") for p in docs if case.name == "loop")
+        if case.name == "loop":  # a symlink to its own folder is not walked into
+            assert not any(p.startswith("loop/") for p in docs)
         return
-    assert case.name in docs, f"{case.name}: no documents row"
-    doc = docs[case.name]
+    assert case.path in docs, f"{case.path}: no documents row"
+    doc = docs[case.path]
     if case.kind == "unreadable" and not _root_reads(case):
         assert doc["template"] == "unreadable"
-        errors = [i for i in _issues_for(hostile, case.name) if i[2] == "error"]
+        errors = [i for i in _issues_for(hostile, case.path) if i[2] == "error"]
         assert any("cannot read file" in i[4] for i in errors), errors
         return
     size = (hostile["corpus"] / case.name).stat().st_size
     assert doc["size"] == size
     assert (doc["chars"] or 0) > 0 or size == 0, "raw text lost"
     if case.problem_field and not _root_reads(case):
-        found = [i for i in _issues_for(hostile, case.name) if i[1] == case.problem_field]
+        found = [i for i in _issues_for(hostile, case.path) if i[1] == case.problem_field]
         assert found, (
-            f"no {case.problem_field} issue for {case.name}: {_issues_for(hostile, case.name)}"
+            f"no {case.problem_field} issue for {case.path}: {_issues_for(hostile, case.path)}"
         )
         if case.needs_line:
             assert all(isinstance(i[3], int) and i[3] >= 1 for i in found), found
