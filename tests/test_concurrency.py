@@ -210,3 +210,29 @@ def test_two_ingests_at_once_both_finish(tmp_path: Path, setup: dict[str, object
     for p, (_out, err) in zip(procs, results, strict=True):
         assert p.returncode == 0, err.decode()[-2000:]
     assert signature(db) == sigs["b"]
+
+
+def test_report_during_an_ingest_runs(tmp_path: Path, setup: dict[str, object]) -> None:
+    """``pmkit report --no-ingest`` (a real papermill kernel) while an ingest replaces the file."""
+    vs: Versions = setup["versions"]  # type: ignore[assignment]
+    sigs: dict[str, Signature] = setup["sigs"]  # type: ignore[assignment]
+    corpus, db = _at_a(tmp_path, vs)
+    materialize(corpus, vs.b)
+    out = tmp_path / "reports"
+    report = start(
+        [sys.executable, "-m", "pmkit.cli", "report", "--db", str(db), "--no-ingest"]
+        + ["--out", str(out), "--as-of", "2026-06-01", "--only", "severity_trends"]
+    )
+    ingest = start(ingest_command(corpus, db))
+    try:
+        results = {
+            name: p.communicate(timeout=600) for name, p in (("ingest", ingest), ("report", report))
+        }
+    finally:
+        for p in (ingest, report):
+            if p.poll() is None:
+                kill_group(p)
+    assert ingest.returncode == 0, results["ingest"][1].decode()[-2000:]
+    assert report.returncode == 0, results["report"][1].decode()[-2000:]
+    assert (out / "2026-06-01" / "severity_trends.html").is_file()
+    assert signature(db) == sigs["b"]
