@@ -43,8 +43,8 @@ format: $(STAMP)  ## apply ruff formatting and fixes
 test: $(STAMP) browser-deps lint  ## run ruff and every test (but the slow ones)
 	$(BIN)/pytest -q -m "not slow"
 
-test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, crash-kill loop
-	$(BIN)/pytest -q -m slow
+test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, 20-kill crash loop (prints their counts)
+	$(BIN)/pytest -q -s -m slow --hypothesis-show-statistics
 
 clean:  ## remove generated files (keeps .venv)
 	rm -rf $(DB) $(DB).wal reports/*/ reports/index.html .pytest_cache .ruff_cache
