@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -199,3 +201,61 @@ def _counts(db: Path) -> dict[str, int]:
         }
     finally:
         con.close()
+
+
+_UNPRIVILEGED = """
+import sys
+import tempfile
+from pathlib import Path
+from pmkit.store import ingest_paths
+ingest_paths([Path(sys.argv[1])], Path(sys.argv[2]), workers=1)
+"""
+
+
+def _as_nobody(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the venv's Python as ``nobody`` (util-linux ``setpriv``: no capabilities left)."""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is not installed")
+    return subprocess.run(
+        [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**os.environ, "HOME": str(cwd)},
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as non-root the hostile corpus covers it")
+def test_no_permission_file_as_an_unprivileged_user() -> None:
+    """Root reads a chmod-000 file anyway: run ingest as ``nobody`` to see the unreadable path."""
+    folder = Path(tempfile.mkdtemp(prefix="pmkit-nobody-"))
+    try:
+        folder.chmod(0o777)
+        (folder / "ok.md").write_text("# Fine\n\n**Severity**: SEV2\n", encoding="utf-8")
+        locked = folder / "locked.md"
+        locked.write_text("# Locked\n", encoding="utf-8")
+        locked.chmod(0)
+        try:
+            probe = _as_nobody(["-c", "import pmkit.store"], folder)
+            problem = probe.stderr.strip()[-200:] if probe.returncode else ""
+        except OSError as exc:  # the interpreter itself lives where nobody may not go
+            problem = str(exc)
+        if problem:
+            pytest.skip(f"the venv's Python cannot run as nobody here: {problem}")
+        db = folder / "db.duckdb"
+        proc = _as_nobody(["-c", _UNPRIVILEGED, str(folder), str(db)], folder)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            docs = dict(con.execute("SELECT path, template FROM documents").fetchall())
+            issues = con.execute(
+                "SELECT message FROM parse_issues WHERE path = 'locked.md' AND level = 'error'"
+            ).fetchall()
+        finally:
+            con.close()
+        assert docs["locked.md"] == "unreadable" and docs["ok.md"] != "unreadable"
+        assert any("Permission denied" in m for (m,) in issues), issues
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
