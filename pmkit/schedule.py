@@ -67,9 +67,14 @@ class ReportSchedule:
         out = absolute(out_dir)
         log = absolute(log_file) if log_file else out / "pmkit-report.log"
         check_cron(cron)
-        return cls(
+        made = cls(
             workdir, absolute(db_path), absolute(corpus), out, log, lookback_days, cron, tuple(only)
         )
+        for value in (*map(str, (made.workdir, made.db_path, made.corpus, out, log)), *only):
+            # a crontab and a systemd unit are line-based: a line break would start a new entry
+            if any(c in value for c in "\n\r\x00"):
+                raise ScheduleError(f"{value!r}: a line break cannot go into a crontab or unit")
+        return made
 
     def argv(self) -> list[str]:
         """The ``pmkit report`` command line (``--as-of`` left out: each run uses its own today)."""

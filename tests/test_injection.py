@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shlex
 import subprocess
 import sys
 from datetime import date, datetime
@@ -461,3 +462,39 @@ def test_write_never_replaces_a_file_without_overwrite(tmp_path: Path) -> None:
     write_text(target, "third\n", overwrite=True)
     assert target.read_text() == "third\n"
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temp files left
+
+
+# -- the scheduled job -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["db_path", "corpus", "out_dir", "only"],
+)
+def test_schedule_refuses_a_line_break_that_would_add_a_cron_job(
+    tmp_path: Path, field: str
+) -> None:
+    """A crontab is line-based: ``x\\n* * * * * cmd #`` in a path would install a second job."""
+    from pmkit.schedule import ReportSchedule, ScheduleError
+
+    evil = "x\n* * * * * touch /tmp/pwned #"
+    kwargs: dict[str, object] = {
+        "db_path": tmp_path / "db.duckdb",
+        "corpus": tmp_path / "corpus",
+        "out_dir": tmp_path / "reports",
+    }
+    kwargs[field] = (evil,) if field == "only" else tmp_path / evil
+    with pytest.raises(ScheduleError, match="line break"):
+        ReportSchedule.create(tmp_path, **kwargs)  # type: ignore[arg-type]
+
+
+def test_schedule_quotes_shell_and_cron_characters(tmp_path: Path) -> None:
+    from pmkit.schedule import ReportSchedule, crontab_line
+
+    odd = tmp_path / "a b'c; touch pwned; $(id) `id` 100%"
+    line = crontab_line(ReportSchedule.create(tmp_path, odd / "db.duckdb", odd, odd / "out"))
+    assert "\n" not in line and "%" not in line.replace("\\%", "")
+    # what cron hands to sh after un-escaping % is the quoted argument list, word for word
+    command = line.split(" ", 5)[5].rsplit(" # ", 1)[0].replace("\\%", "%")
+    words = shlex.split(command)
+    assert str(odd / "db.duckdb") in words and str(odd / "out") in words
