@@ -38,6 +38,8 @@ SUFFIXES = (".md", ".markdown", ".mdown", ".txt", ".md.erb", ".mdx")
 _PARALLEL_MIN_FILES = 64
 _BATCH_FILES = 2000
 """Parsed files are written to the database this many at a time (bounded memory)."""
+_DUCKDB_MEMORY = "256MB"
+"""Buffer-pool cap of the ingest connection (DuckDB's default is 80% of the machine's RAM)."""
 _LOCK_WAIT_SECONDS = 120.0
 
 
@@ -578,8 +580,14 @@ def _write(
         stale.unlink(missing_ok=True)
     if db_path.exists():
         shutil.copyfile(db_path, tmp)
+    spill = db_path.with_name(f".{db_path.name}.{os.getpid()}.spill")
     con = connect(tmp)
     try:
+        # The copy is private until the rename (which is what makes an ingest all or nothing),
+        # so rows are committed batch by batch: DuckDB holds an open transaction's rows in
+        # memory. With the buffer pool capped too, memory stays flat whatever the corpus size.
+        con.execute("SET memory_limit = ?", [_DUCKDB_MEMORY])
+        con.execute("SET temp_directory = ?", [str(spill)])
         con.execute("BEGIN TRANSACTION")
         paths = sorted({p for _root, p in replace})
         if paths:
@@ -593,6 +601,8 @@ def _write(
             for table in _TABLES:
                 _insert(con, table, frames[table])
             new_paths.extend(frames["documents"]["path"].tolist())
+            con.execute("COMMIT")
+            con.execute("BEGIN TRANSACTION")
         if touched:
             con.executemany(
                 "UPDATE documents SET mtime_ns = ? WHERE root = ? AND path = ?",
@@ -610,8 +620,10 @@ def _write(
     except BaseException:
         con.close()
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(spill, ignore_errors=True)
         raise
     con.close()
+    shutil.rmtree(spill, ignore_errors=True)
     tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
     os.replace(tmp, db_path)
 
