@@ -259,3 +259,24 @@ def test_no_permission_file_as_an_unprivileged_user() -> None:
         assert any("Permission denied" in m for (m,) in issues), issues
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_lint_reports_unreadable_entries_and_does_not_hang(tmp_path: Path) -> None:
+    """``pmkit lint`` reads files itself: a named pipe once blocked it forever."""
+    folder = tmp_path / "lint"
+    folder.mkdir()
+    os.mkfifo(folder / "named-pipe.md")
+    os.symlink("self-loop.md", folder / "self-loop.md")
+    os.symlink(".", folder / "loop")
+    (folder / "ok.md").write_text("# Fine\n\n**Severity**: SEV2\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pmkit.cli", "lint", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=INGEST_TIMEOUT_S,
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "named-pipe.md:1: error" in proc.stdout and "not a regular file" in proc.stdout
+    assert "self-loop.md:1: error" in proc.stdout
+    assert "ok.md" in proc.stdout

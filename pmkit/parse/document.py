@@ -6,7 +6,9 @@ always kept so nothing is lost.
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -559,6 +561,8 @@ def parse_file(
     """Read, decode and parse one file; ``root`` makes the stored path relative."""
     rel = path.relative_to(root).as_posix() if root is not None else path.as_posix()
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # reading a named pipe would block forever
+            raise OSError(errno.EINVAL, "not a regular file (pipe, socket or device)")
         data = path.read_bytes()
     except OSError as exc:
         doc = ParsedDocument(path=rel, template="unreadable", raw_text="")
