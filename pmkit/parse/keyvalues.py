@@ -108,12 +108,16 @@ def _from_blocks(blocks: list[Block], section: str) -> Iterator[KeyValue]:
             yield from _from_blocks(block.blocks, section)
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it: the same documents, ~10x faster than pure Python."""
+
+
 def key_values(root: Section, front_matter: str | None, fm_line: int | None) -> list[KeyValue]:
     """Every key/value pair in the document, in order, front matter first."""
     out: list[KeyValue] = []
     if front_matter:
         try:
-            data = yaml.safe_load(front_matter)
+            data = yaml.load(front_matter, Loader=_YAML_LOADER)
         except yaml.YAMLError:
             data = None
         if isinstance(data, dict):
