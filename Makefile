@@ -46,5 +46,10 @@ test: $(STAMP) browser-deps lint  ## run ruff and every test (but the slow ones)
 test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, 20-kill crash loop (prints their counts)
 	$(BIN)/pytest -q -s -m slow --hypothesis-show-statistics
 
+BENCH_SIZES  ?= 1000,10000,100000
+BENCH_RECORD ?= benchmarks/RESULTS.md
+bench: $(STAMP)  ## benchmarks vs their floors (BENCH_SIZES=1000,10000 for a short run); appends to benchmarks/RESULTS.md
+	BENCH_SIZES=$(BENCH_SIZES) BENCH_RECORD=$(BENCH_RECORD) $(BIN)/python benchmarks/bench.py
+
 clean:  ## remove generated files (keeps .venv)
 	rm -rf $(DB) $(DB).wal reports/*/ reports/index.html .pytest_cache .ruff_cache
