@@ -127,11 +127,13 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, P
         walk_errors: list[OSError] = []
         for dirpath, dirnames, filenames in os.walk(root, onerror=walk_errors.append):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            # os.walk puts folders (and links to them) in dirnames, so these are all files;
+            # the relative path is built as a string (pathlib per file cost more than the walk)
+            sub = os.path.relpath(dirpath, root)
+            prefix = "" if sub == "." else sub.replace(os.sep, "/") + "/"
             for name in sorted(filenames):
-                full = Path(dirpath) / name
-                if _is_postmortem_name(name) and not full.is_dir():
-                    rel = _storable(full.relative_to(root).as_posix())
-                    files.append(SourceFile(root, full, rel))
+                if _is_postmortem_name(name):
+                    files.append(SourceFile(root, Path(dirpath, name), _storable(prefix + name)))
         for err in walk_errors:
             rel = _storable(os.path.relpath(err.filename or str(root), root))
             msg = f"cannot list folder: {err.strerror or err}"
