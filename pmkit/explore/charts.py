@@ -21,7 +21,7 @@ skip_slow_optional_imports()
 
 import altair as alt  # noqa: E402  (after the import speed-up above)
 
-WIDTH = 330
+WIDTH = 300
 HEIGHT = 180
 DIMMED = 0.3
 
@@ -75,6 +75,11 @@ def draft_bucket(hours: float) -> str:
     return DRAFT_BUCKETS[-1][0]
 
 
+def _count_axis() -> alt.Axis:
+    """Whole numbers only: these axes count incidents or actions."""
+    return alt.Axis(tickMinStep=1, format="d")
+
+
 def _pick(chart: str) -> Any:
     return alt.selection_point(name=selection_name(chart), fields=list(SELECTION_FIELDS[chart]))
 
@@ -119,7 +124,7 @@ def severity_chart(severity: pd.DataFrame, period: str) -> alt.Chart:
                 sort="ascending",
                 axis=alt.Axis(labelAngle=-45, labelOverlap=True),
             ),
-            y=alt.Y("sum(n):Q", title="Incidents"),
+            y=alt.Y("sum(n):Q", title="Incidents", axis=_count_axis()),
             color=alt.Color(
                 "severity:N",
                 title="Severity",
@@ -174,7 +179,7 @@ def draft_chart(drafts: pd.DataFrame, target_hours: float) -> alt.Chart:
                 sort=[label for label, _ in DRAFT_BUCKETS],
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y("n:Q", title="Postmortems"),
+            y=alt.Y("n:Q", title="Postmortems", axis=_count_axis()),
             color=alt.Color(
                 "draft:N",
                 title="Draft",
@@ -198,7 +203,7 @@ def factor_chart(factors: pd.DataFrame) -> alt.Chart:
         .mark_bar(color="#4c78a8")
         .encode(
             y=alt.Y("category:N", title="Category", sort=order),
-            x=alt.X("n_incidents:Q", title="Incidents citing it"),
+            x=alt.X("n_incidents:Q", title="Incidents citing it", axis=_count_axis()),
             opacity=_opacity(pick),
             tooltip=["category:N", "n_incidents:Q", "n_factors:Q"],
         )
@@ -232,7 +237,7 @@ def overdue_chart(by_owner: pd.DataFrame, top: int = 15) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("owner:N", title="Owner", sort=order),
-            x=alt.X("sum(n):Q", title="Overdue actions"),
+            x=alt.X("sum(n):Q", title="Overdue actions", axis=_count_axis()),
             color=alt.Color(
                 "days_overdue:N",
                 title="Days past due",

@@ -38,8 +38,9 @@ STYLE = """
   font-size: 12px; margin: 4px 0; }
 .pmkit-explore dt { font-weight: bold; }
 .pmkit-explore dd { margin: 0; }
-.pmkit-explore .pmkit-incidents td { white-space: nowrap; }
-.pmkit-explore .pmkit-incidents td:nth-child(3) { white-space: normal; min-width: 18em; }
+.pmkit-incidents { max-height: 26em; overflow-y: auto; }
+.pmkit-incidents .pmkit-table td { white-space: nowrap; }
+.pmkit-incidents .pmkit-table td:nth-child(3) { white-space: normal; min-width: 18em; }
 </style>
 """
 
