@@ -14,6 +14,7 @@ import os
 import resource
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,48 @@ def _rss_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return round(own, 1), round(children, 1)
+
+
+class TreeRss:
+    """Samples the summed RSS of this process and its children (the pool workers) 4 times a
+    second: the per-process maxima do not say how much memory the ingest held at one moment."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()))
+            if self._stop.wait(self.interval):
+                return
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` plus its direct children, from /proc (0 where /proc is missing)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for entry in Path("/proc").iterdir() if Path("/proc/self").exists() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if entry.name == str(pid) or ppid == pid:
+                total += int((entry / "statm").read_text().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+    return total / 2**20
 
 
 def _cpu_seconds() -> float:
@@ -55,9 +98,10 @@ def ingest(corpus: Path, db: Path) -> dict[str, Any]:
     from pmkit.store import ingest_paths
 
     cpu0 = _cpu_seconds()
-    started = time.perf_counter()
-    summary = ingest_paths([corpus], db, progress=False)
-    seconds = time.perf_counter() - started
+    with TreeRss() as tree:
+        started = time.perf_counter()
+        summary = ingest_paths([corpus], db, progress=False)
+        seconds = time.perf_counter() - started
     own, workers = _rss_mb()
     return {
         "seconds": seconds,
@@ -69,6 +113,7 @@ def ingest(corpus: Path, db: Path) -> dict[str, Any]:
         "errors": summary.errors,
         "rss_mb": own,
         "worker_rss_mb": workers,
+        "total_rss_mb": round(max(tree.peak_mb, own), 1),
     }
 
 
