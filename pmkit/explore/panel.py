@@ -95,9 +95,7 @@ class ExplorePanel:
         self._holding = False
         self._build_filters()
         self._build_outputs()
-        with self.hold():
-            self.reset_filters()
-        self.refresh()
+        self.reset_filters()  # sets every filter, then draws once
 
     # --- construction ------------------------------------------------------------------------
 
