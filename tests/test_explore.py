@@ -332,3 +332,22 @@ def test_state_to_filters(fixture_db: Path) -> None:
         assert set(data.overdue["status"]) <= {"in_progress"}
     finally:
         db.close()
+
+
+def test_an_empty_database_gives_an_empty_panel(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    db = tmp_path / "pmkit.duckdb"
+    ingest_paths([tmp_path / "corpus"], db, workers=1)
+    panel = explore(db)
+    try:
+        assert panel.message.value == ""
+        assert panel.data is not None and panel.data.incidents.empty
+        assert "0 incidents match the filters." in panel.table.value
+        assert "No incident matches" in panel.table.value
+        assert panel.incident.options == (("(pick an incident)", None),)
+        for name in xcharts.CHARTS:
+            assert panel.charts[name].spec is not None
+        panel.select(xcharts.FACTOR, [{"category": "deploy"}])
+        assert panel.table_frame.empty
+    finally:
+        panel.db.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pmkit.charts import level_label
@@ -83,7 +84,7 @@ def narrow(data: ExploreData, selections: Mapping[str, Points]) -> pd.DataFrame:
             (str(p), str(i)) in keys
             for p, i in zip(table["path"], table["incident_id"], strict=True)
         ]
-        table = table[mask]
+        table = table.loc[np.asarray(mask, dtype=bool)]  # a list would pick columns when empty
     return table.reset_index(drop=True)
 
 
