@@ -28,9 +28,10 @@ def _rss_mb() -> tuple[float, float]:
     return round(own, 1), round(children, 1)
 
 
-class TreeRss:
-    """Samples the summed RSS of this process and its children (the pool workers) 4 times a
-    second: the per-process maxima do not say how much memory the ingest held at one moment."""
+class TreeMemory:
+    """Samples the memory of this process and its children (the pool workers) together, 4 times
+    a second. PSS (proportional set size) counts a page shared by forked workers once, where
+    summing RSS would count it in every process; without /proc it stays 0."""
 
     def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
@@ -38,7 +39,7 @@ class TreeRss:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> TreeRss:
+    def __enter__(self) -> TreeMemory:
         self._thread.start()
         return self
 
@@ -48,26 +49,36 @@ class TreeRss:
 
     def _run(self) -> None:
         while True:
-            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()))
+            self.peak_mb = max(self.peak_mb, _tree_pss_mb(os.getpid()))
             if self._stop.wait(self.interval):
                 return
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """RSS of ``pid`` plus its direct children, from /proc (0 where /proc is missing)."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    total = 0
-    for entry in Path("/proc").iterdir() if Path("/proc/self").exists() else ():
+def _pss_kb(proc: Path) -> int:
+    for line in (proc / "smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """PSS of ``pid`` plus its direct children, in MB, from /proc."""
+    total_kb = 0
+    proc = Path("/proc")
+    if not (proc / "self" / "smaps_rollup").exists():
+        return 0.0
+    for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if entry.name == str(pid) or ppid == pid:
-                total += int((entry / "statm").read_text().split()[1]) * page
+            if entry.name != str(pid):
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) != pid:
+                    continue
+            total_kb += _pss_kb(entry)
         except (OSError, ValueError, IndexError):
             continue  # the process ended while we looked
-    return total / 2**20
+    return total_kb / 1024
 
 
 def _cpu_seconds() -> float:
@@ -98,7 +109,7 @@ def ingest(corpus: Path, db: Path) -> dict[str, Any]:
     from pmkit.store import ingest_paths
 
     cpu0 = _cpu_seconds()
-    with TreeRss() as tree:
+    with TreeMemory() as tree:
         started = time.perf_counter()
         summary = ingest_paths([corpus], db, progress=False)
         seconds = time.perf_counter() - started
@@ -113,7 +124,7 @@ def ingest(corpus: Path, db: Path) -> dict[str, Any]:
         "errors": summary.errors,
         "rss_mb": own,
         "worker_rss_mb": workers,
-        "total_rss_mb": round(max(tree.peak_mb, own), 1),
+        "total_pss_mb": round(tree.peak_mb, 1),
     }
 
 

@@ -58,7 +58,7 @@ def test_bench_prints_every_measure(bench_run: tuple[Path, str]) -> None:
         "full ingest",
         "unchanged re-ingest",
         "one file changed",
-        "peak RSS, full ingest",
+        "peak memory, full ingest",
         "report suite (5 notebooks)",
         "metrics queries",
     ):
