@@ -25,6 +25,8 @@ from pmkit.store import ingest_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "explore" / "corpus"
 HOSTILE_ID = "2026-10-23-hostile-html"
+TODAY = date(2026, 10, 23)
+"""Pinned "today": the day of the last fixture incident, so overdue counts never drift."""
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def panel(fixture_db: Path) -> Iterator[ExplorePanel]:
-    built = explore(fixture_db)
+    built = explore(fixture_db, today=TODAY)
     yield built
     built.db.close()
 
@@ -288,8 +290,9 @@ def test_reload_sees_a_new_ingest_without_blocking_it(tmp_path: Path) -> None:
         shutil.copy(path, corpus / path.name)
     db = tmp_path / "pmkit.duckdb"
     ingest_paths([corpus], db, workers=1)
-    panel = explore(db)
+    panel = explore(db, today=date(2026, 7, 1))
     try:
+        assert panel.end.value == date(2026, 8, 5)  # the last incident is after "today"
         assert len(panel.table_frame) == 3
         shutil.copy(files[3], corpus / files[3].name)
         summary = ingest_paths([corpus], db, workers=1)  # the open panel does not block it
@@ -349,5 +352,23 @@ def test_an_empty_database_gives_an_empty_panel(tmp_path: Path) -> None:
             assert panel.charts[name].spec is not None
         panel.select(xcharts.FACTOR, [{"category": "deploy"}])
         assert panel.table_frame.empty
+    finally:
+        panel.db.close()
+
+
+def test_the_window_ends_today_so_overdue_means_overdue_now(fixture_db: Path) -> None:
+    panel = explore(fixture_db, today=date(2026, 12, 31))
+    try:
+        assert panel.end.value == date(2026, 12, 31)
+        assert panel.data is not None and len(panel.data.incidents) == 10
+        overdue = _sql(
+            fixture_db,
+            "SELECT count(*) FROM action_items WHERE due_date < DATE '2026-12-31' "
+            "AND status <> 'done'",
+        )[0][0]
+        assert len(panel.data.overdue) == overdue
+        assert overdue > len(
+            metrics.overdue_actions(panel.db.con, ExploreState(end=TODAY).to_filters())
+        )
     finally:
         panel.db.close()

@@ -85,9 +85,13 @@ def _incident_label(row: Mapping[str, Any]) -> str:
 class ExplorePanel:
     """Filters, charts, incident table and incident detail over one pmkit database."""
 
-    def __init__(self, db: ExploreDB, options: FilterOptions | None = None) -> None:
+    def __init__(
+        self, db: ExploreDB, options: FilterOptions | None = None, today: date | None = None
+    ) -> None:
         alt.JupyterChart.enable_offline()
         self.db = db
+        self.today = today or date.today()
+        """Default end of the window, the day overdue is judged at (unless incidents are later)."""
         self.options = options or filter_options(db)
         self.data: ExploreData | None = None
         self.selections: dict[str, list[dict[str, Any]]] = {c: [] for c in charts.CHARTS}
@@ -101,12 +105,11 @@ class ExplorePanel:
 
     def _build_filters(self) -> None:
         o = self.options
-        today = date.today()
         self.start = w.DatePicker(
             description="From", value=o.first_day, style={"description_width": "40px"}
         )
         self.end = w.DatePicker(
-            description="To", value=o.last_day or today, style={"description_width": "40px"}
+            description="To", value=self._default_end(o), style={"description_width": "40px"}
         )
         self.start.add_class("pmkit-x-start")
         self.end.add_class("pmkit-x-end")
@@ -193,7 +196,7 @@ class ExplorePanel:
     def state(self) -> ExploreState:
         """The filter state the widgets show."""
         return ExploreState(
-            end=self.end.value or self.options.last_day or date.today(),
+            end=self.end.value or self._default_end(self.options),
             start=self.start.value,
             severity_levels=tuple(self.severity.value),
             services=tuple(self.services.value),
@@ -201,6 +204,12 @@ class ExplorePanel:
             templates=tuple(self.templates.value),
             action_statuses=tuple(self.statuses.value),
         )
+
+    def _default_end(self, options: FilterOptions) -> date:
+        """Today, so "overdue" means overdue now; the last incident's day if that is later."""
+        if options.last_day is None:
+            return self.today
+        return max(self.today, options.last_day)
 
     @contextmanager
     def hold(self) -> Iterator[None]:
@@ -218,7 +227,7 @@ class ExplorePanel:
         """Whole date range, no other filter."""
         with self.hold():
             self.start.value = self.options.first_day
-            self.end.value = self.options.last_day or date.today()
+            self.end.value = self._default_end(self.options)
             for box in (self.severity, self.services, self.teams, self.templates, self.statuses):
                 box.value = ()
 
@@ -244,8 +253,8 @@ class ExplorePanel:
                 box.value = keep
             if self.start.value == old.first_day:
                 self.start.value = new.first_day
-            if self.end.value == old.last_day and new.last_day is not None:
-                self.end.value = new.last_day
+            if self.end.value == self._default_end(old):
+                self.end.value = self._default_end(new)
 
     def _on_filter(self, _change: Mapping[str, Any]) -> None:
         if not self._holding:
@@ -332,6 +341,8 @@ class ExplorePanel:
         self.detail.value = render.incident_detail(detail)
 
 
-def explore(db_path: str | Path = "data/pmkit.duckdb") -> ExplorePanel:
-    """Open ``db_path`` read-only and build the panel (the notebook's one call)."""
-    return ExplorePanel(ExploreDB(db_path))
+def explore(db_path: str | Path = "data/pmkit.duckdb", today: date | None = None) -> ExplorePanel:
+    """Open ``db_path`` read-only and build the panel (the notebook's one call).
+
+    ``today`` (default: the real date) is the default end of the window; tests pin it."""
+    return ExplorePanel(ExploreDB(db_path), today=today)
