@@ -43,6 +43,8 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         "20",
         "--repeat",
         "1",
+        "--rounds",
+        "2",
         "--workdir",
         str(work / "w"),
         "--record",
