@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -212,3 +215,35 @@ def test_markdown_shaped_as_bytes(text: str) -> None:
 @given(st.one_of(markdown(), st.text()))
 def test_fuzz_100k(text: str) -> None:
     check(parse_text(text, "fuzz.md", CONFIG), text)
+
+
+# Runs of one character that made a regex scan to the end of the line from every position
+# (quadratic: 20,000 "[" took 6 s, 50,000 nested brackets 30 s+). Each now parses at once; the
+# generous timeout in a child process catches a regression without a timed assertion.
+PATHOLOGICAL = {
+    "open-brackets": "# T\n\n" + "[" * 200_000,
+    "nested-owner": "# T\n\n**Owner**: " + "[" * 50_000 + "x" + "]" * 50_000,
+    "action-brackets": "# T\n\n## Action Items\n\n- " + "[" * 50_000 + " fix it\n",
+    "open-tags": "# T\n\n**Owner**: " + "<a" * 50_000 + "\n",
+}
+_CHILD = """
+import sys
+from pathlib import Path
+from pmkit.parse.document import parse_text
+doc = parse_text(Path(sys.argv[1]).read_text(encoding="utf-8"), "x.md")
+assert not [i for i in doc.issues if i.message.startswith("parser failed")]
+"""
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_runs_parse_in_linear_time(name: str, tmp_path: Path) -> None:
+    source = tmp_path / f"{name}.md"
+    source.write_text(PATHOLOGICAL[name], encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(source)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]

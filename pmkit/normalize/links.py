@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 
 _INLINE_LINK = re.compile(
-    r"\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
+    r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?(?P<url>[^()\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
 )
 _AUTOLINK = re.compile(r"<(?P<url>[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]+)>")
 _BARE_URL = re.compile(

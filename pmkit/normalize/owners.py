@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from pmkit.normalize.placeholders import is_placeholder
 
-_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)|\[([^\]]*)\]\[[^\]]*\]")
+_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()]|\([^)]*\))*\)|\[([^\[\]]*)\]\[[^\]]*\]")
 _MARKUP = re.compile(r"\*\*|__|`|~~|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _SPACES = re.compile(r"\s+")
 _NO_OWNER = re.compile(

@@ -70,7 +70,7 @@ _ACTION_LEAD = re.compile(
     r"^\s*(\*\*|__)(action(?: item)?|todo|follow[- ]?up)s?\s*:?\s*\1\s*:?\s*", re.IGNORECASE
 )
 _BRACES = re.compile(r"\{\{\s*|\s*\}\}")
-_BRACKETED = re.compile(r"\[[^\]]*\]")
+_BRACKETED = re.compile(r"\[[^\[\]]*\]")
 _NONE_TEXT = re.compile(r"^(none|n/?a|nothing|no action items?|tbd|-)\.?$", re.IGNORECASE)
 
 

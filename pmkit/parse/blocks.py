@@ -233,11 +233,12 @@ def parse_markdown(text: str) -> MarkdownDoc:
 
 # --- inline Markdown to plain text --------------------------------------------------------------
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
-_REFLINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+# link text stops at any bracket: with ``[^\]]`` a run of 20,000 "[" took seconds (quadratic)
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_REFLINK = re.compile(r"\[([^\[\]]+)\]\[[^\]]*\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _EMPH = re.compile(
     r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)\*(?![\w*])|(?<!\w)_(?!\s)([^_]+?)_(?!\w)"
 )
