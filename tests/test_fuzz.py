@@ -225,6 +225,9 @@ PATHOLOGICAL = {
     "nested-owner": "# T\n\n**Owner**: " + "[" * 50_000 + "x" + "]" * 50_000,
     "action-brackets": "# T\n\n## Action Items\n\n- " + "[" * 50_000 + " fix it\n",
     "open-tags": "# T\n\n**Owner**: " + "<a" * 50_000 + "\n",
+    "open-links": "# T\n\n## Action Items\n\n- " + "[a](" * 50_000 + "\n",
+    "open-urls": "# T\n\n## Action Items\n\n- " + "[a](http://x" * 50_000 + "\n",
+    "open-autolinks": "# T\n\n## Action Items\n\n- " + "<ab:" * 50_000 + "\n",
 }
 _CHILD = """
 import sys

@@ -235,7 +235,7 @@ def parse_markdown(text: str) -> MarkdownDoc:
 
 # link text stops at any bracket: with ``[^\]]`` a run of 20,000 "[" took seconds (quadratic)
 _IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 _REFLINK = re.compile(r"\[([^\[\]]+)\]\[[^\]]*\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
