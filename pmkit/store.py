@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import glob
 import hashlib
 import os
@@ -166,7 +167,9 @@ def _parse_many(
     if workers <= 1 or len(jobs) < _PARALLEL_MIN_FILES:
         yield from map(_parse_one, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # gc.freeze: a forked worker's garbage collector never walks the objects it inherited
+    # (the file lists of a 100k-file ingest), which otherwise costs CPU on every full pass
+    with ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze) as pool:
         yield from pool.map(_parse_one, jobs, chunksize=64)
 
 
