@@ -428,11 +428,17 @@ def mttx(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 def time_to_draft(
     con: duckdb.DuckDBPyConnection, f: Filters, target_hours: float = DRAFT_TARGET_HOURS
 ) -> pd.DataFrame:
-    """Per incident with both times, drafted by as_of: hours from resolution to draft."""
+    """Per incident with both times, drafted by as_of: hours from resolution to draft.
+
+    Many templates give the draft a date and no time ("Date Prepared: 2026-03-02"), stored at
+    midnight. Such a draft on the day of the resolution counts as 0 h: the midnight is not a
+    time, and reading it as one would make the draft precede the resolution."""
     body = """
     SELECT path, incident_id, title, severity_level, day, resolved_at, drafted_at,
            drafted_source,
-           date_diff('second', resolved_at, drafted_at) / 3600.0 AS hours,
+           drafted_at = date_trunc('day', drafted_at) AS drafted_date_only,
+           CASE WHEN drafted_date_only AND drafted_at::DATE = resolved_at::DATE THEN 0.0
+                ELSE date_diff('second', resolved_at, drafted_at) / 3600.0 END AS hours,
            hours <= $target_hours AS within_target
     FROM scope
     WHERE resolved_at IS NOT NULL AND drafted_at IS NOT NULL AND drafted_at < as_of_end

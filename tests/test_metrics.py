@@ -799,3 +799,25 @@ def test_unwritten_ignores_free_form_files_with_nothing_extracted(tmp_path: Path
         assert list(m.unwritten(con, F)["incident_id"]) == ["INC-5", "INC-6"]
     finally:
         con.close()
+
+
+def test_time_to_draft_with_a_date_only_draft(tmp_path: Path) -> None:
+    # INC-1 resolved 03-02 12:00 with "Date Prepared: 2026-03-02" (midnight): 0 h, not -12 h.
+    # INC-2 resolved 03-10 10:00, drafted "2026-03-12": midnight to midnight counts, 38 h.
+    path = tmp_path / "dates.duckdb"
+    _build(path)
+    with duckdb.connect(str(path)) as rw:
+        rw.execute(
+            "UPDATE incidents SET drafted_at = ? WHERE incident_id = 'INC-1'", [D(2026, 3, 2)]
+        )
+        rw.execute(
+            "UPDATE incidents SET drafted_at = ? WHERE incident_id = 'INC-2'", [D(2026, 3, 12)]
+        )
+    with duckdb.connect(str(path), read_only=True) as c:
+        df = m.time_to_draft(c, F)
+    assert rows(df, "incident_id", "hours", "drafted_date_only") == [
+        ("INC-4", 144.0, False),
+        ("INC-3", 48.0, False),
+        ("INC-1", 0.0, True),
+        ("INC-2", 38.0, True),
+    ]
