@@ -22,3 +22,15 @@ def business_days_between(start: date | datetime, end: date | datetime) -> int:
     ``end`` is before ``start``.
     """
     return int(np.busday_count(_as_date(start), _as_date(end)))
+
+
+def hours_to_draft(resolved_at: datetime, drafted_at: datetime) -> float:
+    """Hours from resolution to draft, as ``pmkit.metrics.time_to_draft`` counts them.
+
+    A draft dated without a time is stored at midnight; on the resolution's own day that midnight
+    is not a time, so the draft counts as 0 h instead of preceding the resolution.
+    """
+    date_only = drafted_at == datetime.combine(drafted_at.date(), datetime.min.time())
+    if date_only and drafted_at.date() == resolved_at.date():
+        return 0.0
+    return (drafted_at - resolved_at).total_seconds() / 3600

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pmkit.config import Config, load_config
-from pmkit.dates import business_days_between
+from pmkit.dates import business_days_between, hours_to_draft
 from pmkit.model import ParsedDocument, Postmortem
 from pmkit.normalize.placeholders import describe_placeholder, find_placeholder
 from pmkit.parse.fields import field_for_key
@@ -283,6 +283,12 @@ def _after(value: datetime | date, now: datetime) -> bool:
     return value > now.date()
 
 
+# Templates 001, 002 and 004 have no tracking column, yet seeds/003 wants every action tracked.
+_TRACKING_HINT = (
+    " (put its ticket key or link in the row, e.g. 'ABC-123', or add a Tracking column)"
+)
+
+
 def _check_actions(r: _Report, pm: Postmortem) -> None:
     if not pm.actions:
         r.add(r.line_of(), "error", "no-actions", "no action items: at least one is required")
@@ -303,13 +309,14 @@ def _check_actions(r: _Report, pm: Postmortem) -> None:
                 action.line,
                 "error",
                 "untracked-action",
-                f"action {label!r} is not tracked: no {', no '.join(missing)}",
+                f"action {label!r} is not tracked: no {', no '.join(missing)}"
+                + (_TRACKING_HINT if action.tracking_ref is None else ""),
             )
 
 
 def _check_targets(r: _Report, pm: Postmortem, config: Config) -> None:
     if pm.drafted_at and pm.resolved_at:
-        hours = (pm.drafted_at - pm.resolved_at).total_seconds() / 3600
+        hours = hours_to_draft(pm.resolved_at, pm.drafted_at)
         if hours > config.draft_target_hours:
             r.add(
                 r.line_of("drafted"),

@@ -294,3 +294,21 @@ def test_placeholder_row_before_an_empty_row_is_still_checked() -> None:
     )
     messages = lint_text(text, "x.md", now=NOW)
     assert "placeholder" in codes(messages, "error")
+
+
+def test_template_without_tracking_column_gets_a_hint_and_passes_once_tracked() -> None:
+    # Template 004's action table has no tracking column: filled in as it is, every action is
+    # untracked (seeds/003 wants a tracking link). A Tracking column with keys makes it clean.
+    text = (SEEDS_FILLED / "seed_004_filled.md").read_text(encoding="utf-8")
+    untracked = [m for m in lint_text(text, now=NOW) if m.code == "untracked-action"]
+    assert len(untracked) == 4
+    assert all("add a Tracking column" in m.message for m in untracked)
+    tracked = text.replace(
+        "| Target Date | Status |\n| --- | --- | --- | --- | --- | --- |",
+        "| Target Date | Status | Tracking |\n| --- | --- | --- | --- | --- | --- | --- |",
+    )
+    for n in range(1, 5):
+        row_start = f"| AI-00{n} |"
+        line = next(ln for ln in tracked.splitlines() if ln.startswith(row_start))
+        tracked = tracked.replace(line, f"{line} AUTH-41{n} |")
+    assert lint_text(tracked, now=NOW) == []

@@ -821,3 +821,20 @@ def test_time_to_draft_with_a_date_only_draft(tmp_path: Path) -> None:
         ("INC-1", 0.0, True),
         ("INC-2", 38.0, True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("resolved", "drafted", "hours"),
+    [
+        (T(2026, 3, 2, 12, 0), T(2026, 3, 2), 0.0),  # date-only, same day
+        (T(2026, 3, 2, 12, 0), T(2026, 3, 3), 12.0),  # date-only, next day: from midnight
+        (T(2026, 3, 2, 12, 0), T(2026, 3, 2, 9, 30), -2.5),  # a real time before: kept
+        (T(2026, 3, 2, 12, 0), T(2026, 3, 4, 12, 0), 48.0),
+    ],
+)
+def test_hours_to_draft_matches_the_metric(
+    resolved: datetime, drafted: datetime, hours: float
+) -> None:
+    from pmkit.dates import hours_to_draft
+
+    assert hours_to_draft(resolved, drafted) == hours
