@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -24,118 +18,32 @@ import pytest
 
 from pmkit.config import Config
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    jupyter_env,
+    local_server,
+    require_browser,
+)
+
 TIMEOUT_MS = 60_000
-START_DEADLINE_S = 120
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (Voila's kernels run in their own process groups)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found: set[int] = set()
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's process group (Voila then shuts its kernels down), SIGKILL leftovers."""
-    if proc.poll() is not None:
-        return
-    below = _descendants(proc.pid)
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    deadline = time.monotonic() + 15
-    for pid in below:
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if Path(f"/proc/{pid}").exists():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     """``pmkit draft`` on a free port: (url, corpus, db). Stopped in the finalizer."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (make browser-deps)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    require_browser()
     corpus, db = tmp_path / "corpus", tmp_path / "pmkit.duckdb"
-    env = dict(os.environ)
-    for var, sub in (
-        ("JUPYTER_DATA_DIR", "jdata"),
-        ("JUPYTER_CONFIG_DIR", "jconfig"),
-        ("JUPYTER_RUNTIME_DIR", "jruntime"),
-        ("IPYTHONDIR", "ipython"),
-    ):
-        (tmp_path / sub).mkdir()
-        env[var] = str(tmp_path / sub)
-    port = _free_port()
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "pmkit.cli", "draft", "--corpus", str(corpus), "--db", str(db)]
-        + ["--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + START_DEADLINE_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"pmkit draft exited early:\n{(tmp_path / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 - local URL
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"no answer on {url}:\n{(tmp_path / 'server.log').read_text()}")
-            time.sleep(0.5)
-        assert f"Drafting form: {url}" in (tmp_path / "server.log").read_text()
+    argv = [sys.executable, "-m", "pmkit.cli", "draft", "--corpus", str(corpus), "--db", str(db)]
+    log = tmp_path / "server.log"
+    with local_server(argv + ["--port", str(port)], tmp_path, jupyter_env(tmp_path), url, log):
+        assert f"Drafting form: {url}" in log.read_text()
         yield url, corpus, db
-    finally:
-        _stop(proc)
-        log.close()
 
 
 def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Path) -> None:

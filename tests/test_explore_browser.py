@@ -12,13 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,73 +22,22 @@ import pytest
 
 from pmkit.store import ingest_paths
 
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOCAL,
+    free_port,
+    jupyter_env,
+    local_server,
+    require_browser,
+)
+
 ROOT = Path(__file__).parents[1]
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 CORPUS = Path(__file__).parent / "fixtures" / "explore" / "corpus"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 TIMEOUT_MS = 90_000
-START_DEADLINE_S = 120
-LOCAL = ("file:", "data:", "blob:", "about:", "http://127.0.0.1", "ws://127.0.0.1")
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (kernels may leave the server's process group)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found: set[int] = set()
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's process group (it shuts its kernels down), SIGKILL leftovers."""
-    if proc.poll() is not None:
-        return
-    below = _descendants(proc.pid)
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    deadline = time.monotonic() + 15
-    for pid in below:
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if Path(f"/proc/{pid}").exists():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def _notebook_copy(folder: Path, db: Path) -> None:
@@ -108,23 +51,13 @@ def _notebook_copy(folder: Path, db: Path) -> None:
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[str]:
     """JupyterLab serving a copy of explore.ipynb on a free port; stopped in the finalizer."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (make browser-deps)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    require_browser()
     work = tmp_path / "lab"
     work.mkdir()
     db = tmp_path / "pmkit.duckdb"
     ingest_paths([CORPUS], db, workers=1)
     _notebook_copy(work, db)
-    env = dict(os.environ)
-    for var, sub in (
-        ("JUPYTER_DATA_DIR", "jdata"),
-        ("JUPYTER_CONFIG_DIR", "jconfig"),
-        ("JUPYTER_RUNTIME_DIR", "jruntime"),
-        ("IPYTHONDIR", "ipython"),
-    ):
-        (tmp_path / sub).mkdir()
-        env[var] = str(tmp_path / sub)
+    env = jupyter_env(tmp_path)
     # No "Jupyter news" question (it would cover the page); start the notebook's kernel without
     # asking (under load Lab may otherwise show "Select Kernel" before it knows the kernels).
     settings = tmp_path / "jconfig" / "lab" / "user-settings" / "@jupyterlab"
@@ -134,38 +67,13 @@ def lab(tmp_path: Path) -> Iterator[str]:
     ):
         (settings / extension).mkdir(parents=True)
         (settings / extension / f"{name}.jupyterlab-settings").write_text(value)
-    port = _free_port()
-    log_path = tmp_path / "server.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root"]
-        + [f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token="]
-        + [f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0"],
-        cwd=work,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_DEADLINE_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited early:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=30) as resp:  # noqa: S310
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"no answer on {url}:\n{log_path.read_text()}")
-            time.sleep(0.5)
+    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root"]
+    argv += [f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token="]
+    argv += [f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0"]
+    with local_server(argv, work, env, f"{url}/api/status", tmp_path / "server.log"):
         yield url
-    finally:
-        _stop(proc)
-        log.close()
 
 
 def _accept_dialogs(page: Any, seen: list[str]) -> None:
