@@ -250,6 +250,33 @@ def _distribution(
     return pd.DataFrame(rows, columns=columns)
 
 
+# --- the incidents themselves --------------------------------------------------------------
+
+_INCIDENT_LIST_BODY = """
+, acts AS (
+    SELECT path, incident_id, count(*) AS n_actions,
+           count(*) FILTER (WHERE due_date < CAST($as_of AS DATE) AND status <> 'done')
+               AS n_overdue
+    FROM action_items
+    GROUP BY path, incident_id
+)
+SELECT s.path, s.incident_id, s.title, s.severity_label, s.severity_level, s.status, s.team,
+       s.services, s.template, s.day, s.started_at, s.resolved_at, s.drafted_at,
+       COALESCE(a.n_actions, 0) AS n_actions, COALESCE(a.n_overdue, 0) AS n_overdue
+FROM scope AS s
+LEFT JOIN acts AS a ON a.path = s.path AND a.incident_id = s.incident_id
+ORDER BY s.day DESC, s.path, s.incident_id
+"""
+
+
+def incident_list(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """The incidents the filters select, latest first, with their action and overdue counts.
+
+    Built on the same scope as every metric, so a table of it lists exactly what the charts count.
+    """
+    return _query(con, f, _INCIDENT_LIST_BODY)
+
+
 # --- severity ------------------------------------------------------------------------------
 
 

@@ -838,3 +838,21 @@ def test_hours_to_draft_matches_the_metric(
     from pmkit.dates import hours_to_draft
 
     assert hours_to_draft(resolved, drafted) == hours
+
+
+def test_incident_list(con: duckdb.DuckDBPyConnection) -> None:
+    # as_of 03-31: INC-1 A1 (03-30 open), A2 (03-01 in progress) overdue, A3 done; INC-2 A4
+    # (2025-12-01, unknown) overdue, A5 due later; INC-3 A6 overdue, A7 no due date; INC-4 A8
+    # due on as_of itself (not overdue), A9 done. Latest incident first.
+    df = m.incident_list(con, F)
+    assert rows(df, "incident_id", "n_actions", "n_overdue") == [
+        ("INC-6", 0, 0),
+        ("INC-5", 0, 0),
+        ("INC-2", 2, 1),
+        ("INC-1", 3, 2),
+        ("INC-3", 2, 1),
+        ("INC-4", 2, 0),
+    ]
+    assert int(df["n_overdue"].sum()) == len(m.overdue_actions(con, F))
+    only_search = m.incident_list(con, Filters(as_of=AS_OF, teams=("search",)))
+    assert list(only_search["incident_id"]) == ["INC-6", "INC-3"]

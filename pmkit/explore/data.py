@@ -209,24 +209,6 @@ class ExploreData:
     target_hours: float = metrics.DRAFT_TARGET_HOURS
 
 
-# The incident table: the metrics' own scope (``metrics._query``), so the table always lists
-# exactly the incidents the charts count.
-_INCIDENTS_BODY = """
-, acts AS (
-    SELECT path, incident_id, count(*) AS n_actions,
-           count(*) FILTER (WHERE due_date < CAST($as_of AS DATE) AND status <> 'done')
-               AS n_overdue
-    FROM action_items
-    GROUP BY path, incident_id
-)
-SELECT s.path, s.incident_id, s.title, s.severity_label, s.severity_level, s.status, s.team,
-       s.services, s.template, s.day, s.started_at, s.resolved_at, s.drafted_at,
-       COALESCE(a.n_actions, 0) AS n_actions, COALESCE(a.n_overdue, 0) AS n_overdue
-FROM scope AS s
-LEFT JOIN acts AS a ON a.path = s.path AND a.incident_id = s.incident_id
-ORDER BY s.day DESC, s.path, s.incident_id
-"""
-
 _FACTOR_INCIDENTS_SQL = """
 SELECT DISTINCT cf.path, cf.incident_id,
        COALESCE(fc.category, cf.category, 'unclassified') AS category
@@ -241,7 +223,7 @@ def load(db: ExploreDB, state: ExploreState) -> ExploreData:
     f = state.to_filters()
     db.set_action_statuses(state.action_statuses)
     con = db.con
-    incidents = metrics._query(con, f, _INCIDENTS_BODY)
+    incidents = metrics.incident_list(con, f)
     keys = incidents[["path", "incident_id"]]
     factor_incidents = con.execute(_FACTOR_INCIDENTS_SQL).df().merge(keys, how="inner")
     return ExploreData(
