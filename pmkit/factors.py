@@ -308,37 +308,41 @@ def reclassify(
     there is one, else the root cause, else the summary; ``unknown`` when none matches). Runs in the caller's
     transaction: wrap it in one when the connection is shared.
     """
-    scope = {"all": paths is None, "paths": list(paths or [])}
-    factors = con.execute(
-        "SELECT path, incident_id, seq, text FROM contributing_factors "
-        "WHERE $all OR list_contains(CAST($paths AS VARCHAR[]), path)",
-        scope,
-    ).fetchall()
-    seen: dict[str | None, list[str]] = {}  # corpora repeat phrasings: classify each text once
-    matched = [
-        (path, incident_id, seq, rank, category)
-        for path, incident_id, seq, text in factors
-        for rank, category in enumerate(
-            seen[text] if text in seen else seen.setdefault(text, taxonomy.classify(text))
-        )
-    ]
-    incidents = con.execute(
-        'SELECT path, incident_id, "trigger", root_cause, executive_summary FROM incidents '
-        "WHERE $all OR list_contains(CAST($paths AS VARCHAR[]), path)",
-        scope,
-    ).fetchall()
-    triggers = [
-        (path, incident_id, _trigger_of(taxonomy, trigger, root_cause, summary))
-        for path, incident_id, trigger, root_cause, summary in incidents
-    ]
-    matched_df = pd.DataFrame(matched, columns=["path", "incident_id", "seq", "rank", "category"])
-    triggers_df = pd.DataFrame(triggers, columns=["path", "incident_id", "trigger_category"])
-    con.register("_pmkit_factor_matches", matched_df)
-    con.register("_pmkit_trigger_matches", triggers_df)
+    scope = {"all": paths is None}
+    # A registered table, not a list parameter: list_contains(list, path) costs rows x paths.
+    con.register("_pmkit_reclassify_paths", pd.DataFrame({"path": list(paths or [])}, dtype=str))
     try:
+        factors = con.execute(
+            "SELECT path, incident_id, seq, text FROM contributing_factors "
+            "WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
+            scope,
+        ).fetchall()
+        seen: dict[str | None, list[str]] = {}  # corpora repeat phrasings: classify each text once
+        matched = [
+            (path, incident_id, seq, rank, category)
+            for path, incident_id, seq, text in factors
+            for rank, category in enumerate(
+                seen[text] if text in seen else seen.setdefault(text, taxonomy.classify(text))
+            )
+        ]
+        incidents = con.execute(
+            'SELECT path, incident_id, "trigger", root_cause, executive_summary FROM incidents '
+            "WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
+            scope,
+        ).fetchall()
+        triggers = [
+            (path, incident_id, _trigger_of(taxonomy, trigger, root_cause, summary))
+            for path, incident_id, trigger, root_cause, summary in incidents
+        ]
+        matched_df = pd.DataFrame(
+            matched, columns=["path", "incident_id", "seq", "rank", "category"]
+        )
+        triggers_df = pd.DataFrame(triggers, columns=["path", "incident_id", "trigger_category"])
+        con.register("_pmkit_factor_matches", matched_df)
+        con.register("_pmkit_trigger_matches", triggers_df)
         con.execute(
             "DELETE FROM factor_categories "
-            "WHERE $all OR list_contains(CAST($paths AS VARCHAR[]), path)",
+            "WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
             scope,
         )
         con.execute(
@@ -360,6 +364,7 @@ def reclassify(
     finally:
         con.unregister("_pmkit_factor_matches")
         con.unregister("_pmkit_trigger_matches")
+        con.unregister("_pmkit_reclassify_paths")
     return ReclassifySummary(
         factors=len(factors),
         unclassified=sum(1 for *_, rank, c in matched if rank == 0 and c == UNCLASSIFIED),

@@ -616,8 +616,9 @@ def _write(
         if new_paths:
             # every stored document is new (a first ingest): classify all of them, which is
             # much cheaper than matching each row against a list of every path
-            row = con.execute("SELECT count(*) FROM documents").fetchone()
-            everything = row is not None and row[0] == len(new_paths)
+            # fetchall: a half-read result would block reclassify's con.register
+            ((stored,),) = con.execute("SELECT count(*) FROM documents").fetchall()
+            everything = stored == len(new_paths)
             reclassify(con, taxonomy, None if everything else new_paths)
         _flag_duplicate_ids(con)
         con.execute("COMMIT")
