@@ -228,6 +228,9 @@ PATHOLOGICAL = {
     "open-links": "# T\n\n## Action Items\n\n- " + "[a](" * 50_000 + "\n",
     "open-urls": "# T\n\n## Action Items\n\n- " + "[a](http://x" * 50_000 + "\n",
     "open-autolinks": "# T\n\n## Action Items\n\n- " + "<ab:" * 50_000 + "\n",
+    "backslashes": "# T\n\n**Owner**: " + "\\" * 200_000 + "\n",
+    "open-code-spans": "# T\n\n## Action Items\n\n- " + "``a" * 50_000 + "\n",
+    "open-entities": "# T\n\n**Owner**: " + "&#x" * 50_000 + "&" + "a" * 50_000 + "\n",
 }
 _CHILD = """
 import sys

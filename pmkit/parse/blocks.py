@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.entities import html5
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -242,9 +243,43 @@ _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _EMPH = re.compile(
     r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)\*(?![\w*])|(?<!\w)_(?!\s)([^_]+?)_(?!\w)"
 )
-_CODE = re.compile(r"`+([^`]*)`+")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _SPACES = re.compile(r"[ \t]+")
+
+# A backslash before any ASCII punctuation makes it a literal character, and a code span's text
+# is literal too (CommonMark). One left-to-right pass finds both, so "\`" never opens a code span
+# and a backslash inside a code span stays. Each literal punctuation character is hidden as NUL +
+# a private-use character while the markup rules run (NUL never survives tokenizing: markdown-it
+# makes it U+FFFD), then put back.
+_ESCAPE_OR_CODE = re.compile(r"\\([!-/:-@\[-`{-~])|`+([^`]*)`+")
+_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
+_HIDDEN = re.compile("\x00([\ue021-\ue07e])")
+_HIDE_OFFSET = 0xE000
+# entity and numeric character references (CommonMark: the name must be known, ";" is required)
+_ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));")
+
+
+def _hide(char: str) -> str:
+    return "\x00" + chr(_HIDE_OFFSET + ord(char))
+
+
+def _hide_literal(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return _hide(m.group(1))
+    return _PUNCT.sub(lambda p: _hide(p.group(0)), m.group(2))
+
+
+def _unhide(m: re.Match[str]) -> str:
+    return chr(ord(m.group(1)) - _HIDE_OFFSET)
+
+
+def _entity(m: re.Match[str]) -> str:
+    dec, hexa, name = m.groups()
+    if name is not None:
+        return html5.get(name + ";", m.group(0))
+    code = int(dec, 10) if dec is not None else int(hexa, 16)
+    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    return chr(code)
 
 
 def _emph(m: re.Match[str]) -> str:
@@ -252,12 +287,15 @@ def _emph(m: re.Match[str]) -> str:
 
 
 def plain(raw: str) -> str:
-    """Markdown inline source -> readable text (links keep their text, emphasis markers go)."""
+    """Markdown inline source -> readable text, as a reader of the rendered page sees it: links
+    keep their text, emphasis markers and HTML tags go, code spans and backslash-escaped characters
+    are literal (``\\<tag\\>`` reads ``<tag>``), entities are decoded (``&lt;`` reads ``<``)."""
     if not raw:
         return ""
     s = raw
-    if "`" in s:
-        s = _CODE.sub(r"\1", s)
+    hidden = "`" in s or "\\" in s
+    if hidden:
+        s = _ESCAPE_OR_CODE.sub(_hide_literal, s.replace("\x00", "\ufffd"))
     if "[" in s:
         s = _IMAGE.sub(r"\1", s)
         s = _LINK.sub(r"\1", s)
@@ -268,8 +306,10 @@ def plain(raw: str) -> str:
     if "*" in s or "_" in s:
         for _ in range(2):
             s = _EMPH.sub(_emph, s)
-    if "\\" in s:
-        s = _ESCAPE.sub(r"\1", s)
+    if "&" in s:
+        s = _ENTITY.sub(_entity, s)
+    if hidden:
+        s = _HIDDEN.sub(_unhide, s)
     return _SPACES.sub(" ", s).strip()
 
 
