@@ -171,11 +171,33 @@ class _Builder:
                         out.append(KeyValue(kv[0], field_for_key(kv[0]), kv[1], item.line))
         return out
 
+    def _title_heading(self) -> Section | None:
+        """The document's title heading, which is never a section with a role: its words may name
+        one ("# Timeline of the checkout outage") but it heads the whole document.
+
+        The first heading is the title when it is an H1 and it says so ("Postmortem: ..."), or the
+        whole document sits under it with subsections of two or more other roles (a body, not the
+        parts of one section such as "# Action items" > "## Short-term"), or it holds nothing and
+        more sections follow (a title line above a document of H1 sections).
+        """
+        top = self.md.root.children
+        if not top or top[0].level != 1:
+            return None
+        first = top[0]
+        if _TITLE_PREFIX.match(plain(first.title)):
+            return first
+        if len(top) == 1:
+            own = section_role(first.title)
+            body = {section_role(child.title) for child in first.children} - {None, own}
+            return first if len(body) >= 2 else None
+        return first if not first.blocks and not first.children else None
+
     def _sections_by_role(self) -> dict[str, list[Section]]:
         out: dict[str, list[Section]] = {}
+        title = self._title_heading()
 
         def visit(section: Section, inherited: str | None) -> None:
-            role = section_role(section.title) if section.level else None
+            role = section_role(section.title) if section.level and section is not title else None
             if role and role != inherited:
                 out.setdefault(role, []).append(section)
             after_timeline = False

@@ -1,0 +1,78 @@
+"""Which sections the parser reads for what: the title heading, and the text fields' sections."""
+
+from __future__ import annotations
+
+from pmkit.model import Postmortem
+from pmkit.parse import parse_text
+
+
+def _incident(md: str) -> Postmortem:
+    doc = parse_text(md, "2026/x.md")
+    assert len(doc.incidents) == 1, doc
+    return doc.incidents[0]
+
+
+BODY = """
+**Start Time (UTC)**: 2026-03-04 09:55
+**Severity**: SEV2
+
+## Summary
+
+Builds failed for 90 minutes.
+
+## Timeline
+
+- 2026-03-04 10:00: Alert fired
+- 2026-03-04 11:30: Logs rotated
+
+## Action Items
+
+- Rotate logs by default
+"""
+
+
+def test_a_title_that_names_a_section_is_still_the_title() -> None:
+    """'# Lessons ...' heading the whole document does not make the document a lessons section."""
+    pm = _incident("# Lessons learned from the build host outage\n" + BODY)
+    assert pm.title == "Lessons learned from the build host outage"
+    assert pm.lessons is None
+    assert pm.executive_summary == "Builds failed for 90 minutes."
+    assert [e.event for e in pm.timeline] == ["Alert fired", "Logs rotated"]
+    assert [a.text for a in pm.actions] == ["Rotate logs by default"]
+
+
+def test_a_title_naming_the_timeline_does_not_swallow_the_timeline_section() -> None:
+    """The header fields under the title are not timeline events."""
+    pm = _incident("# Timeline drift on the build host\n" + BODY)
+    assert [e.event for e in pm.timeline] == ["Alert fired", "Logs rotated"]
+    assert [a.text for a in pm.actions] == ["Rotate logs by default"]
+
+
+def test_a_title_that_says_it_is_a_postmortem() -> None:
+    """'Postmortem: ...' is a title even when the body under it has a single section."""
+    md = "# Postmortem: Impact of the cache flush\n\nIntro.\n\n## Timeline\n\n- 10:00 Flush\n"
+    pm = _incident(md)
+    assert pm.customer_impact is None
+    assert [e.event for e in pm.timeline] == ["Flush"]
+
+
+def test_a_title_line_above_top_level_sections() -> None:
+    md = (
+        "# Impact of the cache flush\n\n# Summary\n\nThe cache was flushed.\n\n"
+        "# Impact\n\nSlow pages for an hour.\n"
+    )
+    pm = _incident(md)
+    assert pm.title == "Impact of the cache flush"
+    assert pm.customer_impact == "Slow pages for an hour."
+
+
+def test_an_h1_that_is_one_section_keeps_its_role() -> None:
+    """'# Action Items' over its own parts, or a lone '# Timeline', is a section, not a title."""
+    md = "# Action Items\n\n## Short-term\n\n- Rotate logs\n\n## Long-term\n\n- Alert on disk use\n"
+    pm = _incident(md)
+    assert [(a.text, a.kind) for a in pm.actions] == [
+        ("Rotate logs", "short_term"),
+        ("Alert on disk use", "long_term"),
+    ]
+    pm = _incident("# Timeline\n\n- 2026-03-04 10:00: Alert fired\n- 2026-03-04 10:30: Fixed\n")
+    assert [e.event for e in pm.timeline] == ["Alert fired", "Fixed"]
