@@ -229,7 +229,6 @@ TEXT_GAPS = {
         "seed-002",
         "root_cause",
     ): "parser reads the whole 'Root Cause Analysis' section, subsections too",
-    ("seed-004", "summary"): "parser takes 'Incident Summary' (the metadata list) as the summary",
 }
 
 

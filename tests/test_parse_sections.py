@@ -76,3 +76,30 @@ def test_an_h1_that_is_one_section_keeps_its_role() -> None:
     ]
     pm = _incident("# Timeline\n\n- 2026-03-04 10:00: Alert fired\n- 2026-03-04 10:30: Fixed\n")
     assert [e.event for e in pm.timeline] == ["Alert fired", "Fixed"]
+
+
+def test_a_field_list_under_a_summary_heading_is_metadata_not_the_summary() -> None:
+    """seed-004: '## Incident Summary' holds the fields, '## Executive Summary' the prose."""
+    md = (
+        "# Disk full\n\n## Incident Summary\n\n- **Incident ID:** INC-7\n"
+        "- **Start Time (UTC):** 2026-03-04 10:00\n- **Services Affected:**\n  - build-host\n\n"
+        "## Executive Summary\n\nBuilds failed for 90 minutes.\n"
+    )
+    pm = _incident(md)
+    assert pm.executive_summary == "Builds failed for 90 minutes."
+    assert pm.incident_id == "INC-7" and pm.services == ["build-host"]
+    # fields alone: there is no summary to read
+    pm = _incident("# Disk full\n\n## Summary\n\n- **Severity:** SEV2\n- **Owner:** Kim\n")
+    assert pm.executive_summary is None
+
+
+def test_summary_prose_around_fields_is_kept() -> None:
+    """Prose lines, unknown keys and a label line ("User Impact:") are the summary's text."""
+    md = (
+        "# Disk full\n\n## Summary\n\n**Severity:** SEV2\n\nBuilds failed.\n\n"
+        "User Impact:\n\n- No merges for 90 minutes\n\n- **Why it mattered:** release day\n"
+    )
+    pm = _incident(md)
+    assert pm.executive_summary == (
+        "Builds failed.\nUser Impact:\nNo merges for 90 minutes\nWhy it mattered: release day"
+    )

@@ -29,10 +29,12 @@ from pmkit.normalize.times import (
 )
 from pmkit.parse.actions import read_actions
 from pmkit.parse.blocks import (
+    Block,
     ListBlock,
     Paragraph,
     Section,
     Table,
+    block_texts,
     parse_markdown,
     plain,
     section_text,
@@ -97,6 +99,30 @@ class _Fields:
     def line(self, name: str) -> int | None:
         kv = self.values.get(name) or self.placeholders.get(name)
         return kv.line if kv else None
+
+
+def _joined(parts: list[str]) -> str | None:
+    """Section texts as one field value: placeholders dropped, cut at ``_MAX_TEXT``."""
+    text = "\n\n".join(p for p in parts if p and not is_placeholder(p)).strip()
+    return text[:_MAX_TEXT] or None
+
+
+def _is_field_line(line: str, *, valued: bool) -> bool:
+    kv = split_key_value(line)
+    return kv is not None and field_for_key(kv[0]) is not None and (bool(kv[1]) or not valued)
+
+
+def _is_field_block(block: Block) -> bool:
+    """A list of ``- **Key:** value`` items, or a paragraph of ``Key: value`` lines, whose keys
+    are all fields pmkit reads. A paragraph line with no value ("User Impact:") is a label for
+    what follows, not a field list."""
+    if isinstance(block, ListBlock):
+        return bool(block.items) and all(
+            _is_field_line(item.raw.partition("\n")[0], valued=False) for item in block.items
+        )
+    if isinstance(block, Paragraph):
+        return all(_is_field_line(line, valued=True) for line in block.raw.split("\n"))
+    return False
 
 
 def _collect_fields(kvs: list[KeyValue]) -> _Fields:
@@ -217,8 +243,19 @@ class _Builder:
 
     def _role_text(self, role: str) -> str | None:
         parts = [section_text(s) for s in self.sections.get(role, [])]
-        text = "\n\n".join(p for p in parts if p and not is_placeholder(p)).strip()
-        return text[:_MAX_TEXT] or None
+        return _joined(parts)
+
+    def _summary_text(self) -> str | None:
+        """The summary sections' prose. A list of fields under a summary heading (seed-004's
+        "Incident Summary": ``- **Start Time (UTC):** ...``) is the document's metadata, read as
+        fields; it is not the summary."""
+        parts: list[str] = []
+        for section in self.sections.get("summary", []):
+            texts = [t for b in section.blocks if not _is_field_block(b) for t in block_texts(b)]
+            for child in section.children:
+                texts += [plain(child.title), section_text(child)]
+            parts.append("\n".join(t for t in texts if t).strip())
+        return _joined(parts)
 
     # -- fields -----------------------------------------------------------------------------
     def _time(self, name: str, base: date | None) -> TimeParse | None:
@@ -415,7 +452,7 @@ class _Builder:
             pm.reviewed_at, pm.reviewed_source = reviewed, "field"
         pm.services = self.services()
         pm.customer_impact = self.fields.get("customer_impact") or self._role_text("impact")
-        pm.executive_summary = self.fields.get("executive_summary") or self._role_text("summary")
+        pm.executive_summary = self.fields.get("executive_summary") or self._summary_text()
         pm.root_cause = self.fields.get("root_cause") or self._role_text("root_cause")
         pm.trigger = self.fields.get("trigger") or self._role_text("trigger")
         pm.lessons = self._role_text("lessons")
