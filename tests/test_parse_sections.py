@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pmkit.model import Postmortem
 from pmkit.parse import parse_text
+from pmkit.parse.sections import section_role
 
 
 def _incident(md: str) -> Postmortem:
@@ -103,3 +106,19 @@ def test_summary_prose_around_fields_is_kept() -> None:
     assert pm.executive_summary == (
         "Builds failed.\nUser Impact:\nNo merges for 90 minutes\nWhy it mattered: release day"
     )
+
+
+@pytest.mark.parametrize(
+    ("heading", "role"),
+    [
+        ("Executive Summary", "summary"),
+        ("1. Incident Summary", "summary"),
+        ("Issue summary", "summary"),
+        ("Resolution Summary", "resolution"),  # seed-002: What Fixed It, Verification Steps
+        ("Recovery overview", "resolution"),
+        ("Resolution & Recovery", "resolution"),
+        ("Impact Assessment", "impact"),
+    ],
+)
+def test_section_role(heading: str, role: str) -> None:
+    assert section_role(heading) == role

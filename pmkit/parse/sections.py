@@ -50,6 +50,8 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"how it happened|underlying issue|causal)",
         ),
         ("trigger", r"^trigger"),
+        # "Resolution Summary" (seed-002) says how it was fixed: it is not the executive summary
+        ("resolution", r"^(resolution|recovery|mitigation) (summary|overview)$"),
         ("summary", r"(summary|overview|^tl ?dr|^background$|^description$|^what happened$)"),
         ("impact", r"(impact|^scope$|customer experience)"),
         ("resolution", r"(resolution|recovery|mitigation|^fix$|what fixed it)"),
