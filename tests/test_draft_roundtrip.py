@@ -224,14 +224,6 @@ def test_title_that_names_a_section(template: str, title: str) -> None:
     check_round_trip(draft, template)
 
 
-TEXT_GAPS = {
-    (
-        "seed-002",
-        "root_cause",
-    ): "parser reads the whole 'Root Cause Analysis' section, subsections too",
-}
-
-
 @pytest.mark.parametrize("template", TEMPLATES)
 @pytest.mark.parametrize(
     ("mine", "theirs"),
@@ -242,13 +234,8 @@ TEXT_GAPS = {
         ("lessons", "lessons"),
     ],
 )
-def test_text_fields_round_trip(
-    template: str, mine: str, theirs: str, request: pytest.FixtureRequest
-) -> None:
-    """The free-text fields come back too (not required by the issue; gaps are parser-side)."""
-    gap = TEXT_GAPS.get((template, mine))
-    if gap:
-        request.applymarker(pytest.mark.xfail(reason=f"parser gap: {gap}", strict=False))
+def test_text_fields_round_trip(template: str, mine: str, theirs: str) -> None:
+    """The free-text fields come back too."""
     draft = Draft(
         title="Disk full on build host",
         severity="SEV2",

@@ -122,3 +122,46 @@ def test_summary_prose_around_fields_is_kept() -> None:
 )
 def test_section_role(heading: str, role: str) -> None:
     assert section_role(heading) == role
+
+
+ANALYSIS = """# Kafka stall
+
+## Root Cause Analysis
+
+### The Problem
+The topic needs two in-sync replicas; one broker's disk failed.
+
+### How It Happened
+The disk returned I/O errors at 08:40.
+
+### Contributing Factors
+- Replication factor 2 instead of 3
+- SMART warnings not alerted on
+
+### 5 Whys Analysis
+1. Why did events stall?
+   -> Producers could not meet min.insync.replicas.
+"""
+
+
+def test_root_cause_is_the_cause_itself_not_its_analysis() -> None:
+    """seed-002: 'The Problem' is the root cause; the rest is analysis and factors."""
+    pm = _incident(ANALYSIS)
+    assert pm.root_cause == "The topic needs two in-sync replicas; one broker's disk failed."
+    assert [f.text for f in pm.factors] == [
+        "Replication factor 2 instead of 3",
+        "SMART warnings not alerted on",
+    ]
+    pm = _incident(ANALYSIS.replace("### The Problem", "### Root Cause"))
+    assert pm.root_cause == "The topic needs two in-sync replicas; one broker's disk failed."
+
+
+def test_root_cause_section_without_a_cause_subsection_keeps_its_analysis() -> None:
+    """No subsection names the cause: the whole section, but never its contributing factors."""
+    pm = _incident(ANALYSIS.replace("### The Problem\n", "").replace("The topic", "\nThe topic"))
+    assert pm.root_cause == (
+        "The topic needs two in-sync replicas; one broker's disk failed.\n"
+        "How It Happened\nThe disk returned I/O errors at 08:40.\n"
+        "5 Whys Analysis\nWhy did events stall?\n-> Producers could not meet min.insync.replicas."
+    )
+    assert len(pm.factors) == 2

@@ -42,7 +42,7 @@ from pmkit.parse.blocks import (
 from pmkit.parse.decode import decode_bytes
 from pmkit.parse.fields import field_for_key, key_has_utc
 from pmkit.parse.keyvalues import KeyValue, key_values, split_key_value
-from pmkit.parse.sections import section_role
+from pmkit.parse.sections import names_the_root_cause, section_role
 from pmkit.parse.shapes import detect_shape
 from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline import read_timeline
@@ -243,6 +243,24 @@ class _Builder:
 
     def _role_text(self, role: str) -> str | None:
         parts = [section_text(s) for s in self.sections.get(role, [])]
+        return _joined(parts)
+
+    def _root_cause_text(self) -> str | None:
+        """The root cause itself. A root-cause analysis split into subsections (seed-002: The
+        Problem, How It Happened, Why It Happened, Contributing Factors, 5 Whys) gives the
+        subsection that names the cause; otherwise the whole section. Either way a subsection
+        with a role of its own (Contributing Factors, Trigger) is read as that, not as the cause."""
+        parts: list[str] = []
+        for section in self.sections.get("root_cause", []):
+            itself = [c for c in section.children if names_the_root_cause(c.title)]
+            if itself:
+                parts.extend(section_text(c) for c in itself)
+                continue
+            texts = [t for b in section.blocks for t in block_texts(b)]
+            for child in section.children:
+                if section_role(child.title) in (None, "root_cause"):
+                    texts += [plain(child.title), section_text(child)]
+            parts.append("\n".join(t for t in texts if t).strip())
         return _joined(parts)
 
     def _summary_text(self) -> str | None:
@@ -453,7 +471,7 @@ class _Builder:
         pm.services = self.services()
         pm.customer_impact = self.fields.get("customer_impact") or self._role_text("impact")
         pm.executive_summary = self.fields.get("executive_summary") or self._summary_text()
-        pm.root_cause = self.fields.get("root_cause") or self._role_text("root_cause")
+        pm.root_cause = self.fields.get("root_cause") or self._root_cause_text()
         pm.trigger = self.fields.get("trigger") or self._role_text("trigger")
         pm.lessons = self._role_text("lessons")
         pm.factors = self.factors()

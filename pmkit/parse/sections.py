@@ -60,6 +60,17 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+_ROOT_CAUSE_ITSELF = re.compile(
+    r"^(the )?(root )?causes?$|^the problem$|^(primary|main|direct|proximate) (root )?cause$"
+)
+
+
+def names_the_root_cause(title: str) -> bool:
+    """``### The Problem`` / ``### Root Cause`` inside a root-cause analysis: the cause itself,
+    as opposed to its analysis (``How It Happened``, ``5 Whys``) or contributing factors."""
+    return _ROOT_CAUSE_ITSELF.search(heading_words(title)) is not None
+
+
 @lru_cache(maxsize=4096)
 def section_role(title: str) -> str | None:
     """The role of a section from its heading, or None when the heading says nothing pmkit uses."""
