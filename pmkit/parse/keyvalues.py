@@ -55,6 +55,10 @@ _PLAIN_KEY_EMPTY = re.compile(r"^\s*(?P<k>[A-Za-z][A-Za-z0-9 /&()'.-]{0,48}?)\s*
 def split_key_value(line: str) -> tuple[str, str] | None:
     """Split one source line into (key, value raw) when it is shaped like a field."""
     m = _BOLD_KEY.match(line)
+    if m and m.group("c1") and m.group("q"):
+        # "**Primary Cause:** (see below)": the key ended at its colon, the parentheses are the
+        # value; only "**Key** (qualifier):" qualifies a key
+        return m.group("k").strip(), line[m.start("q") :].strip()
     if m and (m.group("c1") or m.group("c2")):
         return m.group("k").strip(), m.group("v").strip()
     if m and m.group("m") in ("**", "__") and field_for_key(m.group("k")):
