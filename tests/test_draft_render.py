@@ -80,6 +80,23 @@ def test_table_cells_and_headings_are_escaped(sample: Draft) -> None:
     assert "\n\\# not a heading\n\\---" in md
 
 
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("- x", "\\- x"),
+        ("1. x", "1\\. x"),
+        ("# x", "\\# x"),
+        ("> x", "\\> x"),
+        (">5 ms", "\\>5 ms"),
+    ],
+)
+def test_list_items_do_not_open_a_block(sample: Draft, text: str, item: str) -> None:
+    """A factor that starts like a list, heading or quote stays one item of text (">" opens a
+    quote with no space after it too)."""
+    sample.factors = [DraftFactor(text)]
+    assert f"\n- {item}\n" in render(sample, "canonical", Config())
+
+
 def test_valid_sample_has_no_errors(sample: Draft) -> None:
     assert _errors(sample) == {}
     assert not has_errors(validate(sample, Config(), now=NOW))

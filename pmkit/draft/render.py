@@ -91,12 +91,12 @@ def _severity_definitions(draft: Draft, config: Config) -> str:
     return "\n".join(f"- **{cell(k)}:** {inline(defs[k])}" for k in labels)
 
 
-_BLOCK_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+*>#])(?=\s|$)")
+_BLOCK_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+*#](?=\s|$)|>)")
 
 
 def list_text(text: str) -> str:
     """One line for a list item: a leading ``1.``/``-``/``>``/``#`` is escaped so the text does not
-    open a nested list, a quote or a heading."""
+    open a nested list, a quote or a heading (``>`` opens a quote with no space after it too)."""
     return _BLOCK_START.sub(
         lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", inline(text)
     )
