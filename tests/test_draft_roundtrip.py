@@ -2,7 +2,9 @@
 
 Text is drawn from plain words and punctuation that mean nothing to Markdown: a draft whose text
 uses Markdown syntax (``*x*``, ``<tag>``) is written as Markdown on purpose, and the parser reads
-the rendered text, not the syntax.
+the rendered text, not the syntax. What the renderer escapes (``|`` in cells, a leading ``#``,
+``-``, ``1.``, ``>`` in list items, ``#``/``---``/``===`` lines in free text) must read back as
+typed: see ``test_escaped_text_reads_back_as_typed``.
 """
 
 from __future__ import annotations
@@ -252,3 +254,113 @@ def test_text_fields_round_trip(template: str, mine: str, theirs: str) -> None:
     )
     pm = parse.parse_text(render(draft, template, CONFIG), "x.md").incidents[0]
     assert getattr(pm, theirs) == getattr(draft, mine)
+
+
+ESCAPED_BY_RENDER = "|#-=+>.)"
+"""Characters ``pmkit.draft.render`` escapes where they would be Markdown (cells, line starts)."""
+_typed_token = st.text(
+    alphabet=string.ascii_letters + string.digits + ESCAPED_BY_RENDER + "(,;!?'\"/%@$^~",
+    min_size=1,
+    max_size=8,
+)
+_OPENS_A_BLOCK = re.compile(r"^(([-+*]|\d{1,9}[.)])(\s|$)|>)")
+"""A list or quote: free text under a heading starting so is a list or quote on purpose."""
+
+
+@st.composite
+def typed_line(draw: st.DrawFn, free_text: bool = False) -> str:
+    """One line as typed into the form, dense in the characters the renderer escapes."""
+    text = " ".join(draw(st.lists(_typed_token, min_size=1, max_size=8)))
+    if find_placeholder(text) is not None or (free_text and _OPENS_A_BLOCK.match(text)):
+        text = "Item " + text
+    return text
+
+
+def _read_back(draft: Draft, template: str) -> dict[str, object]:
+    pm = parse.parse_text(render(draft, template, CONFIG), "x.md").incidents[0]
+    return {
+        "summary": pm.executive_summary,
+        "impact": pm.customer_impact,
+        "root_cause": pm.root_cause,
+        "lessons": pm.lessons,
+        "events": [e.event for e in pm.timeline],
+        "factors": [f.text for f in pm.factors],
+    }
+
+
+def _escaped_draft(summary: str, event: str, factor: str, other: str = "Kept as typed") -> Draft:
+    return Draft(
+        title="Disk full on build host",
+        severity="SEV2",
+        owner="Kim Lee",
+        started_at=datetime(2025, 5, 1, 8, 0),
+        resolved_at=datetime(2025, 5, 1, 9, 30),
+        summary=summary,
+        impact=other,
+        root_cause=summary,
+        lessons=other,
+        timeline=[DraftEvent(datetime(2025, 5, 1, 8, 30), event)],
+        factors=[DraftFactor(factor)],
+        actions=[
+            DraftAction("Rotate logs", "Kim Lee", date(2025, 6, 1), "done", "#42", "short_term")
+        ],
+    )
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@settings(
+    max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    summary=typed_line(free_text=True),
+    other=typed_line(free_text=True),
+    event=typed_line(),
+    factor=typed_line(),
+)
+def test_escaped_text_reads_back_as_typed(
+    template: str, summary: str, other: str, event: str, factor: str
+) -> None:
+    """Free text, timeline cells and factor items full of ``| # - = + > . )`` come back as typed
+    (runs of spaces read as one)."""
+    draft = _escaped_draft(summary, event, factor, other)
+    one = " ".join
+    assert _read_back(draft, template) == {
+        "summary": one(summary.split()),
+        "impact": one(other.split()),
+        "root_cause": one(summary.split()),
+        "lessons": one(other.split()),
+        "events": [one(event.split())],
+        "factors": [one(factor.split())],
+    }
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a | b",
+        "# not a heading",
+        "===",
+        "=== x",
+        "--- x",
+        "> 5 ms",
+        ">5 ms",
+        "1. first",
+        "- dash",
+        "(x)",
+    ],
+)
+def test_markdown_looking_text_reads_back(template: str, text: str) -> None:
+    """What would be Markdown is escaped ("(x)" after ``**Key:**`` is the value, not a key
+    qualifier); free text that opens a list or quote is Markdown on purpose, so it gets a word
+    in front."""
+    free = "Item " + text if _OPENS_A_BLOCK.match(text) else text
+    got = _read_back(_escaped_draft(free, text, text, free), template)
+    assert got == {
+        "summary": free,
+        "impact": free,
+        "root_cause": free,
+        "lessons": free,
+        "events": [text],
+        "factors": [text],
+    }
