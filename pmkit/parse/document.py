@@ -34,7 +34,6 @@ from pmkit.parse.blocks import (
     Paragraph,
     Section,
     Table,
-    block_texts,
     parse_markdown,
     plain,
     section_text,
@@ -42,6 +41,7 @@ from pmkit.parse.blocks import (
 from pmkit.parse.decode import decode_bytes
 from pmkit.parse.fields import field_for_key, key_has_utc
 from pmkit.parse.keyvalues import KeyValue, key_values, split_key_value
+from pmkit.parse.prose import prose_texts, section_prose
 from pmkit.parse.sections import names_the_root_cause, section_role
 from pmkit.parse.shapes import detect_shape
 from pmkit.parse.textdates import date_in, leading_date
@@ -242,7 +242,7 @@ class _Builder:
         return out
 
     def _role_text(self, role: str) -> str | None:
-        parts = [section_text(s) for s in self.sections.get(role, [])]
+        parts = [section_prose(s) for s in self.sections.get(role, [])]
         return _joined(parts)
 
     def _root_cause_text(self) -> str | None:
@@ -254,12 +254,13 @@ class _Builder:
         for section in self.sections.get("root_cause", []):
             itself = [c for c in section.children if names_the_root_cause(c.title)]
             if itself:
-                parts.extend(section_text(c) for c in itself)
+                parts.extend(section_prose(c) for c in itself)
                 continue
-            texts = [t for b in section.blocks for t in block_texts(b)]
+            texts = [t for b in section.blocks for t in prose_texts(b)]
             for child in section.children:
-                if section_role(child.title) in (None, "root_cause"):
-                    texts += [plain(child.title), section_text(child)]
+                text = section_prose(child)
+                if text and section_role(child.title) in (None, "root_cause"):
+                    texts += [plain(child.title), text]
             parts.append("\n".join(t for t in texts if t).strip())
         return _joined(parts)
 
@@ -269,9 +270,11 @@ class _Builder:
         fields; it is not the summary."""
         parts: list[str] = []
         for section in self.sections.get("summary", []):
-            texts = [t for b in section.blocks if not _is_field_block(b) for t in block_texts(b)]
+            texts = [t for b in section.blocks if not _is_field_block(b) for t in prose_texts(b)]
             for child in section.children:
-                texts += [plain(child.title), section_text(child)]
+                text = section_prose(child)
+                if text:
+                    texts += [plain(child.title), text]
             parts.append("\n".join(t for t in texts if t).strip())
         return _joined(parts)
 

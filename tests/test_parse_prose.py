@@ -1,0 +1,78 @@
+"""Free-text fields hold the author's text, not what the template left in the document."""
+
+from __future__ import annotations
+
+from pmkit.parse import parse_text
+from pmkit.parse.blocks import parse_markdown
+from pmkit.parse.prose import section_prose
+
+GUIDANCE = (
+    "Apply systems thinking to explain how the incident unfolded. Avoid blame; focus on "
+    "contributing factors."
+)
+
+
+def _prose(md: str) -> str:
+    (section,) = parse_markdown(md).root.children
+    return section_prose(section)
+
+
+def test_template_guidance_paragraph_is_dropped() -> None:
+    assert _prose(f"## Notes\n\n{GUIDANCE}\n\nThe lock was taken twice.\n") == (
+        "The lock was taken twice."
+    )
+
+
+def test_guidance_line_inside_a_paragraph_is_dropped_the_authors_line_kept() -> None:
+    md = f"## Notes\n\n{GUIDANCE}\nThe lock was taken twice.\n"
+    assert _prose(md) == "The lock was taken twice."
+
+
+def test_a_sentence_that_only_quotes_the_guidance_is_kept() -> None:
+    text = f"We ignored the template's advice: {GUIDANCE}"
+    assert _prose(f"## Notes\n\n{text}\n") == text
+
+
+def test_empty_and_placeholder_fields_are_dropped_filled_ones_kept() -> None:
+    md = (
+        "## Lessons\n\n"
+        "- **Early Signals We Missed**:\n"
+        "- **What Went Well**: Rollback took 14 minutes.\n"
+        "- **Scope:** (# customers, # orgs, regions, etc.)\n"
+        "- **Revenue Impact**: [Estimated if applicable]\n"
+        "- Item 1\n"
+        "- Item 2\n"
+    )
+    assert _prose(md) == "What Went Well: Rollback took 14 minutes."
+
+
+def test_a_key_whose_value_is_nested_keeps_its_label_and_real_items() -> None:
+    md = (
+        "## Impact\n\n"
+        "- **Customer Impact:**\n"
+        "  - % of users affected\n"
+        "  - Logins failed in the EU\n"
+        "- **Internal Impact:**\n"
+        "  - Operational load, manual actions, escalations\n"
+    )
+    assert _prose(md) == "Customer Impact:\nLogins failed in the EU"
+
+
+def test_empty_table_rows_and_empty_subsections_are_dropped() -> None:
+    md = (
+        "## Impact\n\nSlow pages.\n\n| Metric | Before |\n| --- | --- |\n|  |  |\n"
+        "| p99 | 2 s |\n\n### Business Impact\n\n- **SLA Impact**: [Yes/No - details if yes]\n\n"
+        "### Customer Impact\n\n- EU only\n"
+    )
+    assert _prose(md) == "Slow pages.\np99 | 2 s\nCustomer Impact\nEU only"
+
+
+def test_seed_001_lessons_lose_the_template_instruction() -> None:
+    md = (
+        "# Queue stall\n\n**Severity**: SEV2\n\n## 6. Lessons Learned\n"
+        "Capture improvements to upstream systems, runbooks, or processes.\n\n"
+        "- **Early Signals We Missed**:\n"
+        "- **What Went Well**: Rollback took 14 minutes end to end.\n"
+    )
+    (pm,) = parse_text(md, "2026/x.md").incidents
+    assert pm.lessons == "What Went Well: Rollback took 14 minutes end to end."
