@@ -165,3 +165,37 @@ def test_root_cause_section_without_a_cause_subsection_keeps_its_analysis() -> N
         "5 Whys Analysis\nWhy did events stall?\n-> Producers could not meet min.insync.replicas."
     )
     assert len(pm.factors) == 2
+
+
+IMPACT = """# Login outage
+
+## Incident Summary
+
+- **Start Time (UTC):** 2026-06-15 07:10
+- **Customer Impact:**
+  - 100% of users who tried to log in
+  - Regions / tenants affected
+  - "Invalid signature" error on the login page
+
+## Impact Analysis
+
+- **Customer Impact:**
+  - Login success rate fell to 0%
+- **Internal Impact:**
+  - Support queue tripled
+- **Data Impact:**
+  - Data exposure? No
+"""
+
+
+def test_a_key_whose_value_is_its_nested_items_takes_them() -> None:
+    """seed-004: '- **Customer Impact:**' over a list is that list (template hints left out),
+    not the whole 'Impact Analysis' with its Internal and Data Impact."""
+    pm = _incident(IMPACT)
+    assert pm.customer_impact == (
+        '100% of users who tried to log in\n"Invalid signature" error on the login page'
+    )
+    # the first one left as the template's hints: the next Customer Impact key is the value
+    unfilled = IMPACT.replace("100% of users who tried to log in", "% of users affected")
+    unfilled = unfilled.replace('"Invalid signature" error on the login page', "Item 1")
+    assert _incident(unfilled).customer_impact == "Login success rate fell to 0%"

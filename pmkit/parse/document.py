@@ -41,7 +41,7 @@ from pmkit.parse.blocks import (
 from pmkit.parse.decode import decode_bytes
 from pmkit.parse.fields import field_for_key, key_has_utc
 from pmkit.parse.keyvalues import KeyValue, key_values, split_key_value
-from pmkit.parse.prose import prose_texts, section_prose
+from pmkit.parse.prose import blocks_prose, prose_texts, section_prose
 from pmkit.parse.sections import names_the_root_cause, section_role
 from pmkit.parse.shapes import detect_shape
 from pmkit.parse.textdates import date_in, leading_date
@@ -93,8 +93,12 @@ class _Fields:
     unfilled_identity: int = 0
 
     def get(self, name: str) -> str | None:
+        """The field's value; for a key whose value is the list nested under it
+        (``- **Customer Impact:**`` then ``- All regions``), the items, one per line."""
         kv = self.values.get(name)
-        return kv.value if kv else None
+        if kv is None:
+            return None
+        return kv.value or "\n".join(blocks_prose(kv.blocks))[:_MAX_TEXT]
 
     def line(self, name: str) -> int | None:
         kv = self.values.get(name) or self.placeholders.get(name)
