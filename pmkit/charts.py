@@ -4,28 +4,45 @@ Charts are rendered to static inline SVG with vl-convert (:func:`figure`), never
 renderer that loads Vega from a CDN, so a report opens with no network. Every chart has a title
 and axis titles; :func:`figure` adds the one-line caption saying what to read from it. Text from
 postmortems (service names, owners, categories) ends up as SVG text, which vl-convert escapes.
+
+Importing this module does not import altair (~0.3 s) or vl-convert: each builder imports altair
+when it runs. A report kernel that hands its charts to the report runner (``pmkit.figures``)
+therefore never loads either; the runner builds and draws every chart of a run in one process.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from pmkit.fastimport import skip_slow_optional_imports
 from pmkit.present import Html, small_n_note
 
-skip_slow_optional_imports()
+if TYPE_CHECKING:
+    import altair as alt
 
-import altair as alt  # noqa: E402  (after the import speed-up above)
+skip_slow_optional_imports()  # before anything imports altair (and with it jsonschema)
 
 WIDTH = 620
 HEIGHT = 240
 TARGET_COLOR = "#c0392b"
 BUCKET_ORDER = ["1-7", "8-30", "31-90", ">90"]
 _XMLNS = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
+
+Builder = TypeVar("Builder", bound=Callable[..., Any])
+BUILDERS: dict[str, Callable[..., Any]] = {}
+"""Every chart builder by name: the only functions a report runner calls to draw a chart that a
+kernel handed over by name (``pmkit.figures``)."""
+
+
+def builder(fn: Builder) -> Builder:
+    """Register ``fn`` as a chart builder (see :data:`BUILDERS`)."""
+    BUILDERS[fn.__name__] = fn
+    return fn
 
 
 def level_label(level: Any) -> str:
@@ -58,6 +75,8 @@ SEVERITY_COLORS = ("#67000d", "#cb181d", "#fb6a4a", "#fcae91", "#fee5d9")
 
 
 def _severity_scale(order: list[str]) -> alt.Scale:
+    import altair as alt
+
     colors = [
         "#bdbdbd" if s == "unknown" else SEVERITY_COLORS[min(int(s[1:]), len(SEVERITY_COLORS) - 1)]
         for s in order
@@ -66,14 +85,19 @@ def _severity_scale(order: list[str]) -> alt.Scale:
 
 
 def _base(df: pd.DataFrame, title: str, height: int = HEIGHT) -> alt.Chart:
+    import altair as alt
+
     return alt.Chart(df, title=title, width=WIDTH, height=height)
 
 
 # --- severity ------------------------------------------------------------------------------
 
 
+@builder
 def severity_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
     """Stacked bars: incidents per period by severity level (``metrics.severity_by_period``)."""
+    import altair as alt
+
     data = _levels(_dates(df, "period_start"))
     unit = "yearmonth" if period == "month" else "yearmonthdate"
     return (
@@ -94,8 +118,11 @@ def severity_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
     )
 
 
+@builder
 def severity_share_over_time(df: pd.DataFrame) -> alt.Chart:
     """Line: share of incidents at level <= 1 per period (``metrics.severity_share(period=)``)."""
+    import altair as alt
+
     data = _dates(df, "period_start")
     data = data[data["n_known"] > 0]
     line = (
@@ -115,8 +142,11 @@ def severity_share_over_time(df: pd.DataFrame) -> alt.Chart:
     return line
 
 
+@builder
 def duration_by_severity(df: pd.DataFrame) -> alt.Chart:
     """Median and p90 incident duration (hours) per severity level (``duration_by_severity``)."""
+    import altair as alt
+
     data = _levels(df)
     data = data.assign(median=data["median_minutes"] / 60.0, p90=data["p90_minutes"] / 60.0)
     long = data.melt(
@@ -139,8 +169,11 @@ def duration_by_severity(df: pd.DataFrame) -> alt.Chart:
     )
 
 
+@builder
 def top_services(df: pd.DataFrame) -> alt.Chart:
     """Horizontal bars: incidents per service, severe ones apart (``metrics.top_services``)."""
+    import altair as alt
+
     data = df.assign(other=df["n_incidents"] - df["n_level_le_1"]).melt(
         id_vars=["service", "n_incidents"],
         value_vars=["n_level_le_1", "other"],
@@ -166,8 +199,11 @@ def top_services(df: pd.DataFrame) -> alt.Chart:
 # --- time to draft -------------------------------------------------------------------------
 
 
+@builder
 def draft_hours_by_month(summary: pd.DataFrame, target_hours: float) -> alt.Chart:
     """Median and p90 hours from resolution to draft per month, with the target as a rule."""
+    import altair as alt
+
     data = _dates(summary, "month")
     long = data.melt(
         id_vars=["month", "n"],
@@ -198,12 +234,20 @@ def draft_hours_by_month(summary: pd.DataFrame, target_hours: float) -> alt.Char
     )
 
 
+@builder
 def draft_hours_histogram(per_incident: pd.DataFrame, target_hours: float) -> alt.Chart:
     """How many drafts took how long (``metrics.time_to_draft``), capped at 14 days."""
+    import altair as alt
+
     cap = 14 * 24.0
-    data = per_incident.dropna(subset=["hours"]).copy()
-    data["days"] = data["hours"].clip(lower=0, upper=cap) / 24.0
-    data["within"] = data["within_target"].map({True: "within target", False: "late"})
+    # only the drawn columns: the rest (titles, paths) would be inlined in the spec for nothing
+    data = per_incident.loc[per_incident["hours"].notna(), ["hours", "within_target"]]
+    data = pd.DataFrame(
+        {
+            "days": data["hours"].clip(lower=0, upper=cap) / 24.0,
+            "within": data["within_target"].map({True: "within target", False: "late"}),
+        }
+    )
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -231,10 +275,12 @@ def draft_hours_histogram(per_incident: pd.DataFrame, target_hours: float) -> al
     )
 
 
+@builder
 def review_days_histogram(per_incident: pd.DataFrame, target_days: int) -> alt.Chart:
     """Business days from draft to review (``metrics.time_to_review``), capped at 30."""
-    data = per_incident.copy()
-    data["days"] = data["business_days"].clip(lower=0, upper=30)
+    import altair as alt
+
+    data = pd.DataFrame({"days": per_incident["business_days"].clip(lower=0, upper=30)})
     bars = (
         alt.Chart(data)
         .mark_bar(color="#72b7b2")
@@ -262,8 +308,11 @@ def review_days_histogram(per_incident: pd.DataFrame, target_days: int) -> alt.C
 # --- contributing factors ------------------------------------------------------------------
 
 
+@builder
 def factor_frequency(df: pd.DataFrame) -> alt.Chart:
     """Horizontal bars: share of incidents with a factor in each category."""
+    import altair as alt
+
     order = list(df.sort_values("n_incidents", ascending=False)["category"])
     return (
         _base(df, "Contributing-factor categories", height=max(120, 22 * len(order)))
@@ -276,8 +325,11 @@ def factor_frequency(df: pd.DataFrame) -> alt.Chart:
     )
 
 
+@builder
 def factor_trend(df: pd.DataFrame, top: int = 6) -> alt.Chart:
     """Lines: incidents per month citing each of the ``top`` most frequent categories."""
+    import altair as alt
+
     totals = df.groupby("category")["n_incidents"].sum().sort_values(ascending=False)
     keep = [c for c in totals.index if c != "unclassified"][:top]
     data = _dates(df[df["category"].isin(keep)], "period_start")
@@ -293,8 +345,11 @@ def factor_trend(df: pd.DataFrame, top: int = 6) -> alt.Chart:
     )
 
 
+@builder
 def factor_by_severity(df: pd.DataFrame) -> alt.Chart:
     """Heat map: incidents per category and severity level."""
+    import altair as alt
+
     data = _levels(df)
     order = list(data.groupby("category")["n_incidents"].sum().sort_values(ascending=False).index)
     heat = (
@@ -328,8 +383,11 @@ def factor_by_severity(df: pd.DataFrame) -> alt.Chart:
     )
 
 
+@builder
 def trigger_frequency(df: pd.DataFrame) -> alt.Chart:
     """Horizontal bars: incidents per trigger category."""
+    import altair as alt
+
     order = list(df.sort_values("n_incidents", ascending=False)["trigger_category"])
     return (
         _base(df, "What triggered the incidents", height=max(120, 22 * len(order)))
@@ -345,8 +403,11 @@ def trigger_frequency(df: pd.DataFrame) -> alt.Chart:
 # --- action items --------------------------------------------------------------------------
 
 
+@builder
 def overdue_by_group(df: pd.DataFrame, key: str, title: str, top: int = 15) -> alt.Chart:
     """Stacked horizontal bars: overdue actions per owner or team, by days past due."""
+    import altair as alt
+
     head = df.head(top)
     long = head.melt(
         id_vars=[key], value_vars=BUCKET_ORDER, var_name="days_overdue", value_name="n"
@@ -373,8 +434,11 @@ def overdue_by_group(df: pd.DataFrame, key: str, title: str, top: int = 15) -> a
     )
 
 
+@builder
 def action_backlog(df: pd.DataFrame) -> alt.Chart:
     """Lines: actions still open and overdue at each month end (``metrics.action_backlog``)."""
+    import altair as alt
+
     data = _dates(df, "month_end")
     long = data.melt(
         id_vars=["month_end"], value_vars=["still_open", "overdue"], var_name="kind", value_name="n"
@@ -396,8 +460,11 @@ def action_backlog(df: pd.DataFrame) -> alt.Chart:
     )
 
 
+@builder
 def action_completion(df: pd.DataFrame) -> alt.Chart:
     """Bars: share of each month's actions done by now (``action_completion_by_month``)."""
+    import altair as alt
+
     data = _dates(df, "month")
     return (
         _base(data, "Action items done, by month of the incident")
