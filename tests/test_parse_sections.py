@@ -199,3 +199,44 @@ def test_a_key_whose_value_is_its_nested_items_takes_them() -> None:
     unfilled = IMPACT.replace("100% of users who tried to log in", "% of users affected")
     unfilled = unfilled.replace('"Invalid signature" error on the login page', "Item 1")
     assert _incident(unfilled).customer_impact == "Login success rate fell to 0%"
+
+
+RCA_001 = """# Queue stall
+
+**Severity**: SEV2
+
+## 4. Root Cause Analysis
+Apply systems thinking to explain how the incident unfolded. Avoid blame; focus on contributing factors.
+
+- **Triggering Event**: Deployment of dispatcher 4.2.0.
+- **Contributing Factors** (technical, process, organizational):
+  - Library-only changes skipped the canary stage.
+- **Safeguards That Worked**: Idempotent delivery.
+- **Safeguards That Failed or Were Missing**: A consumer liveness check.
+- **5-Whys / Causal Chain Summary**: The consumers took a non-reentrant lock twice.
+"""
+
+
+def test_seed_001_root_cause_is_the_causal_chain_not_the_whole_analysis() -> None:
+    """seed-001 has no root-cause key: the causal chain summary states the cause; the trigger,
+    factors and safeguards are other parts of the analysis."""
+    pm = _incident(RCA_001)
+    assert pm.root_cause == "The consumers took a non-reentrant lock twice."
+    assert pm.trigger == "Deployment of dispatcher 4.2.0."
+    assert [f.text for f in pm.factors] == ["Library-only changes skipped the canary stage."]
+
+
+def test_seed_001_root_cause_left_empty_is_missing() -> None:
+    pm = _incident(RCA_001.replace(" The consumers took a non-reentrant lock twice.", ""))
+    assert pm.root_cause is None
+    assert pm.trigger == "Deployment of dispatcher 4.2.0."
+
+
+def test_root_cause_prose_without_the_items_read_as_other_fields() -> None:
+    md = RCA_001.replace(
+        "Apply systems thinking", "The retry path took the lock twice.\n\nApply systems thinking"
+    ).replace(
+        "- **5-Whys / Causal Chain Summary**: The consumers took a non-reentrant lock twice.", ""
+    )
+    pm = _incident(md)
+    assert pm.root_cause == "The retry path took the lock twice."

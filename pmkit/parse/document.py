@@ -31,6 +31,7 @@ from pmkit.parse.actions import read_actions
 from pmkit.parse.blocks import (
     Block,
     ListBlock,
+    ListItem,
     Paragraph,
     Section,
     Table,
@@ -42,7 +43,7 @@ from pmkit.parse.decode import decode_bytes
 from pmkit.parse.fields import field_for_key, key_has_utc
 from pmkit.parse.keyvalues import KeyValue, key_values, split_key_value
 from pmkit.parse.prose import blocks_prose, prose_texts, section_prose
-from pmkit.parse.sections import names_the_root_cause, section_role
+from pmkit.parse.sections import names_safeguards, names_the_root_cause, section_role
 from pmkit.parse.shapes import detect_shape
 from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline import read_timeline
@@ -127,6 +128,27 @@ def _is_field_block(block: Block) -> bool:
     if isinstance(block, Paragraph):
         return all(_is_field_line(line, valued=True) for line in block.raw.split("\n"))
     return False
+
+
+def _names_another_part(item: ListItem) -> bool:
+    """``- **Triggering Event**: ...`` in a root-cause section: a field read as itself, or
+    ``- **Safeguards That Worked**: ...``, which is not the cause either."""
+    kv = split_key_value(item.raw.partition("\n")[0])
+    if kv is None:
+        return False
+    name = field_for_key(kv[0])
+    return (name is not None and name != "root_cause") or names_safeguards(kv[0])
+
+
+def _cause_blocks(blocks: list[Block]) -> list[Block]:
+    """A root-cause section's blocks without the list items that are other parts of it."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            items = [i for i in block.items if not _names_another_part(i)]
+            block = ListBlock(items, block.ordered, block.line)
+        out.append(block)
+    return out
 
 
 def _collect_fields(kvs: list[KeyValue]) -> _Fields:
@@ -253,14 +275,16 @@ class _Builder:
         """The root cause itself. A root-cause analysis split into subsections (seed-002: The
         Problem, How It Happened, Why It Happened, Contributing Factors, 5 Whys) gives the
         subsection that names the cause; otherwise the whole section. Either way a subsection
-        with a role of its own (Contributing Factors, Trigger) is read as that, not as the cause."""
+        with a role of its own (Contributing Factors, Trigger) is read as that, not as the cause,
+        and so is a ``- **Key**:`` item read as another field (seed-001's Triggering Event,
+        Contributing Factors) or naming safeguards."""
         parts: list[str] = []
         for section in self.sections.get("root_cause", []):
             itself = [c for c in section.children if names_the_root_cause(c.title)]
             if itself:
                 parts.extend(section_prose(c) for c in itself)
                 continue
-            texts = [t for b in section.blocks for t in prose_texts(b)]
+            texts = [t for b in _cause_blocks(section.blocks) for t in prose_texts(b)]
             for child in section.children:
                 text = section_prose(child)
                 if text and section_role(child.title) in (None, "root_cause"):

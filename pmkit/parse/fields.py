@@ -128,6 +128,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "primary cause",
         "the problem",
         "cause",
+        # seed-001 has no root-cause key: its causal chain summary states the cause
+        "5 whys causal chain summary",
+        "causal chain summary",
     ),
     "trigger": ("triggering event", "trigger", "triggered by"),
     "factors": (

@@ -71,6 +71,15 @@ def names_the_root_cause(title: str) -> bool:
     return _ROOT_CAUSE_ITSELF.search(heading_words(title)) is not None
 
 
+_SAFEGUARDS = re.compile(r"^safeguards?\b")
+
+
+def names_safeguards(key: str) -> bool:
+    """``Safeguards That Worked`` / ``Safeguards That Failed or Were Missing`` (seed-001): what
+    held or failed around the cause, not the cause."""
+    return _SAFEGUARDS.search(heading_words(key)) is not None
+
+
 @lru_cache(maxsize=4096)
 def section_role(title: str) -> str | None:
     """The role of a section from its heading, or None when the heading says nothing pmkit uses."""

@@ -86,4 +86,5 @@ def compare(doc: ParsedDocument, gen: GeneratedIncident) -> list[str]:
         if ta.priority is not None:
             check(f"actions[{n}].priority", pa.priority, ta.priority)
     check("factors", [_norm(f.text) for f in p.factors], [_norm(f) for f in t.factors])
+    check("root_cause", _norm(p.root_cause), _norm(t.root_cause))
     return bad
