@@ -197,3 +197,50 @@ def test_cli_report_fails_loudly(
 def test_cli_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, "--help"]) == 0
     assert "--help" in capsys.readouterr().out
+
+
+# --- charts drawn by the runner ------------------------------------------------------------
+
+
+def _notebook(folder: Path, name: str, *cells: str) -> None:
+    """A report notebook made of a ``parameters`` cell and ``cells``."""
+    import nbformat
+
+    params = nbformat.v4.new_code_cell('db_path = ""\nas_of = "2026-11-16"\nlookback_days = 365')
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[params, *(nbformat.v4.new_code_cell(c) for c in cells)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    folder.mkdir(exist_ok=True)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+def test_a_chart_the_runner_cannot_draw_fails_its_report_naming_the_cell(
+    db: Path, tmp_path: Path
+) -> None:
+    notebooks = tmp_path / "nbs"
+    _notebook(
+        notebooks,
+        "badchart",
+        "import pandas as pd\nfrom pmkit import charts\nfrom pmkit.figures import plot",
+        "plot(charts.top_services, pd.DataFrame({'service': ['a']}), caption='c', n=1)",
+    )
+    params = build_params(db, "2026-11-16", 30, notebook_dir=notebooks, today=TODAY)
+    out = tmp_path / "reports"
+    with pytest.raises(NotebookFailed) as failed:
+        run_reports(params, out, notebooks)
+    error = failed.value
+    assert (error.notebook, error.cell_index, error.ename) == ("badchart", 2, "KeyError")
+    assert (
+        error.code
+        == "plot(charts.top_services, pd.DataFrame({'service': ['a']}), caption='c', n=1)"
+    )
+    assert error.kept is not None and error.kept.parent.parent == out / "failed"
+    kept = json.loads(error.kept.read_text(encoding="utf-8"))
+    outputs = [o for c in kept["cells"] for o in c.get("outputs", [])]
+    assert not any(o["output_type"] == "error" for o in outputs), "the kernel drew it itself"
+    assert any("application/vnd.pmkit.figure+json" in o.get("data", {}) for o in outputs)
+    assert not (out / "2026-11-16").exists()

@@ -61,16 +61,36 @@ def _exporter() -> Any:
     )
 
 
-def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
-    """Write ``notebook_path`` (executed) as HTML to ``html_path`` and return it."""
-    import nbformat
+def notebook_html(nb: Any, title: str) -> str:
+    """The executed notebook ``nb`` as one self-contained HTML page (``nb`` is not changed)."""
+    import copy
 
-    nb = nbformat.read(notebook_path, as_version=4)
+    nb = copy.copy(nb)
+    nb.metadata = copy.deepcopy(nb.metadata)
     nb.metadata["title"] = title
     nb.metadata.pop("widgets", None)  # no widget state: it would pull the widget JS from a CDN
-    resources = {"pmkit_css": (TEMPLATES / "pmkit.css").read_text(encoding="utf-8")}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body, _ = _exporter().from_notebook_node(nb, resources={"pmkit_css": _css()})
     # focusable text cells, as nbconvert's skipped post-pass makes them (outputs: the template)
     body = body.replace(_MARKDOWN_WRAPPER, _MARKDOWN_WRAPPER[:-1] + ' tabindex="0">')
-    html_path.write_text(strip_css_comments(body), encoding="utf-8")
+    return strip_css_comments(body)
+
+
+@cache
+def _css() -> str:
+    return (TEMPLATES / "pmkit.css").read_text(encoding="utf-8")
+
+
+def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
+    """Write ``notebook_path`` (executed) as HTML to ``html_path`` and return it.
+
+    Charts a kernel handed over (``pmkit.figures``, as under ``pmkit report``) are drawn here;
+    a notebook executed by papermill alone already holds them drawn.
+    """
+    import nbformat
+
+    from pmkit.figures import draw_deferred
+
+    nb = nbformat.read(notebook_path, as_version=4)
+    draw_deferred(nb)
+    html_path.write_text(notebook_html(nb, title), encoding="utf-8")
     return html_path

@@ -4,6 +4,11 @@ Everything is written to ``<out>/.<as_of>.tmp-XXXX/`` first; only when every not
 exported does that folder become ``<out>/<as_of>/`` (an existing run of the same date is replaced
 only then). A failing notebook leaves earlier runs untouched and its executed copy is kept under
 ``<out>/failed/`` for debugging.
+
+How a run spends its time: papermill runs each notebook in a fresh ``python3`` kernel. The
+kernels compute the numbers and hand their charts over by name and data (``pmkit.figures``);
+this process builds every chart of the run with altair, draws it with one vl-convert (started
+once, not once per kernel), writes the executed notebook with its charts and exports it to HTML.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 from pmkit import __version__
 from pmkit.fastimport import skip_slow_optional_imports
 from pmkit.reports.errors import NotebookFailed, ReportError
-from pmkit.reports.export import export_html
+from pmkit.reports.export import notebook_html
 from pmkit.reports.index import MANIFEST, write_index
 from pmkit.reports.params import ReportParams, select_notebooks
 
@@ -32,6 +37,7 @@ KERNEL = "python3"
 CELL_TIMEOUT_SECONDS = 900
 """A scheduled run must end: a cell running longer than this fails the report."""
 FAILED_DIR = "failed"
+
 
 Progress = Callable[[str, str, int, int, float | None], None]
 """``(event, notebook, position, total, seconds)``; event is ``start``, ``done`` or ``failed``."""
@@ -68,13 +74,16 @@ def notebook_title(path: Path) -> str:
     return str(title) if title else path.stem.replace("_", " ").capitalize()
 
 
-def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> None:
+def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Any:
+    """Run ``source`` with papermill into ``target``; returns the executed notebook."""
     skip_slow_optional_imports()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from pmkit.reports.kernel import ReportKernelManager
+
     try:
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             str(source),
             str(target),
             parameters=params.notebook_parameters(),
@@ -86,9 +95,37 @@ def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Non
             execution_timeout=CELL_TIMEOUT_SECONDS,
             # the kernel's own log (shutdown chatter) is noise here: cell errors are in the notebook
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            kernel_manager_class=ReportKernelManager,  # kernels hand their charts to this process
         )
     except PapermillExecutionError as exc:
         raise NotebookFailed(source.stem, exc.cell_index, exc.ename, exc.evalue, None) from exc
+
+
+def _finish(nb: Any, executed: Path, html: Path, title: str) -> None:
+    """Draw the charts the kernel handed over, rewrite the executed notebook with them, export it.
+
+    A chart that cannot be drawn fails the report like a cell that raised, naming that cell.
+    """
+    import nbformat
+
+    from pmkit.figures import FigureError, draw_deferred
+
+    try:
+        draw_deferred(nb)
+    except FigureError as exc:
+        nbformat.write(nb, executed)
+        raise _FigureFailed(nb.cells[exc.cell_index].get("id"), exc) from exc
+    nbformat.write(nb, executed)
+    html.write_text(notebook_html(nb, title), encoding="utf-8")
+
+
+class _FigureFailed(Exception):
+    """A chart handed over by the kernel failed to draw (``error``), in cell ``cell_id``."""
+
+    def __init__(self, cell_id: str | None, error: Any) -> None:
+        super().__init__(str(error))
+        self.cell_id = cell_id
+        self.error = error
 
 
 def _keep_failed(out_dir: Path, params: ReportParams, executed: Path) -> Path | None:
@@ -103,15 +140,22 @@ def _keep_failed(out_dir: Path, params: ReportParams, executed: Path) -> Path | 
     return kept
 
 
-def _failed_cell(executed: Path, source: Path) -> tuple[int | None, str | None]:
-    """Index (in the source notebook) and first source line of the cell that raised."""
+def _failed_cell(
+    executed: Path, source: Path, cell_id: str | None = None
+) -> tuple[int | None, str | None]:
+    """Index (in the source notebook) and first source line of the cell that raised (the first
+    cell with an error output, or the cell with id ``cell_id``)."""
     try:
         cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
         source_ids = [c.get("id") for c in json.loads(source.read_text(encoding="utf-8"))["cells"]]
     except (OSError, ValueError, KeyError):
         return None, None
     for cell in cells:
-        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+        if cell_id is not None:
+            failed = cell.get("id") == cell_id
+        else:
+            failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        if failed:
             text = "".join(cell.get("source", ""))
             first = text.strip().splitlines()[0] if text.strip() else None
             index = source_ids.index(cell.get("id")) if cell.get("id") in source_ids else None
@@ -157,6 +201,84 @@ def _publish(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _run_one(
+    params: ReportParams,
+    out_dir: Path,
+    tmp: Path,
+    source: Path,
+    position: int,
+    total: int,
+    progress: Progress | None,
+    started: float,
+) -> Any:
+    """Execute one notebook; returns the executed notebook, raises a :class:`ReportError`."""
+    name = source.stem
+    executed = tmp / f"{name}.ipynb"
+    if progress:
+        progress("start", name, position, total, None)
+    try:
+        return _execute(source, executed, params, tmp)
+    except NotebookFailed as exc:
+        kept = _keep_failed(out_dir, params, executed)
+        cell, code = _failed_cell(kept, source) if kept else (exc.cell_index, None)
+        if progress:
+            progress("failed", name, position, total, time.monotonic() - started)
+        raise NotebookFailed(exc.notebook, cell, exc.ename, exc.evalue, kept, code) from exc
+    except Exception as exc:  # kernel died, bad notebook JSON, ...: name the notebook
+        if progress:
+            progress("failed", name, position, total, time.monotonic() - started)
+        raise ReportError(f"report {name!r} could not run: {type(exc).__name__}: {exc}") from exc
+
+
+def _publish_one(
+    nb: Any,
+    params: ReportParams,
+    out_dir: Path,
+    tmp: Path,
+    source: Path,
+    position: int,
+    total: int,
+    progress: Progress | None,
+    started: float,
+) -> NotebookResult:
+    """Draw, write and export one executed notebook; raises :class:`NotebookFailed`."""
+    name = source.stem
+    title = notebook_title(source)
+    executed = tmp / f"{name}.ipynb"
+    try:
+        _finish(nb, executed, tmp / f"{name}.html", title)
+    except _FigureFailed as exc:
+        kept = _keep_failed(out_dir, params, executed)
+        cell, code = _failed_cell(kept, source, exc.cell_id) if kept else (None, None)
+        if progress:
+            progress("failed", name, position, total, time.monotonic() - started)
+        failure = exc.error  # a pmkit.figures.FigureError
+        ename, evalue = type(failure.error).__name__, f"chart {failure.builder}: {failure.error}"
+        raise NotebookFailed(name, cell, ename, evalue, kept, code) from exc
+    seconds = time.monotonic() - started
+    if progress:
+        progress("done", name, position, total, seconds)
+    return NotebookResult(name, title, f"{name}.html", f"{name}.ipynb", seconds)
+
+
+def _run_all(
+    params: ReportParams,
+    out_dir: Path,
+    tmp: Path,
+    sources: list[Path],
+    progress: Progress | None,
+) -> list[NotebookResult]:
+    """Run ``sources`` one after another, drawing and exporting each when it has run."""
+    results: list[NotebookResult] = []
+    total = len(sources)
+    for position, source in enumerate(sources, start=1):
+        started = time.monotonic()
+        nb = _run_one(params, out_dir, tmp, source, position, total, progress, started)
+        args = (nb, params, out_dir, tmp, source, position, total, progress, started)
+        results.append(_publish_one(*args))
+    return results
+
+
 def run_reports(
     params: ReportParams,
     out_dir: Path,
@@ -173,34 +295,9 @@ def run_reports(
     as_of = params.as_of.isoformat()
     tmp = Path(tempfile.mkdtemp(prefix=f".{as_of}.tmp-", dir=out_dir))
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published run is readable like any folder
-    results: list[NotebookResult] = []
     try:
-        for position, name in enumerate(names, start=1):
-            source = notebook_dir / f"{name}.ipynb"
-            executed = tmp / f"{name}.ipynb"
-            if progress:
-                progress("start", name, position, len(names), None)
-            started = time.monotonic()
-            try:
-                _execute(source, executed, params, tmp)
-            except NotebookFailed as exc:
-                kept = _keep_failed(out_dir, params, executed)
-                cell, code = _failed_cell(kept, source) if kept else (exc.cell_index, None)
-                if progress:
-                    progress("failed", name, position, len(names), time.monotonic() - started)
-                raise NotebookFailed(exc.notebook, cell, exc.ename, exc.evalue, kept, code) from exc
-            except Exception as exc:  # kernel died, bad notebook JSON, ...: name the notebook
-                if progress:
-                    progress("failed", name, position, len(names), time.monotonic() - started)
-                raise ReportError(
-                    f"report {name!r} could not run: {type(exc).__name__}: {exc}"
-                ) from exc
-            title = notebook_title(source)
-            export_html(executed, tmp / f"{name}.html", title)
-            seconds = time.monotonic() - started
-            results.append(NotebookResult(name, title, f"{name}.html", f"{name}.ipynb", seconds))
-            if progress:
-                progress("done", name, position, len(names), seconds)
+        sources = [notebook_dir / f"{name}.ipynb" for name in names]
+        results = _run_all(params, out_dir, tmp, sources, progress)
         final = out_dir / as_of
         entries = [asdict(r) for r in results]
         if final.is_dir():
