@@ -6,7 +6,7 @@ import pytest
 
 from pmkit.model import Postmortem
 from pmkit.parse import parse_text
-from pmkit.parse.sections import section_role
+from pmkit.parse.sections import names_the_root_cause, section_role
 
 
 def _incident(md: str) -> Postmortem:
@@ -240,3 +240,38 @@ def test_root_cause_prose_without_the_items_read_as_other_fields() -> None:
     )
     pm = _incident(md)
     assert pm.root_cause == "The retry path took the lock twice."
+
+
+@pytest.mark.parametrize(
+    ("title", "itself"),
+    [
+        ("The Problem", True),
+        ("Root Cause", True),
+        ("Primary cause", True),
+        ("The Technical Problem", True),  # real 75 (PostHog)
+        ("The Bug", True),  # real 34 (F# compiler)
+        ("Underlying issue", True),
+        ("How It Happened", False),
+        ("Why It Failed", False),
+        ("Why It Wasn't Caught", False),
+        ("Dual-Stream Metadata Format", False),
+        ("Primary issue: Postgres TOAST OID exhaustion", False),  # one of two issues (real 77)
+    ],
+)
+def test_names_the_root_cause(title: str, itself: bool) -> None:
+    assert names_the_root_cause(title) is itself
+
+
+def test_root_cause_is_the_text_above_and_the_subsection_naming_the_cause() -> None:
+    """Real 75 (PostHog): a sentence, then The Technical Problem, Why It Failed, Why It Wasn't
+    Caught; the last two are the mechanism and the detection gaps, not the cause."""
+    md = (
+        "# Surveys SDK bug\n\n## Root Cause Analysis\n\nThe culprit PR broke old SDKs.\n\n"
+        "### The Technical Problem\n\nThe extension calls isDisabled, new in 1.257.1.\n\n"
+        "### Why It Failed\n\nThe extension always loads the latest version.\n\n"
+        "### Why It Wasn't Caught\n\n1. **No version compatibility testing**\n"
+    )
+    pm = _incident(md)
+    assert pm.root_cause == (
+        "The culprit PR broke old SDKs.\nThe extension calls isDisabled, new in 1.257.1."
+    )

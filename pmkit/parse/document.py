@@ -273,18 +273,19 @@ class _Builder:
 
     def _root_cause_text(self) -> str | None:
         """The root cause itself. A root-cause analysis split into subsections (seed-002: The
-        Problem, How It Happened, Why It Happened, Contributing Factors, 5 Whys) gives the
-        subsection that names the cause; otherwise the whole section. Either way a subsection
-        with a role of its own (Contributing Factors, Trigger) is read as that, not as the cause,
-        and so is a ``- **Key**:`` item read as another field (seed-001's Triggering Event,
-        Contributing Factors) or naming safeguards."""
+        Problem, How It Happened, Why It Happened, Contributing Factors, 5 Whys) gives the text
+        above its subsections and the subsection that names the cause; otherwise the whole
+        section. Either way a subsection with a role of its own (Contributing Factors, Trigger)
+        is read as that, not as the cause, and so is a ``- **Key**:`` item read as another field
+        (seed-001's Triggering Event, Contributing Factors) or naming safeguards."""
         parts: list[str] = []
         for section in self.sections.get("root_cause", []):
+            texts = [t for b in _cause_blocks(section.blocks) for t in prose_texts(b)]
             itself = [c for c in section.children if names_the_root_cause(c.title)]
             if itself:
-                parts.extend(section_prose(c) for c in itself)
+                texts += [section_prose(c) for c in itself]
+                parts.append("\n".join(t for t in texts if t).strip())
                 continue
-            texts = [t for b in _cause_blocks(section.blocks) for t in prose_texts(b)]
             for child in section.children:
                 text = section_prose(child)
                 if text and section_role(child.title) in (None, "root_cause"):

@@ -60,14 +60,17 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# "The Problem", "Root Cause", "Primary Cause", "The Technical Problem", "The Bug", "Underlying issue"
 _ROOT_CAUSE_ITSELF = re.compile(
-    r"^(the )?(root )?causes?$|^the problem$|^(primary|main|direct|proximate) (root )?cause$"
+    r"^(the )?((primary|main|direct|proximate|underlying|actual|real|core|fundamental|technical) )?"
+    r"(root )?(causes?|problem|issue|bug)$"
 )
 
 
 def names_the_root_cause(title: str) -> bool:
-    """``### The Problem`` / ``### Root Cause`` inside a root-cause analysis: the cause itself,
-    as opposed to its analysis (``How It Happened``, ``5 Whys``) or contributing factors."""
+    """``### The Problem`` / ``### Root Cause`` / ``### The Technical Problem`` / ``### The Bug``
+    inside a root-cause analysis: the cause itself, as opposed to its analysis (``How It
+    Happened``, ``Why It Failed``, ``5 Whys``), its background or contributing factors."""
     return _ROOT_CAUSE_ITSELF.search(heading_words(title)) is not None
 
 
