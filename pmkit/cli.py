@@ -168,6 +168,12 @@ def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
 @click.option("--service", multiple=True, help="Only incidents listing this service (repeatable).")
 @click.option("--team", multiple=True, help="Only this team's incidents (repeatable).")
 @click.option("--template", multiple=True, help="Only this template shape, e.g. seed-002.")
+@click.option(
+    "--jobs",
+    type=int,
+    default=None,
+    help="Notebooks run at a time (1..16) [default: 2, or 1 on a one-core machine].",
+)
 def report(
     as_of: str | None,
     lookback: int,
@@ -181,6 +187,7 @@ def report(
     service: tuple[str, ...],
     team: tuple[str, ...],
     template: tuple[str, ...],
+    jobs: int | None,
 ) -> None:
     """Ingest the corpus, run every report notebook with papermill and write OUT/<as-of>/ (HTML
     and executed notebooks, published atomically) and OUT/index.html."""
@@ -202,6 +209,7 @@ def report(
             services=service,
             teams=team,
             templates=template,
+            jobs=jobs,
             console=Console(stderr=True),
         )
     except ReportError as exc:

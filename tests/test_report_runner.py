@@ -199,7 +199,7 @@ def test_cli_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "--help" in capsys.readouterr().out
 
 
-# --- charts drawn by the runner ------------------------------------------------------------
+# --- two at a time, charts drawn by the runner ------------------------------------------------
 
 
 def _notebook(folder: Path, name: str, *cells: str) -> None:
@@ -216,6 +216,28 @@ def _notebook(folder: Path, name: str, *cells: str) -> None:
     }
     folder.mkdir(exist_ok=True)
     nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+def test_two_notebooks_run_at_once_in_the_run_folder(db: Path, tmp_path: Path) -> None:
+    """Each notebook waits for the other's flag file: only two kernels at once get past that.
+    The flags are relative paths, so both kernels also run in the run folder."""
+    notebooks = tmp_path / "nbs"
+    wait = (
+        "import pathlib, time\n"
+        "pathlib.Path('{me}.flag').touch()\n"
+        "for _ in range(600):\n"
+        "    if pathlib.Path('{other}.flag').exists():\n"
+        "        break\n"
+        "    time.sleep(0.1)\n"
+        "else:\n"
+        "    raise TimeoutError('the other notebook never ran alongside')"
+    )
+    _notebook(notebooks, "left", wait.format(me="left", other="right"))
+    _notebook(notebooks, "right", wait.format(me="right", other="left"))
+    params = build_params(db, "2026-11-16", 30, notebook_dir=notebooks, today=TODAY)
+    result = run_reports(params, tmp_path / "reports", notebooks, jobs=2)
+    assert sorted(r.name for r in result.notebooks) == ["left", "right"]
+    assert sorted(p.name for p in result.run_dir.glob("*.flag")) == ["left.flag", "right.flag"]
 
 
 def test_a_chart_the_runner_cannot_draw_fails_its_report_naming_the_cell(
@@ -244,3 +266,16 @@ def test_a_chart_the_runner_cannot_draw_fails_its_report_naming_the_cell(
     assert not any(o["output_type"] == "error" for o in outputs), "the kernel drew it itself"
     assert any("application/vnd.pmkit.figure+json" in o.get("data", {}) for o in outputs)
     assert not (out / "2026-11-16").exists()
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 17, True])
+def test_bad_jobs_are_rejected_before_a_kernel_starts(db: Path, tmp_path: Path, jobs: int) -> None:
+    with pytest.raises(ParameterError, match="--jobs must be"):
+        run_reports(_params(db, ("alpha",)), tmp_path / "r", NOTEBOOKS, jobs=jobs)
+    assert not (tmp_path / "r").exists()
+
+
+def test_one_at_a_time_gives_the_same_run(db: Path, tmp_path: Path) -> None:
+    result = run_reports(_params(db, ("alpha", "beta")), tmp_path / "r", NOTEBOOKS, jobs=1)
+    assert [r.name for r in result.notebooks] == ["alpha", "beta"]
+    assert (result.run_dir / "beta.html").is_file()

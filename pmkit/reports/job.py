@@ -15,6 +15,7 @@ from pmkit.reports.errors import ParameterError, ReportError
 from pmkit.reports.params import (
     DEFAULT_LOOKBACK,
     build_params,
+    check_jobs,
     check_lookback,
     parse_as_of,
     select_notebooks,
@@ -52,11 +53,15 @@ def report_job(
     teams: Sequence[str] = (),
     templates: Sequence[str] = (),
     console: Console | None = None,
+    jobs: int | None = None,
 ) -> RunResult:
     """Ingest ``corpus`` into ``db_path`` (incremental; skipped when ``corpus`` is None), then run
-    the reports into ``out_dir/<as_of>/``. Raises :class:`ReportError` subclasses."""
+    the reports into ``out_dir/<as_of>/``, ``jobs`` notebooks at a time (default: 2, or 1 on a
+    one-core machine). Raises :class:`ReportError` subclasses."""
     parse_as_of(as_of)
     check_lookback(lookback_days)
+    if jobs is not None:
+        check_jobs(jobs)
     select_notebooks(notebook_dir, tuple(only))
     if corpus is not None:
         if not corpus.is_dir():
@@ -81,4 +86,4 @@ def report_job(
         templates=tuple(templates),
     )
     progress = console_progress(console) if console else None
-    return run_reports(params, out_dir, notebook_dir, progress)
+    return run_reports(params, out_dir, notebook_dir, progress, jobs)

@@ -19,6 +19,7 @@ MAX_FUTURE_DAYS = 1
 MIN_AS_OF = date(1970, 1, 1)
 LOOKBACK_RANGE = (1, 3650)
 DEFAULT_LOOKBACK = 365
+JOBS_RANGE = (1, 16)
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,18 @@ def check_lookback(days: int) -> int:
     return days
 
 
+def check_jobs(jobs: int) -> int:
+    """How many notebooks run at a time: a whole number from 1 to 16."""
+    low, high = JOBS_RANGE
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not low <= jobs <= high:
+        raise ParameterError(f"--jobs must be a whole number in {low}..{high}, got {jobs!r}")
+    return jobs
+
+
 def available_notebooks(notebook_dir: Path) -> list[str]:
     """Names (file stems) of the report notebooks in ``notebook_dir``, ``summary`` last.
 
-    The summary links to the others, so it runs after them.
+    The summary links to the others, so it starts after them.
     """
     if not notebook_dir.is_dir():
         raise ParameterError(f"notebook folder {notebook_dir} does not exist")

@@ -5,10 +5,12 @@ exported does that folder become ``<out>/<as_of>/`` (an existing run of the same
 only then). A failing notebook leaves earlier runs untouched and its executed copy is kept under
 ``<out>/failed/`` for debugging.
 
-How a run spends its time: papermill runs each notebook in a fresh ``python3`` kernel. The
-kernels compute the numbers and hand their charts over by name and data (``pmkit.figures``);
-this process builds every chart of the run with altair, draws it with one vl-convert (started
-once, not once per kernel), writes the executed notebook with its charts and exports it to HTML.
+How a run spends its time: papermill runs each notebook in a fresh ``python3`` kernel, ``jobs``
+of them at a time (default: 2, or 1 on a one-core machine). The kernels compute the numbers and
+hand their charts over by name and data (``pmkit.figures``); one drawing thread in this process
+builds every chart of the run with altair, draws it with one vl-convert (started once, not once
+per kernel), writes the executed notebook with its charts and exports it to HTML, while the
+kernels go on with the next notebooks.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +33,7 @@ from pmkit.fastimport import skip_slow_optional_imports
 from pmkit.reports.errors import NotebookFailed, ReportError
 from pmkit.reports.export import notebook_html
 from pmkit.reports.index import MANIFEST, write_index
-from pmkit.reports.params import ReportParams, select_notebooks
+from pmkit.reports.params import ReportParams, check_jobs, select_notebooks
 
 DEFAULT_NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks" / "reports"
 """The shipped report notebooks (``notebooks/reports/`` in the repository)."""
@@ -37,6 +41,12 @@ KERNEL = "python3"
 CELL_TIMEOUT_SECONDS = 900
 """A scheduled run must end: a cell running longer than this fails the report."""
 FAILED_DIR = "failed"
+MAX_DEFAULT_JOBS = 2
+
+
+def default_jobs() -> int:
+    """Notebooks run at a time when not told: 2, or 1 on a one-core machine."""
+    return max(1, min(MAX_DEFAULT_JOBS, os.cpu_count() or 1))
 
 
 Progress = Callable[[str, str, int, int, float | None], None]
@@ -91,11 +101,12 @@ def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Any
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
-            cwd=str(cwd),
             execution_timeout=CELL_TIMEOUT_SECONDS,
             # the kernel's own log (shutdown chatter) is noise here: cell errors are in the notebook
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            kernel_manager_class=ReportKernelManager,  # kernels hand their charts to this process
+            # the kernel runs in ``cwd`` and hands its charts to this process; not papermill's
+            # cwd=, which changes the directory of the whole process (two threads run notebooks)
+            kernel_manager_class=ReportKernelManager.in_folder(cwd),
         )
     except PapermillExecutionError as exc:
         raise NotebookFailed(source.stem, exc.cell_index, exc.ename, exc.evalue, None) from exc
@@ -261,21 +272,91 @@ def _publish_one(
     return NotebookResult(name, title, f"{name}.html", f"{name}.ipynb", seconds)
 
 
+def _warm_up(sources: list[Path]) -> None:
+    """What drawing and exporting need, loaded while the first kernels start (much of a kernel
+    start is waiting): the HTML exporter, and altair with vl-convert if a notebook imports
+    ``pmkit.figures`` (hands charts over). Real work, paid once per run instead of at the first
+    notebook's export; a failure here shows again, with its report, when that work is done."""
+    import nbformat
+
+    from pmkit import figures
+
+    try:
+        if any("pmkit.figures" in s.read_text(encoding="utf-8") for s in sources):
+            figures.warm_up()
+        notebook_html(nbformat.v4.new_notebook(), "")
+    except Exception:  # noqa: S110  (see the docstring)
+        pass
+
+
 def _run_all(
     params: ReportParams,
     out_dir: Path,
     tmp: Path,
     sources: list[Path],
     progress: Progress | None,
+    jobs: int,
 ) -> list[NotebookResult]:
-    """Run ``sources`` one after another, drawing and exporting each when it has run."""
-    results: list[NotebookResult] = []
+    """Run ``sources`` ``jobs`` at a time, each handed to the drawing thread when it has run.
+
+    The first failure keeps the notebooks not yet started from starting (running ones finish)
+    and is raised once they have.
+    """
+    skip_slow_optional_imports()
+    import papermill  # noqa: F401  (once, before the threads that use it)
+
+    import pmkit.reports.kernel  # noqa: F401
+
+    stop = threading.Event()
     total = len(sources)
-    for position, source in enumerate(sources, start=1):
+
+    def publish(*args: Any) -> NotebookResult:
+        try:
+            return _publish_one(*args)
+        except BaseException:
+            stop.set()
+            raise
+
+    def run(position: int, source: Path) -> Future[NotebookResult] | None:
+        if stop.is_set():
+            return None
         started = time.monotonic()
-        nb = _run_one(params, out_dir, tmp, source, position, total, progress, started)
+        try:
+            nb = _run_one(params, out_dir, tmp, source, position, total, progress, started)
+        except BaseException:
+            stop.set()
+            raise
         args = (nb, params, out_dir, tmp, source, position, total, progress, started)
-        results.append(_publish_one(*args))
+        return drawing.submit(publish, *args)
+
+    errors: list[BaseException] = []
+    results: list[NotebookResult] = []
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix="pmkit-draw") as drawing,
+        ThreadPoolExecutor(min(jobs, total), thread_name_prefix="pmkit-kernel") as kernels,
+    ):
+        try:
+            drawing.submit(_warm_up, sources)
+            runs = [kernels.submit(run, i, source) for i, source in enumerate(sources, start=1)]
+            published: list[Future[NotebookResult]] = []
+            for future in runs:
+                try:
+                    done = future.result()
+                except Exception as exc:
+                    errors.append(exc)
+                else:
+                    if done is not None:
+                        published.append(done)
+            for future in published:
+                try:
+                    results.append(future.result())
+                except Exception as exc:
+                    errors.append(exc)
+        except BaseException:  # Ctrl-C: start nothing more; running notebooks end first
+            stop.set()
+            raise
+    if errors:
+        raise errors[0]
     return results
 
 
@@ -284,12 +365,16 @@ def run_reports(
     out_dir: Path,
     notebook_dir: Path = DEFAULT_NOTEBOOK_DIR,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> RunResult:
     """Execute the selected notebooks for ``params`` and publish ``<out_dir>/<as_of>/``.
 
-    Raises :class:`NotebookFailed` (naming notebook, cell and error) when a notebook fails.
+    ``jobs`` notebooks run at a time (default :func:`default_jobs`; 1 runs them one after
+    another). Raises :class:`NotebookFailed` (naming notebook, cell and error) when a notebook
+    fails.
     """
     names = select_notebooks(notebook_dir, params.only)
+    jobs = default_jobs() if jobs is None else check_jobs(jobs)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     as_of = params.as_of.isoformat()
@@ -297,7 +382,7 @@ def run_reports(
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published run is readable like any folder
     try:
         sources = [notebook_dir / f"{name}.ipynb" for name in names]
-        results = _run_all(params, out_dir, tmp, sources, progress)
+        results = _run_all(params, out_dir, tmp, sources, progress, jobs)
         final = out_dir / as_of
         entries = [asdict(r) for r in results]
         if final.is_dir():
