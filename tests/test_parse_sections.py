@@ -6,7 +6,7 @@ import pytest
 
 from pmkit.model import Postmortem
 from pmkit.parse import parse_text
-from pmkit.parse.sections import names_the_root_cause, section_role
+from pmkit.parse.sections import is_section_name, names_the_root_cause, section_role
 
 
 def _incident(md: str) -> Postmortem:
@@ -79,6 +79,53 @@ def test_an_h1_that_is_one_section_keeps_its_role() -> None:
     ]
     pm = _incident("# Timeline\n\n- 2026-03-04 10:00: Alert fired\n- 2026-03-04 10:30: Fixed\n")
     assert [e.event for e in pm.timeline] == ["Alert fired", "Fixed"]
+
+
+def test_a_lone_h1_over_the_whole_document_is_its_title() -> None:
+    """Real documents put the body straight under their H1 (MoJ: fields and prose, no
+    subsections); a title whose words name a section does not make the body that section."""
+    md = (
+        "# Timeline of the outage\n\n**Severity:** SEV2\n**Start Time (UTC):** 2026-03-04 10:00\n\n"
+        "At 10:05 the checkout API returned 502s.\nWe rolled back at 10:40.\n"
+    )
+    pm = _incident(md)
+    assert pm.title == "Timeline of the outage"
+    assert pm.severity_label == "SEV2"
+    assert pm.timeline == []  # was one event: "Start Time (UTC): ..." read as a timeline entry
+    md = (
+        "# Follow-up actions after the DNS outage\n\n- **Incident start**: 2022-01-22 11:57\n"
+        "- **Impact**: Two sites were down.\n- **Resolution**: Restored the records.\n"
+    )
+    pm = _incident(md)
+    assert pm.actions == []  # the field bullets were read as three actions
+    assert pm.customer_impact == "Two sites were down."
+
+
+def test_a_lone_h1_that_is_only_a_section_name_or_follows_text_stays_a_section() -> None:
+    pm = _incident("# Root Cause Analysis\n\nThe disk filled up.\n")
+    assert pm.root_cause == "The disk filled up."
+    md = "Notes from the call.\n\n# Timeline of the outage\n\n- 2026-03-04 10:00: Alert fired\n"
+    assert [e.event for e in _incident(md).timeline] == ["Alert fired"]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Timeline", True),
+        ("Incident Timeline (UTC)", True),
+        ("Timeline of events", True),
+        ("Root Cause Analysis", True),
+        ("Customer impact", True),
+        ("Lessons learned", True),
+        ("Timeline of the outage", False),
+        ("Outage timeline", False),
+        ("Block creation impacted due to mempool issues.", False),  # real 26 (Chia)
+        ("Follow-up actions after the DNS outage", False),
+        ("Incident on 2022-01-22 - some DNS records deleted", False),  # real 52 (MoJ): no role
+    ],
+)
+def test_is_section_name(title: str, name: bool) -> None:
+    assert is_section_name(title) is name
 
 
 def test_a_field_list_under_a_summary_heading_is_metadata_not_the_summary() -> None:

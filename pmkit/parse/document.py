@@ -30,6 +30,8 @@ from pmkit.normalize.times import (
 from pmkit.parse.actions import read_actions
 from pmkit.parse.blocks import (
     Block,
+    Code,
+    Html,
     ListBlock,
     ListItem,
     Paragraph,
@@ -43,7 +45,12 @@ from pmkit.parse.decode import decode_bytes
 from pmkit.parse.fields import field_for_key, key_has_utc
 from pmkit.parse.keyvalues import KeyValue, key_values, split_key_value
 from pmkit.parse.prose import blocks_prose, prose_texts, section_prose
-from pmkit.parse.sections import names_safeguards, names_the_root_cause, section_role
+from pmkit.parse.sections import (
+    is_section_name,
+    names_safeguards,
+    names_the_root_cause,
+    section_role,
+)
 from pmkit.parse.shapes import detect_shape
 from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline import read_timeline
@@ -229,8 +236,9 @@ class _Builder:
 
         The first heading is the title when it is an H1 and it says so ("Postmortem: ..."), or the
         whole document sits under it with subsections of two or more other roles (a body, not the
-        parts of one section such as "# Action items" > "## Short-term"), or it holds nothing and
-        more sections follow (a title line above a document of H1 sections).
+        parts of one section such as "# Action items" > "## Short-term"), or with no subsections
+        at all unless the heading is only a section's name ("# Timeline" over a table), or it
+        holds nothing and more sections follow (a title line above a document of H1 sections).
         """
         top = self.md.root.children
         if not top or top[0].level != 1:
@@ -238,6 +246,10 @@ class _Builder:
         first = top[0]
         if _TITLE_PREFIX.match(plain(first.title)):
             return first
+        if len(top) == 1 and not first.children:
+            # "# Incident on 2022-01-22 - some DNS records deleted" over fields and prose
+            above = any(not isinstance(b, (Html, Code)) for b in self.md.root.blocks)
+            return None if above or is_section_name(first.title) else first
         if len(top) == 1:
             own = section_role(first.title)
             body = {section_role(child.title) for child in first.children} - {None, own}

@@ -95,6 +95,28 @@ def section_role(title: str) -> str | None:
     return None
 
 
+# words that do not turn a section's name into a sentence: "Root Cause Analysis", "Incident
+# Timeline (UTC)", "Timeline of events", "Customer impact"
+_NAME_FILLER = frozenset(
+    "the a an of and for in on our this incident incidents detailed full analysis utc customer "
+    "customers user users business technical initial final brief".split()
+)
+
+
+def is_section_name(title: str) -> bool:
+    """``Timeline``, ``Root Cause Analysis``, ``Customer impact``: a heading that is a section's
+    name and nothing more, as opposed to a sentence that holds one (``Timeline of the outage``,
+    ``Block creation impacted due to mempool issues``)."""
+    words = heading_words(title)
+    match = next((m for _, rx in _ROLE_RULES if (m := rx.search(words))), None)
+    if match is None:
+        return False
+    start = words.rfind(" ", 0, match.start()) + 1  # whole words: "impact" in "impacted"
+    end = words.find(" ", match.end())
+    rest = (words[:start] + " " + (words[end:] if end >= 0 else "")).split()
+    return all(w in _NAME_FILLER or section_role(w) is not None for w in rest)
+
+
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rx))
     for kind, rx in (
