@@ -7,7 +7,7 @@ AS_OF   ?= 2026-11-16
 DB      ?= data/pmkit.duckdb
 CORPUS  ?= data/corpus
 
-.PHONY: help setup report ingest test test-slow lint format browser-deps bench clean
+.PHONY: help setup report ingest test test-slow lint format browser-deps bench bench-reports clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,10 @@ BENCH_SIZES  ?= 1000,10000,100000
 BENCH_RECORD ?= benchmarks/RESULTS.md
 bench: $(STAMP)  ## benchmarks vs their floors (BENCH_SIZES=1000,10000 for a short run); appends to benchmarks/RESULTS.md
 	BENCH_SIZES=$(BENCH_SIZES) BENCH_RECORD=$(BENCH_RECORD) $(BIN)/python benchmarks/bench.py
+
+BENCH_REPORT_SIZE ?= 10000
+bench-reports: $(STAMP)  ## only the report suite vs its floors on the 10k corpus (~1 min); appends to benchmarks/RESULTS.md
+	BENCH_REPORT_SIZE=$(BENCH_REPORT_SIZE) BENCH_RECORD=$(BENCH_RECORD) $(BIN)/python benchmarks/bench.py --reports-only
 
 clean:  ## remove generated files (keeps .venv)
 	rm -rf $(DB) $(DB).wal reports/*/ reports/index.html .pytest_cache .ruff_cache

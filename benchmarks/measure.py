@@ -141,11 +141,16 @@ def _empty_notebook(path: Path) -> Path:
     return path
 
 
-def papermill_floor(out: Path, runs: int) -> dict[str, Any]:
+def papermill_floor(out: Path, runs: int, jobs: int = 1) -> dict[str, Any]:
     """The floor for the report suite: papermill running an empty notebook ``runs`` times.
 
     Same start-up trick as the report runner (``pmkit.fastimport``), so only real work differs.
+    ``jobs`` > 1 runs that many at a time in threads, as ``pmkit report`` does; papermill's
+    ``cwd=`` changes the directory of the whole process, so those runs go without it (an empty
+    notebook does not care where it runs).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from pmkit.fastimport import skip_slow_optional_imports
 
     out.mkdir(parents=True, exist_ok=True)
@@ -154,26 +159,37 @@ def papermill_floor(out: Path, runs: int) -> dict[str, Any]:
     import papermill
 
     source = _empty_notebook(out / "empty.ipynb")
-    for i in range(runs):
+
+    def run(i: int) -> None:
         papermill.execute_notebook(
             str(source),
             str(out / f"empty-{i}.ipynb"),
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            cwd=str(out),
+            cwd=str(out) if jobs == 1 else None,
         )
-    return {"runs": runs, "seconds": time.perf_counter() - started}
+
+    if jobs == 1:
+        for i in range(runs):
+            run(i)
+    else:
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(run, range(runs)))
+    return {"runs": runs, "jobs": jobs, "seconds": time.perf_counter() - started}
 
 
-def reports(db: Path, out: Path, as_of: str) -> dict[str, Any]:
-    """``pmkit report --no-ingest`` on ``db``: every shipped notebook, executed and exported."""
+def reports(db: Path, out: Path, as_of: str, jobs: int | None = None) -> dict[str, Any]:
+    """``pmkit report --no-ingest`` on ``db``: every shipped notebook, executed and exported,
+    ``jobs`` at a time (default: as ``pmkit report``)."""
     started = time.perf_counter()
     from pmkit.reports.job import report_job
+    from pmkit.reports.runner import default_jobs
 
-    result = report_job(None, db, out, as_of=as_of)
+    result = report_job(None, db, out, as_of=as_of, jobs=jobs)
     return {
         "runs": len(result.notebooks),
+        "jobs": jobs or default_jobs(),
         "seconds": time.perf_counter() - started,
         "notebooks": {nb.name: round(nb.seconds, 2) for nb in result.notebooks},
     }
@@ -214,10 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("papermill-floor")
     p.add_argument("out", type=Path)
     p.add_argument("runs", type=int)
+    p.add_argument("--jobs", type=int, default=1)
     p = sub.add_parser("reports")
     p.add_argument("db", type=Path)
     p.add_argument("out", type=Path)
     p.add_argument("as_of")
+    p.add_argument("--jobs", type=int, default=None)
     p = sub.add_parser("metrics")
     p.add_argument("db", type=Path)
     p.add_argument("as_of")
@@ -228,9 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.kind == "ingest":
         result = ingest(args.corpus, args.db)
     elif args.kind == "papermill-floor":
-        result = papermill_floor(args.out, args.runs)
+        result = papermill_floor(args.out, args.runs, args.jobs)
     elif args.kind == "reports":
-        result = reports(args.db, args.out, args.as_of)
+        result = reports(args.db, args.out, args.as_of, args.jobs)
     else:
         result = metrics(args.db, args.as_of, args.repeat)
     sys.stdout.flush()

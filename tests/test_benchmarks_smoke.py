@@ -8,6 +8,7 @@ changed) and exits non-zero when a check fails.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,10 +62,17 @@ def test_bench_prints_every_measure(bench_run: tuple[Path, str]) -> None:
         "unchanged re-ingest",
         "one file changed",
         "peak memory, full ingest",
-        "report suite (5 notebooks)",
+        "report suite (5 notebooks",
         "metrics queries",
     ):
         assert f"| {measure}" in out, measure
+    if (os.cpu_count() or 1) > 1:  # pmkit report runs two notebooks at a time
+        for measure in (
+            "report suite (5 notebooks, 2 at a time)",
+            "report suite (5 notebooks, 1 at a time)",
+            "report suite vs floor, both 2 at a time",
+        ):
+            assert f"| {measure}" in out, measure
 
 
 def test_bench_appends_to_results_and_keeps_earlier_runs(bench_run: tuple[Path, str]) -> None:
@@ -82,7 +90,12 @@ def test_bench_keeps_raw_numbers_and_restores_the_corpus(bench_run: tuple[Path, 
     assert raw["ingest_20"]["floor"]["files"] == 20
     assert all(r["parsed"] == 0 for r in raw["reingest_20"]["unchanged"])
     assert all(r["parsed"] == 1 for r in raw["reingest_20"]["one_changed"])
-    assert raw["reports_20"]["suite"]["runs"] == raw["reports_20"]["floor"]["runs"] == 5
+    reports = raw["reports_20"]
+    assert reports["suite"]["runs"] == reports["floor"]["runs"] == 5
+    assert reports["floor"]["jobs"] == 1  # the floor: one empty notebook after another
+    if reports["suite"]["jobs"] > 1:
+        assert reports["suite_1"]["jobs"] == 1 and reports["suite_1"]["runs"] == 5
+        assert reports["floor_n"]["jobs"] == reports["suite"]["jobs"]
     assert set(raw["metrics_20"]["queries_ms"]) >= {"severity_by_period", "overdue_actions"}
     # the edited file was put back: the cached corpus is again what `pmkit synth` writes
     corpus = work / "w" / "corpus-20-seed8"
@@ -107,6 +120,27 @@ def test_bench_keeps_raw_numbers_and_restores_the_corpus(bench_run: tuple[Path, 
     files = sorted(p.relative_to(corpus) for p in corpus.rglob("*.md"))
     assert files == sorted(p.relative_to(fresh) for p in fresh.rglob("*.md"))
     assert all((corpus / f).read_bytes() == (fresh / f).read_bytes() for f in files)
+
+
+def test_reports_only_runs_just_the_report_suite(bench_run: tuple[Path, str]) -> None:
+    work, _out = bench_run
+    results = work / "RESULTS-reports.md"
+    proc = _bench(
+        "--reports-only",
+        "--report-size",
+        "20",
+        "--rounds",
+        "1",
+        "--workdir",
+        str(work / "w"),
+        "--record",
+        str(results),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = results.read_text(encoding="utf-8")
+    assert "Report suite only (`--reports-only`), on the 20 database" in text
+    assert "| report suite (5 notebooks" in text
+    assert "| full ingest" not in text and "| metrics queries" in text
 
 
 def test_measure_rejects_an_unknown_kind() -> None:
