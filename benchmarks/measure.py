@@ -160,7 +160,10 @@ def papermill_floor(out: Path, runs: int, jobs: int = 1) -> dict[str, Any]:
 
     source = _empty_notebook(out / "empty.ipynb")
 
+    run_seconds: list[float] = []
+
     def run(i: int) -> None:
+        began = time.perf_counter()
         papermill.execute_notebook(
             str(source),
             str(out / f"empty-{i}.ipynb"),
@@ -169,6 +172,7 @@ def papermill_floor(out: Path, runs: int, jobs: int = 1) -> dict[str, Any]:
             log_output=False,
             cwd=str(out) if jobs == 1 else None,
         )
+        run_seconds.append(round(time.perf_counter() - began, 2))
 
     if jobs == 1:
         for i in range(runs):
@@ -176,7 +180,8 @@ def papermill_floor(out: Path, runs: int, jobs: int = 1) -> dict[str, Any]:
     else:
         with ThreadPoolExecutor(jobs) as pool:
             list(pool.map(run, range(runs)))
-    return {"runs": runs, "jobs": jobs, "seconds": time.perf_counter() - started}
+    seconds = time.perf_counter() - started
+    return {"runs": runs, "jobs": jobs, "seconds": seconds, "run_seconds": run_seconds}
 
 
 def reports(db: Path, out: Path, as_of: str, jobs: int | None = None) -> dict[str, Any]:
