@@ -19,6 +19,8 @@ from test_report_fixture_db import AS_OF, HOSTILE, build_fixture_db
 from pmkit.reports import DEFAULT_NOTEBOOK_DIR, RunResult, build_params, run_reports
 from pmkit.reports.index import render_index
 
+from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
+
 SHIPPED = sorted(p.stem for p in DEFAULT_NOTEBOOK_DIR.glob("*.ipynb"))
 CHART_REPORTS = {
     "severity_trends": 4,
@@ -37,18 +39,6 @@ PARAMETERS = {
     "templates",
 }
 EXTERNAL = re.compile(r"(https?:|ftp:)?//[a-z0-9-]+(\.[a-z0-9-]+)+", re.I)
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="session")
@@ -196,9 +186,9 @@ def test_small_n_is_called_out(sparse_run: RunResult, report_run: RunResult) -> 
 
 @pytest.fixture(scope="module")
 def browser_page() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (make browser-deps)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    require_browser()
+    import playwright.sync_api as sync_api
+
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
