@@ -216,63 +216,67 @@ def _publish(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _run_one(
-    params: ReportParams,
-    out_dir: Path,
-    tmp: Path,
-    source: Path,
-    position: int,
-    total: int,
-    progress: Progress | None,
-    started: float,
-) -> Any:
+@dataclass(frozen=True)
+class _Job:
+    """One notebook of a run: where it comes from, where it goes, and how to report progress."""
+
+    params: ReportParams
+    out_dir: Path
+    tmp: Path
+    source: Path
+    position: int
+    total: int
+    progress: Progress | None
+    started: float
+
+    @property
+    def name(self) -> str:
+        return self.source.stem
+
+    @property
+    def executed(self) -> Path:
+        return self.tmp / f"{self.name}.ipynb"
+
+    def tell(self, event: str) -> float:
+        """Report ``event`` ("start", "done", "failed"); returns the seconds since the start."""
+        seconds = time.monotonic() - self.started
+        if self.progress:
+            when = None if event == "start" else seconds
+            self.progress(event, self.name, self.position, self.total, when)
+        return seconds
+
+
+def _run_one(job: _Job) -> Any:
     """Execute one notebook; returns the executed notebook, raises a :class:`ReportError`."""
-    name = source.stem
-    executed = tmp / f"{name}.ipynb"
-    if progress:
-        progress("start", name, position, total, None)
+    job.tell("start")
     try:
-        return _execute(source, executed, params, tmp)
+        return _execute(job.source, job.executed, job.params, job.tmp)
     except NotebookFailed as exc:
-        kept = _keep_failed(out_dir, params, executed)
-        cell, code = _failed_cell(kept, source) if kept else (exc.cell_index, None)
-        if progress:
-            progress("failed", name, position, total, time.monotonic() - started)
+        kept = _keep_failed(job.out_dir, job.params, job.executed)
+        cell, code = _failed_cell(kept, job.source) if kept else (exc.cell_index, None)
+        job.tell("failed")
         raise NotebookFailed(exc.notebook, cell, exc.ename, exc.evalue, kept, code) from exc
     except Exception as exc:  # kernel died, bad notebook JSON, ...: name the notebook
-        if progress:
-            progress("failed", name, position, total, time.monotonic() - started)
-        raise ReportError(f"report {name!r} could not run: {type(exc).__name__}: {exc}") from exc
+        job.tell("failed")
+        raise ReportError(
+            f"report {job.name!r} could not run: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
-def _publish_one(
-    nb: Any,
-    params: ReportParams,
-    out_dir: Path,
-    tmp: Path,
-    source: Path,
-    position: int,
-    total: int,
-    progress: Progress | None,
-    started: float,
-) -> NotebookResult:
+def _publish_one(nb: Any, job: _Job) -> NotebookResult:
     """Draw, write and export one executed notebook; raises :class:`NotebookFailed`."""
-    name = source.stem
-    title = notebook_title(source)
-    executed = tmp / f"{name}.ipynb"
+    name = job.name
+    title = notebook_title(job.source)
     try:
-        _finish(nb, executed, tmp / f"{name}.html", title)
+        _finish(nb, job.executed, job.tmp / f"{name}.html", title)
     except _FigureFailed as exc:
-        kept = _keep_failed(out_dir, params, executed)
-        cell, code = _failed_cell(kept, source, exc.cell_id) if kept else (None, None)
-        if progress:
-            progress("failed", name, position, total, time.monotonic() - started)
+        kept = _keep_failed(job.out_dir, job.params, job.executed)
+        cell, code = _failed_cell(kept, job.source, exc.cell_id) if kept else (None, None)
+        job.tell("failed")
         failure = exc.error  # a pmkit.figures.FigureError
         ename, evalue = type(failure.error).__name__, f"chart {failure.builder}: {failure.error}"
         raise NotebookFailed(name, cell, ename, evalue, kept, code) from exc
-    seconds = time.monotonic() - started
-    if progress:
-        progress("done", name, position, total, seconds)
+    seconds = job.tell("done")
     return NotebookResult(name, title, f"{name}.html", f"{name}.ipynb", seconds)
 
 
@@ -314,9 +318,9 @@ def _run_all(
     stop = threading.Event()
     total = len(sources)
 
-    def publish(*args: Any) -> NotebookResult:
+    def publish(nb: Any, job: _Job) -> NotebookResult:
         try:
-            return _publish_one(*args)
+            return _publish_one(nb, job)
         except BaseException:
             stop.set()
             raise
@@ -324,14 +328,13 @@ def _run_all(
     def run(position: int, source: Path) -> Future[NotebookResult] | None:
         if stop.is_set():
             return None
-        started = time.monotonic()
+        job = _Job(params, out_dir, tmp, source, position, total, progress, time.monotonic())
         try:
-            nb = _run_one(params, out_dir, tmp, source, position, total, progress, started)
+            nb = _run_one(job)
         except BaseException:
             stop.set()
             raise
-        args = (nb, params, out_dir, tmp, source, position, total, progress, started)
-        return drawing.submit(publish, *args)
+        return drawing.submit(publish, nb, job)
 
     errors: list[BaseException] = []
     results: list[NotebookResult] = []
