@@ -44,7 +44,7 @@ from pmkit.parse.blocks import (
 from pmkit.parse.decode import decode_bytes
 from pmkit.parse.fields import field_for_key, key_has_utc
 from pmkit.parse.keyvalues import KeyValue, key_values, split_key_value
-from pmkit.parse.prose import blocks_prose, prose_texts, section_prose
+from pmkit.parse.prose import blocks_prose, children_prose, prose_texts, section_prose
 from pmkit.parse.sections import (
     is_section_name,
     names_safeguards,
@@ -298,10 +298,9 @@ class _Builder:
                 texts += [section_prose(c) for c in itself]
                 parts.append("\n".join(t for t in texts if t).strip())
                 continue
-            for child in section.children:
-                text = section_prose(child)
-                if text and section_role(child.title) in (None, "root_cause"):
-                    texts += [plain(child.title), text]
+            texts += children_prose(
+                section, lambda c: section_role(c.title) in (None, "root_cause")
+            )
             parts.append("\n".join(t for t in texts if t).strip())
         return _joined(parts)
 
@@ -312,10 +311,7 @@ class _Builder:
         parts: list[str] = []
         for section in self.sections.get("summary", []):
             texts = [t for b in section.blocks if not _is_field_block(b) for t in prose_texts(b)]
-            for child in section.children:
-                text = section_prose(child)
-                if text:
-                    texts += [plain(child.title), text]
+            texts += children_prose(section)
             parts.append("\n".join(t for t in texts if t).strip())
         return _joined(parts)
 

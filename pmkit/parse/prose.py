@@ -13,6 +13,8 @@ own point.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pmkit.normalize.placeholders import is_placeholder
 from pmkit.parse.blocks import Block, ListBlock, ListItem, Paragraph, Quote, Section, Table, plain
 from pmkit.parse.keyvalues import split_key_value
@@ -67,13 +69,18 @@ def blocks_prose(blocks: list[Block]) -> list[str]:
     return [t for block in blocks for t in prose_texts(block)]
 
 
-def section_prose(section: Section, *, deep: bool = True) -> str:
+def children_prose(section: Section, keep: Callable[[Section], bool] = lambda _: True) -> list[str]:
+    """Each subsection's title and prose (those ``keep`` accepts), skipping empty ones."""
+    parts: list[str] = []
+    for child in section.children:
+        text = section_prose(child) if keep(child) else ""
+        if text:
+            parts += [plain(child.title), text]
+    return parts
+
+
+def section_prose(section: Section) -> str:
     """Like :func:`pmkit.parse.blocks.section_text`, without the template's text: a subsection
     left with nothing of the author's under it is left out, heading and all."""
-    parts = blocks_prose(section.blocks)
-    if deep:
-        for child in section.children:
-            text = section_prose(child)
-            if text:
-                parts += [plain(child.title), text]
+    parts = blocks_prose(section.blocks) + children_prose(section)
     return "\n".join(p for p in parts if p).strip()
