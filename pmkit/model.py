@@ -95,6 +95,13 @@ class Postmortem:
     acknowledged_at: datetime | None = None
     mitigated_at: datetime | None = None
     resolved_at: datetime | None = None
+    started_source: str | None = None
+    """Where ``started_at`` came from: ``field``, ``timeline`` or ``prose``; None when unknown.
+    The other four ``<milestone>_source`` attributes say the same of their milestone."""
+    detected_source: str | None = None
+    acknowledged_source: str | None = None
+    mitigated_source: str | None = None
+    resolved_source: str | None = None
     duration_minutes: float | None = None
     drafted_at: datetime | None = None
     drafted_source: str | None = None
@@ -104,6 +111,8 @@ class Postmortem:
     incident_date: date | None = None
     """The day the incident happened, when known even without a time."""
     services: list[str] = field(default_factory=list)
+    responders: list[str] = field(default_factory=list)
+    """People who worked the incident (``Responders:``, ``Participants:``, the commander)."""
     customer_impact: str | None = None
     executive_summary: str | None = None
     root_cause: str | None = None

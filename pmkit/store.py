@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -214,14 +215,36 @@ def ingest_lock(db_path: Path, wait_seconds: float = _LOCK_WAIT_SECONDS) -> Iter
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+_COLUMNS_SQL = "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'"
+
+
+@cache
+def _schema_columns() -> frozenset[tuple[str, str]]:
+    """(table, column) of every column the current schema defines."""
+    con = duckdb.connect()
+    try:
+        con.execute(schema_sql())
+        return frozenset(con.execute(_COLUMNS_SQL).fetchall())
+    finally:
+        con.close()
+
+
+def _is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a database has every column of this version's schema.
+
+    A database written by an older pmkit lacks new columns; it is rebuilt from the files (every
+    file parsed again) rather than patched, so no row holds a column its parser never filled."""
+    return _schema_columns() <= set(con.execute(_COLUMNS_SQL).fetchall())
+
+
 def _known(db_path: Path) -> dict[tuple[str, str], tuple[int, int | None, str]]:
-    """(root, path) -> (size, mtime_ns, sha256) of every stored document."""
+    """(root, path) -> (size, mtime_ns, sha256) of every stored document; empty for a database
+    of an older schema, which the next write rebuilds."""
     if not db_path.exists():
         return {}
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        cols = {r[0] for r in con.execute("DESCRIBE documents").fetchall()}
-        if "root" not in cols:
+        if not _is_current(con):
             return {}
         rows = con.execute(
             "SELECT root, path, size_bytes, mtime_ns, sha256 FROM documents"
@@ -277,12 +300,18 @@ def _frames(
                     pm.acknowledged_at,
                     pm.mitigated_at,
                     pm.resolved_at,
+                    pm.started_source,
+                    pm.detected_source,
+                    pm.acknowledged_source,
+                    pm.mitigated_source,
+                    pm.resolved_source,
                     pm.duration_minutes,
                     pm.drafted_at,
                     pm.drafted_source,
                     pm.reviewed_at,
                     pm.reviewed_source,
                     pm.services,
+                    pm.responders,
                     pm.customer_impact,
                     pm.executive_summary,
                     pm.root_cause,
@@ -351,12 +380,18 @@ def _frames(
                 "acknowledged_at",
                 "mitigated_at",
                 "resolved_at",
+                "started_source",
+                "detected_source",
+                "acknowledged_source",
+                "mitigated_source",
+                "resolved_source",
                 "duration_minutes",
                 "drafted_at",
                 "drafted_source",
                 "reviewed_at",
                 "reviewed_source",
                 "services",
+                "responders",
                 "customer_impact",
                 "executive_summary",
                 "root_cause",
@@ -418,6 +453,7 @@ _CASTS = {
     "due_date": "CAST(due_date AS DATE)",
     "severity_level": "CAST(severity_level AS INTEGER)",
     "services": "CAST(services AS VARCHAR[])",
+    "responders": "CAST(responders AS VARCHAR[])",
     "mtime_ns": "CAST(mtime_ns AS BIGINT)",
     "line": "CAST(line AS INTEGER)",
     "seq": "CAST(seq AS INTEGER)",
@@ -578,6 +614,14 @@ def _count(summary: IngestSummary, doc: ParsedDocument) -> None:
             summary.warnings += 1
 
 
+def _db_is_current(db_path: Path) -> bool:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return _is_current(con)
+    finally:
+        con.close()
+
+
 def _write(
     db_path: Path,
     batches: Iterable[dict[str, pd.DataFrame]],
@@ -592,7 +636,7 @@ def _write(
         stale.unlink(missing_ok=True)
     for stale in db_path.parent.glob(f".{glob.escape(db_path.name)}.*.spill"):
         shutil.rmtree(stale, ignore_errors=True)  # the spilled buffers of a killed ingest
-    if db_path.exists():
+    if db_path.exists() and _db_is_current(db_path):
         shutil.copyfile(db_path, tmp)
     spill = db_path.with_name(f".{db_path.name}.{os.getpid()}.spill")
     con = connect(tmp)

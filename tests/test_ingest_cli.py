@@ -255,3 +255,22 @@ def test_console_script_runs_ingest(corpus: Path, tmp_db: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "files: 2" in proc.stdout
     assert counts(tmp_db)["incidents"] == 2
+
+
+def test_database_of_an_older_schema_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
+    """A column added by a newer pmkit: the old file is rebuilt from the files, not patched."""
+    db = tmp_path / "pm.duckdb"
+    assert CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db)]).exit_code == 0
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE incidents SET started_source = 'stale'")
+    con.execute("ALTER TABLE incidents DROP COLUMN responders")
+    con.close()
+    result = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    parsed, unchanged, _removed = map(int, SUMMARY.search(result.output).groups())
+    assert unchanged == 0 and parsed > 0
+    con = duckdb.connect(str(db), read_only=True)
+    cols = {r[0] for r in con.execute("DESCRIBE incidents").fetchall()}
+    stale = con.execute("SELECT count(*) FROM incidents WHERE started_source = 'stale'").fetchone()
+    con.close()
+    assert "responders" in cols and stale == (0,)

@@ -88,3 +88,13 @@ def test_raw_seed_text_fields_hold_no_template_text(seed: str, shared_dir: Path)
     if seed != "000":  # 000's "- **What should we keep doing?**" has no colon: kept (see prose.py)
         fields.append("lessons")
     assert {f: getattr(pm, f) for f in fields} == dict.fromkeys(fields)
+
+
+@pytest.mark.parametrize("md", FILLED, ids=[p.stem for p in FILLED])
+def test_milestones_from_fields_say_so(md: Path) -> None:
+    """Every milestone a filled template gives in a field has ``<milestone>_source == 'field'``."""
+    for pm in parse_text(md.read_text(encoding="utf-8"), md.name).incidents:
+        for name in ("started", "detected", "acknowledged", "mitigated", "resolved"):
+            at, source = getattr(pm, f"{name}_at"), getattr(pm, f"{name}_source")
+            assert (at is None) == (source is None), (name, at, source)
+            assert source in (None, "field"), (name, source)

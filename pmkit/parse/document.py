@@ -430,6 +430,9 @@ class _Builder:
                 pm.duration_minutes = minutes
         if pm.duration_minutes is None and pm.started_at and pm.resolved_at:
             pm.duration_minutes = (pm.resolved_at - pm.started_at).total_seconds() / 60
+        for name in ("started", "detected", "acknowledged", "mitigated", "resolved"):
+            if getattr(pm, f"{name}_at") is not None:
+                setattr(pm, f"{name}_source", "field")
 
     def stamp(self, name: str) -> datetime | None:
         value = self.fields.get(name)
@@ -617,6 +620,7 @@ class _Builder:
                 s, e = parse_timeframe(kv.value, base_date=d)
                 if s and e:
                     sub.started_at, sub.resolved_at = s.at, e.at
+                    sub.started_source = sub.resolved_source = "field"
                     sub.duration_minutes = (e.at - s.at).total_seconds() / 60
                 minutes = parse_duration_minutes(kv.value)
                 if minutes is not None and sub.duration_minutes is None:
