@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pmkit.config import Config, load_config
 from pmkit.model import ContributingFactor, ParsedDocument, ParseIssue, Postmortem
-from pmkit.normalize.owners import normalize_owner
+from pmkit.normalize.owners import normalize_owner, split_people
 from pmkit.normalize.placeholders import is_placeholder
 from pmkit.normalize.severity import is_severity_placeholder, parse_severity
 from pmkit.normalize.status import normalize_incident_status
@@ -444,6 +444,16 @@ class _Builder:
             return datetime(d.year, d.month, d.day) if d else None
         return tp.at
 
+    def responders(self) -> list[str]:
+        """Everyone named in a commander or responders field, in the order written, once each.
+        Every such key counts (seed-000 has both "Primary responder" and "Contributors")."""
+        people: list[str] = []
+        for kv in self.kvs:
+            if kv.field in ("commander", "responders"):
+                for text in kv.items or [kv.value]:
+                    people.extend(p for p in split_people(text) if p not in people)
+        return people
+
     def services(self) -> list[str]:
         kv = self.fields.values.get("services")
         if kv is None:
@@ -512,6 +522,7 @@ class _Builder:
         if reviewed:
             pm.reviewed_at, pm.reviewed_source = reviewed, "field"
         pm.services = self.services()
+        pm.responders = self.responders()
         pm.customer_impact = self.fields.get("customer_impact") or self._role_text("impact")
         pm.executive_summary = self.fields.get("executive_summary") or self._summary_text()
         pm.root_cause = self.fields.get("root_cause") or self._root_cause_text()
