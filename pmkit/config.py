@@ -1,4 +1,5 @@
-"""Settings from ``pmkit.toml``: severity levels, targets and every path pmkit reads or writes.
+"""Settings from ``pmkit.toml``: severity levels, targets, every path pmkit reads or writes, and
+what the reports need to name people and link tickets (``[people]``, ``[links]``, ``[reports]``).
 
 One place for all paths, so the CLI, the notebooks and the tests agree on where things live.
 A missing file means the defaults; a bad value is an error that names the file and the key.
@@ -48,6 +49,27 @@ def normalize_severity_key(label: str) -> str:
     return re.sub(r"[\s_\-]+", "", label.strip().lower())
 
 
+def person_key(name: str) -> str:
+    """How owner names are compared with ``[people]``: no case, spaces collapsed, no leading @
+    (``@MLing`` = ``mling``)."""
+    return re.sub(r"\s+", " ", name.strip().lower()).removeprefix("@")
+
+
+TICKET_KEY = r"^[A-Z][A-Z0-9_]{1,15}-\d+$"
+"""What a ``[links] name = "...{key}"`` rule applies to: a ticket key such as ``OPS-123``."""
+_URL_TEMPLATE = re.compile(r"^https?://[^\s{}]+", re.I)
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """``[links] <name>``: a tracking reference matching ``match`` links to ``url`` with
+    ``{key}`` replaced (the regex group ``key`` when it has one, else the whole reference)."""
+
+    name: str
+    url: str
+    match: str = TICKET_KEY
+
+
 @dataclass
 class Config:
     """Everything configurable. Build with ``load_config()``; ``Config()`` is the defaults."""
@@ -64,6 +86,21 @@ class Config:
     corpus_dir: Path = Path("data/corpus")
     reports_dir: Path = Path("reports")
     taxonomy_path: Path = Path("data/taxonomy.toml")
+    people: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """``[people]``: a person's name -> the other names they are written as (``@mling``,
+    ``mei.ling@example.com``). Reports count an owner under the person's name."""
+    people_teams: dict[str, str] = field(default_factory=dict)
+    """``[people]`` entries written as tables (``{ aliases = [...], team = "Payments" }``):
+    person -> team, for breakdowns of who must act."""
+    link_rules: list[LinkRule] = field(default_factory=list)
+    """``[links]``: how a tracking reference becomes a link, in file order."""
+    file_link: str | None = None
+    """``[links] files = "https://.../{path}"``: where each postmortem file can be read."""
+    report_min_n: int = 10
+    """``[reports] min_n``: below this many values a report shows counts, never a percentage
+    headline, and names no change "more than noise"."""
+    trend_min_n: int = 20
+    """``[reports] trend_min_n``: below this many incidents a trend chart says it is noise."""
     source: Path | None = None
     """The file the settings were read from; None for pure defaults."""
 
@@ -130,6 +167,16 @@ def load_config(path: Path | None = None) -> Config:
             raise ConfigError(f"{path}: targets.review_business_days must be a positive integer")
         config.review_target_business_days = days
 
+    _read_people(config, _table(data, "people", str(path)), path)
+    _read_links(config, _table(data, "links", str(path)), path)
+    reports = _table(data, "reports", str(path))
+    for key in ("min_n", "trend_min_n"):
+        if key in reports:
+            value = reports[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{path}: reports.{key} must be a whole number >= 1")
+            setattr(config, "report_min_n" if key == "min_n" else key, value)
+
     base = path.parent
     for key, value in _table(data, "paths", str(path)).items():
         name = _PATH_ALIASES.get(key, key)
@@ -141,3 +188,73 @@ def load_config(path: Path | None = None) -> Config:
             raise ConfigError(f"{path}: paths.{key} must be a non-empty string")
         setattr(config, name, base / Path(value).expanduser())
     return config
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where} must be a list of non-empty names")
+    return tuple(v.strip() for v in value)
+
+
+def _read_people(config: Config, people: dict[str, Any], path: Path) -> None:
+    """``"Mei Ling" = ["@mling", ...]`` or ``"Mei Ling" = { aliases = [...], team = "X" }``.
+
+    An alias names one person only: two people claiming the same alias is an error, not a guess.
+    """
+    owner_of: dict[str, str] = {}
+    for person, value in people.items():
+        where = f"{path}: people.{person}"
+        if not person.strip():
+            raise ConfigError(f"{path}: [people] has an empty name")
+        if isinstance(value, dict):
+            unknown = set(value) - {"aliases", "team"}
+            if unknown:
+                raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            aliases = _names(value.get("aliases", []), f"{where}.aliases")
+            team = value.get("team")
+            if team is not None:
+                if not isinstance(team, str) or not team.strip():
+                    raise ConfigError(f"{where}.team must be a non-empty string")
+                config.people_teams[person.strip()] = team.strip()
+        else:
+            aliases = _names(value, where)
+        for alias in (person, *aliases):
+            key = person_key(alias)
+            if owner_of.get(key, person) != person:
+                raise ConfigError(
+                    f"{where}: alias {alias!r} is already an alias of {owner_of[key]!r}"
+                )
+            owner_of[key] = person
+        config.people[person.strip()] = aliases
+
+
+def _read_links(config: Config, links: dict[str, Any], path: Path) -> None:
+    """``jira = "https://jira.example.com/browse/{key}"`` (ticket keys), or a table with ``url``
+    and ``match`` (a regular expression); ``files = "https://.../{path}"`` for the postmortems."""
+    for name, value in links.items():
+        where = f"{path}: links.{name}"
+        if name == "files":
+            if (
+                not isinstance(value, str)
+                or not _URL_TEMPLATE.match(value)
+                or "{path}" not in value
+            ):
+                raise ConfigError(f"{where} must be an http(s) URL containing {{path}}")
+            config.file_link = value
+            continue
+        match = TICKET_KEY
+        if isinstance(value, dict):
+            unknown = set(value) - {"url", "match"}
+            if unknown:
+                raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            match = value.get("match", TICKET_KEY)
+            value = value.get("url")
+            if not isinstance(match, str):
+                raise ConfigError(f"{where}.match must be a regular expression")
+            try:
+                re.compile(match)
+            except re.error as exc:
+                raise ConfigError(f"{where}.match is not a regular expression: {exc}") from exc
+        if not isinstance(value, str) or not _URL_TEMPLATE.match(value) or "{key}" not in value:
+            raise ConfigError(f"{where} must be an http(s) URL containing {{key}}")
+        config.link_rules.append(LinkRule(name, value, match))

@@ -129,3 +129,61 @@ def test_missing_explicit_file(tmp_path: Path) -> None:
 )
 def test_normalize_severity_key(label: str, key: str) -> None:
     assert normalize_severity_key(label) == key
+
+
+def test_people_links_and_report_settings(tmp_path: Path) -> None:
+    from pmkit.config import TICKET_KEY, LinkRule
+
+    path = tmp_path / "pmkit.toml"
+    path.write_text(
+        """
+[people]
+"Mei Ling" = ["@mling", "mei.ling@example.com"]
+"Priya Nair" = { aliases = ["@pnair"], team = "Payments" }
+
+[links]
+jira = "https://jira.example.com/browse/{key}"
+gh = { url = "https://github.com/acme/app/issues/{key}", match = "^#(?P<key>\\\\d+)$" }
+files = "https://git.example.com/pm/blob/main/{path}"
+
+[reports]
+min_n = 5
+trend_min_n = 12
+""",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.people == {
+        "Mei Ling": ("@mling", "mei.ling@example.com"),
+        "Priya Nair": ("@pnair",),
+    }
+    assert config.people_teams == {"Priya Nair": "Payments"}
+    assert config.link_rules == [
+        LinkRule("jira", "https://jira.example.com/browse/{key}", TICKET_KEY),
+        LinkRule("gh", "https://github.com/acme/app/issues/{key}", r"^#(?P<key>\d+)$"),
+    ]
+    assert config.file_link == "https://git.example.com/pm/blob/main/{path}"
+    assert (config.report_min_n, config.trend_min_n) == (5, 12)
+    defaults = Config()
+    assert (defaults.people, defaults.link_rules, defaults.report_min_n) == ({}, [], 10)
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ('[people]\n"A" = "@a"\n', "people.A"),
+        ('[people]\n"A" = ["@x"]\n"B" = ["@x"]\n', "already an alias of 'A'"),
+        ('[people]\n"A" = { aliases = ["@a"], tema = "x" }\n', "people.A: unknown key"),
+        ('[links]\njira = "javascript:alert(1)/{key}"\n', "links.jira"),
+        ('[links]\njira = "https://jira.example.com/browse/"\n', "links.jira"),
+        ('[links]\ngh = { url = "https://x.example/{key}", match = "(" }\n', "links.gh.match"),
+        ('[links]\nfiles = "file:///{path}"\n', "links.files"),
+        ("[reports]\nmin_n = 0\n", "reports.min_n"),
+    ],
+)
+def test_bad_people_links_and_reports(tmp_path: Path, body: str, names: str) -> None:
+    path = tmp_path / "pmkit.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(path) in str(info.value) and names in str(info.value)
