@@ -61,3 +61,64 @@ def test_normalize_owner(text: str | None, owner: str | None) -> None:
 )
 def test_split_people(text: str | None, people: list[str]) -> None:
     assert split_people(text) == people
+
+
+# --- people and their aliases --------------------------------------------------------------
+
+
+def test_people_from_config_merge_aliases_and_give_teams() -> None:
+    from pmkit.config import Config
+    from pmkit.normalize.owners import People
+
+    config = Config(
+        people={"Mei Ling": ("@mling", "mei.ling@example.com"), "Priya Nair": ("@pnair",)},
+        people_teams={"Priya Nair": "Payments"},
+    )
+    people = People.from_config(config)
+    assert people.person("@mling") == "Mei Ling"
+    assert people.person("@MLing") == "Mei Ling"  # no case, no leading @
+    assert people.person("mei.ling@example.com") == "Mei Ling"
+    assert people.person("Mei  Ling") == "Mei Ling"
+    assert people.person("@someone") == "@someone"  # not listed: as written
+    assert people.person(None) is None
+    assert people.team("Priya Nair") == "Payments" and people.team("Mei Ling") is None
+    assert people.known("@pnair") and not people.known("@x")
+
+
+def test_likely_aliases() -> None:
+    from pmkit.normalize.owners import People, likely_aliases, people_toml
+
+    names = [
+        "Mei Ling",
+        "@mling",
+        "mei.ling@example.com",
+        "Priya Nair",
+        "@pnair",
+        "Liam O'Brien",
+        "@lobrien",
+        "Omar Haddad",
+        "Yara Haddad",
+        "@yhaddad",
+        "@haddad",  # fits both Haddads: a guess, left out
+        "M. Ling",  # same surname and initial as Mei Ling
+        "alice",  # one plain word: too short to match on
+        "Platform team",
+    ]
+    groups = likely_aliases(names)
+    assert [(g.person, g.aliases) for g in groups] == [
+        ("Liam O'Brien", ("@lobrien",)),
+        ("Mei Ling", ("@mling", "M. Ling", "mei.ling@example.com")),
+        ("Priya Nair", ("@pnair",)),
+        ("Yara Haddad", ("@yhaddad",)),
+    ]
+    assert people_toml(groups[:1]) == '[people]\n"Liam O\'Brien" = ["@lobrien"]\n'
+    # names [people] already places are not proposed again
+    known = People(aliases=(("mling", "Mei Ling"), ("mei ling", "Mei Ling")))
+    assert "Mei Ling" not in [g.person for g in likely_aliases(names, known)]
+    # a name with a quote is valid TOML
+    import tomllib
+
+    from pmkit.normalize.owners import AliasGroup
+
+    text = people_toml([AliasGroup('A "B" C', ("@abc\\x",))])
+    assert tomllib.loads(text)["people"] == {'A "B" C': ["@abc\\x"]}
