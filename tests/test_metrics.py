@@ -9,8 +9,13 @@ The fixture: as_of = 2026-03-31 (a Tuesday), default lookback 365 days (window s
   INC-4  c.md   freeform  1    -         -              2026-01-20  no start time (incident_date)
   INC-5  d.md   seed-002  3    -         -              2026-03-28  empty stub -> unwritten
   INC-6  e.md   seed-001  -    search    search, api    2026-03-30  drafted after as_of -> unwritten
-  left out: X-1 unfilled template, X-2 process doc, X-4 after as_of, X-3 (2024-06-01) outside the
-  365-day window (in scope only with lookback_days=None).
+  left out: X-1 unfilled template, X-2 process doc, X-4 after as_of, U-1 no date at all, X-3
+  (2024-06-01) outside the 365-day window (in scope only with lookback_days=None). X-3 is in the
+  *backlog* (every incident up to as_of): its open action Z3 is overdue whatever the window.
+
+Owners: INC-2 "@bob", INC-4 "dave"; actions A1 "alice" and A2 "@asmith" are one person once
+[people] says so (PEOPLE below). Sources: INC-2 drafted from git, INC-3 resolved from the
+timeline, INC-5 started from prose; every other time is a field.
 
 Quantiles are linear (quantile_cont): for sorted v[0..n-1], q at position (n-1)*q.
 """
@@ -29,6 +34,7 @@ import pytest
 
 from pmkit import metrics as m
 from pmkit.metrics import Filters
+from pmkit.normalize.owners import People
 
 SCHEMA = Path(__file__).resolve().parents[1] / "pmkit" / "sql" / "schema.sql"
 AS_OF = date(2026, 3, 31)
@@ -51,6 +57,7 @@ DOCUMENTS = [
     ("p.md", "process", False, True),
     ("old.md", "freeform", False, False),
     ("future.md", "freeform", False, False),
+    ("u.md", "freeform", False, False),
 ]
 
 INSERT_INCIDENT = (
@@ -268,7 +275,7 @@ TIMELINE = [
 ACTIONS = [
     # path, incident_id, action_id, owner, due_date, status, tracking_ref, line
     ("a.md", "INC-1", "A1", "alice", date(2026, 3, 30), "open", "PAY-1", 10),
-    ("a.md", "INC-1", "A2", "alice", date(2026, 3, 1), "in_progress", "PAY-2", 11),
+    ("a.md", "INC-1", "A2", "@asmith", date(2026, 3, 1), "in_progress", "PAY-2", 11),
     ("a.md", "INC-1", "A3", "bob", date(2026, 3, 15), "done", "PAY-3", 12),
     ("b.md", "INC-2", "A4", None, date(2025, 12, 1), "unknown", None, 20),
     ("b.md", "INC-2", "A5", "bob", date(2026, 4, 15), "open", " ", 21),
@@ -276,6 +283,7 @@ ACTIONS = [
     ("c.md", "INC-3", "A7", "carol", None, "open", "SRCH-10", 31),
     ("c.md", "INC-4", "A8", "dave", date(2026, 3, 31), "open", "X-1", 40),
     ("c.md", "INC-4", "A9", "dave", date(2026, 2, 1), "done", "X-2", 41),
+    ("c.md", "INC-4", "A10", None, None, "done", None, 42),  # done: never untracked
     ("t.md", "X-1", "Z1", "zed", date(2026, 1, 1), "open", None, 1),
     ("old.md", "X-3", "Z3", "zed", date(2024, 7, 1), "open", None, 1),
 ]
@@ -316,6 +324,17 @@ def _build(path: Path) -> None:
             DOCUMENTS,
         )
         con.executemany(INSERT_INCIDENT, INCIDENTS)
+        con.execute(
+            "INSERT INTO incidents (path, incident_id, title) VALUES ('u.md', 'U-1', 'undated')"
+        )
+        for sql in (
+            "UPDATE incidents SET owner = '@bob' WHERE incident_id = 'INC-2'",
+            "UPDATE incidents SET owner = 'dave' WHERE incident_id = 'INC-4'",
+            "UPDATE incidents SET drafted_source = 'git' WHERE incident_id = 'INC-2'",
+            "UPDATE incidents SET resolved_source = 'timeline' WHERE incident_id = 'INC-3'",
+            "UPDATE incidents SET started_source = 'prose' WHERE incident_id = 'INC-5'",
+        ):
+            con.execute(sql)
         con.executemany(
             "INSERT INTO timeline_events (path, incident_id, seq, occurred_at, event) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -349,6 +368,13 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyCon
 
 
 F = Filters(as_of=AS_OF)
+PEOPLE = People(
+    aliases=(("alice", "Alice Smith"), ("asmith", "Alice Smith"), ("bob", "Bob Jones")),
+    teams=(("Alice Smith", "platform"),),
+)
+"""[people]: "Alice Smith" = { aliases = ["alice", "@asmith"], team = "platform" },
+"Bob Jones" = ["@bob"] (person_key drops the @)."""
+FP = Filters(as_of=AS_OF, people=PEOPLE)
 
 
 def rows(df: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
@@ -412,25 +438,49 @@ def test_scope_filters(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_severity_by_period(con: duckdb.DuckDBPyConnection) -> None:
-    # ISO weeks start on Monday: 01-20 Tue -> 01-19, 02-16 Mon, 03-02 Mon, 03-10 Tue -> 03-09,
-    # 03-28 Sat -> 03-23, 03-30 Mon.
-    week = m.severity_by_period(con, F, "week")
-    assert rows(week, "period_start", "severity_level", "n") == [
-        (D(2026, 1, 19), 1, 1),
-        (D(2026, 2, 16), 2, 1),
+    # 30 days back from Tue 03-31: the window starts Sun 03-01. ISO weeks start on Monday:
+    # 02-23 (cut: partial), 03-02, 03-09, 03-16 (empty: still there), 03-23, 03-30 (ends 04-05
+    # after as_of: partial). Levels seen: 0 (03-02), 1 (03-10), 3 (03-28), unknown (03-30).
+    week = m.severity_by_period(con, Filters(as_of=AS_OF, lookback_days=30), "week")
+    assert len(week) == 6 * 4
+    totals = week.groupby("period_label", sort=False)["n"].sum()
+    assert list(totals.items()) == [
+        ("2026-02-23*", 0),
+        ("2026-03-02", 1),
+        ("2026-03-09", 1),
+        ("2026-03-16", 0),
+        ("2026-03-23", 1),
+        ("2026-03-30*", 1),
+    ]
+    assert rows(week[week["n"] > 0], "period_start", "severity_level", "n") == [
         (D(2026, 3, 2), 0, 1),
         (D(2026, 3, 9), 1, 1),
         (D(2026, 3, 23), 3, 1),
         (D(2026, 3, 30), None, 1),
     ]
+    # 365 days: every month from 2025-03 (cut: the window starts 03-31) to 2026-03 (as_of is its
+    # last day: whole), 13 months x the 5 levels seen, zero where nothing happened
     month = m.severity_by_period(con, F, "month")
-    assert rows(month, "period_start", "severity_level", "n") == [
+    assert len(month) == 13 * 5 and int(month["n"].sum()) == 6
+    labels = list(month.drop_duplicates("period_start")["period_label"])
+    assert labels[0] == "2025-03*" and labels[-1] == "2026-03" and len(labels) == 13
+    assert list(month.drop_duplicates("period_start")["partial"]) == [True] + [False] * 12
+    assert int(month.loc[month["period_start"] == D(2025, 6, 1), "n"].sum()) == 0
+    assert rows(month[month["n"] > 0], "period_start", "severity_level", "n") == [
         (D(2026, 1, 1), 1, 1),
         (D(2026, 2, 1), 2, 1),
         (D(2026, 3, 1), 0, 1),
         (D(2026, 3, 1), 1, 1),
         (D(2026, 3, 1), 3, 1),
         (D(2026, 3, 1), None, 1),
+    ]
+    quarter = m.severity_by_period(con, F, "quarter")
+    assert list(quarter.drop_duplicates("period_start")["period_label"]) == [
+        "2025 Q1*",
+        "2025 Q2",
+        "2025 Q3",
+        "2025 Q4",
+        "2026 Q1",
     ]
     with pytest.raises(ValueError, match="period"):
         m.severity_by_period(con, F, "day")
@@ -440,25 +490,30 @@ def test_severity_share(con: duckdb.DuckDBPyConnection) -> None:
     # 6 incidents, 5 with a level, 3 at level <= 1 (INC-1, INC-2, INC-4): 3 / 5 = 0.6
     overall = m.severity_share(con, F)
     assert rows(overall, "n", "n_known", "n_level_le_1", "share_level_le_1") == [(6, 5, 3, 0.6)]
-    # March: INC-1 (0), INC-2 (1), INC-5 (3), INC-6 (unknown) -> 2 / 3
+    # March: INC-1 (0), INC-2 (1), INC-5 (3), INC-6 (unknown) -> 2 / 3; every month of the window
     monthly = m.severity_share(con, F, period="month")
-    assert rows(monthly, "period_start", "n", "n_known", "n_level_le_1", "share_level_le_1") == [
+    assert len(monthly) == 13
+    cols = ("period_start", "n", "n_known", "n_level_le_1", "share_level_le_1")
+    assert rows(monthly[monthly["n"] > 0], *cols) == [
         (D(2026, 1, 1), 1, 1, 1, 1.0),
         (D(2026, 2, 1), 1, 1, 0, 0.0),
         (D(2026, 3, 1), 4, 3, 2, round(2 / 3, 6)),
     ]
+    assert rows(monthly.head(1), *cols) == [(D(2025, 3, 1), 0, 0, 0, None)]
 
 
 def test_duration_by_severity(con: duckdb.DuckDBPyConnection) -> None:
     # written duration, else resolved - started: INC-1 120 (0); INC-2 120 written, INC-4 30
     # written (1): median 75, p90 30 + 0.9 * 90 = 111; INC-3 360 (2); INC-5 120 (3); INC-6 60 (-)
+    # Sources: a written duration is a field; INC-3 ends on a timeline time, INC-5 starts on prose.
     df = m.duration_by_severity(con, F)
-    assert rows(df, "severity_level", "n", "median_minutes", "p90_minutes") == [
-        (0, 1, 120.0, 120.0),
-        (1, 2, 75.0, 111.0),
-        (2, 1, 360.0, 360.0),
-        (3, 1, 120.0, 120.0),
-        (None, 1, 60.0, 60.0),
+    cols = ("severity_level", "n", "median_minutes", "p90_minutes")
+    assert rows(df, *cols, "n_field", "n_timeline", "n_prose") == [
+        (0, 1, 120.0, 120.0, 1, 0, 0),
+        (1, 2, 75.0, 111.0, 2, 0, 0),
+        (2, 1, 360.0, 360.0, 0, 1, 0),
+        (3, 1, 120.0, 120.0, 0, 0, 1),
+        (None, 1, 60.0, 60.0, 1, 0, 0),
     ]
 
 
@@ -485,12 +540,36 @@ def test_mttx(con: duckdb.DuckDBPyConnection) -> None:
     # mitigate (mitigated - started): 40, 80 (timeline 09:20), 180 -> 80, p90 80 + 0.8 * 100 = 160
     # resolve (resolved - started): INC-1 120, INC-2 120, INC-3 360, INC-5 120, INC-6 60
     #   (INC-4 has no start) -> sorted 60 120 120 120 360: median 120, p90 120 + 0.6 * 240 = 264
+    # Sources: INC-2's first three from its timeline; resolve: INC-3 ends on a timeline time,
+    # INC-5 starts on a time read in prose, the other three are fields.
     df = m.mttx(con, F)
-    assert rows(df, "measure", "n", "median_minutes", "p90_minutes", "n_from_timeline") == [
-        ("detect", 3, 30.0, 54.0, 1),
-        ("acknowledge", 3, 15.0, 27.0, 1),
-        ("mitigate", 3, 80.0, 160.0, 1),
-        ("resolve", 5, 120.0, 264.0, 0),
+    cols = ("measure", "n", "median_minutes", "p90_minutes", "n_from_timeline")
+    assert rows(df, *cols, "n_field", "n_timeline", "n_prose", "n_git") == [
+        ("detect", 3, 30.0, 54.0, 1, 2, 1, 0, 0),
+        ("acknowledge", 3, 15.0, 27.0, 1, 2, 1, 0, 0),
+        ("mitigate", 3, 80.0, 160.0, 1, 2, 1, 0, 0),
+        ("resolve", 5, 120.0, 264.0, 1, 3, 1, 1, 0),
+    ]
+
+
+def test_mttx_by_period(con: duckdb.DuckDBPyConnection) -> None:
+    # every month of the window for each measure. March: detect INC-1 10, INC-2 30 -> median 20,
+    # p90 10 + 0.9 * 20 = 28; acknowledge 5, 15 -> 10, 14; mitigate 40, 80 -> 60, 76; resolve
+    # 120, 120, 120 (INC-5, prose), 60 -> 120, p90 120. February: INC-3 alone. January: INC-4
+    # has no start -> n = 0.
+    df = m.mttx_by_period(con, F, "month")
+    assert len(df) == 13 * 4
+    cols = ("period_start", "measure", "n", "median_minutes", "p90_minutes", "n_prose")
+    nonzero = df[df["n"] > 0].sort_values(["measure", "period_start"])
+    assert rows(nonzero, *cols) == [
+        (D(2026, 2, 1), "acknowledge", 1, 30.0, 30.0, 0),
+        (D(2026, 3, 1), "acknowledge", 2, 10.0, 14.0, 0),
+        (D(2026, 2, 1), "detect", 1, 60.0, 60.0, 0),
+        (D(2026, 3, 1), "detect", 2, 20.0, 28.0, 0),
+        (D(2026, 2, 1), "mitigate", 1, 180.0, 180.0, 0),
+        (D(2026, 3, 1), "mitigate", 2, 60.0, 76.0, 0),
+        (D(2026, 2, 1), "resolve", 1, 360.0, 360.0, 0),
+        (D(2026, 3, 1), "resolve", 4, 120.0, 120.0, 1),
     ]
 
 
@@ -545,17 +624,47 @@ def test_time_to_draft_summary(con: duckdb.DuckDBPyConnection) -> None:
         (1, 2, 111.0, 137.4, 0.0),
         (2, 1, 48.0, 48.0, 1.0),
     ]
+    # all four: 24 48 78 144 -> median 63, p90 78 + 0.7 * 66 = 124.2; INC-2 drafted per git,
+    # INC-3 resolved per its timeline
+    overall = m.time_to_draft_summary(con, F, by=None)
+    assert rows(overall, "n", "median_hours", "p90_hours", "n_field", "n_git", "n_timeline") == [
+        (4, 63.0, 124.2, 2, 1, 1)
+    ]
+    # teams: payments INC-1 24, INC-2 78; INC-4 has none; search INC-3 48 (most drafts first)
+    by_team = m.time_to_draft_summary(con, F, by="team")
+    assert rows(by_team, "team", "n", "median_hours", "share_within_target") == [
+        ("payments", 2, 51.0, 0.5),
+        ("(no team)", 1, 144.0, 0.0),
+        ("search", 1, 48.0, 1.0),
+    ]
+    # services: INC-1 api + db, INC-2 api, INC-3 search, INC-4 none: an incident under each
+    by_service = m.time_to_draft_summary(con, F, by="service")
+    assert rows(by_service, "service", "n", "median_hours") == [
+        ("api", 2, 51.0),
+        ("(no service)", 1, 144.0),
+        ("db", 1, 24.0),
+        ("search", 1, 48.0),
+    ]
+    by_period = m.time_to_draft_summary(con, F, by="period", period="month")
+    assert len(by_period) == 13 and int(by_period["n"].sum()) == 4
     with pytest.raises(ValueError, match="by"):
-        m.time_to_draft_summary(con, F, by="team")
+        m.time_to_draft_summary(con, F, by="owner")
 
 
 def test_late_drafts(con: duckdb.DuckDBPyConnection) -> None:
-    assert rows(m.late_drafts(con, F), "incident_id", "hours") == [
-        ("INC-4", 144.0),
-        ("INC-2", 78.0),
+    late = m.late_drafts(con, F)
+    assert rows(late, "incident_id", "hours", "owner", "team") == [
+        ("INC-4", 144.0, "dave", None),
+        ("INC-2", 78.0, "@bob", "payments"),
     ]
     # a 100 h target makes only INC-4 late
     assert list(m.late_drafts(con, F, target_hours=100)["incident_id"]) == ["INC-4"]
+    # [people] names @bob as Bob Jones; what was written stays in owner_written
+    merged = m.late_drafts(con, FP)
+    assert rows(merged, "incident_id", "owner", "owner_written") == [
+        ("INC-4", "dave", "dave"),
+        ("INC-2", "Bob Jones", "@bob"),
+    ]
 
 
 def test_unwritten(con: duckdb.DuckDBPyConnection) -> None:
@@ -568,21 +677,26 @@ def test_unwritten(con: duckdb.DuckDBPyConnection) -> None:
         ("INC-5", 3, True, "empty postmortem"),
         ("INC-6", 1, False, "drafted after as_of"),
     ]
+    # the state at as_of, whatever the window: a one-day window lists the same two
+    assert list(m.unwritten(con, Filters(as_of=AS_OF, lookback_days=1))["incident_id"]) == [
+        "INC-5",
+        "INC-6",
+    ]
     # looking back from 2026-03-12: INC-2 resolved 03-10, drafted 03-13 -> unwritten then
     earlier = m.unwritten(con, Filters(as_of=date(2026, 3, 12)))
-    assert rows(earlier, "incident_id", "days_since_resolved", "past_target") == [
-        ("INC-2", 2, True)
+    assert rows(earlier, "incident_id", "days_since_resolved", "past_target", "owner") == [
+        ("INC-2", 2, True, "@bob")
     ]
 
 
 def test_time_to_review(con: duckdb.DuckDBPyConnection) -> None:
     # INC-4: Mon 01-26 -> Fri 01-30 = 4 business days; INC-1: Tue 03-03 -> Fri 03-06 = 3;
-    # INC-2: Fri 03-13 -> Mon 03-23 = 6 (late). INC-3 not reviewed.
+    # INC-2: Fri 03-13 -> Mon 03-23 = 6 (late; drafted per git). INC-3 not reviewed.
     df = m.time_to_review(con, F)
-    assert rows(df, "incident_id", "business_days", "within_target") == [
-        ("INC-4", 4, True),
-        ("INC-1", 3, True),
-        ("INC-2", 6, False),
+    assert rows(df, "incident_id", "business_days", "within_target", "source") == [
+        ("INC-4", 4, True, "field"),
+        ("INC-1", 3, True, "field"),
+        ("INC-2", 6, False, "git"),
     ]
     # 3, 4, 6 -> median 4, p90 4 + 0.8 * 2 = 5.6, 2 of 3 within 5
     summary = m.time_to_review_summary(con, F)
@@ -593,18 +707,60 @@ def test_time_to_review(con: duckdb.DuckDBPyConnection) -> None:
     assert rows(by_sev, "severity_level", "n", "median_business_days") == [(0, 1, 3.0), (1, 2, 5.0)]
 
 
+def test_waiting_for_review(con: duckdb.DuckDBPyConnection) -> None:
+    # At 03-31 only INC-3 is drafted (Thu 02-19) and not reviewed: weekdays in [02-19, 03-31)
+    # = 2 + 5 * 5 + 1 = 28 > 5. INC-6 is drafted only on 04-02.
+    df = m.waiting_for_review(con, F)
+    assert rows(df, "incident_id", "business_days_waiting", "past_target", "review_recorded") == [
+        ("INC-3", 28, True, True)
+    ]
+    # At 04-10: INC-3 waits 28 + 8 = 36; INC-6 (Thu 04-02) 6, but seed-001 files never record a
+    # review, so it is only listed as such; the window does not matter (the state at as_of)
+    later = m.waiting_for_review(con, Filters(as_of=date(2026, 4, 10), lookback_days=1))
+    assert rows(later, "incident_id", "business_days_waiting", "review_recorded") == [
+        ("INC-3", 36, True),
+        ("INC-6", 6, False),
+    ]
+
+
 # --- action items --------------------------------------------------------------------------
 
 
 def test_overdue_actions(con: duckdb.DuckDBPyConnection) -> None:
-    # due < 2026-03-31 and not done: A4 2025-12-01 (120 d, status unknown counts), A6 01-30
-    # (1 + 28 + 31 = 60 d), A2 03-01 (30 d), A1 03-30 (1 d). A8 is due on as_of: not overdue.
+    # due < 2026-03-31 and not done: Z3 2024-07-01 (365 + 273 = 638 d; its incident is from
+    # 2024, outside the window, still overdue), A4 2025-12-01 (120 d, status unknown counts),
+    # A6 01-30 (1 + 28 + 31 = 60 d), A2 03-01 (30 d), A1 03-30 (1 d). A8 is due on as_of: not
+    # overdue. Z1 belongs to an unfilled template: never.
     df = m.overdue_actions(con, F)
     assert rows(df, "action_id", "owner", "team", "age_days", "bucket") == [
+        ("Z3", "zed", "search", 638, ">90"),
         ("A4", None, "payments", 120, ">90"),
         ("A6", "carol", "search", 60, "31-90"),
-        ("A2", "alice", "payments", 30, "8-30"),
+        ("A2", "@asmith", "payments", 30, "8-30"),
         ("A1", "alice", "payments", 1, "1-7"),
+    ]
+
+
+@pytest.mark.parametrize("lookback", [1, 30, 365, None])
+def test_the_backlog_does_not_depend_on_the_window(
+    con: duckdb.DuckDBPyConnection, lookback: int | None
+) -> None:
+    f = Filters(as_of=AS_OF, lookback_days=lookback)
+    assert list(m.overdue_actions(con, f)["action_id"]) == ["Z3", "A4", "A6", "A2", "A1"]
+    assert list(m.untracked_actions(con, f)["action_id"]) == ["A4", "A5", "A7", "Z3"]
+    assert rows(m.action_summary(con, f), "n_open", "n_overdue") == [(8, 5)]
+    # the incident filters still apply: search's incidents hold A6, A7 and Z3
+    search = Filters(as_of=AS_OF, lookback_days=lookback, teams=("search",))
+    assert list(m.overdue_actions(con, search)["action_id"]) == ["Z3", "A6"]
+
+
+def test_action_summary(con: duckdb.DuckDBPyConnection) -> None:
+    # 11 actions up to as_of (A1-A10, Z3); done: A3, A9, A10; open: the other 8, A4 with no
+    # status written; A7 has no due date; overdue 5 (A4 among them); untracked open: A4, A5, A7, Z3
+    df = m.action_summary(con, F)
+    cols = ("n_actions", "n_open", "n_open_unknown", "n_open_with_due", "n_overdue")
+    assert rows(df, *cols, "n_overdue_unknown", "n_untracked_open", "n_status_known") == [
+        (11, 8, 1, 7, 5, 1, 4, 10)
     ]
 
 
@@ -612,54 +768,109 @@ def test_overdue_by_owner_and_team(con: duckdb.DuckDBPyConnection) -> None:
     cols = ("n_overdue", "oldest_days", "1-7", "8-30", "31-90", ">90")
     by_owner = m.overdue_by_owner(con, F)
     assert rows(by_owner, "owner", *cols) == [
-        ("alice", 2, 30, 1, 1, 0, 0),
+        ("zed", 1, 638, 0, 0, 0, 1),
         ("(no owner)", 1, 120, 0, 0, 0, 1),
         ("carol", 1, 60, 0, 0, 1, 0),
+        ("@asmith", 1, 30, 0, 1, 0, 0),
+        ("alice", 1, 1, 1, 0, 0, 0),
     ]
     by_team = m.overdue_by_team(con, F)
     assert rows(by_team, "team", *cols) == [
         ("payments", 3, 120, 1, 1, 0, 1),
-        ("search", 1, 60, 0, 0, 1, 0),
+        ("search", 2, 638, 0, 0, 1, 1),
     ]
     none = m.overdue_by_team(con, Filters(as_of=AS_OF, teams=("nobody",)))
     assert list(none.columns) == ["team", *cols] and none.empty
 
 
+def test_people_merge_owners_and_give_their_team(con: duckdb.DuckDBPyConnection) -> None:
+    # [people]: alice and @asmith are Alice Smith (team platform): one owner with two actions
+    cols = ("n_overdue", "oldest_days", "1-7", "8-30", "31-90", ">90")
+    assert rows(m.overdue_by_owner(con, FP), "owner", *cols) == [
+        ("Alice Smith", 2, 30, 1, 1, 0, 0),
+        ("zed", 1, 638, 0, 0, 0, 1),
+        ("(no owner)", 1, 120, 0, 0, 0, 1),
+        ("carol", 1, 60, 0, 0, 1, 0),
+    ]
+    # her actions count for her team; the others for their incident's team
+    assert rows(m.overdue_by_team(con, FP), "team", *cols) == [
+        ("search", 2, 638, 0, 0, 1, 1),
+        ("platform", 2, 30, 1, 1, 0, 0),
+        ("payments", 1, 120, 0, 0, 0, 1),
+    ]
+    overdue = m.overdue_actions(con, FP)
+    assert rows(overdue[overdue["action_id"] == "A2"], "owner", "owner_written", "owner_team") == [
+        ("Alice Smith", "@asmith", "platform")
+    ]
+
+
+def test_overdue_by_service(con: duckdb.DuckDBPyConnection) -> None:
+    # A1, A2 (INC-1: api, db), A4 (INC-2: api), A6 (INC-3: search), Z3 (X-3: db): an action
+    # counts under each service of its incident
+    df = m.overdue_by_service(con, F)
+    assert rows(df, "service", "n_overdue", "oldest_days", "1-7", "8-30", "31-90", ">90") == [
+        ("db", 3, 638, 1, 1, 0, 1),
+        ("api", 3, 120, 1, 1, 0, 1),
+        ("search", 1, 60, 0, 0, 1, 0),
+    ]
+
+
+def test_owner_names(con: duckdb.DuckDBPyConnection) -> None:
+    df = m.owner_names(con, F)
+    assert rows(df, "name", "n") == [
+        ("@asmith", 1),
+        ("@bob", 1),
+        ("alice", 1),
+        ("bob", 2),
+        ("carol", 2),
+        ("dave", 3),
+        ("zed", 1),
+    ]
+
+
 def test_untracked_actions(con: duckdb.DuckDBPyConnection) -> None:
-    # A4: no owner, no tracking ref; A5: blank tracking ref; A7: no due date
+    # open actions only: A4 no owner, no tracking ref; A5 blank tracking ref; A7 no due date;
+    # Z3 (a 2024 incident) no tracking ref. A10 has none of the three but is done: tracked enough.
     df = m.untracked_actions(con, F)
     assert rows(df, "action_id", "missing") == [
         ("A4", "owner, tracking reference"),
         ("A5", "tracking reference"),
         ("A7", "due date"),
+        ("Z3", "tracking reference"),
     ]
 
 
 def test_action_backlog(con: duckdb.DuckDBPyConnection) -> None:
-    # window 90 days: from 2025-12-31, months 2025-12 .. 2026-03 (last one ends at as_of).
-    # created on the incident day: A8, A9 on 01-20; A6, A7 on 02-16; A1-A3 on 03-02; A4, A5 03-10.
-    # still_open = created so far and not done at ingest (A9 and A3 are done).
-    # overdue at month end: Feb: A6 (due 01-30); Mar 31: A6, A1, A2, A4 (A8 due on 03-31: no).
+    # window 90 days: from 2025-12-31, months 2025-12 (cut) .. 2026-03 (the last ends at as_of).
+    # Every action up to each month end counts, whatever the window: Z3 (created 2024-06-01,
+    # open, due 2024-07-01) from the start. Created on the incident day: A8-A10 on 01-20; A6, A7
+    # on 02-16; A1-A3 on 03-02; A4, A5 on 03-10. still_open = created so far, not done at ingest
+    # (A3, A9, A10 are done); unknown_status: A4. Overdue at the month end: Dec, Jan: Z3; Feb: Z3,
+    # A6 (due 01-30); Mar 31: Z3, A6, A1, A2, A4 (A8 due on 03-31: no).
     df = m.action_backlog(con, Filters(as_of=AS_OF, lookback_days=90))
-    cols = ("month", "month_end", "created", "created_to_date", "still_open", "done_at_ingest")
-    assert rows(df, *cols, "overdue") == [
-        (D(2025, 12, 1), D(2025, 12, 31), 0, 0, 0, 0, 0),
-        (D(2026, 1, 1), D(2026, 1, 31), 2, 2, 1, 1, 0),
-        (D(2026, 2, 1), D(2026, 2, 28), 2, 4, 3, 1, 1),
-        (D(2026, 3, 1), D(2026, 3, 31), 5, 9, 7, 2, 4),
+    cols = ("period_label", "period_end", "created", "created_to_date", "still_open")
+    assert rows(df, *cols, "unknown_status", "done_at_ingest", "overdue") == [
+        ("2025-12*", D(2025, 12, 31), 0, 1, 1, 0, 0, 1),
+        ("2026-01", D(2026, 1, 31), 3, 4, 2, 0, 2, 1),
+        ("2026-02", D(2026, 2, 28), 2, 6, 4, 0, 2, 2),
+        ("2026-03", D(2026, 3, 31), 5, 11, 8, 1, 3, 5),
     ]
     # no lookback: the window starts at the first incident (X-3, 2024-06): 22 months
     assert len(m.action_backlog(con, Filters(as_of=AS_OF, lookback_days=None))) == 22
 
 
 def test_action_completion_by_month(con: duckdb.DuckDBPyConnection) -> None:
-    # Jan: A8, A9 (done); Feb: A6, A7; Mar: A1..A5 with A3 done -> 1 / 5
-    df = m.action_completion_by_month(con, F)
-    assert rows(df, "month", "n_actions", "n_done", "completion_rate") == [
-        (D(2026, 1, 1), 2, 1, 0.5),
-        (D(2026, 2, 1), 2, 0, 0.0),
-        (D(2026, 3, 1), 5, 1, 0.2),
+    # Jan: A8, A9 (done), A10 (done); Feb: A6, A7; Mar: A1..A5, A3 done, A4 without a status:
+    # 1 of the 4 with a status. Every month of the window, empty ones with no rate.
+    df = m.action_completion(con, F, "month")
+    assert len(df) == 13
+    cols = ("period_start", "n_actions", "n_status_known", "n_done", "completion_rate")
+    assert rows(df[df["n_actions"] > 0], *cols) == [
+        (D(2026, 1, 1), 3, 3, 2, round(2 / 3, 6)),
+        (D(2026, 2, 1), 2, 2, 0, 0.0),
+        (D(2026, 3, 1), 5, 4, 1, 0.25),
     ]
+    assert rows(df.head(1), *cols) == [(D(2025, 3, 1), 0, 0, 0, None)]
 
 
 # --- factors and triggers ------------------------------------------------------------------
@@ -669,29 +880,33 @@ def test_action_completion_by_month(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_factor_frequency(con: duckdb.DuckDBPyConnection) -> None:
+    # each of the 8 factors of the window once, in its primary category; 5 incidents list
+    # factors (INC-1, 2, 3, 4, 6), the share's base. process_gap is no factor's primary
+    # category but two factors (INC-1 #1, INC-4 #1) also match it: n_also.
     df = m.factor_frequency(con, F)
-    assert rows(df, "category", "n_factors", "n_incidents", "share_of_incidents") == [
-        ("config_change", 2, 2, round(2 / 6, 6)),
-        ("deploy", 2, 2, round(2 / 6, 6)),
-        ("process_gap", 2, 2, round(2 / 6, 6)),
-        ("unclassified", 2, 2, round(2 / 6, 6)),
-        ("capacity", 1, 1, round(1 / 6, 6)),
-        ("monitoring_gap", 1, 1, round(1 / 6, 6)),
+    assert rows(df, "category", "n_factors", "n_incidents", "share_of_incidents", "n_also") == [
+        ("config_change", 2, 2, 0.4, 0),
+        ("deploy", 2, 2, 0.4, 0),
+        ("unclassified", 2, 2, 0.4, 0),
+        ("capacity", 1, 1, 0.2, 0),
+        ("monitoring_gap", 1, 1, 0.2, 0),
+        ("process_gap", 0, 0, 0.0, 2),
     ]
+    assert int(df["n_factors"].sum()) == 8  # each factor counted once
 
 
 def test_factor_trend(con: duckdb.DuckDBPyConnection) -> None:
     df = m.factor_trend(con, F, period="month")
-    assert rows(df, "period_start", "category", "n_incidents", "n_factors") == [
+    assert len(df) == 13 * 5  # every month x the 5 primary categories seen
+    nonzero = df[df["n_incidents"] > 0]
+    assert rows(nonzero, "period_start", "category", "n_incidents", "n_factors") == [
         (D(2026, 1, 1), "deploy", 1, 1),
-        (D(2026, 1, 1), "process_gap", 1, 1),
         (D(2026, 2, 1), "capacity", 1, 1),
         (D(2026, 2, 1), "config_change", 1, 1),
         (D(2026, 3, 1), "unclassified", 2, 2),
         (D(2026, 3, 1), "config_change", 1, 1),
         (D(2026, 3, 1), "deploy", 1, 1),
         (D(2026, 3, 1), "monitoring_gap", 1, 1),
-        (D(2026, 3, 1), "process_gap", 1, 1),
     ]
 
 
@@ -700,9 +915,7 @@ def test_factor_by_severity(con: duckdb.DuckDBPyConnection) -> None:
     assert rows(df, "severity_level", "category", "n_incidents") == [
         (0, "config_change", 1),
         (0, "monitoring_gap", 1),
-        (0, "process_gap", 1),
         (1, "deploy", 2),
-        (1, "process_gap", 1),
         (1, "unclassified", 1),
         (2, "capacity", 1),
         (2, "config_change", 1),
@@ -715,9 +928,6 @@ def test_factor_cooccurrence(con: duckdb.DuckDBPyConnection) -> None:
     assert rows(df, "category_a", "category_b", "n_incidents") == [
         ("capacity", "config_change", 1),
         ("config_change", "monitoring_gap", 1),
-        ("config_change", "process_gap", 1),
-        ("deploy", "process_gap", 1),
-        ("monitoring_gap", "process_gap", 1),
     ]
 
 
@@ -763,10 +973,13 @@ def test_same_path_under_two_roots_counts_once(tmp_path: Path) -> None:
 def test_every_metric_handles_an_empty_scope(con: duckdb.DuckDBPyConnection, fn: Any) -> None:
     df = fn(con, Filters(as_of=AS_OF, teams=("nobody",)))
     assert isinstance(df, pd.DataFrame)
-    if fn is m.action_backlog:  # the month grid stays, every count 0
-        assert len(df) == 13 and int(df["created_to_date"].sum()) == 0
-    else:  # mttx keeps its 4 measures, summaries one row of n = 0, the rest are empty
-        assert len(df) <= 4
+    if fn is m.mttx_by_period:  # the 13-month grid of each measure, every n 0
+        assert len(df) == 13 * 4
+    elif fn not in (m.action_backlog, m.action_completion):
+        assert len(df) <= 4  # mttx keeps its 4 measures, summaries one row of n = 0
+    counts = [c for c in df.columns if c.startswith("n") or c in ("created", "overdue")]
+    numbers = df[counts].apply(pd.to_numeric, errors="coerce").fillna(0)
+    assert int(numbers.to_numpy().sum()) == 0, fn.__name__
 
 
 def test_business_days_between() -> None:
@@ -843,7 +1056,7 @@ def test_hours_to_draft_matches_the_metric(
 def test_incident_list(con: duckdb.DuckDBPyConnection) -> None:
     # as_of 03-31: INC-1 A1 (03-30 open), A2 (03-01 in progress) overdue, A3 done; INC-2 A4
     # (2025-12-01, unknown) overdue, A5 due later; INC-3 A6 overdue, A7 no due date; INC-4 A8
-    # due on as_of itself (not overdue), A9 done. Latest incident first.
+    # due on as_of itself (not overdue), A9, A10 done. Latest incident first.
     df = m.incident_list(con, F)
     assert rows(df, "incident_id", "n_actions", "n_overdue") == [
         ("INC-6", 0, 0),
@@ -851,8 +1064,51 @@ def test_incident_list(con: duckdb.DuckDBPyConnection) -> None:
         ("INC-2", 2, 1),
         ("INC-1", 3, 2),
         ("INC-3", 2, 1),
-        ("INC-4", 2, 0),
+        ("INC-4", 3, 0),
     ]
-    assert int(df["n_overdue"].sum()) == len(m.overdue_actions(con, F))
+    # with all history the list holds X-3 too, and with it every overdue action
+    everything = m.incident_list(con, Filters(as_of=AS_OF, lookback_days=None))
+    assert int(everything["n_overdue"].sum()) == len(m.overdue_actions(con, F)) == 5
     only_search = m.incident_list(con, Filters(as_of=AS_OF, teams=("search",)))
     assert list(only_search["incident_id"]) == ["INC-6", "INC-3"]
+
+
+def test_previous_period_and_coverage(con: duckdb.DuckDBPyConnection) -> None:
+    f = Filters(as_of=AS_OF, lookback_days=30)
+    assert f.window_start == date(2026, 3, 1)
+    prev = f.previous()  # the 31 days before: 01-29 .. 02-28
+    assert (prev.as_of, prev.window_start) == (date(2026, 2, 28), date(2026, 1, 29))
+    with pytest.raises(ValueError, match="previous"):
+        Filters(as_of=AS_OF, lookback_days=None).previous()
+    with pytest.raises(ValueError, match="People"):
+        Filters(as_of=AS_OF, people={"a": "b"})  # type: ignore[arg-type]
+    # in the 365-day window: 6 incidents; INC-6's draft is after as_of; U-1 has no date at all;
+    # up to as_of (with X-3): 7, all resolved, 5 with a draft date
+    cov = m.coverage(con, F)
+    assert rows(
+        cov,
+        "n_incidents",
+        "n_severity",
+        "n_started",
+        "n_resolved",
+        "n_duration",
+        "n_drafted",
+        "n_draft_and_resolved",
+        "n_reviewed",
+        "n_services",
+        "n_team",
+        "n_owner",
+        "n_trigger",
+        "n_with_factors",
+        "n_with_actions",
+        "n_undated",
+        "n_base",
+        "n_base_resolved",
+        "n_base_resolved_drafted",
+        "n_base_drafted",
+    ) == [(6, 5, 5, 6, 6, 4, 4, 3, 4, 4, 2, 4, 5, 4, 1, 7, 7, 5, 5)]
+    assert m.period_for(con, F) == "month"
+    assert m.period_for(con, Filters(as_of=AS_OF, lookback_days=60)) == "week"
+    assert m.period_for(con, Filters(as_of=AS_OF, lookback_days=3650)) == "quarter"
+    # all history: from X-3 (2024-06-01) to as_of, 668 days -> months
+    assert m.period_for(con, Filters(as_of=AS_OF, lookback_days=None)) == "month"
