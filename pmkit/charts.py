@@ -17,10 +17,18 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from pmkit.fastimport import skip_slow_optional_imports
-from pmkit.present import Html, small_n_note
+from pmkit.present import (
+    SMALL_N,
+    Html,
+    coverage_text,
+    level_label,
+    mostly_missing,
+    small_n_note,
+)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -43,13 +51,6 @@ def builder(fn: Builder) -> Builder:
     """Register ``fn`` as a chart builder (see :data:`BUILDERS`)."""
     BUILDERS[fn.__name__] = fn
     return fn
-
-
-def level_label(level: Any) -> str:
-    """Severity level as shown on charts: ``L0`` (most severe) ... or ``unknown``."""
-    if level is None or pd.isna(level):
-        return "unknown"
-    return f"L{int(level)}"
 
 
 def _levels(df: pd.DataFrame, column: str = "severity_level") -> pd.DataFrame:
@@ -90,73 +91,168 @@ def _base(df: pd.DataFrame, title: str, height: int = HEIGHT) -> alt.Chart:
     return alt.Chart(df, title=title, width=WIDTH, height=height)
 
 
+# --- shared pieces --------------------------------------------------------------------------
+
+OUTLIER_MIN_N = 3
+"""A group resting on fewer values is left out of a chart's scale (it is in the table): one
+incident of unknown severity lasting a week must not squeeze every other bar to nothing."""
+MAX_LINES = 6
+"""At most this many lines share one trend chart; more become small multiples."""
+
+
+def _count_axis(largest: Any = None) -> alt.Axis:
+    """An axis of whole things: integer ticks only (never "0, 0.5, 1 incidents").
+
+    Vega's ``tickMinStep`` is not honoured by the renderer here, so below :data:`FEW_TICKS`
+    the ticks are given outright (0, 1, 2, ...); above it the automatic ticks are whole anyway.
+    """
+    import altair as alt
+
+    top = 0 if largest is None or pd.isna(largest) else int(np.ceil(float(largest)))
+    if top < FEW_TICKS:
+        return alt.Axis(format="d", values=list(range(0, max(top, 1) + 1)))
+    return alt.Axis(format="d", tickMinStep=1)
+
+
+FEW_TICKS = 8
+"""Counts up to this get one tick per whole number."""
+
+
+def _histogram_top(values: pd.Series, step: float, upper: float) -> int:
+    """About the tallest bin of a histogram of ``values`` in bins of ``step`` from 0 to
+    ``upper`` (enough to choose the count axis's ticks)."""
+    if values.empty:
+        return 0
+    counts, _ = np.histogram(values.clip(0, upper), bins=np.arange(0, upper + step, step))
+    return int(counts.max())
+
+
+def _period_axis(data: pd.DataFrame, title: str) -> alt.X:
+    """Every period of the window on the x axis, in order, empty ones included (``*`` = partial)."""
+    import altair as alt
+
+    labels = list(dict.fromkeys(data["period_label"]))
+    angle = 0 if len(labels) <= 14 else -50
+    return alt.X(
+        "period_label:O",
+        title=title,
+        sort=labels,
+        scale=alt.Scale(domain=labels),
+        axis=alt.Axis(labelAngle=angle, labelOverlap=True),
+    )
+
+
+def _partial_opacity() -> Any:
+    """Paler marks for a period the window cuts (its count covers only part of it)."""
+    import altair as alt
+
+    return alt.condition("datum.partial", alt.value(0.4), alt.value(1.0))
+
+
+def _period_title(period: str, data: pd.DataFrame, paler: bool = True) -> str:
+    partial = "partial" in data.columns and bool(data["partial"].astype(bool).any())
+    mark = " (* = partial, paler)" if paler else " (* = partial)"
+    return f"{period.capitalize()}" + (mark if partial else "")
+
+
 # --- severity ------------------------------------------------------------------------------
 
 
 @builder
 def severity_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
-    """Stacked bars: incidents per period by severity level (``metrics.severity_by_period``)."""
+    """Stacked bars: incidents per period by severity level (``metrics.severity_by_period``),
+    every period of the window on the axis."""
     import altair as alt
 
-    data = _levels(_dates(df, "period_start"))
-    unit = "yearmonth" if period == "month" else "yearmonthdate"
+    data = _levels(df)
+    order = _severity_sort(data[data["n"] > 0]) or _severity_sort(data)
     return (
         _base(data, f"Incidents per {period} by severity")
         .mark_bar()
         .encode(
-            x=alt.X(f"{unit}(period_start):O", title=period.capitalize()),
-            y=alt.Y("sum(n):Q", title="Incidents"),
+            x=_period_axis(data, _period_title(period, data)),
+            y=alt.Y(
+                "sum(n):Q",
+                title="Incidents",
+                axis=_count_axis(data.groupby("period_label")["n"].sum().max()),
+            ),
             color=alt.Color(
                 "severity:N",
                 title="Severity (L0 = most severe)",
-                sort=_severity_sort(data),
-                scale=_severity_scale(_severity_sort(data)),
+                sort=order,
+                scale=_severity_scale(order),
             ),
             order=alt.Order("severity:N"),
-            tooltip=["period_start:T", "severity:N", "n:Q"],
+            opacity=_partial_opacity(),
+            tooltip=["period_label:N", "severity:N", "n:Q"],
         )
     )
 
 
 @builder
-def severity_share_over_time(df: pd.DataFrame) -> alt.Chart:
-    """Line: share of incidents at level <= 1 per period (``metrics.severity_share(period=)``)."""
+def severity_share_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
+    """Points and line: share of incidents at level <= 1 per period, drawn only where a level is
+    known (``metrics.severity_share(period=)``), each labelled with its n."""
     import altair as alt
 
-    data = _dates(df, "period_start")
-    data = data[data["n_known"] > 0]
-    line = (
-        _base(data, "Share of severe incidents (level 0-1)")
-        .mark_line(point=True)
+    data = df.assign(has=df["n_known"] > 0)
+    axis = _period_axis(data, _period_title(period, data))
+    known = data[data["has"]]
+    line = alt.Chart(known).mark_line(color="#c0392b").encode(x=axis, y=alt.Y("share_level_le_1:Q"))
+    points = (
+        alt.Chart(known)
+        .mark_circle(color="#c0392b", size=60)
         .encode(
-            x=alt.X("yearmonth(period_start):T", title="Month"),
+            x=axis,
             y=alt.Y(
                 "share_level_le_1:Q",
                 title="Share of incidents at L0-L1",
                 axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            tooltip=["period_start:T", "n_known:Q", "n_level_le_1:Q"],
+            opacity=_partial_opacity(),
+            tooltip=["period_label:N", "n_known:Q", "n_level_le_1:Q"],
         )
     )
-    return line
+    counts = (
+        alt.Chart(known)
+        .mark_text(dy=-10, fontSize=9, color="#555")
+        .encode(x=axis, y=alt.Y("share_level_le_1:Q"), text=alt.Text("n_known:Q", format="d"))
+    )
+    # an invisible layer over every period keeps the empty ones on the axis
+    frame = alt.Chart(data).mark_tick(opacity=0).encode(x=axis)
+    return alt.layer(frame, line, points, counts, data=data).properties(
+        title="Share of severe incidents (level 0-1; labels: incidents with a severity)",
+        width=WIDTH,
+        height=HEIGHT,
+    )
 
 
 @builder
 def duration_by_severity(df: pd.DataFrame) -> alt.Chart:
-    """Median and p90 incident duration (hours) per severity level (``duration_by_severity``)."""
+    """Median and p90 incident duration (hours) per severity level (``duration_by_severity``);
+    levels with fewer than ``OUTLIER_MIN_N`` incidents are left out (they stay in the table)."""
     import altair as alt
 
     data = _levels(df)
-    data = data.assign(median=data["median_minutes"] / 60.0, p90=data["p90_minutes"] / 60.0)
-    long = data.melt(
+    kept = data[data["n"] >= OUTLIER_MIN_N]
+    title = "Incident duration by severity (median and p90)"
+    if len(kept) < len(data):
+        left = ", ".join(
+            f"{s} (n = {n})"
+            for s, n in zip(data["severity"], data["n"], strict=True)
+            if n < OUTLIER_MIN_N
+        )
+        title = [title, f"Left out, fewer than {OUTLIER_MIN_N} incidents: {left}"]  # type: ignore[assignment]
+    kept = kept.assign(median=kept["median_minutes"] / 60.0, p90=kept["p90_minutes"] / 60.0)
+    long = kept.melt(
         id_vars=["severity", "n"], value_vars=["median", "p90"], var_name="statistic"
     ).dropna(subset=["value"])
     return (
-        _base(long, "Incident duration by severity (median and p90)")
+        _base(long, title)
         .mark_bar()
         .encode(
-            y=alt.Y("severity:N", title="Severity", sort=_severity_sort(data)),
+            y=alt.Y("severity:N", title="Severity", sort=_severity_sort(kept)),
             yOffset=alt.YOffset("statistic:N"),
             x=alt.X("value:Q", title="Duration (hours)"),
             color=alt.Color(
@@ -187,7 +283,7 @@ def top_services(df: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("service:N", title="Service", sort=order),
-            x=alt.X("sum(count):Q", title="Incidents"),
+            x=alt.X("sum(count):Q", title="Incidents", axis=_count_axis(df["n_incidents"].max())),
             color=alt.Color(
                 "kind:N", title="Severity", scale=alt.Scale(range=["#c0392b", "#f5b7b1"])
             ),
@@ -196,30 +292,103 @@ def top_services(df: pd.DataFrame) -> alt.Chart:
     )
 
 
+@builder
+def mttx_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
+    """Small multiples, one per measure: median and p90 hours per period (``mttx_by_period``),
+    each point labelled with its n; p90 only where n >= ``OUTLIER_MIN_N``."""
+    import altair as alt
+
+    data = df.assign(
+        median=df["median_minutes"] / 60.0,
+        p90=df["p90_minutes"].where(df["n"] >= OUTLIER_MIN_N) / 60.0,
+    )
+    long = data.melt(
+        id_vars=["period_label", "partial", "measure", "n"],
+        value_vars=["median", "p90"],
+        var_name="statistic",
+        value_name="hours",
+    )
+    labels = list(dict.fromkeys(df["period_label"]))
+    x = alt.X(
+        "period_label:O",
+        title=_period_title(period, df, paler=False),
+        sort=labels,
+        scale=alt.Scale(domain=labels),
+        axis=alt.Axis(labelAngle=0 if len(labels) <= 8 else -50, labelOverlap=True),
+    )
+    points = long.dropna(subset=["hours"])
+    # the layers take their data from the facet (no data of their own), so each panel gets
+    # its measure's rows only
+    lines = (
+        alt.Chart()
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("hours:Q", title="Hours"),
+            color=alt.Color(
+                "statistic:N", title="Statistic", scale=alt.Scale(range=["#4c78a8", "#9ecae9"])
+            ),
+            tooltip=[
+                "measure:N",
+                "period_label:N",
+                "statistic:N",
+                alt.Tooltip("hours:Q", format=".1f"),
+                "n:Q",
+            ],
+        )
+    )
+    counts = (
+        alt.Chart()
+        .mark_text(dy=-9, fontSize=9, color="#555")
+        .encode(x=x, y=alt.Y("hours:Q"), text=alt.Text("n:Q", format="d"))
+        .transform_filter(alt.datum.statistic == "median")
+    )
+    measures = [
+        m for m in ("detect", "acknowledge", "mitigate", "resolve") if m in set(df["measure"])
+    ]
+    return (
+        alt.layer(lines, counts, data=points)
+        .properties(width=280, height=150)
+        .facet(
+            facet=alt.Facet(
+                "measure:N", title=None, sort=measures, header=alt.Header(labelFontSize=12)
+            ),
+            columns=2,
+            title="Time to detect / acknowledge / mitigate / resolve per period (labels: n)",
+        )
+        .resolve_scale(y="independent")
+    )
+
+
 # --- time to draft -------------------------------------------------------------------------
 
 
 @builder
-def draft_hours_by_month(summary: pd.DataFrame, target_hours: float) -> alt.Chart:
-    """Median and p90 hours from resolution to draft per month, with the target as a rule."""
+def draft_hours_by_period(
+    summary: pd.DataFrame, target_hours: float, period: str = "month"
+) -> alt.Chart:
+    """Median and p90 hours from resolution to draft per period, with the target as a rule
+    (``time_to_draft_summary(by="period")``); p90 only where n >= ``OUTLIER_MIN_N``."""
     import altair as alt
 
-    data = _dates(summary, "month")
+    data = summary.assign(p90_hours=summary["p90_hours"].where(summary["n"] >= OUTLIER_MIN_N))
+    axis = _period_axis(data, _period_title(period, data, paler=False))
     long = data.melt(
-        id_vars=["month", "n"],
+        id_vars=["period_label", "partial", "n"],
         value_vars=["median_hours", "p90_hours"],
         var_name="statistic",
         value_name="hours",
     ).dropna(subset=["hours"])
     long["statistic"] = long["statistic"].map({"median_hours": "median", "p90_hours": "p90"})
+    frame = alt.Chart(data).mark_tick(opacity=0).encode(x=axis)
     lines = (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("yearmonth(month):T", title="Month of the incident"),
+            x=axis,
             y=alt.Y("hours:Q", title="Hours from resolution to draft"),
             color=alt.Color("statistic:N", title="Statistic"),
-            tooltip=["month:T", "statistic:N", alt.Tooltip("hours:Q", format=".1f"), "n:Q"],
+            tooltip=["period_label:N", "statistic:N", alt.Tooltip("hours:Q", format=".1f"), "n:Q"],
         )
     )
     rule = (
@@ -227,8 +396,8 @@ def draft_hours_by_month(summary: pd.DataFrame, target_hours: float) -> alt.Char
         .mark_rule(color=TARGET_COLOR, strokeDash=[6, 4])
         .encode(y="target:Q")
     )
-    return alt.layer(lines, rule, data=long).properties(
-        title=f"Time to draft per month (target {target_hours:g} h, dashed)",
+    return alt.layer(frame, lines, rule, data=data).properties(
+        title=f"Time to draft per {period} (target {target_hours:g} h, dashed)",
         width=WIDTH,
         height=HEIGHT,
     )
@@ -257,7 +426,11 @@ def draft_hours_histogram(per_incident: pd.DataFrame, target_hours: float) -> al
                 bin=alt.Bin(step=0.5, extent=[0, 14]),
                 title="Days to draft (14+ in last bin)",
             ),
-            y=alt.Y("count():Q", title="Postmortems"),
+            y=alt.Y(
+                "count():Q",
+                title="Postmortems",
+                axis=_count_axis(_histogram_top(data["days"], 0.5, 14)),
+            ),
             color=alt.Color(
                 "within:N",
                 title="Draft",
@@ -289,8 +462,13 @@ def review_days_histogram(per_incident: pd.DataFrame, target_days: int) -> alt.C
                 "days:Q",
                 bin=alt.Bin(step=1, extent=[0, 31]),
                 title="Business days to review (30+ in last bin)",
+                axis=alt.Axis(format="d", tickMinStep=1),
             ),
-            y=alt.Y("count():Q", title="Postmortems"),
+            y=alt.Y(
+                "count():Q",
+                title="Postmortems",
+                axis=_count_axis(_histogram_top(data["days"], 1, 31)),
+            ),
         )
     )
     rule = (
@@ -310,37 +488,64 @@ def review_days_histogram(per_incident: pd.DataFrame, target_days: int) -> alt.C
 
 @builder
 def factor_frequency(df: pd.DataFrame) -> alt.Chart:
-    """Horizontal bars: share of incidents with a factor in each category."""
+    """Horizontal bars: share of the incidents listing factors with one in each category (each
+    factor counted once, in its primary category)."""
     import altair as alt
 
-    order = list(df.sort_values("n_incidents", ascending=False)["category"])
+    data = df[df["n_factors"] > 0] if "n_factors" in df.columns else df
+    order = list(data.sort_values("n_incidents", ascending=False)["category"])
     return (
-        _base(df, "Contributing-factor categories", height=max(120, 22 * len(order)))
+        _base(
+            data,
+            "Contributing-factor categories (each factor once)",
+            height=max(120, 22 * len(order)),
+        )
         .mark_bar(color="#4c78a8")
         .encode(
             y=alt.Y("category:N", title="Category", sort=order),
-            x=alt.X("share_of_incidents:Q", title="Share of incidents", axis=alt.Axis(format="%")),
+            x=alt.X(
+                "share_of_incidents:Q",
+                title="Share of the incidents that list factors",
+                axis=alt.Axis(format="%"),
+            ),
             tooltip=["category:N", "n_incidents:Q", "n_factors:Q"],
         )
     )
 
 
 @builder
-def factor_trend(df: pd.DataFrame, top: int = 6) -> alt.Chart:
-    """Lines: incidents per month citing each of the ``top`` most frequent categories."""
+def factor_trend(df: pd.DataFrame, top: int = MAX_LINES, period: str = "month") -> alt.Chart:
+    """Small multiples: incidents per period citing each of the ``top`` most frequent categories
+    (one panel each, every period of the window on each axis)."""
     import altair as alt
 
     totals = df.groupby("category")["n_incidents"].sum().sort_values(ascending=False)
-    keep = [c for c in totals.index if c != "unclassified"][:top]
-    data = _dates(df[df["category"].isin(keep)], "period_start")
+    keep = [c for c in totals.index if c != "unclassified" and totals[c] > 0][:top]
+    data = df[df["category"].isin(keep)]
+    labels = list(dict.fromkeys(df["period_label"]))
+    x = alt.X(
+        "period_label:O",
+        title=_period_title(period, df),
+        sort=labels,
+        scale=alt.Scale(domain=labels),
+        axis=alt.Axis(labelAngle=0 if len(labels) <= 6 else -50, labelOverlap=True),
+    )
     return (
-        _base(data, f"Top {len(keep)} factor categories over time")
-        .mark_line(point=True)
+        alt.Chart(data)
+        .mark_bar(color="#4c78a8")
         .encode(
-            x=alt.X("yearmonth(period_start):T", title="Month"),
-            y=alt.Y("n_incidents:Q", title="Incidents citing the category"),
-            color=alt.Color("category:N", title="Category", sort=keep),
-            tooltip=["period_start:T", "category:N", "n_incidents:Q"],
+            x=x,
+            y=alt.Y(
+                "n_incidents:Q", title="Incidents", axis=_count_axis(data["n_incidents"].max())
+            ),
+            opacity=_partial_opacity(),
+            tooltip=["period_label:N", "category:N", "n_incidents:Q"],
+        )
+        .properties(width=280, height=110)
+        .facet(
+            facet=alt.Facet("category:N", title=None, sort=keep),
+            columns=2,
+            title=f"Top {len(keep)} factor categories per {period}",
         )
     )
 
@@ -363,7 +568,12 @@ def factor_by_severity(df: pd.DataFrame) -> alt.Chart:
                 axis=alt.Axis(labelAngle=0),
             ),
             y=alt.Y("category:N", title="Category", sort=order),
-            color=alt.Color("n_incidents:Q", title="Incidents", scale=alt.Scale(scheme="blues")),
+            color=alt.Color(
+                "n_incidents:Q",
+                title="Incidents",
+                scale=alt.Scale(scheme="blues"),
+                legend=alt.Legend(format="d", tickMinStep=1),
+            ),
             tooltip=["category:N", "severity:N", "n_incidents:Q"],
         )
     )
@@ -394,7 +604,7 @@ def trigger_frequency(df: pd.DataFrame) -> alt.Chart:
         .mark_bar(color="#f58518")
         .encode(
             y=alt.Y("trigger_category:N", title="Trigger", sort=order),
-            x=alt.X("n_incidents:Q", title="Incidents"),
+            x=alt.X("n_incidents:Q", title="Incidents", axis=_count_axis(df["n_incidents"].max())),
             tooltip=["trigger_category:N", "n_incidents:Q", alt.Tooltip("share:Q", format=".0%")],
         )
     )
@@ -405,7 +615,7 @@ def trigger_frequency(df: pd.DataFrame) -> alt.Chart:
 
 @builder
 def overdue_by_group(df: pd.DataFrame, key: str, title: str, top: int = 15) -> alt.Chart:
-    """Stacked horizontal bars: overdue actions per owner or team, by days past due."""
+    """Stacked horizontal bars: overdue actions per owner, team or service, by days past due."""
     import altair as alt
 
     head = df.head(top)
@@ -420,7 +630,7 @@ def overdue_by_group(df: pd.DataFrame, key: str, title: str, top: int = 15) -> a
         .mark_bar()
         .encode(
             y=alt.Y(f"{key}:N", title=key.capitalize(), sort=order),
-            x=alt.X("sum(n):Q", title="Overdue actions"),
+            x=alt.X("sum(n):Q", title="Overdue actions", axis=_count_axis(head["n_overdue"].max())),
             color=alt.Color(
                 "days_overdue:N",
                 title="Days past due",
@@ -434,50 +644,68 @@ def overdue_by_group(df: pd.DataFrame, key: str, title: str, top: int = 15) -> a
     )
 
 
+BACKLOG_LINES = {
+    "still_open": "open (not done)",
+    "unknown_status": "open, no status written",
+    "overdue": "open and overdue",
+}
+
+
 @builder
-def action_backlog(df: pd.DataFrame) -> alt.Chart:
-    """Lines: actions still open and overdue at each month end (``metrics.action_backlog``)."""
+def action_backlog(df: pd.DataFrame, period: str = "month", overdue: bool = True) -> alt.Chart:
+    """Lines: actions open at each period's end, and the parts of them with no status written
+    and overdue (``metrics.action_backlog``). ``overdue=False`` leaves the overdue line out:
+    when most open actions have no due date, its zero would be a claim, not a count."""
     import altair as alt
 
-    data = _dates(df, "month_end")
+    data = df
+    lines = [k for k in BACKLOG_LINES if overdue or k != "overdue"]
     long = data.melt(
-        id_vars=["month_end"], value_vars=["still_open", "overdue"], var_name="kind", value_name="n"
+        id_vars=["period_label", "partial"],
+        value_vars=lines,
+        var_name="kind",
+        value_name="n",
     )
-    long["kind"] = long["kind"].map({"still_open": "still open", "overdue": "overdue"})
+    long["kind"] = long["kind"].map(BACKLOG_LINES)
+    kinds = [BACKLOG_LINES[k] for k in lines]
     return (
-        _base(long, "Open action backlog at each month end")
+        _base(long, f"Open actions at the end of each {period}")
         .mark_line(point=True)
         .encode(
-            x=alt.X("month_end:T", title="Month end"),
-            y=alt.Y("n:Q", title="Actions"),
+            x=_period_axis(long, f"End of {_period_title(period, data, paler=False).lower()}"),
+            y=alt.Y("n:Q", title="Actions", axis=_count_axis(long["n"].max())),
             color=alt.Color(
                 "kind:N",
                 title="Actions",
-                scale=alt.Scale(domain=["still open", "overdue"], range=["#4c78a8", "#e45756"]),
+                sort=kinds,
+                scale=alt.Scale(
+                    domain=kinds, range=["#4c78a8", "#bdbdbd", "#e45756"][: len(kinds)]
+                ),
             ),
-            tooltip=["month_end:T", "kind:N", "n:Q"],
+            tooltip=["period_label:N", "kind:N", "n:Q"],
         )
     )
 
 
 @builder
-def action_completion(df: pd.DataFrame) -> alt.Chart:
-    """Bars: share of each month's actions done by now (``action_completion_by_month``)."""
+def action_completion(df: pd.DataFrame, period: str = "month") -> alt.Chart:
+    """Bars: share of each period's actions done by now, among those with a status written
+    (``metrics.action_completion``); periods with none are empty."""
     import altair as alt
 
-    data = _dates(df, "month")
     return (
-        _base(data, "Action items done, by month of the incident")
+        _base(df, f"Action items done, by {period} of the incident")
         .mark_bar(color="#54a24b")
         .encode(
-            x=alt.X("yearmonth(month):O", title="Month of the incident"),
+            x=_period_axis(df, _period_title(period, df)),
             y=alt.Y(
                 "completion_rate:Q",
-                title="Share done",
+                title="Share done (of actions with a status)",
                 axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            tooltip=["month:T", "n_actions:Q", "n_done:Q"],
+            opacity=_partial_opacity(),
+            tooltip=["period_label:N", "n_actions:Q", "n_status_known:Q", "n_done:Q"],
         )
     )
 
@@ -501,23 +729,44 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     return _XMLNS.sub("", svg, count=2)
 
 
-def figure(
-    chart: alt.TopLevelMixin, caption: str, n: int | None = None, trend: bool = False
-) -> Html:
-    """The chart as inline SVG with its caption and ``n``; a note instead when it has no data.
+def _coverage_line(text: str) -> str:
+    return f'<p class="pmkit-coverage">{escape(text.strip())}</p>' if text else ""
 
-    With ``trend=True`` a chart resting on fewer than ``present.SMALL_N`` incidents also says that
-    its shape is not to be trusted.
+
+def figure(
+    chart: alt.TopLevelMixin,
+    caption: str,
+    n: int | None = None,
+    trend: bool = False,
+    coverage: tuple[int, int, str, str] | None = None,
+    min_n: int = SMALL_N,
+) -> Html:
+    """The chart as inline SVG with its caption, ``n`` and coverage; a note instead when it has
+    no data, or when most of the things in scope lack the value it needs.
+
+    ``coverage`` is (known, total, what, of): "drafted time known for 4 of 57 incidents". With
+    fewer than half known the chart is not drawn: its shape would be that of the few. With
+    ``trend=True`` a chart resting on fewer than ``min_n`` things says its shape is noise.
     """
     n_text = f" (n = {n:,})" if n is not None else ""
-    if not _has_rows(chart):
+    cover = ""
+    if coverage is not None:
+        known, total, what, of = coverage
+        cover = coverage_text(known, total, what, of)
+        if mostly_missing(known, total):
+            return Html(
+                f'<p class="pmkit-warning">Not drawn: {escape(cover)}, fewer than half. '
+                f"{escape(caption)}</p>"
+            )
+        cover = f" {cover[0].upper()}{cover[1:]}."
+    if not _has_rows(chart) or n == 0:
         return Html(
             f'<p class="pmkit-empty">No data for this chart in the window{escape(n_text)}: '
             f"{escape(caption)}</p>"
         )
-    warning = small_n_note(n) if trend and n is not None else ""
+    warning = small_n_note(n, threshold=min_n) if trend and n is not None else ""
     return Html(
         f'<figure class="pmkit-chart">{to_svg(chart)}'
         f'<figcaption class="pmkit-caption">{escape(caption + n_text)}</figcaption></figure>'
-        f"{warning}"
+        f"{f'<p class=pmkit-coverage>{escape(cover.strip())}</p>' if cover else ''}{warning}"
     )

@@ -145,6 +145,8 @@ class Figure:
         caption: str,
         n: int | None = None,
         trend: bool = False,
+        coverage: tuple[int, int, str, str] | None = None,
+        min_n: int | None = None,
     ) -> None:
         self.builder = _builder_name(builder)
         self.args = args
@@ -152,13 +154,18 @@ class Figure:
         self.caption = str(caption)
         self.n = None if n is None else int(n)
         self.trend = bool(trend)
+        self.coverage = _coverage(coverage)
+        self.min_n = None if min_n is None else int(min_n)
 
     def html(self) -> Html:
         """Build and draw the chart now (altair and vl-convert in this process)."""
         from pmkit import charts
 
         chart = charts.BUILDERS[self.builder](*self.args, **self.kwargs)
-        return charts.figure(chart, self.caption, n=self.n, trend=self.trend)
+        extra: dict[str, Any] = {} if self.min_n is None else {"min_n": self.min_n}
+        return charts.figure(
+            chart, self.caption, n=self.n, trend=self.trend, coverage=self.coverage, **extra
+        )
 
     def payload(self) -> dict[str, Any]:
         """What the kernel hands to the runner: builder name, data, caption, ``n``."""
@@ -169,6 +176,8 @@ class Figure:
             "caption": self.caption,
             "n": self.n,
             "trend": self.trend,
+            "coverage": None if self.coverage is None else list(self.coverage),
+            "min_n": self.min_n,
         }
 
     @classmethod
@@ -180,6 +189,8 @@ class Figure:
             str(payload.get("caption", "")),
             payload.get("n"),
             bool(payload.get("trend", False)),
+            payload.get("coverage"),
+            payload.get("min_n"),
         )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -197,14 +208,31 @@ def plot(
     caption: str,
     n: int | None = None,
     trend: bool = False,
+    coverage: tuple[int, int, str, str] | tuple[int, int, str] | None = None,
+    min_n: int | None = None,
     **kwargs: Any,
 ) -> Figure:
     """The chart ``builder(*args, **kwargs)`` (a ``pmkit.charts`` builder) as a report figure.
 
-    ``caption`` says what to read from it, ``n`` what it rests on; ``trend=True`` adds the
-    small-n note below ``present.SMALL_N``. Nothing is built until the figure is displayed.
+    ``caption`` says what to read from it, ``n`` what it rests on (the things it is made of);
+    ``coverage`` = (known, total, what[, of]) how many things in scope have the value it needs
+    (not drawn when fewer than half do); ``trend=True`` adds the small-n note below ``min_n``
+    (default ``present.SMALL_N``). Nothing is built until the figure is displayed.
     """
-    return Figure(_builder_name(builder), args, kwargs, caption, n, trend)
+    return Figure(_builder_name(builder), args, kwargs, caption, n, trend, coverage, min_n)
+
+
+def _coverage(value: Any) -> tuple[int, int, str, str] | None:
+    """(known, total, what, of) from a 3- or 4-item sequence; ``of`` defaults to incidents."""
+    if value is None:
+        return None
+    items = list(value)
+    if len(items) == 3:
+        items.append("incidents")
+    if len(items) != 4:
+        raise ValueError(f"coverage must be (known, total, what[, of]), got {value!r}")
+    known, total, what, of = items
+    return int(known), int(total), str(what), str(of)
 
 
 def draw(payload: Mapping[str, Any]) -> Html:

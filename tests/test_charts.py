@@ -27,14 +27,15 @@ BUILDERS: dict[str, Builder] = {
         metrics.duration_by_severity(c, f)
     ),
     "top_services": lambda c, f: charts.top_services(metrics.top_services(c, f)),
-    "draft_hours_by_month": lambda c, f: charts.draft_hours_by_month(
-        metrics.time_to_draft_summary(c, f, by="month"), 48
+    "mttx_over_time": lambda c, f: charts.mttx_over_time(metrics.mttx_by_period(c, f, "month")),
+    "draft_hours_by_period": lambda c, f: charts.draft_hours_by_period(
+        metrics.time_to_draft_summary(c, f, by="period", period="month"), 48
     ),
     "draft_hours_histogram": lambda c, f: charts.draft_hours_histogram(
-        metrics.time_to_draft(c, f), 48
+        metrics.time_to_draft(c, f)[["hours", "within_target"]], 48
     ),
     "review_days_histogram": lambda c, f: charts.review_days_histogram(
-        metrics.time_to_review(c, f), 5
+        metrics.time_to_review(c, f)[["business_days"]], 5
     ),
     "factor_frequency": lambda c, f: charts.factor_frequency(metrics.factor_frequency(c, f)),
     "factor_trend": lambda c, f: charts.factor_trend(metrics.factor_trend(c, f)),
@@ -46,10 +47,11 @@ BUILDERS: dict[str, Builder] = {
     "overdue_by_team": lambda c, f: charts.overdue_by_group(
         metrics.overdue_by_team(c, f), "team", "Overdue actions by team"
     ),
-    "action_backlog": lambda c, f: charts.action_backlog(metrics.action_backlog(c, f)),
-    "action_completion": lambda c, f: charts.action_completion(
-        metrics.action_completion_by_month(c, f)
+    "overdue_by_service": lambda c, f: charts.overdue_by_group(
+        metrics.overdue_by_service(c, f), "service", "Overdue actions by service"
     ),
+    "action_backlog": lambda c, f: charts.action_backlog(metrics.action_backlog(c, f)),
+    "action_completion": lambda c, f: charts.action_completion(metrics.action_completion(c, f)),
 }
 
 
@@ -62,7 +64,8 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyCon
 
 
 def _encodings(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for layer in [spec, *spec.get("layer", [])]:
+    inner = spec.get("spec", spec)  # a facet (small multiples) holds its chart in "spec"
+    for layer in [spec, inner, *inner.get("layer", [])]:
         yield from layer.get("encoding", {}).items()
 
 
@@ -125,3 +128,63 @@ def test_no_slow_iri_grammar_in_a_report_kernel(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert out.stdout.strip() == "False"
+
+
+def _axis_labels(svg: str, role: str = "axis-label") -> list[str]:
+    return re.findall(rf'class="role-{role}".*?</g></g>', svg, re.S)
+
+
+def test_count_axes_have_whole_ticks_only() -> None:
+    # 1 incident in one month: the count axis reads 0, 1, never 0, 0.5, 1 (nor "0, 1, 1")
+    df = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2026-01-01", "2026-02-01"]),
+            "period_label": ["2026-01", "2026-02*"],
+            "partial": [False, True],
+            "severity_level": pd.array([1, 1], dtype="Int64"),
+            "n": [1, 0],
+        }
+    )
+    spec = charts.severity_over_time(df).to_dict()
+    assert spec["encoding"]["y"]["axis"]["values"] == [0, 1]
+    assert spec["encoding"]["x"]["scale"]["domain"] == ["2026-01", "2026-02*"]  # empty month kept
+    big = charts.top_services(
+        pd.DataFrame({"service": ["a"], "n_incidents": [40], "n_level_le_1": [3]})
+    ).to_dict()
+    assert big["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
+
+
+def test_an_outlier_of_one_does_not_set_the_scale() -> None:
+    df = pd.DataFrame(
+        {
+            "severity_level": pd.array([1, 2, None], dtype="Int64"),
+            "n": [12, 9, 1],
+            "median_minutes": [60.0, 30.0, 10080.0],
+            "p90_minutes": [240.0, 120.0, 10080.0],
+        }
+    )
+    chart = charts.duration_by_severity(df)
+    spec = chart.to_dict()
+    assert {row["severity"] for row in spec["datasets"][spec["data"]["name"]]} == {"L1", "L2"}
+    assert "unknown (n = 1)" in " ".join(spec["title"])
+
+
+def test_trends_with_many_categories_are_small_multiples(con: duckdb.DuckDBPyConnection) -> None:
+    f = metrics.Filters(as_of=AS_OF, lookback_days=365)
+    spec = charts.factor_trend(metrics.factor_trend(con, f)).to_dict()
+    assert "facet" in spec and spec["columns"] == 2
+    assert len(spec["facet"]["sort"]) <= charts.MAX_LINES
+    mttx = charts.mttx_over_time(metrics.mttx_by_period(con, f, "month")).to_dict()
+    assert mttx["facet"]["field"] == "measure"
+    assert "data" not in mttx["spec"]["layer"][0]  # each panel shows its own measure only
+
+
+def test_a_chart_most_incidents_lack_the_value_for_is_not_drawn(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    f = metrics.Filters(as_of=AS_OF, lookback_days=365)
+    chart = BUILDERS["top_services"](con, f)
+    thin = charts.figure(chart, "Read <this>", n=4, coverage=(4, 57, "services", "incidents"))
+    assert "<svg" not in thin and "Not drawn: services known for 4 of 57 incidents" in thin
+    drawn = charts.figure(chart, "ok", n=40, coverage=(40, 57, "services", "incidents"))
+    assert "<svg" in drawn and "Services known for 40 of 57 incidents." in drawn

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from pmkit import present as p
 
@@ -66,3 +68,145 @@ def test_header_names_window_and_filters() -> None:
     html = p.header("T <1>", "2026-11-16", 90, {"services": ("<svc>",), "teams": ()})
     assert "T &lt;1&gt;" in html and "last 90 days" in html and "services: &lt;svc&gt;" in html
     assert "all incidents" in p.header("T", "2026-11-16", 90, {"teams": ()})
+
+
+def test_share_is_a_count_below_min_n_and_coverage_says_what_is_known() -> None:
+    assert p.share_text(3, 5, min_n=10) == "3 of 5"
+    assert p.share_text(6, 10, min_n=10) == "60%"
+    assert p.share_text(0, 0, min_n=10) == p.MISSING
+    assert p.coverage_text(0, 57, "drafted time") == "drafted time known for 0 of 57 incidents"
+    assert p.mostly_missing(4, 57) and not p.mostly_missing(29, 57) and not p.mostly_missing(0, 0)
+    assert "Too few to draw" in p.coverage_note(4, 57, "contributing factors")
+    assert "Too few" not in p.coverage_note(40, 57, "contributing factors")
+    tile = p.stats([p.Stat("X", "–", 4, coverage="factors known for 4 of 57 incidents", thin=True)])
+    assert "pmkit-stat-thin" in tile and "factors known for 4 of 57 incidents" in tile
+    assert p.sources_text({"n_field": 5, "n_timeline": 3, "n_prose": 0}) == (
+        "from fields 5, timeline 3"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "owner", "due", "ref", "status", "shown"),
+    [
+        (
+            "Roll back the change — Owner: @qroux, due 2026-12-12, #950 (done)",
+            "@qroux",
+            date(2026, 12, 12),
+            "https://github.com/example/reporting-db/issues/950",
+            "(done)",
+            "Roll back the change",
+        ),
+        (
+            "Scale the pool by two nodes (OPS-1233) — owner: @jberg, due 2025-05-04",
+            "@jberg",
+            date(2025, 5, 4),
+            "OPS-1233",
+            "[x]",
+            "Scale the pool by two nodes",
+        ),
+        ("Add an alert (IAM-1961)", "Mei Ling", None, "IAM-1961", None, "Add an alert"),
+        ("Declare earlier. Owner: @lucas", "@lucas", None, None, None, "Declare earlier."),
+        # the tail says more than the row's own metadata: kept
+        (
+            "Plan — Owner: @x, due 2025-02-03, PAY-435 and the rest",
+            "@x",
+            date(2025, 2, 3),
+            "PAY-435",
+            None,
+            "Plan — Owner: @x, due 2025-02-03, PAY-435 and the rest",
+        ),
+        ("Owner: someone else to decide", "@me", None, None, None, "Owner: someone else to decide"),
+    ],
+)
+def test_action_text_drops_only_its_own_metadata(
+    text: str, owner: str, due: date | None, ref: str | None, status: str | None, shown: str
+) -> None:
+    assert p.action_text(text, owner, due, ref, status) == shown
+
+
+def test_links_only_for_web_and_corpus_files() -> None:
+    assert p.safe_href("https://x.example/a?b=1") == "https://x.example/a?b=1"
+    assert p.safe_href("file:///srv/pm/a.md") == "file:///srv/pm/a.md"
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "//x.example",
+        "a.md",
+        "http://a b",
+        None,
+    ):
+        assert p.safe_href(bad) is None
+    frame = pd.DataFrame(
+        {
+            "ref": ["OPS-1", "<b>x</b>", "J"],
+            "url": ['https://x.example/"><script>', None, "javascript:alert(1)"],
+        }
+    )
+    html = p.table(frame, {"ref": "Ref"}, links={"ref": "url"})
+    assert '<a href="https://x.example/&quot;&gt;&lt;script&gt;">OPS-1</a>' in html
+    assert "<td>&lt;b&gt;x&lt;/b&gt;</td>" in html and "<td>J</td>" in html
+    assert "javascript" not in html
+
+
+def test_listing_and_groups_show_every_row() -> None:
+    frame = pd.DataFrame(
+        {"owner": ["b", "a", "b", None] * 10, "what": [f"w{i}" for i in range(40)]}
+    )
+    folded = p.listing(frame, {"what": "What"}, what="actions", empty="none")
+    assert folded.count("<tr>") == 41 and "<details" in folded and "40 actions" in folded
+    assert " open>" not in folded  # long: folded away, but all there
+    short = p.listing(frame.head(3), {"what": "What"}, what="actions", empty="none")
+    assert '<details class="pmkit-details" open>' in short
+    assert p.listing(frame.head(0), {"what": "What"}, what="actions", empty="none <x>") == (
+        '<p class="pmkit-empty">none &lt;x&gt;</p>'
+    )
+    groups = p.grouped(
+        frame, "owner", {"owner": "Owner", "what": "What"}, "actions", "none", missing="(no owner)"
+    )
+    assert (
+        groups.index("b: 20 actions")
+        < groups.index("a: 10 actions")
+        < groups.index("(no owner): 10 actions")
+    )
+    assert groups.count("<tr>") == 40 + 3  # every row, one heading per group
+
+
+def test_csv_link(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x,y", "<z>"]})
+    monkeypatch.delenv("PMKIT_FIGURES", raising=False)
+    embedded = p.csv_link(frame, "rows.csv", "All <2> rows")
+    assert 'href="data:text/csv;base64,' in embedded and "All &lt;2&gt; rows" in embedded
+    monkeypatch.setenv("PMKIT_FIGURES", "runner")
+    monkeypatch.chdir(tmp_path)
+    beside = p.csv_link(frame, "rows.csv", "rows")
+    assert 'href="rows.csv"' in beside
+    assert (tmp_path / "rows.csv").read_text(encoding="utf-8") == 'a,b\n1,"x,y"\n2,<z>\n'
+    with pytest.raises(ValueError, match="CSV"):
+        p.csv_link(frame, "../x.csv", "x")
+
+
+def test_change_table_and_people_note() -> None:
+    from pmkit.normalize.owners import AliasGroup
+
+    frame = pd.DataFrame(
+        [
+            ["Incidents", 12, 3, 12, 3, "exact Poisson rate test", 0.035, "more than noise"],
+            ["Severe (L0-L1) share", 0.5, None, 4, 0, "Fisher's exact test", None, "no data"],
+        ],
+        columns=[
+            "measure",
+            "current",
+            "previous",
+            "n_current",
+            "n_previous",
+            "test",
+            "p_value",
+            "verdict",
+        ],
+    )
+    html = p.change_table(frame, min_n=10)
+    assert "<td>0.035</td>" in html and 'class="pmkit-real"' in html
+    assert "2 of 4 (n = 4)" in html  # below min_n: a count, not 50%
+    note = p.people_note([AliasGroup("<Mei>", ("@mling",))], '[people]\n"<Mei>" = ["@mling"]\n')
+    assert "&lt;Mei&gt;" in note and "<Mei>" not in note
+    assert p.people_note([], "") == ""
