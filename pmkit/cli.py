@@ -164,7 +164,11 @@ def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
     default=None,
     help="Folder of report notebooks [default: the shipped notebooks/reports].",
 )
-@click.option("--severity", multiple=True, type=int, help="Only this severity level (repeatable).")
+@click.option(
+    "--severity",
+    multiple=True,
+    help="Only this severity: a level (1) or a label (P1, SEV-2) (repeatable).",
+)
 @click.option("--service", multiple=True, help="Only incidents listing this service (repeatable).")
 @click.option("--team", multiple=True, help="Only this team's incidents (repeatable).")
 @click.option("--template", multiple=True, help="Only this template shape, e.g. seed-002.")
@@ -173,6 +177,13 @@ def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
     type=int,
     default=None,
     help="Notebooks run at a time (1..16) [default: 2, or 1 on a one-core machine].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="pmkit.toml for the ingest and the reports [default: ./pmkit.toml if present].",
 )
 def report(
     as_of: str | None,
@@ -183,11 +194,12 @@ def report(
     no_ingest: bool,
     out: Path,
     notebooks: Path | None,
-    severity: tuple[int, ...],
+    severity: tuple[str, ...],
     service: tuple[str, ...],
     team: tuple[str, ...],
     template: tuple[str, ...],
     jobs: int | None,
+    config_path: Path | None,
 ) -> None:
     """Ingest the corpus, run every report notebook with papermill and write OUT/<as-of>/ (HTML
     and executed notebooks, published atomically) and OUT/index.html."""
@@ -210,6 +222,7 @@ def report(
             teams=team,
             templates=template,
             jobs=jobs,
+            config_path=config_path,
             console=Console(stderr=True),
         )
     except ReportError as exc:

@@ -152,6 +152,8 @@ def test_cli_report_runs_and_prints_where_the_index_is(
             "--as-of",
             "2026-11-16",
             "--severity",
+            "P1",
+            "--severity",
             "1",
             "--service",
             "checkout",
@@ -174,6 +176,7 @@ def test_cli_report_runs_and_prints_where_the_index_is(
         "services": ["checkout"],
         "teams": ["core"],
         "templates": ["seed-002"],
+        "config_path": "",
     }
     executed = (out / "2026-11-16" / "beta.ipynb").read_text(encoding="utf-8")
     assert "seed-002" in executed  # injected into the parameters cell
@@ -191,6 +194,31 @@ def test_cli_report_fails_loudly(
     assert "--as-of must be an ISO date" in capsys.readouterr().err
     assert main([*args, "--lookback", "0"]) == 1
     assert "--lookback must be" in capsys.readouterr().err
+    assert main([*args, "--severity", "P1 please"]) == 1
+    assert "neither a level (0..9) nor a severity label" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("values", "levels"),
+    [(("P1",), (1,)), (("SEV-2", 2, "critical"), (2, 0)), (("1", "P1", "major"), (1,))],
+)
+def test_severity_labels_become_levels(
+    db: Path, values: tuple[object, ...], levels: tuple[int, ...]
+) -> None:
+    params = build_params(db, "2026-11-16", 30, severity_levels=values, today=TODAY)  # type: ignore[arg-type]
+    assert params.severity_levels == levels
+
+
+def test_severity_labels_of_pmkit_toml(db: Path, tmp_path: Path) -> None:
+    config = tmp_path / "pmkit.toml"
+    config.write_text('[severity.levels]\n"Sev-Blue" = 4\n', encoding="utf-8")
+    params = build_params(
+        db, "2026-11-16", 30, severity_levels=("sev-blue",), today=TODAY, config_path=config
+    )
+    assert params.severity_levels == (4,)
+    assert params.notebook_parameters()["config_path"] == str(config.resolve())
+    with pytest.raises(ParameterError, match="neither a level"):
+        build_params(db, "2026-11-16", 30, severity_levels=("sev-blue",), today=TODAY)
 
 
 @pytest.mark.parametrize("command", ["report", "schedule"])

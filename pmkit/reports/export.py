@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,42 @@ _STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _MARKDOWN_WRAPPER = '<div class="jp-Cell-inputWrapper">'
 """Markup of nbconvert's lab template around a text (Markdown) cell."""
+
+
+NAV_PAGES: tuple[tuple[str, str], ...] = (
+    ("summary", "Summary"),
+    ("severity_trends", "Severity trends"),
+    ("time_to_draft", "Time to draft"),
+    ("contributing_factors", "Contributing factors"),
+    ("overdue_actions", "Overdue action items"),
+)
+"""The pages of a run, in the order the navigation bar shows them (``<name>.html``)."""
+ALL_RUNS = "../index.html"
+
+
+def nav_html(current: str | None = None, prefix: str = "", runs_href: str = ALL_RUNS) -> str:
+    """The navigation bar: the summary, the four reports (``prefix`` before each file name) and
+    the list of all runs; the ``current`` page (a report name, or ``runs``) is named, not
+    linked."""
+    items = []
+    for name, title in NAV_PAGES:
+        if name == current:
+            items.append(f'<span class="pmkit-nav-current">{escape(title)}</span>')
+        else:
+            href = escape(f"{prefix}{name}.html", quote=True)
+            items.append(f'<a href="{href}">{escape(title)}</a>')
+    if current == "runs":
+        items.append('<span class="pmkit-nav-runs pmkit-nav-current">All runs</span>')
+    else:
+        runs = escape(runs_href, quote=True)
+        items.append(f'<a class="pmkit-nav-runs" href="{runs}">All runs</a>')
+    return f'<nav class="pmkit-nav">{"".join(items)}</nav>'
+
+
+def _page_name(nb: Any) -> str | None:
+    """The report's name (its notebook's file stem), from papermill's record of the input."""
+    source = nb.metadata.get("papermill", {}).get("input_path") or ""
+    return Path(str(source)).stem or None
 
 
 def strip_css_comments(html: str) -> str:
@@ -69,7 +106,8 @@ def notebook_html(nb: Any, title: str) -> str:
     nb.metadata = copy.deepcopy(nb.metadata)
     nb.metadata["title"] = title
     nb.metadata.pop("widgets", None)  # no widget state: it would pull the widget JS from a CDN
-    body, _ = _exporter().from_notebook_node(nb, resources={"pmkit_css": _css()})
+    resources = {"pmkit_css": _css(), "pmkit_nav": nav_html(_page_name(nb))}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
     # focusable text cells, as nbconvert's skipped post-pass makes them (outputs: the template)
     body = body.replace(_MARKDOWN_WRAPPER, _MARKDOWN_WRAPPER[:-1] + ' tabindex="0">')
     return strip_css_comments(body)

@@ -28,6 +28,10 @@ th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e3e3e3; 
 th { background: #f6f6f6; }
 ul.reports { margin: 0; padding-left: 1.1em; }
 .failed { color: #a33; }
+.pmkit-nav { display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 8px 0 10px; border-bottom: 1px solid #ddd; }
+.pmkit-nav a { color: #1a5fb4; text-decoration: none; }
+.pmkit-nav .pmkit-nav-current { font-weight: 600; }
+.pmkit-nav .pmkit-nav-runs { margin-left: auto; }
 """
 
 
@@ -109,10 +113,15 @@ def render_index(out_dir: Path) -> str:
             '<h2 class="failed">Failed runs (kept for debugging)</h2>'
             f'<ul class="failed-runs">{items}</ul>'
         )
+    nav = ""
+    if runs:  # the latest run's pages, as on every report page
+        from pmkit.reports.export import nav_html
+
+        nav = nav_html("runs", prefix=f"{runs[0]['folder']}/", runs_href=INDEX)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>pmkit reports</title><style>{_CSS}</style></head><body>"
+        f"<title>pmkit reports</title><style>{_CSS}</style></head><body>{nav}"
         "<h1>Postmortem reports</h1>"
         f'<p class="meta">{len(runs)} report run(s). Each run is computed as of its date.</p>'
         f"{body}{failures}</body></html>\n"

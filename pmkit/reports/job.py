@@ -19,6 +19,7 @@ from pmkit.reports.params import (
     check_lookback,
     parse_as_of,
     select_notebooks,
+    severity_level,
 )
 from pmkit.reports.runner import DEFAULT_NOTEBOOK_DIR, Progress, RunResult, run_reports
 
@@ -48,28 +49,40 @@ def report_job(
     lookback_days: int = DEFAULT_LOOKBACK,
     only: Sequence[str] = (),
     notebook_dir: Path = DEFAULT_NOTEBOOK_DIR,
-    severity_levels: Sequence[int] = (),
+    severity_levels: Sequence[int | str] = (),
     services: Sequence[str] = (),
     teams: Sequence[str] = (),
     templates: Sequence[str] = (),
     console: Console | None = None,
     jobs: int | None = None,
+    config_path: Path | None = None,
 ) -> RunResult:
     """Ingest ``corpus`` into ``db_path`` (incremental; skipped when ``corpus`` is None), then run
     the reports into ``out_dir/<as_of>/``, ``jobs`` notebooks at a time (default: 2, or 1 on a
-    one-core machine). Raises :class:`ReportError` subclasses."""
+    one-core machine). ``config_path`` is the ``pmkit.toml`` for both (default: ``./pmkit.toml``
+    when there is one). Raises :class:`ReportError` subclasses."""
+    from pmkit.config import CONFIG_FILENAME, ConfigError, load_config
+
     parse_as_of(as_of)
     check_lookback(lookback_days)
     if jobs is not None:
         check_jobs(jobs)
     select_notebooks(notebook_dir, tuple(only))
+    if config_path is None and (Path.cwd() / CONFIG_FILENAME).is_file():
+        config_path = Path.cwd() / CONFIG_FILENAME
+    try:
+        config = load_config(config_path) if config_path is not None else None
+    except ConfigError as exc:
+        raise ParameterError(str(exc)) from exc
+    for value in severity_levels:
+        severity_level(value, config)
     if corpus is not None:
         if not corpus.is_dir():
             raise ParameterError(f"corpus folder {corpus} does not exist (or use --no-ingest)")
         from pmkit.store import IngestError, ingest_paths
 
         try:
-            summary = ingest_paths([corpus], db_path, progress=False)
+            summary = ingest_paths([corpus], db_path, progress=False, config=config)
         except IngestError as exc:
             raise ReportError(f"ingest of {corpus} failed: {exc}") from exc
         if console:
@@ -84,6 +97,7 @@ def report_job(
         services=tuple(services),
         teams=tuple(teams),
         templates=tuple(templates),
+        config_path=config_path,
     )
     progress = console_progress(console) if console else None
     return run_reports(params, out_dir, notebook_dir, progress, jobs)

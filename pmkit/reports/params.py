@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pmkit.config import Config, normalize_severity_key
 from pmkit.reports.errors import ParameterError
 
 MAX_FUTURE_DAYS = 1
@@ -36,6 +37,9 @@ class ReportParams:
     templates: tuple[str, ...] = ()
     only: tuple[str, ...] = field(default=())
     """Notebook names to run; empty = every notebook in the folder."""
+    config_path: Path | None = None
+    """The ``pmkit.toml`` the notebooks read ([people], [links], [reports], [targets]); None:
+    the defaults."""
 
     def notebook_parameters(self) -> dict[str, Any]:
         """The values injected into each notebook's ``parameters`` cell (plain JSON types)."""
@@ -47,6 +51,7 @@ class ReportParams:
             "services": list(self.services),
             "teams": list(self.teams),
             "templates": list(self.templates),
+            "config_path": "" if self.config_path is None else str(self.config_path),
         }
 
 
@@ -101,6 +106,28 @@ def check_jobs(jobs: int) -> int:
     return jobs
 
 
+def severity_level(value: int | str, config: Config | None = None) -> int:
+    """A ``--severity`` value as a level: a level (``1``) or a label (``P1``, ``SEV-2``,
+    ``critical``, or one from ``[severity.levels]``), which filters by its level."""
+    from pmkit.normalize.severity import parse_severity
+
+    if isinstance(value, bool):
+        raise ParameterError(f"--severity must be a level 0..9 or a label like P1, got {value!r}")
+    text = str(value).strip()
+    if isinstance(value, int) or text.isdigit():
+        level = int(text)
+        if not 0 <= level <= 9:
+            raise ParameterError(f"severity level must be an integer 0..9, got {value!r}")
+        return level
+    parsed = parse_severity(text, config) if text else None
+    if parsed is None or normalize_severity_key(parsed.label) != normalize_severity_key(text):
+        raise ParameterError(
+            f"--severity {text!r} is neither a level (0..9) nor a severity label "
+            "(P1, SEV-2, critical, or one in [severity.levels] of pmkit.toml)"
+        )
+    return parsed.level
+
+
 def available_notebooks(notebook_dir: Path) -> list[str]:
     """Names (file stems) of the report notebooks in ``notebook_dir``, ``summary`` last.
 
@@ -133,21 +160,32 @@ def build_params(
     lookback_days: int = DEFAULT_LOOKBACK,
     only: tuple[str, ...] | list[str] = (),
     notebook_dir: Path | None = None,
-    severity_levels: tuple[int, ...] | list[int] = (),
+    severity_levels: tuple[int | str, ...] | list[int | str] = (),
     services: tuple[str, ...] | list[str] = (),
     teams: tuple[str, ...] | list[str] = (),
     templates: tuple[str, ...] | list[str] = (),
     today: date | None = None,
+    config_path: Path | None = None,
 ) -> ReportParams:
-    """Validate everything a run needs and return it; raises :class:`ParameterError`."""
+    """Validate everything a run needs and return it; raises :class:`ParameterError`.
+
+    ``severity_levels`` may hold levels or labels (``P1``); labels become their level, read
+    with the severity table of ``config_path`` (a ``pmkit.toml``; None: the defaults).
+    """
+    from pmkit.config import ConfigError, load_config
+
     parsed = parse_as_of(as_of, today)
     check_lookback(lookback_days)
     db_path = Path(db_path).expanduser().resolve()
     if not db_path.is_file():
         raise ParameterError(f"database {db_path} does not exist (run `pmkit ingest` first)")
-    for level in severity_levels:
-        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 9:
-            raise ParameterError(f"severity level must be an integer 0..9, got {level!r}")
+    if config_path is not None:
+        config_path = Path(config_path).expanduser().resolve()
+    try:
+        config = load_config(config_path) if config_path is not None else Config()
+    except ConfigError as exc:
+        raise ParameterError(str(exc)) from exc
+    levels = tuple(dict.fromkeys(severity_level(v, config) for v in severity_levels))
     for name, values in (("service", services), ("team", teams), ("template", templates)):
         for value in values:
             if not isinstance(value, str) or not value.strip():
@@ -159,9 +197,10 @@ def build_params(
         db_path=db_path,
         as_of=parsed,
         lookback_days=lookback_days,
-        severity_levels=tuple(severity_levels),
+        severity_levels=levels,
         services=tuple(services),
         teams=tuple(teams),
         templates=tuple(templates),
         only=selected,
+        config_path=config_path,
     )
