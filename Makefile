@@ -24,7 +24,7 @@ ingest: $(STAMP)  ## ingest the bundled sample corpus into data/pmkit.duckdb
 	$(BIN)/pmkit ingest $(CORPUS) --db $(DB)
 
 report: $(STAMP)  ## ingest the sample corpus and write the reports (reports/index.html)
-	$(BIN)/pmkit report --corpus $(CORPUS) --db $(DB) --out reports --as-of $(AS_OF)
+	$(BIN)/pmkit report --corpus $(CORPUS) --db $(DB) --out reports --as-of $(AS_OF) --config data/pmkit.toml
 	@echo "Open $(CURDIR)/reports/index.html (reports for $(AS_OF) are in reports/$(AS_OF)/)"
 
 browser-deps:  ## install Debian's chromium for the browser tests (root, or skipped)

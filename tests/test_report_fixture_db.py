@@ -1,8 +1,10 @@
 """The small database the report tests run on, built straight from the schema (no parser needed).
 
 Deterministic: one ``random.Random`` seed, 40 incidents over the year before ``AS_OF``, plus one
-incident whose title, owner, team, service, factor and action are HTML (``hostile.json``) so the
-reports' escaping is tested on every page. Other report test modules import ``build_fixture_db``.
+incident whose title, owner, team, service, factor, action and tracking references are HTML or
+script URLs (``hostile.json``) so the reports' escaping is tested on every page. The files sit
+under ``ROOT`` (never read: the reports only link to them). Other report test modules import
+``build_fixture_db``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ AS_OF = date(2026, 11, 16)
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 SCHEMA = Path(__file__).parents[1] / "pmkit" / "sql" / "schema.sql"
 HOSTILE = json.loads((FIXTURES / "hostile.json").read_text(encoding="utf-8"))
+ROOT = "/srv/postmortems"
 
 SERVICES = ["checkout", "payments", "search", "auth", "api-gateway", "billing"]
 TEAMS = ["core", "payments", "platform"]
@@ -91,9 +94,19 @@ def build_fixture_db(db_path: Path) -> Path:
         incidents = _incident_rows(rng)
         for row in incidents:
             con.execute(
-                "INSERT INTO documents (path, sha256, size_bytes, ingested_at, template, "
-                "is_unfilled_template, is_process_doc, raw_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [row["path"], "0" * 64, 100, datetime(2026, 11, 16), "seed-002", False, False, ""],
+                "INSERT INTO documents (root, path, sha256, size_bytes, ingested_at, template, "
+                "is_unfilled_template, is_process_doc, raw_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    ROOT,
+                    row["path"],
+                    "0" * 64,
+                    100,
+                    datetime(2026, 11, 16),
+                    "seed-002",
+                    False,
+                    False,
+                    "",
+                ],
             )
             names = _INCIDENT_COLS.split(", ")
             marks = ", ".join("?" for _ in names)
@@ -122,6 +135,12 @@ def build_fixture_db(db_path: Path) -> Path:
                 due = started.date() + timedelta(days=rng.choice([7, 30, 60, 120]))
                 owner = HOSTILE["owner"] if hostile else rng.choice(OWNERS)
                 text = HOSTILE["action"] if hostile and k == 0 else f"Fix thing {k}"
+                status = rng.choice(STATUSES)
+                ref = rng.choice([f"OPS-{100 + k}", None])
+                if hostile:  # open and overdue, with a script URL (never a link) and a URL with
+                    # markup in it as their tracking references
+                    status = "open"
+                    ref = HOSTILE["tracking"][k % len(HOSTILE["tracking"])]
                 con.execute(
                     "INSERT INTO action_items (path, incident_id, action_id, text, owner, due_date, "
                     "status, status_text, priority, kind, tracking_ref, section, line) "
@@ -133,11 +152,11 @@ def build_fixture_db(db_path: Path) -> Path:
                         text,
                         owner,
                         due,
-                        rng.choice(STATUSES),
+                        status,
                         None,
                         "P2",
                         "preventive",
-                        rng.choice([f"OPS-{100 + k}", None]),
+                        ref,
                         "Action Items",
                         30 + k,
                     ],

@@ -23,10 +23,10 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 SHIPPED = sorted(p.stem for p in DEFAULT_NOTEBOOK_DIR.glob("*.ipynb"))
 CHART_REPORTS = {
-    "severity_trends": 4,
+    "severity_trends": 5,
     "time_to_draft": 3,
     "contributing_factors": 4,
-    "overdue_actions": 4,
+    "overdue_actions": 5,
 }
 """Report -> how many charts it draws on the fixture data."""
 PARAMETERS = {
@@ -37,7 +37,17 @@ PARAMETERS = {
     "services",
     "teams",
     "templates",
+    "config_path",
 }
+CONFIG = """
+[people]
+"Alice Adams" = { aliases = ["alice"], team = "platform" }
+
+[links]
+ops = "https://tracker.example.com/browse/{key}"
+"""
+HREF = re.compile(r'<a [^>]*?href="([^"]*)"[^>]*>')
+LINK = re.compile(r"<a [^>]*>.*?</a>", re.S)
 EXTERNAL = re.compile(r"(https?:|ftp:)?//[a-z0-9-]+(\.[a-z0-9-]+)+", re.I)
 
 
@@ -47,10 +57,25 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def report_run(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
-    """The whole shipped suite, run once for the session."""
+def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("config") / "pmkit.toml"
+    path.write_text(CONFIG, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def report_run(
+    fixture_db: Path, config_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> RunResult:
+    """The whole shipped suite, run once for the session, with [people] and [links]."""
     out = tmp_path_factory.mktemp("reports")
-    params = build_params(fixture_db, AS_OF.isoformat(), 365, notebook_dir=DEFAULT_NOTEBOOK_DIR)
+    params = build_params(
+        fixture_db,
+        AS_OF.isoformat(),
+        365,
+        notebook_dir=DEFAULT_NOTEBOOK_DIR,
+        config_path=config_path,
+    )
     return run_reports(params, out)
 
 
@@ -104,13 +129,62 @@ def test_summary_leads_with_all_four_and_links_to_them(report_run: RunResult) ->
     for name in CHART_REPORTS:
         assert f'href="{name}.html"' in html
         assert (report_run.run_dir / f"{name}.html").is_file()
-    assert html.count('class="pmkit-stat"') >= 16
+    assert len(re.findall(r'class="pmkit-stat[ "]', html)) >= 19
+    # change since the previous period, each test named on the page
+    for test in ("exact Poisson rate test", "Fisher&#x27;s exact test", "Mann-Whitney U test"):
+        assert test in html
+    assert "Change since the previous period" in html
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_report_html_has_no_external_url(report_run: RunResult, name: str) -> None:
+def test_every_page_has_the_navigation_bar(report_run: RunResult, name: str) -> None:
+    nav = re.search(r'<nav class="pmkit-nav">(.*?)</nav>', _html(report_run, name), re.S)
+    assert nav, f"{name} has no navigation bar"
+    links = HREF.findall(nav.group(1))
+    others = [f"{n}.html" for n in SHIPPED if n != name]
+    assert sorted(links) == sorted([*others, "../index.html"])
+    assert "pmkit-nav-current" in nav.group(1)
+
+
+def test_overdue_actions_are_all_there_by_owner_with_a_csv(
+    report_run: RunResult, fixture_db: Path, config_path: Path
+) -> None:
+    import duckdb
+
+    from pmkit import metrics
+    from pmkit.config import load_config
+    from pmkit.normalize.owners import People
+
+    people = People.from_config(load_config(config_path))
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
+        f = metrics.Filters(as_of=AS_OF, lookback_days=365, people=people)
+        overdue = metrics.overdue_actions(con, f)
+    html = _html(report_run, "overdue_actions")
+    assert "more rows not shown" not in html  # every row, folded away rather than cut
+    groups = re.search(r'<div class="pmkit-groups">(.*?)</div>', html, re.S)
+    assert groups is not None
+    owners = overdue["owner"].fillna("(no owner)").nunique()
+    assert groups.group(1).count("<tr>") == len(overdue) + owners  # rows + one heading each
+    assert "Alice Adams: " in groups.group(1) and ">alice: " not in groups.group(1)
+    csv = (report_run.run_dir / "overdue_actions.csv").read_text(encoding="utf-8")
+    assert len(csv.strip().splitlines()) == len(overdue) + 1
+    assert 'href="overdue_actions.csv"' in html
+    # tracking keys link through [links]; the incidents to their files
+    assert 'href="https://tracker.example.com/browse/OPS-100">OPS-100</a>' in html
+    assert 'href="file:///srv/postmortems/pm/' in html
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_report_html_fetches_nothing_and_links_only_the_web_and_its_files(
+    report_run: RunResult, name: str
+) -> None:
     html = _html(report_run, name)
-    assert not EXTERNAL.findall(html), EXTERNAL.findall(html)[:5]
+    for href in HREF.findall(html):  # links are followed only when clicked
+        assert href.startswith(("https://", "file:///", "data:text/csv;", "#")) or re.fullmatch(
+            r"(\.\./)?[a-z_]+\.(html|csv)", href
+        ), href
+    rest = LINK.sub("<a></a>", html)  # a link's own text may be its address
+    assert not EXTERNAL.findall(rest), EXTERNAL.findall(rest)[:5]
     assert "<link" not in html and "@import" not in html
 
 
@@ -123,6 +197,10 @@ def test_incident_text_is_escaped(report_run: RunResult) -> None:
     assert "&lt;script&gt;alert(4)&lt;/script&gt;" in pages["overdue_actions"]
     assert "&lt;b&gt;mallory&lt;/b&gt;" in pages["overdue_actions"]
     assert "&lt;img src=x onerror=alert(2)&gt;" in pages["contributing_factors"]
+    # a script URL is text, never a link; a URL with markup in it is an escaped link
+    assert "javascript:alert(5)" in pages["overdue_actions"]
+    assert 'href="javascript' not in everything
+    assert "OPS-1?q=&quot;&gt;&lt;script&gt;alert(6)&lt;/script&gt;" in pages["overdue_actions"]
     assert HOSTILE["service"].replace("<", "&lt;").replace(">", "&gt;") in pages["severity_trends"]
 
 
@@ -217,7 +295,7 @@ def test_reports_render_offline_in_chromium(
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
     page.route("**/*", route)  # type: ignore[attr-defined]
     page.goto(report_run.index_path.as_uri())  # type: ignore[attr-defined]
-    hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")  # type: ignore[attr-defined]
+    hrefs = page.eval_on_selector_all("table a", "els => els.map(e => e.href)")  # type: ignore[attr-defined]
     assert len(hrefs) == len(SHIPPED)
     for href in hrefs:
         page.goto(href)  # type: ignore[attr-defined]
@@ -230,6 +308,8 @@ def test_reports_render_offline_in_chromium(
         assert len(marks) >= CHART_REPORTS.get(name, 0), name
         for width, count in marks:
             assert width > 100 and count > 0, f"{name}: a chart drew no marks"
+        # every folded list unfolds (nothing is cut, only folded away)
+        page.eval_on_selector_all("details", "els => els.forEach(e => e.open = true)")  # type: ignore[attr-defined]
         if name == "time_to_draft":  # the hostile title is shown as text, not run
             assert HOSTILE["title"] in page.inner_text("body")  # type: ignore[attr-defined]
         shot = tmp_path / f"{name}.png"
