@@ -89,11 +89,13 @@ def test_same_date_run_is_replaced_and_other_reports_carried_over(db: Path, tmp_
     first = run_reports(_params(db, ("alpha", "beta")), out, NOTEBOOKS)
     assert sorted(p.name for p in first.run_dir.glob("*.html")) == ["alpha.html", "beta.html"]
     (first.run_dir / "alpha.html").write_text("old", encoding="utf-8")
+    (first.run_dir / "beta.csv").write_text("a\n1\n", encoding="utf-8")  # as a report writes one
 
     second = run_reports(_params(db, ("alpha",)), out, NOTEBOOKS)
     assert second.run_dir == first.run_dir
     assert (second.run_dir / "alpha.html").read_text(encoding="utf-8") != "old"
     assert (second.run_dir / "beta.html").is_file(), "a partial run keeps the other reports"
+    assert (second.run_dir / "beta.csv").read_text(encoding="utf-8") == "a\n1\n"  # and their CSV
     manifest = json.loads((second.run_dir / "run.json").read_text(encoding="utf-8"))
     assert sorted(n["name"] for n in manifest["notebooks"]) == ["alpha", "beta"]
     assert "alpha report as of 2026-11-16" in (second.run_dir / "alpha.ipynb").read_text()

@@ -196,6 +196,8 @@ def _carry_over(
         if all(isinstance(f, str) and (old_run / f).is_file() for f in files):
             for f in files:
                 shutil.copy2(old_run / f, new_run / f)
+            for table in old_run.glob(f"{name}*.csv"):  # what the report wrote beside it
+                shutil.copy2(table, new_run / table.name)
             kept.append(entry)
     return kept
 
