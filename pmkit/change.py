@@ -157,8 +157,9 @@ def period_change(
         )
     )
 
-    acts_now, overdue_now = metrics.window_actions(con, f)
-    acts_old, overdue_old = metrics.window_actions(con, prev)
+    acts_now, due_now, overdue_now = metrics.window_actions(con, f)
+    acts_old, due_old, overdue_old = metrics.window_actions(con, prev)
+    unknown_due = acts_now + acts_old > 0 and (due_now + due_old) * 2 < acts_now + acts_old
     p_acts = poisson_rate_test(acts_now, acts_old)
     changes.append(
         Change(
@@ -175,13 +176,20 @@ def period_change(
     changes.append(
         Change(
             "… of them overdue at the period's end",
-            overdue_now,
-            overdue_old,
+            None if unknown_due else overdue_now,
+            None if unknown_due else overdue_old,
             acts_now,
             acts_old,
             NO_TEST,
             None,
-            gap or ("no data" if not acts_now + acts_old else UNTESTABLE_OVERDUE),
+            gap
+            or ("no data" if not acts_now + acts_old else "")
+            or (
+                f"cannot tell: due date known for {due_now + due_old:,} of "
+                f"{acts_now + acts_old:,} actions"
+                if unknown_due
+                else UNTESTABLE_OVERDUE
+            ),
         )
     )
     return changes

@@ -1108,16 +1108,16 @@ def action_completion(
     return out
 
 
-def window_actions(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, int]:
-    """Actions of the window's incidents: all of them, and those overdue at as_of (due before
-    it, not done at ingest)."""
+def window_actions(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, int, int]:
+    """Actions of the window's incidents: all of them, those with a due date, and those overdue
+    at as_of (due before it, not done at ingest)."""
     body = """
-    SELECT count(*) AS n,
+    SELECT count(*) AS n, count(due_date) AS n_due,
            count(*) FILTER (WHERE status <> 'done' AND due_date < as_of) AS n_overdue
     FROM acts
     """
     df = _query(con, f, body, ctes=(_ACTION_CTE,))
-    return int(df["n"].iloc[0]), int(df["n_overdue"].iloc[0])
+    return int(df["n"].iloc[0]), int(df["n_due"].iloc[0]), int(df["n_overdue"].iloc[0])
 
 
 # --- contributing factors and triggers -----------------------------------------------------

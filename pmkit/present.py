@@ -455,6 +455,8 @@ def _change_formatter(measure: str, min_n: int) -> Any:
         return fmt_value(value)
 
     def part(value: Any, n: int) -> str:
+        if value is None or pd.isna(value):
+            return f"{MISSING} of {int(n):,}"
         return f"{fmt_value(value)} of {int(n):,}"
 
     if measure.startswith("…"):

@@ -153,3 +153,14 @@ def test_a_previous_period_before_the_records_is_not_compared(
     assert change.period_change(con, metrics.Filters(as_of=AS_OF, lookback_days=None)) == []
     frame = change.as_frame(change.period_change(con, f))
     assert list(frame.columns)[:3] == ["measure", "current", "previous"] and len(frame) == 5
+
+
+def test_overdue_with_no_due_dates_cannot_be_told(tmp_path: Path) -> None:
+    path = _build(tmp_path / "no_due.duckdb")
+    with duckdb.connect(str(path)) as rw:
+        rw.execute("UPDATE action_items SET due_date = NULL WHERE action_id <> 'A0'")
+    with duckdb.connect(str(path), read_only=True) as con:
+        f = metrics.Filters(as_of=AS_OF, lookback_days=30)
+        last = change.period_change(con, f, min_n=3)[-1]
+    assert (last.current, last.previous) == (None, None)  # 1 of 6 with a due date: no count
+    assert last.verdict == "cannot tell: due date known for 1 of 6 actions"
