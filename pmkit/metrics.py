@@ -715,11 +715,13 @@ def mttx_by_period(
 
 def _truncate(days: pd.Series, period: str) -> pd.Series:
     """Period start of each day (as pmkit.periods / DuckDB date_trunc count them)."""
-    from pmkit.periods import period_start
-
-    return pd.to_datetime(
-        pd.Series([period_start(pd.Timestamp(d).date(), period) for d in days], index=days.index)
-    )
+    check_period(period)
+    when = pd.to_datetime(days).astype("datetime64[us]")
+    if period == "week":
+        start = when.dt.normalize() - pd.to_timedelta(when.dt.weekday, unit="D")
+    else:
+        start = when.dt.to_period("M" if period == "month" else "Q").dt.start_time
+    return start.astype("datetime64[us]")
 
 
 # --- time to draft / review ----------------------------------------------------------------
@@ -992,24 +994,36 @@ def _overdue_grouped(df: pd.DataFrame, key: str, missing: str) -> pd.DataFrame:
     return out[columns].reset_index(drop=True)
 
 
+def overdue_grouped(overdue: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``overdue_actions`` rows per ``by``: 'owner' (the person), 'team' (the owner's team from
+    ``[people]``, else the incident's) or 'service' (of the incident: an action of an incident
+    listing two services counts under both): count, oldest, aging buckets. A report that shows
+    several groupings queries the overdue actions once and groups them here."""
+    if by == "owner":
+        return _overdue_grouped(overdue, "owner", NO_OWNER)
+    if by == "team":
+        return _overdue_grouped(overdue.assign(team=overdue["owner_team"]), "team", NO_TEAM)
+    if by == "service":
+        exploded = overdue.assign(service=[_services(v) for v in overdue["services"]])
+        return _overdue_grouped(exploded.explode("service"), "service", NO_SERVICE)
+    raise ValueError(f"by must be 'owner', 'team' or 'service', got {by!r}")
+
+
 def overdue_by_owner(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Overdue actions per person ('(no owner)' when missing): count, oldest, aging buckets."""
-    return _overdue_grouped(overdue_actions(con, f), "owner", NO_OWNER)
+    return overdue_grouped(overdue_actions(con, f), "owner")
 
 
 def overdue_by_team(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Overdue actions per team: the owner's team from ``[people]``, else the incident's team
     ('(no team)' when neither is known)."""
-    df = overdue_actions(con, f)
-    return _overdue_grouped(df.assign(team=df["owner_team"]), "team", NO_TEAM)
+    return overdue_grouped(overdue_actions(con, f), "team")
 
 
 def overdue_by_service(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Overdue actions per service of their incident (an action of an incident listing two
     services counts under both; '(no service)' when it lists none)."""
-    df = overdue_actions(con, f)
-    df = df.assign(service=[_services(v) for v in df["services"]]).explode("service")
-    return _overdue_grouped(df, "service", NO_SERVICE)
+    return overdue_grouped(overdue_actions(con, f), "service")
 
 
 def untracked_actions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:

@@ -36,6 +36,11 @@ class Html(str):
     def _repr_html_(self) -> str:
         return str(self)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """A one-line text form: the notebook would otherwise store every page twice (its
+        text/plain output quoting all the HTML: 12 MB for the overdue list of 10k postmortems)."""
+        printer.text(f"<HTML: {len(self):,} characters>")
+
 
 @dataclass
 class Stat:
@@ -357,6 +362,8 @@ def action_text(
     if not isinstance(text, str):
         return fmt_value(text)
     value = text.strip()
+    if not _mentions_metadata(value, owner, due, ref, status_text):
+        return value
     owner_s = str(owner).strip() if isinstance(owner, str) and owner.strip() else None
     due_s = fmt_value(due) if due is not None and fmt_value(due) != MISSING else None
     ref_s = str(ref).strip() if isinstance(ref, str) and ref.strip() else None
@@ -382,6 +389,19 @@ def action_text(
             flags=re.I,
         )
     return re.sub(r"\s{2,}", " ", value).strip(" ,;") or text.strip()
+
+
+def _mentions_metadata(text: str, *values: Any) -> bool:
+    """Whether ``text`` can hold any of the row's own metadata (cheap: most texts do not)."""
+    lowered = text.lower()
+    if "owner" in lowered or "assignee" in lowered or "due" in lowered:
+        return True
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            needle = value.strip()
+            if needle in text or ("/" in needle and needle.rstrip("/").rsplit("/", 1)[-1] in text):
+                return True
+    return False
 
 
 def _ref_key(ref: str | None) -> str | None:

@@ -1112,3 +1112,15 @@ def test_previous_period_and_coverage(con: duckdb.DuckDBPyConnection) -> None:
     assert m.period_for(con, Filters(as_of=AS_OF, lookback_days=3650)) == "quarter"
     # all history: from X-3 (2024-06-01) to as_of, 668 days -> months
     assert m.period_for(con, Filters(as_of=AS_OF, lookback_days=None)) == "month"
+
+
+def test_overdue_grouped_is_what_the_by_functions_give(con: duckdb.DuckDBPyConnection) -> None:
+    overdue = m.overdue_actions(con, FP)
+    for by, fn in (
+        ("owner", m.overdue_by_owner),
+        ("team", m.overdue_by_team),
+        ("service", m.overdue_by_service),
+    ):
+        pd.testing.assert_frame_equal(m.overdue_grouped(overdue, by), fn(con, FP))
+    with pytest.raises(ValueError, match="by"):
+        m.overdue_grouped(overdue, "severity")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -75,5 +76,11 @@ class Links:
             return web_url(self.file_template.replace("{path}", quote(path, safe="/")))
         if not isinstance(root, str) or not root:
             return None
-        full = Path(root) / PurePosixPath(path)
-        return full.as_uri() if full.is_absolute() else None
+        return _file_uri(root, path)
+
+
+@lru_cache(maxsize=65536)
+def _file_uri(root: str, path: str) -> str | None:
+    """``file://`` URI of ``root/path`` (cached: a report lists the same files many times)."""
+    full = Path(root) / PurePosixPath(path)
+    return full.as_uri() if full.is_absolute() else None
