@@ -218,6 +218,7 @@ def drafting(
             drafted,
             "review date",
             of="drafted postmortems",
+            note=sources_text(review),
         ),
         _covered(
             "No postmortem yet",
