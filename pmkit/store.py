@@ -61,7 +61,6 @@ MAX_DURATION_MINUTES = 100 * 366 * 24 * 60.0
 """A duration longer than a century (or not a finite number) is refused: it is a typo, and an
 infinite one breaks every chart (JSON has no infinity)."""
 _INT64 = (-(2**63), 2**63 - 1)
-_INT32 = (-(2**31), 2**31 - 1)
 _DUCKDB_MEMORY = "256MB"
 """Buffer-pool cap of the ingest connection (DuckDB's default is 80% of the machine's RAM)."""
 _INGEST_CHECKPOINT_THRESHOLD = "1TB"
@@ -837,9 +836,9 @@ def ingest_paths(
 
 
 def _refuse_out_of_range(doc: ParsedDocument) -> None:
-    """Values a column cannot hold, or a report cannot show, become NULL with a warning: an
-    infinite or century-long duration, a severity level past INTEGER. Every value the store
-    accepts is one a report can draw."""
+    """A value a report cannot show becomes NULL with a warning: an infinite or century-long
+    duration (the parser reads 400 nines as infinity; JSON, and so every chart, has none).
+    Every value the store accepts is one a report can draw."""
     for pm in doc.incidents:
         minutes = pm.duration_minutes
         if minutes is not None and not (
@@ -852,18 +851,6 @@ def _refuse_out_of_range(doc: ParsedDocument) -> None:
                     "duration",
                     "warning",
                     f"duration out of range ({shown} minutes): not stored",
-                    pm.line,
-                    pm.incident_id,
-                )
-            )
-        level = pm.severity_level
-        if level is not None and not _INT32[0] <= level <= _INT32[1]:
-            pm.severity_level = None
-            doc.issues.append(
-                ParseIssue(
-                    "severity",
-                    "warning",
-                    f"severity level out of range ({pm.severity_label}): not stored",
                     pm.line,
                     pm.incident_id,
                 )

@@ -205,12 +205,14 @@ def test_four_50mb_files_in_one_folder_are_ingested(tmp_path: Path) -> None:
 NINES = "9" * 400
 
 
-def test_an_infinite_duration_is_not_stored(tmp_path: Path) -> None:
+@pytest.mark.parametrize("written", [f"{NINES} minutes", "99999999 days"], ids=["inf", "huge"])
+def test_an_infinite_duration_is_not_stored(tmp_path: Path, written: str) -> None:
     """Item 9 (store): ``**Duration**:`` of 400 nines stored ``infinity`` without a warning, and
-    the severity report then failed on it. The store refuses it with a warning on the field."""
+    the severity report then failed on it. The store refuses it (and a duration over a century)
+    with a warning on the field."""
     corpus = tmp_path / "c"
     text = filled(title="Endless", iid="INC-INF").replace(
-        "**Duration**: 14:05 UTC to 15:40 UTC", f"**Duration**: {NINES} minutes"
+        "**Duration**: 14:05 UTC to 15:40 UTC", f"**Duration**: {written}"
     )
     _write(corpus / "endless.md", text)
     db = tmp_path / "d.duckdb"
