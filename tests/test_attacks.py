@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -169,17 +170,19 @@ def test_every_field_is_stored_as_the_text_written(attack_db: tuple[Path, Path])
 
 
 def test_the_explorer_shows_every_field_as_text(attack_db: tuple[Path, Path]) -> None:
-    from pmkit.explore import explore
+    """The explorer's incident table and detail pane, as the panel renders them."""
+    from pmkit.explore import ExploreDB, ExploreState, load, render
+    from pmkit.explore.data import incident_detail
 
     _corpus, db = attack_db
-    panel = explore(db)
+    explorer = ExploreDB(db)
     try:
-        row = panel.table_frame[panel.table_frame["path"] == FILE].iloc[0]
-        panel.show_incident(row["path"], row["incident_id"])
-        _check_page(panel.table.value, "incident table")
-        text = _check_page(panel.detail.value, "incident detail")
+        data = load(explorer, ExploreState(end=date(2026, 6, 1)))
+        (iid,) = data.incidents.loc[data.incidents["path"] == FILE, "incident_id"]
+        _check_page(render.incident_table(data.incidents, len(data.incidents)), "table")
+        text = _check_page(render.incident_detail(incident_detail(explorer, FILE, iid)), "detail")
     finally:
-        panel.db.close()
+        explorer.close()
     for marker in ("title", "id", "event", "factor", "action"):
         assert f"x('{marker}')" in text, marker
 
