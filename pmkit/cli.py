@@ -10,8 +10,27 @@ from pathlib import Path
 import click
 
 from pmkit import __version__
+from pmkit.config import ConfigError
 
 DEFAULT_DB = Path("data/pmkit.duckdb")
+
+
+class SetupError(click.ClickException):
+    """A problem with the set-up, not the data: a database folder that cannot be written, a bad
+    ``pmkit.toml``. One line, exit status 2 (as for a bad option)."""
+
+    exit_code = 2
+
+
+def _ingest_failed(exc: Exception) -> click.ClickException:
+    """An ingest error as a one-line CLI error: exit 2 when the database cannot be written."""
+    from pmkit.store import DatabaseNotWritable
+
+    cause = exc if isinstance(exc, DatabaseNotWritable) else exc.__cause__
+    if isinstance(cause, DatabaseNotWritable):
+        return SetupError(str(exc))
+    return click.ClickException(str(exc))
+
 
 db_option = click.option(
     "--db",
@@ -48,7 +67,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, strict: bool, quiet: bool) ->
     try:
         summary = ingest_paths(list(paths), db_path, progress=not quiet and sys.stderr.isatty())
     except IngestError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise _ingest_failed(exc) from exc
     click.echo(summary.render())
     if strict and summary.errors:
         sys.exit(1)
@@ -226,7 +245,7 @@ def report(
             console=Console(stderr=True),
         )
     except ReportError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise _ingest_failed(exc) from exc
     click.echo(f"reports: {result.run_dir}")
     click.echo(f"index:   {result.index_path}")
 
@@ -351,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except ConfigError as exc:  # any command reading pmkit.toml
+        SetupError(str(exc)).show()
+        return SetupError.exit_code
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1

@@ -40,6 +40,10 @@ DEFAULT_SEVERITY_DEFINITIONS: dict[str, str] = {
 """Shown in the drafting form. P0-P2 are quoted from the seed process document."""
 
 
+MAX_SEVERITY_LEVEL = 99
+"""Levels are small whole numbers (0 = most severe); a larger one is a typo."""
+
+
 class ConfigError(ValueError):
     """A ``pmkit.toml`` value that cannot be used; the message names the file and the key."""
 
@@ -141,9 +145,14 @@ def load_config(path: Path | None = None) -> Config:
     severity = _table(data, "severity", str(path))
     levels = _table(severity, "levels", f"{path}: [severity]")
     for label, level in levels.items():
-        if isinstance(level, bool) or not isinstance(level, int) or level < 0:
+        if (
+            isinstance(level, bool)
+            or not isinstance(level, int)
+            or not 0 <= level <= MAX_SEVERITY_LEVEL
+        ):
             raise ConfigError(
-                f"{path}: severity.levels.{label} must be a non-negative integer, got {level!r}"
+                f"{path}: severity.levels.{label} must be a whole number from 0 to "
+                f"{MAX_SEVERITY_LEVEL}, got {level!r}"
             )
         key = normalize_severity_key(str(label))
         if not key:

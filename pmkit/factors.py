@@ -313,31 +313,33 @@ def reclassify(
     con.register("_pmkit_reclassify_paths", pd.DataFrame({"path": list(paths or [])}, dtype=str))
     try:
         factors = con.execute(
-            "SELECT path, incident_id, seq, text FROM contributing_factors "
+            "SELECT root, path, incident_id, seq, text FROM contributing_factors "
             "WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
             scope,
         ).fetchall()
         seen: dict[str | None, list[str]] = {}  # corpora repeat phrasings: classify each text once
         matched = [
-            (path, incident_id, seq, rank, category)
-            for path, incident_id, seq, text in factors
+            (root, path, incident_id, seq, rank, category)
+            for root, path, incident_id, seq, text in factors
             for rank, category in enumerate(
                 seen[text] if text in seen else seen.setdefault(text, taxonomy.classify(text))
             )
         ]
         incidents = con.execute(
-            'SELECT path, incident_id, "trigger", root_cause, executive_summary FROM incidents '
-            "WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
+            'SELECT root, path, incident_id, "trigger", root_cause, executive_summary '
+            "FROM incidents WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
             scope,
         ).fetchall()
         triggers = [
-            (path, incident_id, _trigger_of(taxonomy, trigger, root_cause, summary))
-            for path, incident_id, trigger, root_cause, summary in incidents
+            (root, path, incident_id, _trigger_of(taxonomy, trigger, root_cause, summary))
+            for root, path, incident_id, trigger, root_cause, summary in incidents
         ]
         matched_df = pd.DataFrame(
-            matched, columns=["path", "incident_id", "seq", "rank", "category"]
+            matched, columns=["root", "path", "incident_id", "seq", "rank", "category"]
         )
-        triggers_df = pd.DataFrame(triggers, columns=["path", "incident_id", "trigger_category"])
+        triggers_df = pd.DataFrame(
+            triggers, columns=["root", "path", "incident_id", "trigger_category"]
+        )
         con.register("_pmkit_factor_matches", matched_df)
         con.register("_pmkit_trigger_matches", triggers_df)
         con.execute(
@@ -346,20 +348,22 @@ def reclassify(
             scope,
         )
         con.execute(
-            "INSERT INTO factor_categories (path, incident_id, seq, category) "
-            "SELECT path, incident_id, CAST(seq AS INTEGER), category FROM _pmkit_factor_matches "
-            "ORDER BY path, incident_id, seq, rank"
+            "INSERT INTO factor_categories (root, path, incident_id, seq, category) "
+            "SELECT root, path, incident_id, CAST(seq AS INTEGER), category "
+            "FROM _pmkit_factor_matches ORDER BY root, path, incident_id, seq, rank"
         )
+        # rows are told apart by (root, path): two corpus folders may hold the same path
         con.execute(
             "UPDATE contributing_factors AS cf SET category = m.category "
             "FROM _pmkit_factor_matches AS m "
-            "WHERE m.rank = 0 AND cf.path = m.path AND cf.incident_id = m.incident_id "
-            "AND cf.seq = m.seq"
+            "WHERE m.rank = 0 AND cf.root IS NOT DISTINCT FROM m.root AND cf.path = m.path "
+            "AND cf.incident_id = m.incident_id AND cf.seq = m.seq"
         )
         con.execute(
             "UPDATE incidents AS i SET trigger_category = t.trigger_category "
             "FROM _pmkit_trigger_matches AS t "
-            "WHERE i.path = t.path AND i.incident_id = t.incident_id"
+            "WHERE i.root IS NOT DISTINCT FROM t.root AND i.path = t.path "
+            "AND i.incident_id = t.incident_id"
         )
     finally:
         con.unregister("_pmkit_factor_matches")
@@ -394,12 +398,16 @@ def classify_database(db_path: Path, taxonomy_path: Path | None = None) -> Recla
     import os
     import shutil
 
-    from pmkit.store import connect, ingest_lock
+    from pmkit.store import connect, db_is_current, ingest_lock
 
     taxonomy = load_taxonomy(taxonomy_path)
     db_path = Path(db_path)
     if not db_path.is_file():
         raise FileNotFoundError(f"{db_path}: no such database (run `pmkit ingest` first)")
+    if not db_is_current(db_path):
+        raise FileNotFoundError(
+            f"{db_path}: written by an older pmkit (run `pmkit ingest` to rebuild it first)"
+        )
     with ingest_lock(db_path):
         tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.classify.tmp")
         tmp.unlink(missing_ok=True)

@@ -36,7 +36,18 @@ class LintMessage:
     message: str
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}: {self.level}: {self.message} [{self.code}]"
+        return f"{_one_line(self.path)}:{self.line}: {self.level}: {self.message} [{self.code}]"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(path: str) -> str:
+    """A file name with control characters (a newline could forge a lint line) escaped:
+    ``new\\nline.md``; any other name unchanged. The JSON output keeps names as they are."""
+    if not _CONTROL.search(path):
+        return path
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), path)
 
 
 # --- blameless language --------------------------------------------------------------------
@@ -418,12 +429,15 @@ def lint_paths(
                 LintMessage(str(given), 1, "error", "no-file", "no such file or folder")
             )
             continue
-        files, issues = discover([given])
-        for issue in issues:
-            where = given / getattr(issue, "_path", "")
-            messages.append(LintMessage(str(where), 1, "error", "no-file", issue.message))
+        files, problems = discover([given])
+        for problem in problems:
+            where = given / problem.rel if given.is_dir() else given
+            messages.append(LintMessage(str(where), 1, "error", "no-file", problem.message))
         for src in files:
             shown = given / src.rel if given.is_dir() else given
+            if src.refused:
+                messages.append(LintMessage(str(shown), 1, "error", "no-file", src.refused))
+                continue
             doc = parse_file(src.path, src.path.parent, config)
             doc.path = str(shown)
             messages.extend(lint_document(doc, config, now))

@@ -126,8 +126,10 @@ def test_binary_is_flagged_and_never_raises(data: bytes) -> None:
     assert isinstance(decoded.text, str)
 
 
-def test_utf16_without_bom_counts_as_binary() -> None:
-    assert decode_bytes("plain text".encode("utf-16-le")).is_binary is True
+def test_utf16_without_bom_is_text() -> None:
+    """Issue 15 item 15: it used to count as binary (more cases in test_reliability.py)."""
+    decoded = decode_bytes("plain text".encode("utf-16-le"))
+    assert (decoded.is_binary, decoded.text) == (False, "plain text")
 
 
 def test_repair_mojibake_skips_clean_text_cheaply() -> None:

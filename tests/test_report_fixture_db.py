@@ -119,7 +119,8 @@ def build_fixture_db(db_path: Path) -> Path:
                 category = rng.choice(CATEGORIES)
                 text = HOSTILE["factor"] if hostile and seq == 1 else f"{category} factor {seq}"
                 con.execute(
-                    "INSERT INTO contributing_factors VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO contributing_factors (path, incident_id, seq, text, category, "
+                    "line) VALUES (?, ?, ?, ?, ?, ?)",
                     [
                         row["path"],
                         row["incident_id"],

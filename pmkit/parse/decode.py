@@ -1,9 +1,11 @@
 """Bytes -> text that never fails, with every repair recorded.
 
-Postmortems arrive as UTF-8, UTF-8 with a BOM, UTF-16 from Windows editors, cp1252, and as text
-that was already mis-decoded once (``3â€“5`` for ``3–5``). The parser needs one string with LF line
-endings; the user needs to know what was changed. Repairs never add or remove newlines, except
-that CR line endings become LF, so line numbers keep pointing at the right line.
+Postmortems arrive as UTF-8, UTF-8 with a BOM, UTF-16 from Windows editors (with or without a
+byte-order mark), UTF-32, cp1252, and as text that was already mis-decoded once (``3â€“5`` for
+``3–5``). The parser needs one string with LF line endings; the user needs to know what was
+changed. Repairs never add or remove newlines, except that CR line endings become LF, so line
+numbers keep pointing at the right line (of the text as read, counting CRLF, CR and LF as line
+ends). ``text_as_read`` gives the text before any repair, which is what the database keeps.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ _STRAY_A_CIRC = re.compile(r"(?<=[^\sA-Za-z\u00c0-\u024f])\u00c2$", re.M)
 _NOT_CONTROL = bytes([9, 10, 11, 12, 13, 27, *range(32, 256)])
 """Deleting these from a byte string leaves only the control bytes that text files never hold."""
 _SNIFF_BYTES = 8192
+_WIDE_SHARE = 0.3
+"""UTF-16 without a byte-order mark: at least this share of the 16-bit units in the first
+_SNIFF_BYTES hold a NUL in one half and never in the other (ASCII and Latin letters do)."""
 _EXAMPLE_CONTEXT = 8
 _EXAMPLE_STOP = frozenset("()[]{}<>\"'`*|")
 
@@ -75,6 +80,52 @@ def _looks_binary(data: bytes) -> bool:
     return controls / len(head) > 0.1
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` looks like BOM-less UTF-16 text: NULs in
+    one byte of many 16-bit units and never in the other, and it decodes."""
+    head = data[: _SNIFF_BYTES & ~1]
+    if len(data) % 2 or len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    units = len(head) // 2
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if other == 0 and zeros >= _WIDE_SHARE * units:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec if "\x00" not in text else None
+    return None
+
+
+def _wide(data: bytes) -> tuple[str, str, list[str], bool] | None:
+    """UTF-32 and UTF-16 marked by a byte-order mark (UTF-32 first: its LE mark starts with
+    UTF-16's), or UTF-16 without one."""
+    marked = (
+        (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+        (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+    )
+    for bom, codec, name in marked:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            order = codec[-2:].upper()
+            try:
+                text = body.decode(codec)
+                fixes = [f"decoded as {name} ({order}, byte-order mark)"]
+            except UnicodeDecodeError:
+                text = body.decode(codec, errors="replace")
+                fixes = [f"decoded as {name} ({order}) with invalid bytes replaced"]
+            return text, name.lower(), fixes, "\x00" in text
+    codec = _utf16_without_bom(data)
+    if codec is not None:
+        order = codec[-2:].upper()
+        fixes = [f"decoded as UTF-16 ({order}, no byte-order mark)"]
+        return data.decode(codec), "utf-16", fixes, False
+    return None
+
+
 def _decode(data: bytes) -> tuple[str, str, list[str], bool]:
     """Pick the codec; returns text, codec name, fixes, is_binary."""
     if data.startswith(codecs.BOM_UTF8):
@@ -83,16 +134,13 @@ def _decode(data: bytes) -> tuple[str, str, list[str], bool]:
         if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
             fixes.append("invalid UTF-8 bytes replaced with U+FFFD")
         return text, "utf-8-sig", fixes, False
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            body = data[len(bom) :]
-            try:
-                text = body.decode(codec)
-                fixes = [f"decoded as UTF-16 ({codec[-2:].upper()}, byte-order mark)"]
-            except UnicodeDecodeError:
-                text = body.decode(codec, errors="replace")
-                fixes = [f"decoded as UTF-16 ({codec[-2:].upper()}) with invalid bytes replaced"]
-            return text, "utf-16", fixes, "\x00" in text
+    # only wide encodings put NULs in text; UTF-16 of non-Latin text may hold none
+    if b"\x00" in data[:_SNIFF_BYTES] or data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        wide = _wide(data)
+        if wide is not None:
+            return wide
     if _looks_binary(data):
         return data.decode("latin-1"), "latin-1", ["binary content: decoded as latin-1"], True
     try:
@@ -184,3 +232,12 @@ def decode_bytes(data: bytes) -> Decoded:
         if message:
             fixes.append(message)
     return Decoded(text=text, encoding=encoding, fixes=fixes, is_binary=is_binary)
+
+
+def text_as_read(data: bytes, repaired: str) -> str:
+    """The text of ``data`` as read: decoded, byte-order mark dropped, but line endings and any
+    mojibake as in the file. ``repaired`` is what :func:`decode_bytes` gave (returned as is
+    when nothing was repaired: plain ASCII with LF endings costs no second decode)."""
+    if data.isascii() and b"\r" not in data:
+        return repaired
+    return _decode(data)[0]

@@ -1,9 +1,13 @@
 """Run the report notebooks with papermill and publish them as one dated folder, atomically.
 
 Everything is written to ``<out>/.<as_of>.tmp-XXXX/`` first; only when every notebook ran and was
-exported does that folder become ``<out>/<as_of>/`` (an existing run of the same date is replaced
-only then). A failing notebook leaves earlier runs untouched and its executed copy is kept under
-``<out>/failed/`` for debugging.
+exported does that folder become ``<out>/<as_of>/``. An existing run of the same date is replaced
+only then, in one step: the two folders are exchanged (``renameat2(RENAME_EXCHANGE)``), so a
+SIGKILL at any moment leaves the old run or the new one, and ``index.html`` never links a missing
+folder. (Where the exchange is not available, the old run is renamed aside first; a run killed
+between the two renames is put back by the next run.) A running run holds a lock on its temporary
+folder; the next run removes the folders of runs that were killed. A failing notebook leaves
+earlier runs untouched and its executed copy is kept under ``<out>/failed/`` for debugging.
 
 How a run spends its time: papermill runs each notebook in a fresh ``python3`` kernel, ``jobs``
 of them at a time (default: 2, or 1 on a one-core machine). The kernels compute the numbers and
@@ -15,6 +19,9 @@ kernels go on with the next notebooks.
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import json
 import os
 import shutil
@@ -202,10 +209,33 @@ def _carry_over(
     return kept
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2``); False where it is not available."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # old kernel, file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
 def _publish(tmp: Path, final: Path) -> None:
-    """Make ``tmp`` the run folder ``final``, replacing an existing one only now."""
+    """Make ``tmp`` the run folder ``final``, replacing an existing one only now, atomically.
+
+    After an exchange ``tmp`` holds the old run, which the caller deletes."""
     if not final.exists():
         os.rename(tmp, final)
+        return
+    if _exchange(tmp, final):
         return
     old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
     old.rmdir()
@@ -216,6 +246,47 @@ def _publish(tmp: Path, final: Path) -> None:
         os.rename(old, final)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _hold(folder: Path) -> int:
+    """Lock ``folder`` (its own inode, nothing written in it) while this run uses it."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _abandoned(folder: Path) -> bool:
+    """Whether no living run holds ``folder`` (a killed run's locks went with it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def clean_leftovers(out_dir: Path) -> None:
+    """Remove what killed runs left in ``out_dir``: ``.<date>.tmp-*`` folders no running run
+    holds, and ``.<date>.old-*`` folders, which are put back as ``<date>`` when that run folder
+    is missing (a run killed between the two renames of the fallback)."""
+    if not out_dir.is_dir():
+        return
+    for folder in sorted(out_dir.glob(".*.old-*")):
+        final = out_dir / folder.name[1:].split(".old-")[0]
+        if not folder.is_dir() or not _abandoned(folder):
+            continue
+        if not final.exists():
+            os.rename(folder, final)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in out_dir.glob(".*.tmp-*"):
+        if folder.is_dir() and _abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -387,7 +458,9 @@ def run_reports(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     as_of = params.as_of.isoformat()
+    clean_leftovers(out_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{as_of}.tmp-", dir=out_dir))
+    held = _hold(tmp)
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published run is readable like any folder
     try:
         sources = [notebook_dir / f"{name}.ipynb" for name in names]
@@ -409,4 +482,5 @@ def run_reports(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        os.close(held)
     return RunResult(final, write_index(out_dir), results)

@@ -1,5 +1,6 @@
 -- pmkit schema. A contract: reports, notebooks and outside checks query these tables.
--- Every table carries `path`, the source file relative to the corpus root given to ingest.
+-- Every table carries `root` (the corpus folder given to ingest, absolute) and `path` (the file
+-- relative to it): a row belongs to the file (root, path). Two roots may hold the same path.
 -- Timestamps are UTC; missing values are NULL, never a guess.
 
 CREATE TABLE IF NOT EXISTS documents (
@@ -16,6 +17,7 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 
 CREATE TABLE IF NOT EXISTS incidents (
+    root              VARCHAR,
     path              VARCHAR NOT NULL,
     incident_id       VARCHAR NOT NULL,
     title             VARCHAR,
@@ -53,6 +55,7 @@ CREATE TABLE IF NOT EXISTS incidents (
 );
 
 CREATE TABLE IF NOT EXISTS timeline_events (
+    root         VARCHAR,
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
@@ -64,6 +67,7 @@ CREATE TABLE IF NOT EXISTS timeline_events (
 );
 
 CREATE TABLE IF NOT EXISTS action_items (
+    root         VARCHAR,
     path          VARCHAR NOT NULL,
     incident_id   VARCHAR NOT NULL,
     action_id     VARCHAR,
@@ -80,6 +84,7 @@ CREATE TABLE IF NOT EXISTS action_items (
 );
 
 CREATE TABLE IF NOT EXISTS contributing_factors (
+    root         VARCHAR,
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
@@ -89,6 +94,7 @@ CREATE TABLE IF NOT EXISTS contributing_factors (
 );
 
 CREATE TABLE IF NOT EXISTS parse_issues (
+    root         VARCHAR,
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR,
     field        VARCHAR NOT NULL,
@@ -101,6 +107,7 @@ CREATE TABLE IF NOT EXISTS parse_issues (
 -- contributing_factors.category keeps the first match (taxonomy order) or 'unclassified'.
 -- Rewritten by pmkit.factors.reclassify (ingest, `pmkit classify`) without re-parsing.
 CREATE TABLE IF NOT EXISTS factor_categories (
+    root         VARCHAR,
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
