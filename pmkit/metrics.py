@@ -199,7 +199,7 @@ WITH filtered AS (
         i.owner, i.team, i.services, i.started_at, i.detected_at, i.acknowledged_at,
         i.mitigated_at, i.resolved_at, i.duration_minutes, i.drafted_at, i.drafted_source,
         i.reviewed_at, i.reviewed_source, i.trigger_category, i.root_cause,
-        i.executive_summary, d.template, d.root,
+        i.executive_summary, d.template, i.root,
         CASE WHEN i.started_at IS NOT NULL THEN COALESCE(i.started_source, 'field') END
             AS started_source,
         CASE WHEN i.detected_at IS NOT NULL THEN COALESCE(i.detected_source, 'field') END
@@ -214,14 +214,7 @@ WITH filtered AS (
         CAST($as_of AS DATE) AS as_of,
         CAST(CAST($as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP) AS as_of_end
     FROM incidents AS i
-    JOIN (
-        -- one row per path even if two corpus roots hold the same relative path
-        SELECT path, any_value(template) AS template, any_value(root) AS root,
-               bool_or(is_unfilled_template) AS is_unfilled_template,
-               bool_or(is_process_doc) AS is_process_doc
-        FROM documents
-        GROUP BY path
-    ) AS d ON d.path = i.path
+    JOIN documents AS d ON d.root = i.root AND d.path = i.path
     WHERE NOT d.is_unfilled_template
       AND NOT d.is_process_doc
       AND (len(CAST($severity_levels AS INTEGER[])) = 0
@@ -247,19 +240,19 @@ _FACTOR_CTE = """
     SELECT cf.path, cf.incident_id, cf.seq, cf.text, cf.line, s.title, s.severity_level, s.day,
            s.root, COALESCE(cf.category, 'unclassified') AS category,
            (SELECT count(DISTINCT fc.category) FROM factor_categories AS fc
-            WHERE fc.path = cf.path AND fc.incident_id = cf.incident_id AND fc.seq = cf.seq
+            WHERE fc.root = cf.root AND fc.path = cf.path AND fc.incident_id = cf.incident_id AND fc.seq = cf.seq
               AND fc.category <> 'unclassified') AS n_categories
     FROM contributing_factors AS cf
-    JOIN scope AS s ON s.path = cf.path AND s.incident_id = cf.incident_id
+    JOIN scope AS s ON s.root = cf.root AND s.path = cf.path AND s.incident_id = cf.incident_id
 )
 """
 
 # Actions of in-window incidents (trends: completion by the incident's period).
 _ACTION_CTE = """
 , acts AS (
-    SELECT a.*, s.title, s.team, s.services, s.severity_level, s.day, s.as_of, s.root
+    SELECT a.*, s.title, s.team, s.services, s.severity_level, s.day, s.as_of
     FROM action_items AS a
-    JOIN scope AS s ON s.path = a.path AND s.incident_id = a.incident_id
+    JOIN scope AS s ON s.root = a.root AND s.path = a.path AND s.incident_id = a.incident_id
 )
 """
 
@@ -267,10 +260,10 @@ _ACTION_CTE = """
 # open when it is not done (``unknown``, no status written, counts as open: nothing says done).
 _BACKLOG_CTE = """
 , backlog AS (
-    SELECT a.*, b.title, b.team, b.services, b.severity_level, b.day, b.as_of, b.root,
+    SELECT a.*, b.title, b.team, b.services, b.severity_level, b.day, b.as_of,
            a.status <> 'done' AS is_open
     FROM action_items AS a
-    JOIN base AS b ON b.path = a.path AND b.incident_id = a.incident_id
+    JOIN base AS b ON b.root = a.root AND b.path = a.path AND b.incident_id = a.incident_id
 )
 """
 
@@ -406,8 +399,8 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     them with a draft date (known at all, even if after as-of), and all with a draft date.
     """
     body = """
-    , factored AS (SELECT DISTINCT path, incident_id FROM contributing_factors)
-    , acted AS (SELECT DISTINCT path, incident_id FROM action_items)
+    , factored AS (SELECT DISTINCT root, path, incident_id FROM contributing_factors)
+    , acted AS (SELECT DISTINCT root, path, incident_id FROM action_items)
     SELECT count(*) AS n_incidents,
            count(s.severity_level) AS n_severity,
            count(s.started_at) AS n_started,
@@ -432,8 +425,8 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
                AS n_base_resolved_drafted,
            (SELECT count(*) FROM base WHERE drafted_at IS NOT NULL) AS n_base_drafted
     FROM scope AS s
-    LEFT JOIN factored AS fa ON fa.path = s.path AND fa.incident_id = s.incident_id
-    LEFT JOIN acted AS ac ON ac.path = s.path AND ac.incident_id = s.incident_id
+    LEFT JOIN factored AS fa ON fa.root = s.root AND fa.path = s.path AND fa.incident_id = s.incident_id
+    LEFT JOIN acted AS ac ON ac.root = s.root AND ac.path = s.path AND ac.incident_id = s.incident_id
     """
     return _query(con, f, body)
 
@@ -442,17 +435,17 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 _INCIDENT_LIST_BODY = """
 , acts AS (
-    SELECT path, incident_id, count(*) AS n_actions,
+    SELECT root, path, incident_id, count(*) AS n_actions,
            count(*) FILTER (WHERE due_date < CAST($as_of AS DATE) AND status <> 'done')
                AS n_overdue
     FROM action_items
-    GROUP BY path, incident_id
+    GROUP BY root, path, incident_id
 )
 SELECT s.path, s.incident_id, s.title, s.severity_label, s.severity_level, s.status, s.owner,
        s.team, s.services, s.template, s.root, s.day, s.started_at, s.resolved_at, s.drafted_at,
        COALESCE(a.n_actions, 0) AS n_actions, COALESCE(a.n_overdue, 0) AS n_overdue
 FROM scope AS s
-LEFT JOIN acts AS a ON a.path = s.path AND a.incident_id = s.incident_id
+LEFT JOIN acts AS a ON a.root = s.root AND a.path = s.path AND a.incident_id = s.incident_id
 ORDER BY s.day DESC, s.path, s.incident_id
 """
 
@@ -547,7 +540,7 @@ def top_services(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) ->
         raise ValueError(f"limit must be a whole number >= 1, got {limit!r}")
     body = """
     , svc AS (
-        SELECT DISTINCT path, incident_id, severity_level, unnest(services) AS service
+        SELECT DISTINCT root, path, incident_id, severity_level, unnest(services) AS service
         FROM scope
     )
     SELECT service, count(*) AS n_incidents,
@@ -573,16 +566,16 @@ _MEASURES: tuple[tuple[str, str, str], ...] = (
 
 _MILESTONE_CTE = """
 , ev AS (
-    SELECT t.path, t.incident_id,
+    SELECT t.root, t.path, t.incident_id,
            min(t.occurred_at) FILTER (WHERE regexp_matches(t.event, $re_detected)) AS detected_at,
            min(t.occurred_at) FILTER (WHERE regexp_matches(t.event, $re_acknowledged))
                AS acknowledged_at,
            min(t.occurred_at) FILTER (WHERE regexp_matches(t.event, $re_mitigated)) AS mitigated_at,
            min(t.occurred_at) FILTER (WHERE regexp_matches(t.event, $re_resolved)) AS resolved_at
     FROM timeline_events AS t
-    JOIN scope AS s ON s.path = t.path AND s.incident_id = t.incident_id
+    JOIN scope AS s ON s.root = t.root AND s.path = t.path AND s.incident_id = t.incident_id
     WHERE t.occurred_at IS NOT NULL AND t.event IS NOT NULL
-    GROUP BY t.path, t.incident_id
+    GROUP BY t.root, t.path, t.incident_id
 ), ms AS (
     SELECT s.path, s.incident_id, s.title, s.severity_level, s.day, s.started_at,
            s.started_source,
@@ -604,7 +597,7 @@ _MILESTONE_CTE = """
            CASE WHEN s.resolved_at IS NOT NULL THEN s.resolved_source
                 WHEN ev.resolved_at IS NOT NULL THEN 'timeline' END AS resolved_source
     FROM scope AS s
-    LEFT JOIN ev ON ev.path = s.path AND ev.incident_id = s.incident_id
+    LEFT JOIN ev ON ev.root = s.root AND ev.path = s.path AND ev.incident_id = s.incident_id
 ), mm AS (
     SELECT *,
            date_diff('second', started_at, detected_at) / 60.0 AS detect_minutes,
@@ -846,10 +839,10 @@ def unwritten(
                AND NULLIF(trim(s.root_cause), '') IS NULL
                AND NULLIF(trim(s.executive_summary), '') IS NULL
                AND NOT EXISTS (SELECT 1 FROM contributing_factors AS cf
-                               WHERE cf.path = s.path AND cf.incident_id = s.incident_id
+                               WHERE cf.root = s.root AND cf.path = s.path AND cf.incident_id = s.incident_id
                                  AND NULLIF(trim(cf.text), '') IS NOT NULL)
                AND NOT EXISTS (SELECT 1 FROM action_items AS a
-                               WHERE a.path = s.path AND a.incident_id = s.incident_id
+                               WHERE a.root = s.root AND a.path = s.path AND a.incident_id = s.incident_id
                                  AND NULLIF(trim(a.text), '') IS NOT NULL)))
     ORDER BY s.resolved_at, s.path, s.incident_id
     """
@@ -913,7 +906,7 @@ def waiting_for_review(
     body = """
     , recorded AS (
         SELECT d.template, bool_or(i.reviewed_at IS NOT NULL) AS review_recorded
-        FROM incidents AS i JOIN documents AS d ON d.path = i.path
+        FROM incidents AS i JOIN documents AS d ON d.root = i.root AND d.path = i.path
         GROUP BY d.template
     )
     SELECT s.path, s.incident_id, s.title, s.severity_level, s.owner, s.team, s.root,
@@ -1143,15 +1136,15 @@ def factor_frequency(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
     primary category is another but that match this one too (a factor can match several)."""
     body = """
     , secondary AS (
-        SELECT fc.category, count(DISTINCT (fc.path, fc.incident_id, fc.seq)) AS n_also
+        SELECT fc.category, count(DISTINCT (fc.root, fc.path, fc.incident_id, fc.seq)) AS n_also
         FROM factor_categories AS fc
         JOIN factor_cats AS c
-          ON c.path = fc.path AND c.incident_id = fc.incident_id AND c.seq = fc.seq
+          ON c.root = fc.root AND c.path = fc.path AND c.incident_id = fc.incident_id AND c.seq = fc.seq
         WHERE fc.category <> c.category
         GROUP BY fc.category
     ), primary_cats AS (
         SELECT category, count(*) AS n_factors,
-               count(DISTINCT (path, incident_id)) AS n_incidents
+               count(DISTINCT (root, path, incident_id)) AS n_incidents
         FROM factor_cats
         GROUP BY category
     )
@@ -1159,7 +1152,7 @@ def factor_frequency(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
            COALESCE(p.n_factors, 0) AS n_factors,
            COALESCE(p.n_incidents, 0) AS n_incidents,
            COALESCE(p.n_incidents, 0)
-               / (SELECT count(DISTINCT (path, incident_id)) FROM factor_cats)
+               / (SELECT count(DISTINCT (root, path, incident_id)) FROM factor_cats)
                AS share_of_incidents,
            COALESCE(s.n_also, 0) AS n_also
     FROM primary_cats AS p
@@ -1173,7 +1166,7 @@ def factor_trend(con: duckdb.DuckDBPyConnection, f: Filters, period: str = "mont
     """Incidents (and factors) per period and primary category, on every period of the window."""
     body = """
     SELECT CAST(date_trunc($period, day) AS DATE) AS period_start, category,
-           count(DISTINCT (path, incident_id)) AS n_incidents, count(*) AS n_factors
+           count(DISTINCT (root, path, incident_id)) AS n_incidents, count(*) AS n_factors
     FROM factor_cats
     GROUP BY ALL
     """
@@ -1189,7 +1182,7 @@ def factor_by_severity(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
     """Incidents (and factors) per severity level and primary category."""
     body = """
     SELECT severity_level, category,
-           count(DISTINCT (path, incident_id)) AS n_incidents, count(*) AS n_factors
+           count(DISTINCT (root, path, incident_id)) AS n_incidents, count(*) AS n_factors
     FROM factor_cats
     GROUP BY ALL
     ORDER BY severity_level NULLS LAST, n_incidents DESC, category
@@ -1201,12 +1194,12 @@ def factor_cooccurrence(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
     """Pairs of primary categories (a < b, 'unclassified' left out) in the same incident."""
     body = """
     , ic AS (
-        SELECT DISTINCT path, incident_id, category FROM factor_cats
+        SELECT DISTINCT root, path, incident_id, category FROM factor_cats
         WHERE category <> 'unclassified'
     )
     SELECT a.category AS category_a, b.category AS category_b, count(*) AS n_incidents
     FROM ic AS a
-    JOIN ic AS b ON a.path = b.path AND a.incident_id = b.incident_id AND a.category < b.category
+    JOIN ic AS b ON a.root = b.root AND a.path = b.path AND a.incident_id = b.incident_id AND a.category < b.category
     GROUP BY ALL
     ORDER BY n_incidents DESC, category_a, category_b
     """

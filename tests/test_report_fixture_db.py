@@ -162,6 +162,9 @@ def build_fixture_db(db_path: Path) -> Path:
                         30 + k,
                     ],
                 )
+        for table in ("incidents", "contributing_factors", "action_items"):
+            # every row belongs to its file (root, path), as an ingest writes it
+            con.execute(f"UPDATE {table} SET root = ?", [ROOT])  # noqa: S608 (fixed names)
     finally:
         con.close()
     return db_path

@@ -42,7 +42,7 @@ CREATE VIEW incidents AS
     SELECT * FROM src.incidents AS i
     WHERE NOT EXISTS (SELECT 1 FROM explore_statuses)
        OR EXISTS (SELECT 1 FROM action_items AS a
-                  WHERE a.path = i.path AND a.incident_id = i.incident_id);
+                  WHERE a.root = i.root AND a.path = i.path AND a.incident_id = i.incident_id);
 """
 
 
@@ -116,7 +116,7 @@ class FilterOptions:
 
 _REAL = """
     FROM src.incidents AS i
-    JOIN src.documents AS d ON d.path = i.path
+    JOIN src.documents AS d ON d.root = i.root AND d.path = i.path
     WHERE NOT d.is_unfilled_template AND NOT d.is_process_doc
 """
 
@@ -210,11 +210,12 @@ class ExploreData:
 
 
 _FACTOR_INCIDENTS_SQL = """
-SELECT DISTINCT cf.path, cf.incident_id,
+SELECT DISTINCT cf.root, cf.path, cf.incident_id,
        COALESCE(fc.category, cf.category, 'unclassified') AS category
 FROM contributing_factors AS cf
 LEFT JOIN factor_categories AS fc
-  ON fc.path = cf.path AND fc.incident_id = cf.incident_id AND fc.seq = cf.seq
+  ON fc.root = cf.root AND fc.path = cf.path AND fc.incident_id = cf.incident_id
+ AND fc.seq = cf.seq
 """
 
 
@@ -224,7 +225,7 @@ def load(db: ExploreDB, state: ExploreState) -> ExploreData:
     db.set_action_statuses(state.action_statuses)
     con = db.con
     incidents = metrics.incident_list(con, f)
-    keys = incidents[["path", "incident_id"]]
+    keys = incidents[["root", "path", "incident_id"]]
     factor_incidents = con.execute(_FACTOR_INCIDENTS_SQL).df().merge(keys, how="inner")
     return ExploreData(
         state=state,

@@ -7,6 +7,7 @@ nbconvert's "lab" page links require.js, MathJax and mermaid from a CDN; our tem
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -30,12 +31,26 @@ NAV_PAGES: tuple[tuple[str, str], ...] = (
 ALL_RUNS = "../index.html"
 
 
-def nav_html(current: str | None = None, prefix: str = "", runs_href: str = ALL_RUNS) -> str:
-    """The navigation bar: the summary, the four reports (``prefix`` before each file name) and
-    the list of all runs; the ``current`` page (a report name, or ``runs``) is named, not
+def run_pages(names_titles: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pages a run holds, in the navigation bar's order (the known pages first, then any
+    other report in the order given): a bar never links a page the run does not have."""
+    order = {name: i for i, (name, _) in enumerate(NAV_PAGES)}
+    indexed = list(enumerate(names_titles))
+    indexed.sort(key=lambda it: (order.get(it[1][0], len(order)), it[0]))
+    return [nt for _, nt in indexed]
+
+
+def nav_html(
+    current: str | None = None,
+    prefix: str = "",
+    runs_href: str = ALL_RUNS,
+    pages: Sequence[tuple[str, str]] = NAV_PAGES,
+) -> str:
+    """The navigation bar: the run's ``pages`` (name, title; ``prefix`` before each file name)
+    and the list of all runs; the ``current`` page (a report name, or ``runs``) is named, not
     linked."""
     items = []
-    for name, title in NAV_PAGES:
+    for name, title in pages:
         if name == current:
             items.append(f'<span class="pmkit-nav-current">{escape(title)}</span>')
         else:
@@ -98,7 +113,7 @@ def _exporter() -> Any:
     )
 
 
-def notebook_html(nb: Any, title: str) -> str:
+def notebook_html(nb: Any, title: str, pages: Sequence[tuple[str, str]] = NAV_PAGES) -> str:
     """The executed notebook ``nb`` as one self-contained HTML page (``nb`` is not changed)."""
     import copy
 
@@ -106,7 +121,7 @@ def notebook_html(nb: Any, title: str) -> str:
     nb.metadata = copy.deepcopy(nb.metadata)
     nb.metadata["title"] = title
     nb.metadata.pop("widgets", None)  # no widget state: it would pull the widget JS from a CDN
-    resources = {"pmkit_css": _css(), "pmkit_nav": nav_html(_page_name(nb))}
+    resources = {"pmkit_css": _css(), "pmkit_nav": nav_html(_page_name(nb), pages=pages)}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     # focusable text cells, as nbconvert's skipped post-pass makes them (outputs: the template)
     body = body.replace(_MARKDOWN_WRAPPER, _MARKDOWN_WRAPPER[:-1] + ' tabindex="0">')

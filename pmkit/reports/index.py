@@ -115,9 +115,16 @@ def render_index(out_dir: Path) -> str:
         )
     nav = ""
     if runs:  # the latest run's pages, as on every report page
-        from pmkit.reports.export import nav_html
+        from pmkit.reports.export import nav_html, run_pages
 
-        nav = nav_html("runs", prefix=f"{runs[0]['folder']}/", runs_href=INDEX)
+        latest = [
+            (str(nb.get("name")), str(nb.get("title") or nb.get("name")))
+            for nb in runs[0].get("notebooks", [])
+            if nb.get("name")
+        ]
+        nav = nav_html(
+            "runs", prefix=f"{runs[0]['folder']}/", runs_href=INDEX, pages=run_pages(latest)
+        )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

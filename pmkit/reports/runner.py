@@ -38,9 +38,9 @@ from typing import Any
 from pmkit import __version__
 from pmkit.fastimport import skip_slow_optional_imports
 from pmkit.reports.errors import NotebookFailed, ReportError
-from pmkit.reports.export import notebook_html
+from pmkit.reports.export import notebook_html, run_pages
 from pmkit.reports.index import MANIFEST, write_index
-from pmkit.reports.params import ReportParams, check_jobs, select_notebooks
+from pmkit.reports.params import ReportParams, available_notebooks, check_jobs, select_notebooks
 
 DEFAULT_NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks" / "reports"
 """The shipped report notebooks (``notebooks/reports/`` in the repository)."""
@@ -123,7 +123,7 @@ def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Any
         raise NotebookFailed(source.stem, exc.cell_index, exc.ename, exc.evalue, None) from exc
 
 
-def _finish(nb: Any, executed: Path, html: Path, title: str) -> None:
+def _finish(nb: Any, executed: Path, html: Path, title: str, pages: list[tuple[str, str]]) -> None:
     """Draw the charts the kernel handed over, rewrite the executed notebook with them, export it.
 
     A chart that cannot be drawn fails the report like a cell that raised, naming that cell.
@@ -138,7 +138,7 @@ def _finish(nb: Any, executed: Path, html: Path, title: str) -> None:
         nbformat.write(nb, executed)
         raise _FigureFailed(nb.cells[exc.cell_index].get("id"), exc) from exc
     nbformat.write(nb, executed)
-    html.write_text(notebook_html(nb, title), encoding="utf-8")
+    html.write_text(notebook_html(nb, title, pages), encoding="utf-8")
 
 
 class _FigureFailed(Exception):
@@ -301,6 +301,8 @@ class _Job:
     total: int
     progress: Progress | None
     started: float
+    pages: list[tuple[str, str]]
+    """Every page of the run (name, title), for the navigation bar."""
 
     @property
     def name(self) -> str:
@@ -341,7 +343,7 @@ def _publish_one(nb: Any, job: _Job) -> NotebookResult:
     name = job.name
     title = notebook_title(job.source)
     try:
-        _finish(nb, job.executed, job.tmp / f"{name}.html", title)
+        _finish(nb, job.executed, job.tmp / f"{name}.html", title, job.pages)
     except _FigureFailed as exc:
         kept = _keep_failed(job.out_dir, job.params, job.executed)
         cell, code = _failed_cell(kept, job.source, exc.cell_id) if kept else (None, None)
@@ -377,6 +379,7 @@ def _run_all(
     sources: list[Path],
     progress: Progress | None,
     jobs: int,
+    pages: list[tuple[str, str]],
 ) -> list[NotebookResult]:
     """Run ``sources`` ``jobs`` at a time, each handed to the drawing thread when it has run.
 
@@ -401,7 +404,7 @@ def _run_all(
     def run(position: int, source: Path) -> Future[NotebookResult] | None:
         if stop.is_set():
             return None
-        job = _Job(params, out_dir, tmp, source, position, total, progress, time.monotonic())
+        job = _Job(params, out_dir, tmp, source, position, total, progress, time.monotonic(), pages)
         try:
             nb = _run_one(job)
         except BaseException:
@@ -464,7 +467,9 @@ def run_reports(
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published run is readable like any folder
     try:
         sources = [notebook_dir / f"{name}.ipynb" for name in names]
-        results = _run_all(params, out_dir, tmp, sources, progress, jobs)
+        every = available_notebooks(notebook_dir)
+        pages = run_pages([(n, notebook_title(notebook_dir / f"{n}.ipynb")) for n in every])
+        results = _run_all(params, out_dir, tmp, sources, progress, jobs, pages)
         final = out_dir / as_of
         entries = [asdict(r) for r in results]
         if final.is_dir():

@@ -4,7 +4,7 @@
 -- Timestamps are UTC; missing values are NULL, never a guess.
 
 CREATE TABLE IF NOT EXISTS documents (
-    root                  VARCHAR,
+    root                  VARCHAR NOT NULL DEFAULT '',
     path                  VARCHAR NOT NULL,
     sha256                VARCHAR NOT NULL,
     size_bytes            BIGINT NOT NULL,
@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 
 CREATE TABLE IF NOT EXISTS incidents (
-    root              VARCHAR,
+    root              VARCHAR NOT NULL DEFAULT '',
     path              VARCHAR NOT NULL,
     incident_id       VARCHAR NOT NULL,
     title             VARCHAR,
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS incidents (
 );
 
 CREATE TABLE IF NOT EXISTS timeline_events (
-    root         VARCHAR,
+    root         VARCHAR NOT NULL DEFAULT '',
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS timeline_events (
 );
 
 CREATE TABLE IF NOT EXISTS action_items (
-    root         VARCHAR,
+    root         VARCHAR NOT NULL DEFAULT '',
     path          VARCHAR NOT NULL,
     incident_id   VARCHAR NOT NULL,
     action_id     VARCHAR,
@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS action_items (
 );
 
 CREATE TABLE IF NOT EXISTS contributing_factors (
-    root         VARCHAR,
+    root         VARCHAR NOT NULL DEFAULT '',
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
@@ -94,7 +94,7 @@ CREATE TABLE IF NOT EXISTS contributing_factors (
 );
 
 CREATE TABLE IF NOT EXISTS parse_issues (
-    root         VARCHAR,
+    root         VARCHAR NOT NULL DEFAULT '',
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR,
     field        VARCHAR NOT NULL,
@@ -107,7 +107,7 @@ CREATE TABLE IF NOT EXISTS parse_issues (
 -- contributing_factors.category keeps the first match (taxonomy order) or 'unclassified'.
 -- Rewritten by pmkit.factors.reclassify (ingest, `pmkit classify`) without re-parsing.
 CREATE TABLE IF NOT EXISTS factor_categories (
-    root         VARCHAR,
+    root         VARCHAR NOT NULL DEFAULT '',
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
