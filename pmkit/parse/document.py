@@ -193,7 +193,13 @@ class _Builder:
         self.config = config
         self.issues: list[ParseIssue] = []
         self.md = parse_markdown(text)
-        self.kvs = key_values(self.md.root, self.md.front_matter, self.md.front_matter_line)
+        self.kvs = key_values(
+            self.md.root,
+            self.md.front_matter,
+            self.md.front_matter_line,
+            self.md.front_matter_format,
+            self.issues,
+        )
         self.pseudo = self._pseudo_sections()
         self.fields = _collect_fields(self.kvs + self._milestone_items())
         self.shape = detect_shape(self.md.root, [kv.key for kv in self.kvs])
