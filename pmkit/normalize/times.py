@@ -463,9 +463,19 @@ def parse_datetime(
     return _parse_datetime(text, base_date, tz_hint)
 
 
+_DURATION_SHAPED = re.compile(
+    r"^[\s(~]*(?:\d+(?:\.\d+)?\s*(?:days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)"
+    r"(?![a-z])[\s,]*(?:and\s+)?)+\)?$",
+    re.I,
+)
+"""``2h 30m``, ``45 minutes``: how long something took; dateutil would read ``2h 30m`` as 02:30."""
+
+
 @lru_cache(maxsize=32768)
 def _parse_datetime(text: str, base_date: date | None, tz_hint: str | None) -> TimeParse | None:
     if _UNKNOWN_CLOCK.search(text):
+        return None
+    if _DURATION_SHAPED.match(text) and not _MILITARY.match(text.strip()):
         return None
     reading = _read(text.strip(), base_date, tz_hint)
     return _to_result(reading) if reading else None

@@ -401,7 +401,13 @@ class _Builder:
         if (start is None or end is None) and frame_kv is not None:
             s, e = parse_timeframe(frame_kv.value, base_date=base)
             start, end = start or s, end or e
-        if (start is None or end is None) and duration_kv is not None:
+        if (
+            (start is None or end is None)
+            and duration_kv is not None
+            and parse_duration_minutes(duration_kv.value) is None
+        ):
+            # "Duration: 14:05 to 16:35 (2h 30m)" holds a window; "Duration: 2h 30m" only says
+            # how long, and dateutil would read it as 02:30
             s, e = parse_timeframe(duration_kv.value, base_date=base)
             start, end = start or s, end or e
         pm.started_at = start.at if start else None
