@@ -40,6 +40,12 @@ _HAS_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _ROLL_THRESHOLD = timedelta(hours=3)
 _NO_DATE = date(1970, 1, 1)
+_DAY = timedelta(days=1)
+_ZERO = timedelta(0)
+MAX_ROLLOVER_DAYS = 3
+"""Bare times may roll past midnight onto at most this many days after the last date written;
+later ones are left undated with a warning (a timeline of 24,000 bare times was once dated into
+2048). A reader cannot tell the day of a bare time four midnights on either."""
 
 _TIME_COLS = (
     "time",
@@ -77,6 +83,8 @@ class _Clock:
     tz_hint: str | None
     last: datetime | None = None
     issues: list[ParseIssue] = field(default_factory=list)
+    over: bool = False
+    """A bare time would have rolled past ``MAX_ROLLOVER_DAYS``: it was left undated."""
 
     def read(self, text: str, line: int | None) -> TimeParse | None:
         cleaned = clean_time_text(text)
@@ -86,15 +94,27 @@ class _Clock:
         base = self.base_date or _NO_DATE
         return parse_datetime(cleaned, base_date=base, tz_hint=self.tz_hint)
 
-    def place(self, tp: TimeParse) -> datetime:
+    def place(self, tp: TimeParse) -> datetime | None:
+        """The event's timestamp; None for a bare time that would roll more than
+        ``MAX_ROLLOVER_DAYS`` past the last date written (``over`` then says so)."""
         at = tp.at
         if tp.tz and not tp.assumed_utc:
             self.tz_hint = tp.tz  # "16:59 PST" then "17:07": the zone carries over
+        if not tp.has_date and self.over:
+            return None  # past the limit: bare times stay undated until a date is written
         if not tp.has_date and self.last is not None:
-            while at < self.last - _ROLL_THRESHOLD:
-                at += timedelta(days=1)
+            behind = self.last - _ROLL_THRESHOLD - at
+            if behind > _ZERO:
+                # a time earlier than the last one went past midnight: the next day (or as many
+                # days as it takes, computed at once: a loop was quadratic over long timelines)
+                days = behind // _DAY + 1
+                if days > MAX_ROLLOVER_DAYS:
+                    self.over = True
+                    return None
+                at += days * _DAY
         if tp.has_date and tp.has_time:
             self.base_date = at.date() if tp.tz in (None, "UTC") else self.base_date or at.date()
+            self.over = False
         self.last = at
         return at
 
@@ -213,6 +233,7 @@ class TimelineReader:
     def _set_date(self, d: date) -> None:
         self.clock.base_date = d
         self.clock.last = None
+        self.clock.over = False
         if self.first_date is None:
             self.first_date = d
 
@@ -236,8 +257,19 @@ class TimelineReader:
         if tp is not None and tp.has_date and self.first_date is None:
             self.first_date = parse_date(clean_time_text(time_text)) or tp.at.date()
         if tp is not None and tp.has_time:
+            warned = self.clock.over
             at = self.clock.place(tp)
-            if not tp.has_date and self.clock.base_date is None:
+            if at is None and not warned:
+                self.issues.append(
+                    ParseIssue(
+                        "timeline",
+                        "warning",
+                        f"time {time_text!r} would be more than {MAX_ROLLOVER_DAYS} midnights "
+                        "after the last date written: this and later bare times are left undated",
+                        line,
+                    )
+                )
+            if at is not None and not tp.has_date and self.clock.base_date is None:
                 at = None
                 self.issues.append(
                     ParseIssue(
