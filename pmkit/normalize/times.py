@@ -481,6 +481,16 @@ def _parse_datetime(text: str, base_date: date | None, tz_hint: str | None) -> T
     return _to_result(reading) if reading else None
 
 
+def to_local(at: datetime, tz: str | None) -> datetime:
+    """A naive UTC time back on the wall clock of the zone it was written in (``PST``,
+    ``US/Pacific``, ``+02:00``): the day a reader of the document sees. Unchanged for UTC or an
+    unknown zone."""
+    zone = resolve_zone(tz) if tz else None
+    if zone is None:
+        return at
+    return at.replace(tzinfo=_UTC).astimezone(zone.tzinfo).replace(tzinfo=None)
+
+
 def find_tz_hint(text: str) -> str | None:
     """``All times in PST``, ``Timeline (all times PST )``, ``Time (UTC)`` -> ``PST``/``UTC``."""
     if not text:

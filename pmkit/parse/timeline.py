@@ -15,28 +15,50 @@ from datetime import date, datetime, timedelta
 
 from pmkit.model import ParseIssue, TimelineEvent
 from pmkit.normalize.placeholders import is_placeholder
-from pmkit.normalize.times import TimeParse, find_tz_hint, parse_date, parse_datetime
-from pmkit.parse.blocks import Block, ListBlock, Paragraph, Quote, Section, Table, plain
+from pmkit.normalize.times import TimeParse, find_tz_hint, parse_date, parse_datetime, to_local
+from pmkit.parse.blocks import (
+    Block,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+    block_texts,
+    plain,
+)
 from pmkit.parse.fields import normalize_key
-from pmkit.parse.textdates import leading_date
+from pmkit.parse.textdates import date_in, leading_date
 
 _SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ")
 _LEADING_BRACKET = re.compile(r"^\s*[\[(](?P<t>[^\])]{1,40})[\])]\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _LEADING_CODE = re.compile(r"^\s*`(?P<t>[^`]{1,40})`\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _LEADING_CLOCK = re.compile(
     r"^\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[-–]\s*\d{1,2}:\d{2})?"
-    r"(?:\s+(?:UTC|GMT|[A-Z]{1,2}[SD]?T))?)\s+(?P<rest>[^\d\s].*)$",
+    r"(?:\s+(?:UTC|GMT|[A-Z]{1,2}[SD]?T))?)\s+(?P<rest>(?![AaPp]\.?[Mm]\b)[^\d\s].*)$",
     re.S,
 )
 _MASKED_TIME = re.compile(
     r"^(?:\d{4}-\d{2}-\d{2}\s+)?(?=[\d:X?-]*[X?])(?:[\dX?]{1,2}:[\dX?]{2}|X{1,2}|\?+)(?:\s+\(.*\))?$"
 )
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}$")
+_MASKED_DATE = re.compile(
+    r"^\d{4}-(?=[\dMDX?-]*[MDX?])(?:MM|XX|\?\?|\d{1,2})-(?:DD|XX|\?\?|\d{1,2})$", re.I
+)
+"""``2023-MM-DD``: the writer knows the year, not the day: an event with no date read."""
 _LEADING_BOLD = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_]{1,60}?)\1\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _MILITARY = re.compile(
     r"^\s*(?P<t>(?:[01]\d|2[0-3])[0-5]\d)(?:\s*(?:hrs|h|Z|UTC))?\s*[:\-–—]?\s+(?P<rest>\S.*)$", re.S
 )
 _HAS_DIGIT = re.compile(r"\d")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]{1,20}\]")
+"""``2023-03-03[^3]:``: a footnote marker after a date is not part of it."""
+_DATE_NOTE = re.compile(
+    r"\b(?:unless otherwise (?:noted|stated|specified|indicated)|all (?:events|entries|times))\b",
+    re.IGNORECASE,
+)
+""""Unless otherwise noted all events happened on 2019-10-21": the day of every bare time."""
+_FOLLOW_UP = re.compile(r"\bfollow[\s-]*ups?\b|\bafter(?:math|wards)\b|\bpost[\s-]incident\b", re.I)
+_YEAR_WRITTEN = re.compile(r"\b\d{4}\b")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _ROLL_THRESHOLD = timedelta(hours=3)
 _NO_DATE = date(1970, 1, 1)
@@ -85,6 +107,8 @@ class _Clock:
     issues: list[ParseIssue] = field(default_factory=list)
     over: bool = False
     """A bare time would have rolled past ``MAX_ROLLOVER_DAYS``: it was left undated."""
+    pinned: bool = False
+    """A note gave the day of every bare time: a dated entry does not move it."""
 
     def read(self, text: str, line: int | None) -> TimeParse | None:
         cleaned = clean_time_text(text)
@@ -112,7 +136,7 @@ class _Clock:
                     self.over = True
                     return None
                 at += days * _DAY
-        if tp.has_date and tp.has_time:
+        if tp.has_date and tp.has_time and not self.pinned:
             self.base_date = at.date() if tp.tz in (None, "UTC") else self.base_date or at.date()
             self.over = False
         self.last = at
@@ -213,7 +237,9 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse | None, 
     # whose time stays unread, never guessed
     for sep in (": ", " - "):
         head, found, rest = s.partition(sep)
-        if found and _MASKED_TIME.match(head.strip("*_[] ")):
+        if found and (
+            _MASKED_TIME.match(head.strip("*_[] ")) or _MASKED_DATE.match(head.strip("*_[] "))
+        ):
             return head.strip("*_[] "), None, rest.strip()
     if _MASKED_TIME.match(s.strip("*_[] ")):
         return s, None, ""
@@ -229,6 +255,18 @@ def _col(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class EventNote:
+    """What the milestone reader needs of one event beyond the stored row."""
+
+    text: str
+    """The whole entry (a time heading's every paragraph, not only the first)."""
+    local_day: date | None
+    """The day as written in the document's zone (the UTC date can be the next day)."""
+    follow_up: bool
+    """From a follow-up timeline, after the incident: never a milestone."""
+
+
 class TimelineReader:
     def _set_date(self, d: date) -> None:
         self.clock.base_date = d
@@ -239,23 +277,61 @@ class TimelineReader:
 
     def __init__(self, base_date: date | None, tz_hint: str | None) -> None:
         self.clock = _Clock(base_date, tz_hint)
+        self.reference = base_date
+        """The document's own day: a month and day with no year more than a month after it is
+        last year's ("12-05" in a March postmortem about a bug from December)."""
         self.events: list[TimelineEvent] = []
+        self.notes: list[EventNote] = []
+        """What the milestone reader needs to know of each event, in step with ``events``."""
         self.issues: list[ParseIssue] = []
         self.first_date: date | None = None
         """The first date written in the timeline itself (not inherited)."""
+        self.follow_up = False
+        """Events read now come from a follow-up timeline (after the incident)."""
+        self.heading_date: date | None = None
+        """A day named in a timeline heading, the first date when the entries name none."""
+
+    def _last_year(self, tp: TimeParse, time_text: str) -> TimeParse:
+        """A month-day with no year that would fall more than a month after the document's day
+        is last year's (``[12-05 16:21] bug introduced`` in a March postmortem)."""
+        ref = self.reference
+        if ref is None or _YEAR_WRITTEN.search(time_text) or tp.at.date() <= ref + 31 * _DAY:
+            return tp
+        try:
+            at = tp.at.replace(year=tp.at.year - 1)
+        except ValueError:  # 29 February
+            return tp
+        return TimeParse(at, tp.has_date, tp.has_time, tp.assumed_utc, tp.tz)
 
     def _add(
-        self, time_text: str, tp: TimeParse | None, event: str, actor: str | None, line: int
+        self,
+        time_text: str,
+        tp: TimeParse | None,
+        event: str,
+        actor: str | None,
+        line: int,
+        full: str | None = None,
     ) -> None:
         at = None
-        if tp is None and time_text and not is_placeholder(time_text):
+        on: date | None = None
+        local: date | None = None
+        if (
+            tp is None
+            and time_text
+            and not is_placeholder(time_text)
+            and not _MASKED_DATE.match(time_text)
+        ):
             self.issues.append(
                 ParseIssue(
                     "timeline", "warning", f"unreadable time {time_text!r}: kept as text", line
                 )
             )
-        if tp is not None and tp.has_date and self.first_date is None:
-            self.first_date = parse_date(clean_time_text(time_text)) or tp.at.date()
+        if tp is not None and tp.has_date:
+            tp = self._last_year(tp, time_text)
+            if self.first_date is None:
+                self.first_date = parse_date(clean_time_text(time_text)) or tp.at.date()
+            if not tp.has_time:
+                on = local = tp.at.date()  # a date-only row keeps its day
         if tp is not None and tp.has_time:
             warned = self.clock.over
             at = self.clock.place(tp)
@@ -276,12 +352,28 @@ class TimelineReader:
                         "timeline", "warning", f"time {time_text!r} has no date to go with it", line
                     )
                 )
-        self.events.append(TimelineEvent(len(self.events) + 1, at, time_text, event, actor, line))
+            if at is not None:
+                on = at.date()
+                local = to_local(at, tp.tz if not tp.assumed_utc else None).date()
+        self.events.append(
+            TimelineEvent(len(self.events) + 1, at, time_text, event, actor, line, on)
+        )
+        self.notes.append(EventNote(full or event, local, self.follow_up))
 
-    def read_section(self, section: Section) -> None:
-        hint = find_tz_hint(plain(section.title))
+    def read_section(self, section: Section, follow_up: bool = False) -> None:
+        """A timeline section: its heading may give the zone and the day ("## Timeline (all
+        times UTC) Monday May 10th, 2021"); ``follow_up`` marks what comes after the incident."""
+        title = plain(section.title)
+        hint = find_tz_hint(title)
         if hint:
             self.clock.tz_hint = hint
+        d = date_in(title) if _HAS_DIGIT.search(title) else None
+        if d is not None:
+            # the day of the bare times below; a date line in the section still comes first as
+            # the timeline's own first date (a heading can give a range: "01/16/2024 - 02/28")
+            self.clock.base_date, self.clock.last, self.clock.over = d, None, False
+            self.heading_date = self.heading_date or d
+        self.follow_up = follow_up
         self._blocks(section.blocks)
         for child in section.children:
             self._heading(child)
@@ -303,7 +395,8 @@ class TimelineReader:
                 time_text, tp, rest = split
                 body = self._first_text(section.blocks)
                 event = rest if rest and not body else (f"{rest}: {body}" if rest else body)
-                self._add(time_text, tp, event, None, section.line)
+                whole = " ".join(t for b in section.blocks for t in block_texts(b))
+                self._add(time_text, tp, event, None, section.line, f"{rest} {whole}".strip())
                 # nested bullets under a time heading can be events of their own
                 for block in section.blocks:
                     if isinstance(block, ListBlock):
@@ -337,6 +430,12 @@ class TimelineReader:
         hint = find_tz_hint(plain(block.raw)[:200]) if len(self.events) == 0 else None
         if hint:
             self.clock.tz_hint = hint
+        if not self.events and _DATE_NOTE.search(block.raw[:300]):
+            d = date_in(plain(block.raw[:300]))
+            if d is not None:
+                # the day of every bare time after it, whatever day a dated entry names
+                self._set_date(d)
+                self.clock.pinned = True
         for offset, line in enumerate(block.raw.split("\n")):
             text = line.strip()
             if not text:
@@ -356,7 +455,8 @@ class TimelineReader:
 
     def _list(self, block: ListBlock, only_timed: bool = False) -> None:
         for item in block.items:
-            text = item.raw.replace("\n", " ").strip()
+            raw = _FOOTNOTE.sub("", item.raw) if "[^" in item.raw else item.raw
+            text = raw.replace("\n", " ").strip()
             d = _date_only(text)
             if d is not None:
                 self._set_date(d)
@@ -364,7 +464,13 @@ class TimelineReader:
                     if isinstance(child, ListBlock):
                         self._list(child)
                 continue
-            split = split_time_prefix(text, self.clock)
+            first, _, more = raw.partition("\n")
+            split = split_time_prefix(first, self.clock) if more.strip() else None
+            if split is not None and not split[2].strip(" :-–—"):
+                # "- 2025-04-14 16:37 UTC" with the event on the lines below
+                split = (split[0].rstrip(" :"), split[1], " ".join(more.split()))
+            else:
+                split = split_time_prefix(text, self.clock)
             if split is not None:
                 time_text, tp, rest = split
                 self._add(time_text, tp, plain(rest), None, item.line)
@@ -429,4 +535,5 @@ def read_timeline(
         reader.read_section(section)
     for section in headings or []:
         reader._heading(section)
+    reader.first_date = reader.first_date or reader.heading_date
     return reader
