@@ -26,7 +26,8 @@ from pmkit.parse.blocks import (
     block_texts,
     plain,
 )
-from pmkit.parse.fields import normalize_key
+from pmkit.parse.fields import field_for_key, normalize_key
+from pmkit.parse.keyvalues import split_key_value
 from pmkit.parse.textdates import date_in, leading_date
 
 _SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ")
@@ -143,12 +144,23 @@ class _Clock:
         return at
 
 
-def _date_only(text: str) -> date | None:
-    """A heading or bullet that is just a date (``2019-01-22``, ``Saturday Oct 30th``)."""
+_YEARLESS_DAY = re.compile(
+    r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?)$",
+    re.IGNORECASE,
+)
+
+
+def _date_only(text: str, year: int | None = None) -> date | None:
+    """A heading or bullet that is just a date (``2019-01-22``, ``Saturday Oct 30th``); a day
+    with no year (``15 May``, ``July 22``) takes ``year``, the timeline's current year."""
     t = plain(text).strip(" :")
     if not t or len(t) > 40 or not _HAS_DIGIT.search(t):
         return None
     d = parse_date(t)
+    if d is None and year is not None and _YEARLESS_DAY.match(t):
+        tp = parse_datetime(t, base_date=date(year, 1, 1))
+        return tp.at.date() if tp is not None and tp.has_date and not tp.has_time else None
     if d is None:
         lead = leading_date(t)
         if lead is None or not _NUMERIC_DATE.match(t):
@@ -268,6 +280,10 @@ class EventNote:
 
 
 class TimelineReader:
+    def _year(self) -> int | None:
+        known = self.clock.base_date or self.reference
+        return known.year if known else None
+
     def _set_date(self, d: date) -> None:
         self.clock.base_date = d
         self.clock.last = None
@@ -380,7 +396,7 @@ class TimelineReader:
 
     def _heading(self, section: Section) -> None:
         title = plain(section.title).strip("{} ")
-        d = _date_only(title)
+        d = _date_only(title, self._year())
         if d is not None:
             self._set_date(d)
             self._blocks(section.blocks)
@@ -440,7 +456,7 @@ class TimelineReader:
             text = line.strip()
             if not text:
                 continue
-            d = _date_only(text)
+            d = _date_only(text, self._year())
             if d is not None:
                 self._set_date(d)
                 continue
@@ -457,7 +473,7 @@ class TimelineReader:
         for item in block.items:
             raw = _FOOTNOTE.sub("", item.raw) if "[^" in item.raw else item.raw
             text = raw.replace("\n", " ").strip()
-            d = _date_only(text)
+            d = _date_only(text, self._year())
             if d is not None:
                 self._set_date(d)
                 for child in item.children:
@@ -527,13 +543,47 @@ def read_timeline(
     base_date: date | None,
     tz_hint: str | None,
     headings: list[Section] | None = None,
+    follow_ups: list[Section] | None = None,
 ) -> TimelineReader:
     """Read the given timeline sections, then ``headings`` (sections whose own heading is a
-    timeline entry, such as a ``## Feb 21, 13:00`` after the timeline), in document order."""
+    timeline entry, such as a ``## Feb 21, 13:00`` after the timeline), in document order, then
+    ``follow_ups`` (a "Follow-up timeline": its events are kept, flagged as after the incident)."""
     reader = TimelineReader(base_date, tz_hint)
     for section in sections:
         reader.read_section(section)
     for section in headings or []:
+        reader.follow_up = False
         reader._heading(section)
+    for section in follow_ups or []:
+        reader.read_section(section, follow_up=True)
     reader.first_date = reader.first_date or reader.heading_date
     return reader
+
+
+def timed_entries(section: Section, limit: int = 200) -> int:
+    """How many of the section's own list items or subheadings start with a time of day: a
+    timeline found by its content, whatever its heading says ("Leadup", "What happened")."""
+    clock = _Clock(_NO_DATE, None)
+
+    def timed(text: str) -> bool:
+        head = text.strip()[:80]
+        if not head or not _HAS_DIGIT.search(head[:40]):
+            return False
+        kv = split_key_value(head)
+        if kv is not None and field_for_key(kv[0]):
+            return False  # "- **Start Time (UTC):** 2021-01-01 00:00" is a field, not an entry
+        split = split_time_prefix(head, clock)
+        return split is not None and split[1] is not None and split[1].has_time
+
+    best = 0
+    for block in section.blocks:
+        if isinstance(block, ListBlock) and len(block.items) >= 2:
+            items = block.items[:limit]
+            hits = sum(timed(plain(i.raw.partition("\n")[0])) for i in items)
+            if hits >= 2 and hits * 2 >= len(items):
+                best = max(best, hits)
+    heads = section.children[:limit]
+    hits = sum(timed(plain(c.title)) for c in heads)
+    if hits >= 2 and hits * 2 >= len(heads):
+        best = max(best, hits)
+    return best

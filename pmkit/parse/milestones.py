@@ -1,0 +1,192 @@
+"""When the incident started, was detected, acknowledged, mitigated and resolved, and its day.
+
+Each milestone is read from a field first (``Start Time``, ``Detected at``, ``TTR``...), then from
+the timeline's events (:mod:`pmkit.parse.timeline_milestones`), then from the prose
+(:mod:`pmkit.parse.prose_times`); ``<milestone>_source`` says which: ``field``, ``timeline`` or
+``prose``. A value that contradicts the order of the others (detected before started, mitigated
+after resolved) is dropped unless a field wrote it: a reader would rather see no value than a
+wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from pmkit.model import Postmortem
+from pmkit.normalize.times import parse_duration_minutes, parse_timeframe
+from pmkit.parse.context import Document
+from pmkit.parse.identity import publication_date
+from pmkit.parse.milestone_words import (
+    MILESTONES,
+    MilestoneWords,
+    MilestoneWordsError,
+    load_milestone_words,
+)
+from pmkit.parse.prose_times import ProseFacts, prose_paragraphs, read_prose
+from pmkit.parse.sections import heading_words
+from pmkit.parse.textdates import date_in
+from pmkit.parse.timeline import TimelineReader
+from pmkit.parse.timeline_milestones import read_timeline_milestones
+
+_PRIORITY = {"field": 3, "timeline": 2, "prose": 1}
+_PROSE_ROLES = ("summary", "impact", "detection", "resolution")
+_LEADUP = re.compile(r"\blead ?up\b")
+
+
+def read_field_milestones(doc: Document, pm: Postmortem, base: date | None) -> None:
+    """The milestones the fields give (``source = 'field'``), and the duration."""
+    start = doc.time("start", base)
+    end = doc.time("end", base)
+    frame_kv = doc.fields.values.get("timeframe")
+    duration_kv = doc.fields.values.get("duration")
+    if (start is None or end is None) and frame_kv is not None:
+        s, e = parse_timeframe(frame_kv.value, base_date=base)
+        start, end = start or s, end or e
+    if (
+        (start is None or end is None)
+        and duration_kv is not None
+        and parse_duration_minutes(duration_kv.value) is None
+    ):
+        # "Duration: 14:05 to 16:35 (2h 30m)" holds a window; "Duration: 2h 30m" only says
+        # how long, and dateutil would read it as 02:30
+        s, e = parse_timeframe(duration_kv.value, base_date=base)
+        start, end = start or s, end or e
+    pm.started_at = start.at if start else None
+    pm.resolved_at = end.at if end else None
+    if pm.started_at and pm.resolved_at and pm.resolved_at < pm.started_at:
+        doc.issue(
+            "end",
+            "warning",
+            "end time is before start time",
+            doc.fields.line("end") or doc.fields.line("timeframe"),
+        )
+    detected = doc.time("detected", base)
+    pm.detected_at = detected.at if detected else None
+    for name, attr in (("acknowledged", "acknowledged_at"), ("mitigated", "mitigated_at")):
+        tp = doc.time(name, base)
+        if tp:
+            setattr(pm, attr, tp.at)
+    anchor = pm.detected_at or pm.started_at
+    for name, attr in (("tta", "acknowledged_at"), ("ttm", "mitigated_at"), ("ttr", "resolved_at")):
+        value = doc.fields.get(name)
+        if value and anchor and getattr(pm, attr) is None:
+            minutes = parse_duration_minutes(value)
+            if minutes is not None:
+                setattr(pm, attr, anchor + timedelta(minutes=minutes))
+    if duration_kv is not None:
+        minutes = parse_duration_minutes(duration_kv.value)
+        if minutes is not None:
+            pm.duration_minutes = minutes
+    if pm.duration_minutes is None and pm.started_at and pm.resolved_at:
+        pm.duration_minutes = (pm.resolved_at - pm.started_at).total_seconds() / 60
+    for name in MILESTONES:
+        if getattr(pm, f"{name}_at") is not None:
+            setattr(pm, f"{name}_source", "field")
+
+
+def milestone_words(doc: Document) -> MilestoneWords:
+    """The configured word lists; a broken file falls back to the bundled one, with a warning
+    (one bad edit must not stop an ingest)."""
+    try:
+        return load_milestone_words(config=doc.config)
+    except MilestoneWordsError as exc:
+        doc.issue("milestones", "warning", f"{exc}; the bundled word lists were used", None)
+        return load_milestone_words(config=None)
+
+
+def _prose_sections(doc: Document) -> list:
+    out = [s for role in _PROSE_ROLES for s in doc.sections.get(role, [])]
+    out += [s for s in doc.md.root.walk() if s.level and _LEADUP.search(heading_words(s.title))]
+    return out
+
+
+def _consistent(pm: Postmortem) -> None:
+    """Drop a read (not field) milestone that comes before one that must precede it, checked in
+    order: a value is kept only if no earlier milestone of equal or higher priority is later."""
+    kept: list[tuple[str, datetime, int]] = []
+    for name in MILESTONES:
+        at, source = getattr(pm, f"{name}_at"), getattr(pm, f"{name}_source")
+        if at is None:
+            continue
+        rank = _PRIORITY.get(source or "", 0)
+        if source != "field" and any(a > at and r >= rank for _, a, r in kept):
+            setattr(pm, f"{name}_at", None)
+            setattr(pm, f"{name}_source", None)
+            continue
+        kept.append((name, at, rank))
+    # a resolved value read from words must not come before a read mitigation either: checked
+    # above by order, since mitigated precedes resolved
+
+
+def read_other_milestones(
+    doc: Document, pm: Postmortem, reader: TimelineReader, base: date | None
+) -> None:
+    """Fill each milestone no field gave from the timeline, then from the prose; set the
+    incident's day and its duration when both ends are known."""
+    words = milestone_words(doc)
+    prose_base = base or reader.first_date or doc.weak_date
+    facts: ProseFacts = read_prose(
+        prose_paragraphs(doc.md.root, _prose_sections(doc), doc.title_heading),
+        words,
+        prose_base,
+        doc.tz_hint(),
+    )
+    late = bool(words.late_detection and words.late_detection.search(doc.md_text))
+    found = read_timeline_milestones(
+        reader.events,
+        reader.notes,
+        words,
+        window_start=facts.window[0] if facts.window else None,
+        durations=facts.durations,
+        late_detection=late,
+    )
+    prose_times = dict(facts.times)
+    if facts.window is not None:
+        # the window's start is the start; its end is the end unless a sentence says when it
+        # was resolved ("fully recovered by November 15, 6:20 AM UTC")
+        prose_times["started"] = facts.window[0]
+        prose_times.setdefault("resolved", facts.window[1])
+    started_day: date | None = None
+    for name in MILESTONES:
+        if getattr(pm, f"{name}_at") is not None:
+            continue
+        hit = found.get(name)
+        if hit is not None:
+            setattr(pm, f"{name}_at", hit.at)
+            setattr(pm, f"{name}_source", "timeline")
+            if name == "started":
+                started_day = reader.notes[hit.index].local_day
+        elif name == "started" and reader.events and "started" not in found and _unknown(reader):
+            continue  # the timeline shows the start is earlier than it can say: no prose guess
+        elif name in prose_times:
+            setattr(pm, f"{name}_at", prose_times[name])
+            setattr(pm, f"{name}_source", "prose")
+            if name == "started":
+                started_day = facts.started_day
+    _consistent(pm)
+    if pm.started_source not in ("timeline", "prose"):
+        started_day = None
+    if pm.duration_minutes is None and pm.started_at and pm.resolved_at:
+        pm.duration_minutes = (pm.resolved_at - pm.started_at).total_seconds() / 60
+    if pm.started_source == "field" and pm.started_at is not None:
+        pm.incident_date = pm.started_at.date()
+    else:
+        if base is not None and started_day is not None and started_day != base:
+            # the day the document names (title, date field) wins over the timeline's first
+            # day, unless the file's own name sides with the timeline: a typo in the title
+            base = started_day if doc.weak_date == started_day else base
+        pm.incident_date = (
+            base
+            or started_day
+            or date_in((pm.executive_summary or "")[:600])
+            or date_in(doc.opening_text()[:600])
+            or reader.first_date
+            or publication_date(doc)
+            or doc.weak_date
+        )
+
+
+def _unknown(reader: TimelineReader) -> bool:
+    """The timeline has timed events (so it could have given a start) but gave none."""
+    return any(e.occurred_at is not None for e in reader.events)

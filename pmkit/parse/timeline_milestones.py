@@ -1,0 +1,217 @@
+"""Milestones read from the timeline's events, the way a careful reader picks them.
+
+- ``started``: the event labelled as the start ("Outage begins.", "(outage starts)"); else the
+  event at the time the prose gives as the start of impact ("between 12:17 and 12:30 UTC"); else
+  the event a stated duration points to ("unusable for about 1h50m" before the resolution); else
+  the first timed event, passing over leading events that are only the cause (a merged PR, a
+  deploy with no sign of impact, at least half an hour before the next event). No start at all
+  when the document says it began earlier than its first entry shows: an undated "[???] cluster
+  began degrading" first, a dated row on an earlier day, or a first entry that is the detection
+  while the document says the problem had gone unnoticed for hours.
+- ``detected``, ``acknowledged``, ``mitigated``: the first event at or after the start that says
+  so (a label wins over keywords).
+- ``resolved``: the last event of the incident that says so (a label wins), or the event a
+  stated duration points to from the start.
+
+Only events of the incident count: not a follow-up timeline, not a recurrence days later (a gap
+of more than three days ends the incident), and not an event whose time is out of sequence with
+the rest of the timeline (``03-26 23:04`` written between ``03-20`` and ``03-26 02:50``: its date
+is wrong somewhere, and a reader would not sign a start taken from it).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pmkit.model import TimelineEvent
+from pmkit.parse.milestone_words import MilestoneWords
+from pmkit.parse.timeline import EventNote
+
+EPISODE_GAP = timedelta(days=3)
+CAUSE_LEAD = timedelta(minutes=30)
+"""A cause-only event is passed over only this long or more before the next event: a deploy a
+minute before the first errors is as much the start as the errors."""
+
+
+@dataclass(frozen=True)
+class Found:
+    at: datetime
+    index: int
+    """Position of the event in the timeline."""
+
+
+def _in_sequence(times: list[tuple[int, datetime]]) -> set[int]:
+    """Indexes of the longest run of events whose times never go back (patience sorting)."""
+    tails: list[datetime] = []
+    tail_idx: list[int] = []
+    parent: dict[int, int | None] = {}
+    for idx, at in times:
+        pos = bisect_right(tails, at)
+        parent[idx] = tail_idx[pos - 1] if pos > 0 else None
+        if pos == len(tails):
+            tails.append(at)
+            tail_idx.append(idx)
+        else:
+            tails[pos] = at
+            tail_idx[pos] = idx
+    keep: set[int] = set()
+    cur: int | None = tail_idx[-1] if tail_idx else None
+    while cur is not None:
+        keep.add(cur)
+        cur = parent[cur]
+    return keep
+
+
+class TimelineMilestones:
+    """Reads the five milestones of one timeline."""
+
+    def __init__(
+        self, events: list[TimelineEvent], notes: list[EventNote], words: MilestoneWords
+    ) -> None:
+        self.events = events
+        self.notes = notes
+        self.words = words
+        self.main = [i for i, n in enumerate(notes) if not n.follow_up]
+        timed = [(i, events[i].occurred_at) for i in self.main if events[i].occurred_at]
+        self.ok = _in_sequence(timed)  # type: ignore[arg-type]
+        self.timed = [i for i, _ in timed if i in self.ok]
+
+    def _at(self, i: int) -> datetime:
+        at = self.events[i].occurred_at
+        assert at is not None
+        return at
+
+    def episode(self, start: int | None) -> list[int]:
+        """The in-sequence timed events of the incident that holds ``start`` (the first one when
+        no start is known): a gap of more than three days begins another (a recurrence)."""
+        episodes: list[list[int]] = []
+        for i in self.timed:
+            if not episodes or self._at(i) - self._at(episodes[-1][-1]) > EPISODE_GAP:
+                episodes.append([])
+            episodes[-1].append(i)
+        return next((ep for ep in episodes if start in ep), episodes[0] if episodes else [])
+
+    # -- started ----------------------------------------------------------------------------
+    def labelled_start(self) -> Found | None | bool:
+        """The event labelled as the start; False when none is; None when the label sits on an
+        event without a usable time (the start is then unknown)."""
+        for i in self.main:
+            if self.words["started"].label(self.notes[i].text):
+                return Found(self._at(i), i) if i in self.ok else None
+        return False
+
+    def event_at(self, at: datetime, tolerance: timedelta = timedelta(0)) -> Found | None:
+        best = None
+        for i in self.timed:
+            gap = abs(self._at(i) - at)
+            if gap <= tolerance and (best is None or gap < abs(self._at(best) - at)):
+                best = i
+        return Found(self._at(best), best) if best is not None else None
+
+    def first_start(self, late_detection: bool) -> Found | None:
+        """The first timed event, past leading cause-only events; None when the document shows
+        the start was earlier than any event it times."""
+        first_timed = next((i for i in self.main if self.events[i].occurred_at), None)
+        if first_timed is None:
+            return None
+        first_day = self.events[first_timed].occurred_on
+        order = self.main
+        for pos, i in enumerate(order):
+            e, text = self.events[i], self.notes[i].text
+            if e.occurred_at is None:
+                if self.words.is_cause_only(text):
+                    continue
+                if (
+                    e.occurred_on is not None
+                    and first_day is not None
+                    and e.occurred_on < first_day
+                ):
+                    return None  # a dated row on an earlier day: the start is known to the day
+                if e.occurred_on is None and self.words["started"].says(text):
+                    return None  # "[???] availability began degrading": the onset has no time
+                continue
+            if i not in self.ok:
+                return None
+            nxt = next((j for j in order[pos + 1 :] if self.events[j].occurred_at), None)
+            if (
+                nxt is not None
+                and self.words.is_cause_only(text)
+                and self._at(nxt) - self._at(i) >= CAUSE_LEAD
+            ):
+                continue
+            if late_detection and self.words["detected"].says(text):
+                return None  # the first entry is when someone noticed, hours into it
+            return Found(self._at(i), i)
+        return None
+
+    # -- the others -------------------------------------------------------------------------
+    def first_saying(self, name: str, episode: list[int], start: Found | None) -> Found | None:
+        matcher = self.words[name]
+        after = [i for i in episode if start is None or self._at(i) >= start.at]
+        label = next((i for i in after if matcher.label(self.notes[i].text)), None)
+        if label is None:
+            label = next((i for i in after if matcher.says(self.notes[i].text)), None)
+        return Found(self._at(label), label) if label is not None else None
+
+    def last_resolved(self, episode: list[int], start: Found | None) -> Found | None:
+        matcher = self.words["resolved"]
+        after = [i for i in episode if start is None or self._at(i) >= start.at]
+        labels = [i for i in after if matcher.label(self.notes[i].text)]
+        hits = labels or [i for i in after if matcher.says(self.notes[i].text)]
+        return Found(self._at(hits[-1]), hits[-1]) if hits else None
+
+
+def _tolerance(minutes: float) -> timedelta:
+    return timedelta(minutes=max(2.0, minutes * 0.05))
+
+
+def read_timeline_milestones(
+    events: list[TimelineEvent],
+    notes: list[EventNote],
+    words: MilestoneWords,
+    *,
+    window_start: datetime | None,
+    durations: list[float],
+    late_detection: bool,
+) -> dict[str, Found]:
+    """Milestone -> the event that gives it (only those the timeline gives)."""
+    tm = TimelineMilestones(events, notes, words)
+    if not tm.timed:
+        return {}
+    out: dict[str, Found] = {}
+    labelled = tm.labelled_start()
+    start: Found | None
+    if labelled is not False:
+        start = labelled  # type: ignore[assignment]
+    else:
+        start = tm.event_at(window_start) if window_start is not None else None
+        if start is None and durations:
+            guess = tm.first_start(late_detection)
+            end = tm.last_resolved(tm.episode(guess.index if guess else None), guess)
+            for minutes in durations:
+                if end is not None:
+                    start = tm.event_at(end.at - timedelta(minutes=minutes), _tolerance(minutes))
+                    if start is not None and start.at <= end.at:
+                        break
+                    start = None
+        if start is None:
+            start = tm.first_start(late_detection)
+    episode = tm.episode(start.index if start else None)
+    if start is not None:
+        out["started"] = start
+    for name in ("detected", "acknowledged", "mitigated"):
+        hit = tm.first_saying(name, episode, start)
+        if hit is not None:
+            out[name] = hit
+    resolved = tm.last_resolved(episode, start)
+    if resolved is None and start is not None:
+        for minutes in durations:
+            resolved = tm.event_at(start.at + timedelta(minutes=minutes), _tolerance(minutes))
+            if resolved is not None and resolved.at > start.at:
+                break
+            resolved = None
+    if resolved is not None:
+        out["resolved"] = resolved
+    return out
