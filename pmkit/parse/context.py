@@ -173,10 +173,11 @@ class Document:
         return joined([section_prose(s) for s in self.sections.get(role, [])])
 
     def opening_text(self) -> str:
-        """The document's first paragraphs: where prose says when it happened."""
+        """The document's first paragraphs: where prose says when it happened (the text above
+        the first heading, else under it)."""
         root = self.md.root
         first = root.children[0] if root.children else root
-        return section_text(first, deep=False) or section_text(root, deep=False)
+        return section_text(root, deep=False) or section_text(first, deep=False)
 
     def tz_hint(self) -> str | None:
         """A zone stated once for the whole document ("All times in PDT (UTC-7)")."""

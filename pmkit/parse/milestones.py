@@ -102,21 +102,31 @@ def _prose_sections(doc: Document) -> list:
 
 
 def _consistent(pm: Postmortem) -> None:
-    """Drop a read (not field) milestone that comes before one that must precede it, checked in
-    order: a value is kept only if no earlier milestone of equal or higher priority is later."""
-    kept: list[tuple[str, datetime, int]] = []
-    for name in MILESTONES:
+    """Drop a read (not field) milestone that breaks the order started <= detected <=
+    acknowledged <= mitigated <= resolved against one of equal or higher priority. Of two out of
+    order, the one dropped is the one between the ends (a "report" word found late is not the
+    detection if the incident was acknowledged before it); the start and the end anchor the
+    window, and an end before the start drops the end."""
+
+    def get(name: str) -> tuple[datetime | None, int]:
         at, source = getattr(pm, f"{name}_at"), getattr(pm, f"{name}_source")
-        if at is None:
-            continue
-        rank = _PRIORITY.get(source or "", 0)
-        if source != "field" and any(a > at and r >= rank for _, a, r in kept):
-            setattr(pm, f"{name}_at", None)
-            setattr(pm, f"{name}_source", None)
-            continue
-        kept.append((name, at, rank))
-    # a resolved value read from words must not come before a read mitigation either: checked
-    # above by order, since mitigated precedes resolved
+        return at, (_PRIORITY.get(source or "", 0) if at is not None else 0)
+
+    def drop(name: str) -> None:
+        setattr(pm, f"{name}_at", None)
+        setattr(pm, f"{name}_source", None)
+
+    for a_pos, a in enumerate(MILESTONES):
+        for b in MILESTONES[a_pos + 1 :]:
+            at_a, rank_a = get(a)
+            at_b, rank_b = get(b)
+            if at_a is None or at_b is None or at_a <= at_b:
+                continue
+            if a == "started":
+                if getattr(pm, f"{b}_source") != "field" and rank_b <= rank_a:
+                    drop(b)
+            elif getattr(pm, f"{a}_source") != "field" and rank_a <= rank_b:
+                drop(a)
 
 
 def read_other_milestones(
@@ -148,6 +158,20 @@ def read_other_milestones(
         prose_times["started"] = facts.window[0]
         prose_times.setdefault("resolved", facts.window[1])
     started_day: date | None = None
+    window = facts.window
+    if (
+        window is not None
+        and "started" in found
+        and not words["started"].label(reader.notes[found["started"].index].text)
+        and window[0] < found["started"].at
+        and (reader.first_date is None or window[0].date() >= reader.first_date)
+    ):
+        # the prose states when impact began, earlier than the first entry the timeline could
+        # take for it ("Between 1:46pm - 5:30pm" over a timeline whose next entry is 4:04pm)
+        del found["started"]
+        window_first = True
+    else:
+        window_first = False
     for name in MILESTONES:
         if getattr(pm, f"{name}_at") is not None:
             continue
@@ -157,7 +181,7 @@ def read_other_milestones(
             setattr(pm, f"{name}_source", "timeline")
             if name == "started":
                 started_day = reader.notes[hit.index].local_day
-        elif name == "started" and reader.events and "started" not in found and _unknown(reader):
+        elif name == "started" and not window_first and _unknown(reader):
             continue  # the timeline shows the start is earlier than it can say: no prose guess
         elif name in prose_times:
             setattr(pm, f"{name}_at", prose_times[name])
@@ -179,12 +203,24 @@ def read_other_milestones(
         pm.incident_date = (
             base
             or started_day
+            or facts.first_day
+            or _first_day_of_effect(reader, words)
             or date_in((pm.executive_summary or "")[:600])
             or date_in(doc.opening_text()[:600])
-            or reader.first_date
             or publication_date(doc)
             or doc.weak_date
         )
+
+
+def _first_day_of_effect(reader: TimelineReader, words: MilestoneWords) -> date | None:
+    """The timeline's first day that is not only a cause (a merged PR, a release that shipped
+    the bug): the day the incident showed itself."""
+    for note in reader.notes:
+        if note.follow_up or note.local_day is None:
+            continue
+        if not words.is_cause_only(note.text):
+            return note.local_day
+    return reader.first_date
 
 
 def _unknown(reader: TimelineReader) -> bool:

@@ -79,6 +79,8 @@ class ProseFacts:
     """Minutes the prose says the incident lasted ("for about 1h50m", "47 minute period")."""
     started_day: date | None = None
     """The day of the prose start (or the window's start) as written."""
+    first_day: date | None = None
+    """The day of the first dated statement of a time ("On 2021-10-21 at 21:00 UTC, we ...")."""
 
 
 def _text_blocks(blocks: list[Block]) -> list[str]:
@@ -172,11 +174,13 @@ def read_prose(
                     minutes = _minutes(m.group("d")) if m.group("d") else float(m.group("n"))
                     if minutes:
                         facts.durations.append(minutes)
-            found = _day_in(sentence, year)
-            if found is not None:
-                day, year = found, found.year
             if ":" not in sentence:
                 continue
+            found = _day_in(sentence, year)
+            if found is not None and _TIME.search(sentence):
+                # only a dated statement of a time carries its day to the next sentences ("At
+                # 15:23 UTC ..."); "Update 2nd February 2021: ..." is about something else
+                day, year = found, found.year
             times = list(_TIME.finditer(sentence))
             for t in times:
                 if t.group("z") and resolve_zone(t.group("z")):
@@ -195,6 +199,7 @@ def read_prose(
                     if start and end and start <= end:
                         facts.window = (start, end)
                         facts.started_day = da
+                        facts.first_day = facts.first_day or da
                 continue
             if len(times) != 1:
                 continue
@@ -202,6 +207,7 @@ def read_prose(
             at = _at(t.group("t"), t.group("z") or zone, day)
             if at is None:
                 continue
+            facts.first_day = facts.first_day or day
             said = [m for m in MILESTONES[1:] if words[m].says(sentence)]
             if not said and words.prose_onset is not None and words.prose_onset.search(sentence):
                 said = ["started"]

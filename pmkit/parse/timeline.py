@@ -138,7 +138,8 @@ class _Clock:
                     return None
                 at += days * _DAY
         if tp.has_date and tp.has_time and not self.pinned:
-            self.base_date = at.date() if tp.tz in (None, "UTC") else self.base_date or at.date()
+            # the day as written (in its zone), which bare times after it share
+            self.base_date = to_local(at, None if tp.assumed_utc else tp.tz).date()
             self.over = False
         self.last = at
         return at
@@ -203,6 +204,9 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse | None, 
         return None
     for rx in (_LEADING_BOLD, _LEADING_BRACKET, _LEADING_CODE):
         m = rx.match(s)
+        if m and _MASKED_TIME.match(m.group("t").strip()) and m.group("rest").strip():
+            # "[???] availability began degrading": an entry whose time is not known
+            return m.group("t").strip(), None, m.group("rest").strip()
         if m and _HAS_DIGIT.search(m.group("t")):
             tp = clock.read(m.group("t"), None)
             if tp is not None and (tp.has_time or (tp.has_date and m.group("rest").strip())):
@@ -311,10 +315,16 @@ class TimelineReader:
         """A month-day with no year that would fall more than a month after the document's day
         is last year's (``[12-05 16:21] bug introduced`` in a March postmortem)."""
         ref = self.reference
-        if ref is None or _YEAR_WRITTEN.search(time_text) or tp.at.date() <= ref + 31 * _DAY:
+        if ref is None or _YEAR_WRITTEN.search(time_text):
+            return tp
+        # the year of a day written without one is the document's, not the last entry's
+        year = ref.year if tp.at.year == ref.year or abs(tp.at.year - ref.year) <= 1 else None
+        if year is None:
             return tp
         try:
-            at = tp.at.replace(year=tp.at.year - 1)
+            at = tp.at.replace(year=year)
+            if at.date() > ref + 31 * _DAY:
+                at = at.replace(year=year - 1)
         except ValueError:  # 29 February
             return tp
         return TimeParse(at, tp.has_date, tp.has_time, tp.assumed_utc, tp.tz)
@@ -399,7 +409,14 @@ class TimelineReader:
         d = _date_only(title, self._year())
         if d is not None:
             self._set_date(d)
+            before = len(self.events)
             self._blocks(section.blocks)
+            body = self._first_text(section.blocks)
+            if len(self.events) == before and body:
+                # "### 2018-01-15" over a paragraph: an entry of that day, its time unknown
+                day = TimeParse(datetime(d.year, d.month, d.day), True, False, True, None)
+                whole = " ".join(t for b in section.blocks for t in block_texts(b))
+                self._add(title, day, body, None, section.line, whole)
         else:
             split = split_time_prefix(title, self.clock)
             lead = leading_date(title) if split is None else None
@@ -468,6 +485,10 @@ class TimelineReader:
                 # a continuation line of the previous event in the same paragraph
                 prev = self.events[-1]
                 prev.event = f"{prev.event} {plain(text)}".strip()
+                note = self.notes[-1]
+                self.notes[-1] = EventNote(
+                    f"{note.text} {plain(text)}", note.local_day, note.follow_up
+                )
 
     def _list(self, block: ListBlock, only_timed: bool = False) -> None:
         for item in block.items:

@@ -21,6 +21,7 @@ is wrong somewhere, and a reader would not sign a start taken from it).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from pmkit.parse.milestone_words import MilestoneWords
 from pmkit.parse.timeline import EventNote
 
 EPISODE_GAP = timedelta(days=3)
+_NOTICED = re.compile(r"\b(?:identif|discover|notic|realiz|realis|spott|found)\w*", re.I)
 CAUSE_LEAD = timedelta(minutes=30)
 """A cause-only event is passed over only this long or more before the next event: a deploy a
 minute before the first errors is as much the start as the errors."""
@@ -42,25 +44,37 @@ class Found:
     """Position of the event in the timeline."""
 
 
-def _in_sequence(times: list[tuple[int, datetime]]) -> set[int]:
-    """Indexes of the longest run of events whose times never go back (patience sorting)."""
+def _lengths(times: list[datetime]) -> list[int]:
+    """For each position, the length of the longest non-decreasing run ending there."""
     tails: list[datetime] = []
-    tail_idx: list[int] = []
-    parent: dict[int, int | None] = {}
-    for idx, at in times:
+    out: list[int] = []
+    for at in times:
         pos = bisect_right(tails, at)
-        parent[idx] = tail_idx[pos - 1] if pos > 0 else None
         if pos == len(tails):
             tails.append(at)
-            tail_idx.append(idx)
         else:
             tails[pos] = at
-            tail_idx[pos] = idx
+        out.append(pos + 1)
+    return out
+
+
+def _in_sequence(times: list[tuple[int, datetime]]) -> set[int]:
+    """Indexes of the longest run of events whose times never go back; of several such runs,
+    the one that keeps the earliest entries (a later typo is the odd one out, not the start)."""
+    if not times:
+        return set()
+    values = [at for _, at in times]
+    ending = _lengths(values)
+    # longest run starting at each position: the same on the reversed, negated sequence
+    starting = _lengths([datetime.max - at for at in reversed(values)])[::-1]
+    best = max(ending)
     keep: set[int] = set()
-    cur: int | None = tail_idx[-1] if tail_idx else None
-    while cur is not None:
-        keep.add(cur)
-        cur = parent[cur]
+    want, last = 1, None
+    for pos, (idx, at) in enumerate(times):
+        if ending[pos] == want and ending[pos] + starting[pos] - 1 == best:
+            if last is None or at >= last:
+                keep.add(idx)
+                want, last = want + 1, at
     return keep
 
 
@@ -91,7 +105,10 @@ class TimelineMilestones:
             if not episodes or self._at(i) - self._at(episodes[-1][-1]) > EPISODE_GAP:
                 episodes.append([])
             episodes[-1].append(i)
-        return next((ep for ep in episodes if start in ep), episodes[0] if episodes else [])
+        if not episodes:
+            return []
+        # no start known: the incident is the episode with the most entries
+        return next((ep for ep in episodes if start in ep), max(episodes, key=len))
 
     # -- started ----------------------------------------------------------------------------
     def labelled_start(self) -> Found | None | bool:
@@ -141,15 +158,24 @@ class TimelineMilestones:
                 and self._at(nxt) - self._at(i) >= CAUSE_LEAD
             ):
                 continue
-            if late_detection and self.words["detected"].says(text):
+            if late_detection and (self.words["detected"].says(text) or _NOTICED.search(text)):
                 return None  # the first entry is when someone noticed, hours into it
             return Found(self._at(i), i)
         return None
 
     # -- the others -------------------------------------------------------------------------
+    def _after(self, episode: list[int], start: Found | None, strictly: bool) -> list[int]:
+        """The episode's events at or after the start; ``strictly``: not the start event itself
+        (a failover that set the incident off is not its mitigation)."""
+        if start is None:
+            return episode
+        return [
+            i for i in episode if self._at(i) >= start.at and not (strictly and i == start.index)
+        ]
+
     def first_saying(self, name: str, episode: list[int], start: Found | None) -> Found | None:
         matcher = self.words[name]
-        after = [i for i in episode if start is None or self._at(i) >= start.at]
+        after = self._after(episode, start, strictly=name == "mitigated")
         label = next((i for i in after if matcher.label(self.notes[i].text)), None)
         if label is None:
             label = next((i for i in after if matcher.says(self.notes[i].text)), None)
@@ -157,7 +183,7 @@ class TimelineMilestones:
 
     def last_resolved(self, episode: list[int], start: Found | None) -> Found | None:
         matcher = self.words["resolved"]
-        after = [i for i in episode if start is None or self._at(i) >= start.at]
+        after = self._after(episode, start, strictly=True)
         labels = [i for i in after if matcher.label(self.notes[i].text)]
         hits = labels or [i for i in after if matcher.says(self.notes[i].text)]
         return Found(self._at(hits[-1]), hits[-1]) if hits else None
@@ -193,7 +219,16 @@ def read_timeline_milestones(
             for minutes in durations:
                 if end is not None:
                     start = tm.event_at(end.at - timedelta(minutes=minutes), _tolerance(minutes))
-                    if start is not None and start.at <= end.at:
+                    # only an event that shows the onset or its cause can open the window
+                    if (
+                        start is not None
+                        and start.at <= end.at
+                        and (
+                            words.cause is not None
+                            and words.cause.search(notes[start.index].text)
+                            or words["started"].says(notes[start.index].text)
+                        )
+                    ):
                         break
                     start = None
         if start is None:
@@ -209,7 +244,13 @@ def read_timeline_milestones(
     if resolved is None and start is not None:
         for minutes in durations:
             resolved = tm.event_at(start.at + timedelta(minutes=minutes), _tolerance(minutes))
-            if resolved is not None and resolved.at > start.at:
+            # the event the stated duration points to must say it ended or was mitigated
+            text = notes[resolved.index].text if resolved is not None else ""
+            if (
+                resolved is not None
+                and resolved.at > start.at
+                and (words["resolved"].says(text) or words["mitigated"].says(text))
+            ):
                 break
             resolved = None
     if resolved is not None:
