@@ -187,7 +187,7 @@ class Document:
         for section in self.md.root.walk():
             for block in section.blocks:
                 if isinstance(block, Paragraph) and _TZ_STATEMENT.search(block.raw):
-                    hint = find_tz_hint(plain(block.raw)[:300])
+                    hint = find_tz_hint(" ".join(plain(block.raw)[:300].split()))
                     if hint:
                         break
             if hint:

@@ -32,6 +32,10 @@ from pmkit.parse.timeline_milestones import read_timeline_milestones
 _PRIORITY = {"field": 3, "timeline": 2, "prose": 1}
 _PROSE_ROLES = ("summary", "impact", "detection", "resolution")
 _LEADUP = re.compile(r"\blead ?up\b")
+_ZONED_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*\(?(?:UTC|GMT|PT|ET|CET|CEST|BST|IST|EEST|"
+    r"[A-Z]{1,3}T)\b"
+)
 
 
 def read_field_milestones(doc: Document, pm: Postmortem, base: date | None) -> None:
@@ -143,13 +147,17 @@ def read_other_milestones(
         doc.tz_hint(),
     )
     late = bool(words.late_detection and words.late_detection.search(doc.md_text))
-    found = read_timeline_milestones(
+    # times the timeline gives with no zone are read as UTC; when the document writes its other
+    # times with a zone ("5.45 AM PST") that reading is a guess a milestone must not rest on
+    zoned = doc.tz_hint() is None and _ZONED_TIME.search(doc.md_text) is not None
+    found, start_earlier = read_timeline_milestones(
         reader.events,
         reader.notes,
         words,
         window_start=facts.window[0] if facts.window else None,
         durations=facts.durations,
         late_detection=late,
+        trust_assumed_utc=not zoned,
     )
     prose_times = dict(facts.times)
     if facts.window is not None:
@@ -181,7 +189,7 @@ def read_other_milestones(
             setattr(pm, f"{name}_source", "timeline")
             if name == "started":
                 started_day = reader.notes[hit.index].local_day
-        elif name == "started" and not window_first and _unknown(reader):
+        elif name == "started" and not window_first and start_earlier:
             continue  # the timeline shows the start is earlier than it can say: no prose guess
         elif name in prose_times:
             setattr(pm, f"{name}_at", prose_times[name])
@@ -221,8 +229,3 @@ def _first_day_of_effect(reader: TimelineReader, words: MilestoneWords) -> date 
         if not words.is_cause_only(note.text):
             return note.local_day
     return reader.first_date
-
-
-def _unknown(reader: TimelineReader) -> bool:
-    """The timeline has timed events (so it could have given a start) but gave none."""
-    return any(e.occurred_at is not None for e in reader.events)

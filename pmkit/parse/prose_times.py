@@ -209,7 +209,10 @@ def read_prose(
                 continue
             facts.first_day = facts.first_day or day
             said = [m for m in MILESTONES[1:] if words[m].says(sentence)]
-            if not said and words.prose_onset is not None and words.prose_onset.search(sentence):
+            onset = words.prose_onset is not None and words.prose_onset.search(sentence)
+            if not said and (onset or (facts.window is None and not facts.times)):
+                # a start word, or the document's first dated statement of a time ("On Thursday,
+                # January 20th, 2022 at 22:04 (UTC) an employee's account was suspended")
                 said = ["started"]
             for m in said:
                 if m not in facts.times or m == "resolved":  # the last word on the end counts

@@ -281,6 +281,8 @@ class EventNote:
     """The day as written in the document's zone (the UTC date can be the next day)."""
     follow_up: bool
     """From a follow-up timeline, after the incident: never a milestone."""
+    assumed_utc: bool = False
+    """The time was read with no zone written or stated, as UTC."""
 
 
 class TimelineReader:
@@ -384,7 +386,8 @@ class TimelineReader:
         self.events.append(
             TimelineEvent(len(self.events) + 1, at, time_text, event, actor, line, on)
         )
-        self.notes.append(EventNote(full or event, local, self.follow_up))
+        assumed = tp is not None and tp.has_time and tp.assumed_utc
+        self.notes.append(EventNote(full or event, local, self.follow_up, assumed))
 
     def read_section(self, section: Section, follow_up: bool = False) -> None:
         """A timeline section: its heading may give the zone and the day ("## Timeline (all
@@ -460,7 +463,7 @@ class TimelineReader:
                 self._blocks(block.blocks)
 
     def _paragraph(self, block: Paragraph) -> None:
-        hint = find_tz_hint(plain(block.raw)[:200]) if len(self.events) == 0 else None
+        hint = find_tz_hint(" ".join(plain(block.raw)[:200].split())) if not self.events else None
         if hint:
             self.clock.tz_hint = hint
         if not self.events and _DATE_NOTE.search(block.raw[:300]):
@@ -487,7 +490,7 @@ class TimelineReader:
                 prev.event = f"{prev.event} {plain(text)}".strip()
                 note = self.notes[-1]
                 self.notes[-1] = EventNote(
-                    f"{note.text} {plain(text)}", note.local_day, note.follow_up
+                    f"{note.text} {plain(text)}", note.local_day, note.follow_up, note.assumed_utc
                 )
 
     def _list(self, block: ListBlock, only_timed: bool = False) -> None:

@@ -82,15 +82,26 @@ class TimelineMilestones:
     """Reads the five milestones of one timeline."""
 
     def __init__(
-        self, events: list[TimelineEvent], notes: list[EventNote], words: MilestoneWords
+        self,
+        events: list[TimelineEvent],
+        notes: list[EventNote],
+        words: MilestoneWords,
+        trust_assumed_utc: bool = True,
     ) -> None:
         self.events = events
         self.notes = notes
         self.words = words
-        self.main = [i for i, n in enumerate(notes) if not n.follow_up]
+        self.main = [
+            i
+            for i, n in enumerate(notes)
+            if not n.follow_up and (trust_assumed_utc or not n.assumed_utc)
+        ]
         timed = [(i, events[i].occurred_at) for i in self.main if events[i].occurred_at]
         self.ok = _in_sequence(timed)  # type: ignore[arg-type]
         self.timed = [i for i, _ in timed if i in self.ok]
+        self.start_earlier = False
+        """The timeline shows the incident began before any time it gives: no start, and the
+        prose must not supply a later one."""
 
     def _at(self, i: int) -> datetime:
         at = self.events[i].occurred_at
@@ -116,7 +127,10 @@ class TimelineMilestones:
         event without a usable time (the start is then unknown)."""
         for i in self.main:
             if self.words["started"].label(self.notes[i].text):
-                return Found(self._at(i), i) if i in self.ok else None
+                if self.events[i].occurred_at is not None and i in self.ok:
+                    return Found(self._at(i), i)
+                self.start_earlier = True  # the document names its start; its time is not sound
+                return None
         return False
 
     def event_at(self, at: datetime, tolerance: timedelta = timedelta(0)) -> Found | None:
@@ -135,6 +149,7 @@ class TimelineMilestones:
             return None
         first_day = self.events[first_timed].occurred_on
         order = self.main
+        skipped = False
         for pos, i in enumerate(order):
             e, text = self.events[i], self.notes[i].text
             if e.occurred_at is None:
@@ -145,9 +160,11 @@ class TimelineMilestones:
                     and first_day is not None
                     and e.occurred_on < first_day
                 ):
-                    return None  # a dated row on an earlier day: the start is known to the day
+                    self.start_earlier = True  # a dated row on an earlier day: known to the day
+                    return None
                 if e.occurred_on is None and self.words["started"].says(text):
-                    return None  # "[???] availability began degrading": the onset has no time
+                    self.start_earlier = True  # "[???] availability began degrading": no time
+                    return None
                 continue
             if i not in self.ok:
                 return None
@@ -157,9 +174,20 @@ class TimelineMilestones:
                 and self.words.is_cause_only(text)
                 and self._at(nxt) - self._at(i) >= CAUSE_LEAD
             ):
+                skipped = True
                 continue
+            if (
+                skipped
+                and self.words["detected"].says(text)
+                and not self.words["started"].says(text)
+            ):
+                # a change shipped, then hours later someone reported trouble: the impact began
+                # in between, at a time the timeline does not give
+                self.start_earlier = True
+                return None
             if late_detection and (self.words["detected"].says(text) or _NOTICED.search(text)):
-                return None  # the first entry is when someone noticed, hours into it
+                self.start_earlier = True  # the first entry is when someone noticed, hours in
+                return None
             return Found(self._at(i), i)
         return None
 
@@ -201,11 +229,15 @@ def read_timeline_milestones(
     window_start: datetime | None,
     durations: list[float],
     late_detection: bool,
-) -> dict[str, Found]:
-    """Milestone -> the event that gives it (only those the timeline gives)."""
-    tm = TimelineMilestones(events, notes, words)
+    trust_assumed_utc: bool = True,
+) -> tuple[dict[str, Found], bool]:
+    """Milestone -> the event that gives it (only those the timeline gives). With
+    ``trust_assumed_utc`` false, an entry whose time had no zone is not used (the document
+    writes its times in some zone, only not there). The flag says the timeline shows the
+    start was earlier than any time it gives."""
+    tm = TimelineMilestones(events, notes, words, trust_assumed_utc)
     if not tm.timed:
-        return {}
+        return {}, False
     out: dict[str, Found] = {}
     labelled = tm.labelled_start()
     start: Found | None
@@ -255,4 +287,4 @@ def read_timeline_milestones(
             resolved = None
     if resolved is not None:
         out["resolved"] = resolved
-    return out
+    return out, tm.start_earlier and start is None
