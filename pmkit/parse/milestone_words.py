@@ -18,7 +18,7 @@ from pmkit.config import Config
 BUNDLED_MILESTONES = Path(__file__).resolve().parents[2] / "data" / "milestones.toml"
 """The word lists shipped with pmkit (``data/milestones.toml`` in the repository)."""
 MILESTONES = ("started", "detected", "acknowledged", "mitigated", "resolved")
-_KEYS = {"labels", "keywords", "patterns", "cause", "prose"}
+_KEYS = {"labels", "keywords", "patterns", "exclude", "soon_after", "cause", "prose"}
 _STARTED_ONLY = {"cause", "prose"}
 _NEGATED = re.compile(
     r"(?:\bnot|n't|\bnever|\bno longer|\bunable to|\bfailed to|\byet to|\bwithout)\s+"
@@ -39,15 +39,23 @@ class Matcher:
 
     labels: re.Pattern[str] | None
     words: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None = None
+    """An event or sentence that matches this never gives the milestone by its keywords
+    ("Degraded performance declared on status page" is communication, not detection)."""
+    soon_after: re.Pattern[str] | None = None
+    """Words that give the milestone only right after the detection ("starts investigating")."""
+
+    def says_soon(self, text: str) -> bool:
+        return self.soon_after is not None and self.soon_after.search(text) is not None
 
     def label(self, text: str) -> bool:
         return self.labels is not None and self.labels.search(text) is not None
 
     def says(self, text: str) -> bool:
-        """A label, or a keyword or pattern that is not negated."""
+        """A label, or a keyword or pattern that is not negated nor excluded."""
         if self.label(text):
             return True
-        if self.words is None:
+        if self.words is None or (self.exclude is not None and self.exclude.search(text)):
             return False
         for m in self.words.finditer(text):
             if not _NEGATED.search(text, max(0, m.start() - 30), m.start()):
@@ -142,7 +150,10 @@ def parse_milestone_words(text: str, source: Path | str = "<milestones>") -> Mil
         words = [_keyword(w) for w in _strings(table, "keywords", where)]
         words += _strings(table, "patterns", where)
         matchers[name] = Matcher(
-            _label_regex(_strings(table, "labels", where), where), _compile(words, where)
+            _label_regex(_strings(table, "labels", where), where),
+            _compile(words, where),
+            _compile(_strings(table, "exclude", where), where),
+            _compile(_strings(table, "soon_after", where), where),
         )
         if name == "started":
             cause = _compile([_keyword(w) for w in _strings(table, "cause", where)], where)

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from pmkit.model import Postmortem
 from pmkit.normalize.times import parse_duration_minutes, parse_timeframe
+from pmkit.parse.blocks import Section, plain
 from pmkit.parse.context import Document
 from pmkit.parse.identity import publication_date
 from pmkit.parse.milestone_words import (
@@ -25,13 +26,14 @@ from pmkit.parse.milestone_words import (
 )
 from pmkit.parse.prose_times import ProseFacts, prose_paragraphs, read_prose
 from pmkit.parse.sections import heading_words
-from pmkit.parse.textdates import date_in
+from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline import TimelineReader
 from pmkit.parse.timeline_milestones import read_timeline_milestones
 
 _PRIORITY = {"field": 3, "timeline": 2, "prose": 1}
 _PROSE_ROLES = ("summary", "impact", "detection", "resolution")
 _LEADUP = re.compile(r"\blead ?up\b")
+_HAS_CLOCK = re.compile(r"\d:\d\d")
 _ZONED_TIME = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*\(?(?:UTC|GMT|PT|ET|CET|CEST|BST|IST|EEST|"
     r"[A-Z]{1,3}T)\b"
@@ -99,9 +101,17 @@ def milestone_words(doc: Document) -> MilestoneWords:
         return load_milestone_words(config=None)
 
 
-def _prose_sections(doc: Document) -> list:
+def _prose_sections(doc: Document) -> list[Section]:
+    """Where prose says when: the summary, impact, detection and resolution sections, a
+    "Leadup", and the paragraphs a timeline opens with (its own, and under a day heading such
+    as "### 2024-03-05 Data8 outage": "between ~4pm and ~5:15pm ..."), never its entries."""
     out = [s for role in _PROSE_ROLES for s in doc.sections.get(role, [])]
     out += [s for s in doc.md.root.walk() if s.level and _LEADUP.search(heading_words(s.title))]
+    for timeline in doc.sections.get("timeline", []):
+        out.append(Section(timeline.level, timeline.title, timeline.line, timeline.blocks))
+        for child in timeline.children:
+            if leading_date(plain(child.title)) and not _HAS_CLOCK.search(child.title):
+                out.append(Section(child.level, child.title, child.line, child.blocks))
     return out
 
 
@@ -139,17 +149,19 @@ def read_other_milestones(
     """Fill each milestone no field gave from the timeline, then from the prose; set the
     incident's day and its duration when both ends are known."""
     words = milestone_words(doc)
+    # times the timeline gives with no zone are read as UTC; when the document writes its other
+    # times with a zone ("5.45 AM PST") that reading is a guess a milestone must not rest on
+    zoned = _ZONED_TIME.search(doc.md_text) is not None
     prose_base = base or reader.first_date or doc.weak_date
     facts: ProseFacts = read_prose(
         prose_paragraphs(doc.md.root, _prose_sections(doc), doc.title_heading),
         words,
         prose_base,
         doc.tz_hint(),
+        assume_utc=not zoned,
     )
     late = bool(words.late_detection and words.late_detection.search(doc.md_text))
-    # times the timeline gives with no zone are read as UTC; when the document writes its other
-    # times with a zone ("5.45 AM PST") that reading is a guess a milestone must not rest on
-    zoned = doc.tz_hint() is None and _ZONED_TIME.search(doc.md_text) is not None
+    zoned = zoned and doc.tz_hint() is None
     found, start_earlier = read_timeline_milestones(
         reader.events,
         reader.notes,

@@ -22,12 +22,16 @@ from pmkit.parse.textdates import date_in
 
 MAX_PROSE_CHARS = 12_000
 """Prose read for milestones per document: the opening and a few sections, never a log dump."""
-_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
+_CLOCK = (
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?(?![a-z])"
+    r"|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:UTC|GMT|Z)\b|\s+and\s+\d{4}\s*(?:UTC|GMT)\b))"
+)
+"""``15:09``, ``6:48AM``, ``~4pm``, and ``1900`` when a zone follows (``1900 UTC``)."""
 _ZONE = r"(?:UTC|GMT|Z|[ECMP][SD]?T|[A-Z]{2,4}T|UTC\s*[+-]\s*\d{1,2}(?::?\d{2})?)"
 _TIME = re.compile(rf"(?<![\d:])(?P<t>{_CLOCK})(?:\s*\(?(?P<z>{_ZONE})\)?)?(?![\d:])", re.I)
 _WINDOW = re.compile(
-    rf"\b(?:between|from)\s+(?P<da>[A-Za-z][\w ]{{2,25}}?,?\s+)?(?P<a>{_CLOCK})"
-    rf"(?:\s*(?P<za>{_ZONE}))?\s+(?:and|to|until|-|–)\s+(?P<db>[A-Za-z][\w ]{{2,25}}?,?\s+)?"
+    rf"\b(?:between|from)\s+(?:the\s+hours\s+of\s+)?~?(?P<da>[A-Za-z][\w ]{{2,25}}?,?\s+)?(?P<a>{_CLOCK})"
+    rf"(?:\s*(?P<za>{_ZONE}))?\s+(?:and|to|until|-|–)\s+~?(?P<db>[A-Za-z][\w ]{{2,25}}?,?\s+)?"
     rf"(?P<b>{_CLOCK})(?:\s*(?P<zb>{_ZONE}))?",
     re.I,
 )
@@ -159,11 +163,13 @@ def read_prose(
     words: MilestoneWords,
     base: date | None,
     tz_hint: str | None,
+    assume_utc: bool = False,
 ) -> ProseFacts:
-    """The milestones, window and durations the prose states."""
+    """The milestones, window and durations the prose states. ``assume_utc``: the document
+    writes no zone anywhere, so its times are read as UTC, as its timeline's are."""
     facts = ProseFacts()
     day = base
-    zone = tz_hint
+    zone = tz_hint or ("UTC" if assume_utc else None)
     year = base.year if base else None
     for paragraph in paragraphs:
         for sentence in _SENTENCE.split(paragraph):
@@ -174,7 +180,7 @@ def read_prose(
                     minutes = _minutes(m.group("d")) if m.group("d") else float(m.group("n"))
                     if minutes:
                         facts.durations.append(minutes)
-            if ":" not in sentence:
+            if not _TIME.search(sentence):
                 continue
             found = _day_in(sentence, year)
             if found is not None and _TIME.search(sentence):

@@ -33,8 +33,8 @@ from pmkit.parse.timeline import EventNote
 EPISODE_GAP = timedelta(days=3)
 _NOTICED = re.compile(r"\b(?:identif|discover|notic|realiz|realis|spott|found)\w*", re.I)
 CAUSE_LEAD = timedelta(minutes=30)
-"""A cause-only event is passed over only this long or more before the next event: a deploy a
-minute before the first errors is as much the start as the errors."""
+"""A cause-only event is passed over when another cause follows it, or the next event is this
+long or more after it: a deploy a minute before the first errors is as much the start."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,10 @@ class TimelineMilestones:
             if (
                 nxt is not None
                 and self.words.is_cause_only(text)
-                and self._at(nxt) - self._at(i) >= CAUSE_LEAD
+                and (
+                    self._at(nxt) - self._at(i) >= CAUSE_LEAD
+                    or self.words.is_cause_only(self.notes[nxt].text)
+                )
             ):
                 skipped = True
                 continue
@@ -201,13 +204,29 @@ class TimelineMilestones:
             i for i in episode if self._at(i) >= start.at and not (strictly and i == start.index)
         ]
 
-    def first_saying(self, name: str, episode: list[int], start: Found | None) -> Found | None:
+    def first_saying(
+        self,
+        name: str,
+        episode: list[int],
+        start: Found | None,
+        anchor: Found | None = None,
+    ) -> Found | None:
+        """The first event after the start that says ``name`` (a label first); ``soon_after``
+        words count in the two events after the start or after ``anchor`` (the detection)."""
         matcher = self.words[name]
         after = self._after(episode, start, strictly=name == "mitigated")
-        label = next((i for i in after if matcher.label(self.notes[i].text)), None)
-        if label is None:
-            label = next((i for i in after if matcher.says(self.notes[i].text)), None)
-        return Found(self._at(label), label) if label is not None else None
+        hit = next((i for i in after if matcher.label(self.notes[i].text)), None)
+        if hit is None:
+            hit = next((i for i in after if matcher.says(self.notes[i].text)), None)
+        near: list[int] = []
+        for base in (start, anchor):
+            if base is not None and base.index in after:
+                pos = after.index(base.index)
+                near += after[pos : pos + 3]
+        soon = sorted({i for i in near if matcher.says_soon(self.notes[i].text)}, key=after.index)
+        if soon and (hit is None or after.index(soon[0]) < after.index(hit)):
+            hit = soon[0]
+        return Found(self._at(hit), hit) if hit is not None else None
 
     def last_resolved(self, episode: list[int], start: Found | None) -> Found | None:
         matcher = self.words["resolved"]
@@ -269,7 +288,7 @@ def read_timeline_milestones(
     if start is not None:
         out["started"] = start
     for name in ("detected", "acknowledged", "mitigated"):
-        hit = tm.first_saying(name, episode, start)
+        hit = tm.first_saying(name, episode, start, out.get("detected"))
         if hit is not None:
             out[name] = hit
     resolved = tm.last_resolved(episode, start)
