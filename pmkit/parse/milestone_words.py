@@ -21,12 +21,14 @@ MILESTONES = ("started", "detected", "acknowledged", "mitigated", "resolved")
 _KEYS = {"labels", "keywords", "patterns", "exclude", "soon_after", "cause", "prose"}
 _STARTED_ONLY = {"cause", "prose"}
 _NEGATED = re.compile(
-    r"(?:\bnot|n't|\bnever|\bno longer|\bunable to|\bfailed to|\byet to|\bwithout)\s+"
-    r"(?:\w+\s+){0,2}$",
+    r"(?:(?:\bnot|n't|\bnever|\bno longer|\bunable to|\bfailed to|\byet to|\bwithout)\s+"
+    r"(?:\w+\s+){0,2}|\bno\s+(?:\w+\s+){0,5}|\b(?:will|would|should|could|might|may)\s+"
+    r"(?:\w+\s+){0,2})$",
     re.IGNORECASE,
 )
-"""Words right before a match that say it did not (yet) happen: "not resolved", "never fully
-recovered", "failed to roll back"."""
+"""Words right before a match that say it did not (or not yet) happen: "not resolved", "never
+fully recovered", "failed to roll back", "no loss of service has been detected", "will be
+recovered"."""
 
 
 class MilestoneWordsError(ValueError):
@@ -58,7 +60,7 @@ class Matcher:
         if self.words is None or (self.exclude is not None and self.exclude.search(text)):
             return False
         for m in self.words.finditer(text):
-            if not _NEGATED.search(text, max(0, m.start() - 30), m.start()):
+            if not _NEGATED.search(text, max(0, m.start() - 45), m.start()):
                 return True
         return False
 

@@ -14,7 +14,7 @@
   stated duration points to from the start.
 
 Only events of the incident count: not a follow-up timeline, not a recurrence days later (a gap
-of more than three days ends the incident), and not an event whose time is out of sequence with
+of more than a week ends the incident), and not an event whose time is out of sequence with
 the rest of the timeline (``03-26 23:04`` written between ``03-20`` and ``03-26 02:50``: its date
 is wrong somewhere, and a reader would not sign a start taken from it).
 """
@@ -30,7 +30,7 @@ from pmkit.model import TimelineEvent
 from pmkit.parse.milestone_words import MilestoneWords
 from pmkit.parse.timeline import EventNote
 
-EPISODE_GAP = timedelta(days=3)
+EPISODE_GAP = timedelta(days=7)
 _NOTICED = re.compile(r"\b(?:identif|discover|notic|realiz|realis|spott|found)\w*", re.I)
 CAUSE_LEAD = timedelta(minutes=30)
 """A cause-only event is passed over when another cause follows it, or the next event is this
@@ -110,7 +110,7 @@ class TimelineMilestones:
 
     def episode(self, start: int | None) -> list[int]:
         """The in-sequence timed events of the incident that holds ``start`` (the first one when
-        no start is known): a gap of more than three days begins another (a recurrence)."""
+        no start is known): a gap of more than a week begins another (a recurrence)."""
         episodes: list[list[int]] = []
         for i in self.timed:
             if not episodes or self._at(i) - self._at(episodes[-1][-1]) > EPISODE_GAP:
