@@ -31,7 +31,7 @@ from pmkit.parse.timeline import TimelineReader
 from pmkit.parse.timeline_milestones import read_timeline_milestones
 
 _PRIORITY = {"field": 3, "timeline": 2, "prose": 1}
-_PROSE_ROLES = ("summary", "impact", "detection", "resolution")
+_PROSE_ROLES = ("summary", "impact", "detection", "resolution", "lessons")
 _LEADUP = re.compile(r"\blead ?up\b")
 _HAS_CLOCK = re.compile(r"\d:\d\d")
 _ZONED_TIME = re.compile(
@@ -102,8 +102,8 @@ def milestone_words(doc: Document) -> MilestoneWords:
 
 
 def _prose_sections(doc: Document) -> list[Section]:
-    """Where prose says when: the summary, impact, detection and resolution sections, a
-    "Leadup", and the paragraphs a timeline opens with (its own, and under a day heading such
+    """Where prose says when: the summary, impact, detection, resolution and lessons sections
+    ("What went wrong: the hubs went down around 2.30 AM PST"), a "Leadup", and the paragraphs a timeline opens with (its own, and under a day heading such
     as "### 2024-03-05 Data8 outage": "between ~4pm and ~5:15pm ..."), never its entries."""
     out = [s for role in _PROSE_ROLES for s in doc.sections.get(role, [])]
     out += [s for s in doc.md.root.walk() if s.level and _LEADUP.search(heading_words(s.title))]

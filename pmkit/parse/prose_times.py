@@ -23,10 +23,10 @@ from pmkit.parse.textdates import date_in
 MAX_PROSE_CHARS = 12_000
 """Prose read for milestones per document: the opening and a few sections, never a log dump."""
 _CLOCK = (
-    r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?(?![a-z])"
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?|\d{1,2}(?:\.\d{2})?\s*[ap]\.?m\.?(?![a-z])"
     r"|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:UTC|GMT|Z)\b|\s+and\s+\d{4}\s*(?:UTC|GMT)\b))"
 )
-"""``15:09``, ``6:48AM``, ``~4pm``, and ``1900`` when a zone follows (``1900 UTC``)."""
+"""``15:09``, ``6:48AM``, ``~4pm``, ``2.30 AM``, and ``1900`` when a zone follows (``1900 UTC``)."""
 _ZONE = r"(?:UTC|GMT|Z|[ECMP][SD]?T|[A-Z]{2,4}T|UTC\s*[+-]\s*\d{1,2}(?::?\d{2})?)"
 _TIME = re.compile(rf"(?<![\d:])(?P<t>{_CLOCK})(?:\s*\(?(?P<z>{_ZONE})\)?)?(?![\d:])", re.I)
 _WINDOW = re.compile(
@@ -69,6 +69,14 @@ _INCIDENT_WORDS = re.compile(
 )
 """A duration counts only in a sentence about the incident ("unusable for about 1h50m"), not
 "the deploy took 20 minutes"."""
+
+
+_STATEMENT = re.compile(
+    r"^(?:[\w ]{1,30}:\s*)?(?:on|at|around|about|approximately|shortly after|early on|late on)\b",
+    re.I,
+)
+"""A sentence that opens like a statement of when: "On Thursday, January 20th, 2022 at 22:04
+(UTC) an employee's account was suspended" (possibly after a label: "Initial Concerns: On ...")."""
 
 
 @dataclass
@@ -144,8 +152,12 @@ def _day_in(sentence: str, year: int | None) -> date | None:
     return found
 
 
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{2})")
+
+
 def _at(clock: str, zone: str | None, day: date) -> datetime | None:
-    tp = parse_datetime(f"{day.isoformat()} {clock.strip()}", tz_hint=zone)
+    clock = _DOTTED.sub(r"\1:\2", clock.strip())  # "2.30 AM"
+    tp = parse_datetime(f"{day.isoformat()} {clock}", tz_hint=zone)
     return tp.at if tp is not None and tp.has_time and zone else None
 
 
@@ -196,7 +208,9 @@ def read_prose(
                 continue
             window = _WINDOW.search(sentence)
             if window is not None:
-                if facts.window is None:
+                # "PRs were merged to prod between 2 AM and 2.30 AM": when the change shipped,
+                # not when impact began and ended
+                if facts.window is None and not words.is_cause_only(sentence):
                     za = window.group("za") or window.group("zb") or zone
                     zb = window.group("zb") or za
                     da = _day_in(window.group("da") or "", year) or day
@@ -216,7 +230,8 @@ def read_prose(
             facts.first_day = facts.first_day or day
             said = [m for m in MILESTONES[1:] if words[m].says(sentence)]
             onset = words.prose_onset is not None and words.prose_onset.search(sentence)
-            if not said and (onset or (facts.window is None and not facts.times)):
+            opening = _STATEMENT.match(sentence) and facts.window is None and not facts.times
+            if not said and (onset or opening):
                 # a start word, or the document's first dated statement of a time ("On Thursday,
                 # January 20th, 2022 at 22:04 (UTC) an employee's account was suspended")
                 said = ["started"]

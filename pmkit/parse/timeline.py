@@ -200,13 +200,16 @@ def clean_time_text(text: str) -> str:
 def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse | None, str] | None:
     """``2:54 PM PST: merged`` -> (``2:54 PM PST``, parsed, ``merged``); None if no leading time."""
     s = text.strip()
+    if s[:1] in "[(`*_":
+        for rx in (_LEADING_BOLD, _LEADING_BRACKET, _LEADING_CODE):
+            m = rx.match(s)
+            if m and _MASKED_TIME.match(m.group("t").strip()) and m.group("rest").strip():
+                # "[???] availability began degrading": an entry whose time is not known
+                return m.group("t").strip(), None, m.group("rest").strip()
     if not s or not _HAS_DIGIT.search(s[:60]):
         return None
     for rx in (_LEADING_BOLD, _LEADING_BRACKET, _LEADING_CODE):
         m = rx.match(s)
-        if m and _MASKED_TIME.match(m.group("t").strip()) and m.group("rest").strip():
-            # "[???] availability began degrading": an entry whose time is not known
-            return m.group("t").strip(), None, m.group("rest").strip()
         if m and _HAS_DIGIT.search(m.group("t")):
             tp = clock.read(m.group("t"), None)
             if tp is not None and (tp.has_time or (tp.has_date and m.group("rest").strip())):

@@ -129,9 +129,28 @@ class TimelineMilestones:
             if self.words["started"].label(self.notes[i].text):
                 if self.events[i].occurred_at is not None and i in self.ok:
                     return Found(self._at(i), i)
+                day_before = self._day_before(i)
+                if day_before is not None:
+                    return day_before
                 self.start_earlier = True  # the document names its start; its time is not sound
                 return None
         return False
+
+    def _day_before(self, i: int) -> Found | None:
+        """The labelled start one day earlier, when that puts it back in sequence: "[03-26
+        23:04] ... (outage starts)" followed by "[03-26 02:50] outage reported" was written the
+        evening before (a day typo a reader corrects; the document's "nine hours" agrees)."""
+        at = self.events[i].occurred_at
+        if at is None:
+            return None
+        earlier = at - timedelta(days=1)
+        before = [j for j in self.timed if j < i]
+        after = [j for j in self.timed if j > i]
+        if (not before or self._at(before[-1]) <= earlier) and (
+            after and earlier <= self._at(after[0])
+        ):
+            return Found(earlier, i)
+        return None
 
     def event_at(self, at: datetime, tolerance: timedelta = timedelta(0)) -> Found | None:
         best = None
