@@ -20,9 +20,9 @@ from pmkit.parse.blocks import (
     ListBlock,
     Paragraph,
     Section,
+    block_texts,
     parse_markdown,
     plain,
-    section_text,
 )
 from pmkit.parse.fields import field_for_key, key_has_utc
 from pmkit.parse.fieldset import Fields, collect_fields, joined
@@ -62,6 +62,13 @@ def file_stem(path: str) -> str:
         if suffix is None:
             return name
         name = name[: -len(suffix)]
+
+
+def _prose_of(section: Section) -> str:
+    parts = [
+        t for b in section.blocks if isinstance(b, (Paragraph, ListBlock)) for t in block_texts(b)
+    ]
+    return "\n".join(p for p in parts if p).strip()
 
 
 class Document:
@@ -174,10 +181,11 @@ class Document:
 
     def opening_text(self) -> str:
         """The document's first paragraphs: where prose says when it happened (the text above
-        the first heading, else under it)."""
+        the first heading, else under it). Paragraphs and lists only: a table at the top is
+        the document's own metadata ("| Date | 2022-04-20 |", when it was written)."""
         root = self.md.root
         first = root.children[0] if root.children else root
-        return section_text(root, deep=False) or section_text(first, deep=False)
+        return _prose_of(root) or _prose_of(first)
 
     def tz_hint(self) -> str | None:
         """A zone stated once for the whole document ("All times in PDT (UTC-7)")."""

@@ -224,9 +224,9 @@ def read_other_milestones(
             base
             or started_day
             or facts.first_day
-            or _first_day_of_effect(reader, words)
             or date_in((pm.executive_summary or "")[:600])
             or date_in(doc.opening_text()[:600])
+            or _first_day_of_effect(reader, words)
             or publication_date(doc)
             or doc.weak_date
         )
