@@ -60,6 +60,7 @@ _DATE_NOTE = re.compile(
 """"Unless otherwise noted all events happened on 2019-10-21": the day of every bare time."""
 _FOLLOW_UP = re.compile(r"\bfollow[\s-]*ups?\b|\bafter(?:math|wards)\b|\bpost[\s-]incident\b", re.I)
 _YEAR_WRITTEN = re.compile(r"\b\d{4}\b")
+_WHOLE_BOLD = re.compile(r"^\s*\*\*((?:(?!\*\*).)+)\*\*\s*$", re.S)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _ROLL_THRESHOLD = timedelta(hours=3)
 _NO_DATE = date(1970, 1, 1)
@@ -212,8 +213,14 @@ def split_time_prefix(text: str, clock: _Clock) -> tuple[str, TimeParse | None, 
         m = rx.match(s)
         if m and _HAS_DIGIT.search(m.group("t")):
             tp = clock.read(m.group("t"), None)
+            label = m.group("t").strip().rstrip(":").strip()
             if tp is not None and (tp.has_time or (tp.has_date and m.group("rest").strip())):
-                return m.group("t").strip(), tp, m.group("rest").strip()
+                return label, tp, m.group("rest").strip()
+            d = date_in(label) if tp is None and m.group("rest").strip() else None
+            if d is not None:
+                # "**Early morning July 12th, 2018**: ...": an entry of that day, time unknown
+                day = TimeParse(datetime(d.year, d.month, d.day), True, False, True, None)
+                return label, day, m.group("rest").strip()
     for sep in _SEPARATORS:
         idx = s.find(sep)
         if 0 < idx <= 60:
@@ -499,6 +506,9 @@ class TimelineReader:
     def _list(self, block: ListBlock, only_timed: bool = False) -> None:
         for item in block.items:
             raw = _FOOTNOTE.sub("", item.raw) if "[^" in item.raw else item.raw
+            whole = _WHOLE_BOLD.match(raw)
+            if whole:
+                raw = whole.group(1)  # "- **01:38: alerts fired, ... got paged**": all bold
             text = raw.replace("\n", " ").strip()
             d = _date_only(text, self._year())
             if d is not None:
