@@ -27,6 +27,9 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rx))
     for role, rx in (
         ("process", r"^(when a post mortem is required|time expectations|workflow|purpose)\b"),
+        # "Call to action: if you have a dormant account, consider removing it": advice to the
+        # readers, not the team's follow-ups
+        ("advice", r"^(call to action|recommendations? for (users|readers|maintainers))"),
         # "Follow-up timeline": what happened after the incident, neither its timeline nor actions
         ("followup_timeline", r"^(follow ?ups? timeline|timeline after|post incident timeline)"),
         (
