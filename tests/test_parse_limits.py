@@ -136,7 +136,11 @@ assert max(e.occurred_at for e in events if e.occurred_at).year == 2026
     ("name", "text", "events"),
     [
         ("rollover-16k", _rolling_timeline(16_000), 48_000),  # ~4 min before: quadratic
-        ("same-time-1mb", "# 2026-01-01 T\n\n## Timeline\n\n" + "- 3:07 PM PST: e\n" * 60_000, 60_000),
+        (
+            "same-time-1mb",
+            "# 2026-01-01 T\n\n## Timeline\n\n" + "- 3:07 PM PST: e\n" * 60_000,
+            60_000,
+        ),
     ],
 )
 def test_long_timelines_parse_in_linear_time(
