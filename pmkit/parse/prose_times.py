@@ -195,6 +195,8 @@ def read_prose(
             if not _TIME.search(sentence):
                 continue
             found = _day_in(sentence, year)
+            if found is None and _DAY_MONTH.search(sentence):
+                continue  # "Sunday 30th January" in a year where the 30th is a Saturday
             if found is not None and _TIME.search(sentence):
                 # only a dated statement of a time carries its day to the next sentences ("At
                 # 15:23 UTC ..."); "Update 2nd February 2021: ..." is about something else
