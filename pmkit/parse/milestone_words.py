@@ -51,18 +51,58 @@ class Matcher:
         return self.soon_after is not None and self.soon_after.search(text) is not None
 
     def label(self, text: str) -> bool:
-        return self.labels is not None and self.labels.search(text) is not None
+        return self.labels is not None and _search(self.labels, text)
 
     def says(self, text: str) -> bool:
         """A label, or a keyword or pattern that is not negated nor excluded."""
-        if self.label(text):
-            return True
-        if self.words is None or (self.exclude is not None and self.exclude.search(text)):
-            return False
-        for m in self.words.finditer(text):
-            if not _NEGATED.search(text, max(0, m.start() - 45), m.start()):
-                return True
+        return _says(self.labels, self.words, self.exclude, text)
+
+
+_CACHED = 65536
+"""Event texts recur (a document's events are asked about several milestones; a corpus written
+from one template repeats its phrases), and a word list is a long alternation: results are
+cached by (pattern, text). Long texts are not cached, so the caches stay small."""
+
+
+@lru_cache(maxsize=_CACHED)
+def _search_cached(pattern: re.Pattern[str], text: str) -> bool:
+    return pattern.search(text) is not None
+
+
+def _search(pattern: re.Pattern[str], text: str) -> bool:
+    if len(text) > 300:
+        return pattern.search(text) is not None
+    return _search_cached(pattern, text)
+
+
+def _says_uncached(
+    labels: re.Pattern[str] | None,
+    words: re.Pattern[str] | None,
+    exclude: re.Pattern[str] | None,
+    text: str,
+) -> bool:
+    if labels is not None and labels.search(text):
+        return True
+    if words is None or (exclude is not None and exclude.search(text)):
         return False
+    for m in words.finditer(text):
+        if not _NEGATED.search(text, max(0, m.start() - 45), m.start()):
+            return True
+    return False
+
+
+_says_cached = lru_cache(maxsize=_CACHED)(_says_uncached)
+
+
+def _says(
+    labels: re.Pattern[str] | None,
+    words: re.Pattern[str] | None,
+    exclude: re.Pattern[str] | None,
+    text: str,
+) -> bool:
+    if len(text) > 300:
+        return _says_uncached(labels, words, exclude, text)
+    return _says_cached(labels, words, exclude, text)
 
 
 @dataclass(frozen=True)
@@ -80,7 +120,7 @@ class MilestoneWords:
 
     def is_cause_only(self, text: str) -> bool:
         """A cause word and no sign of impact (``started`` keywords) nor of a later milestone."""
-        if self.cause is None or not self.cause.search(text):
+        if self.cause is None or not _search(self.cause, text):
             return False
         return not any(self.milestones[m].says(text) for m in MILESTONES)
 

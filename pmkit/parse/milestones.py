@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from pmkit.model import Postmortem
 from pmkit.normalize.times import parse_duration_minutes, parse_timeframe
@@ -149,28 +150,43 @@ def read_other_milestones(
     """Fill each milestone no field gave from the timeline, then from the prose; set the
     incident's day and its duration when both ends are known."""
     words = milestone_words(doc)
-    # times the timeline gives with no zone are read as UTC; when the document writes its other
-    # times with a zone ("5.45 AM PST") that reading is a guess a milestone must not rest on
-    zoned = _ZONED_TIME.search(doc.md_text) is not None
-    prose_base = base or reader.first_date or doc.weak_date
-    facts: ProseFacts = read_prose(
-        prose_paragraphs(doc.md.root, _prose_sections(doc), doc.title_heading),
-        words,
-        prose_base,
-        doc.tz_hint(),
-        assume_utc=not zoned,
-    )
-    late = bool(words.late_detection and words.late_detection.search(doc.md_text))
-    zoned = zoned and doc.tz_hint() is None
+
+    # Both searches run over the whole text, so only when a reading needs them (most do not).
+    @cache
+    def zoned() -> bool:
+        """The document writes some time with a zone ("5.45 AM PST"): a bare time elsewhere,
+        read as UTC, is a guess a milestone must not rest on."""
+        return _ZONED_TIME.search(doc.md_text) is not None
+
+    @cache
+    def late() -> bool:
+        return bool(words.late_detection and words.late_detection.search(doc.md_text))
+
+    @cache
+    def prose() -> ProseFacts:
+        """What the prose says (read only when a milestone or the day is still open, or the
+        start is the timeline's to choose: most templates give their times in fields)."""
+        return read_prose(
+            prose_paragraphs(doc.md.root, _prose_sections(doc), doc.title_heading),
+            words,
+            base or reader.first_date or doc.weak_date,
+            doc.tz_hint(),
+            assume_utc=lambda: not zoned(),
+            durations=any(e.occurred_at is not None for e in reader.events),
+        )
+
+    start_open = pm.started_at is None
     found, start_earlier = read_timeline_milestones(
         reader.events,
         reader.notes,
         words,
-        window_start=facts.window[0] if facts.window else None,
-        durations=facts.durations,
+        window_start=prose().window[0] if start_open and prose().window else None,
+        durations=prose().durations if start_open else [],
         late_detection=late,
-        trust_assumed_utc=not zoned,
+        trust_assumed_utc=lambda: doc.tz_hint() is not None or not zoned(),
     )
+    still_open = any(getattr(pm, f"{name}_at") is None and name not in found for name in MILESTONES)
+    facts = prose() if start_open or still_open else ProseFacts()
     prose_times = dict(facts.times)
     if facts.window is not None:
         # the window's start is the start; its end is the end unless a sentence says when it

@@ -12,6 +12,7 @@ times that are not a window ("At 15:27 we found the cause and reverted, an actio
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -77,6 +78,10 @@ _STATEMENT = re.compile(
 )
 """A sentence that opens like a statement of when: "On Thursday, January 20th, 2022 at 22:04
 (UTC) an employee's account was suspended" (possibly after a label: "Initial Concerns: On ...")."""
+
+
+_DIGIT_OR_SPAN = re.compile(r"\d|\bhours?\b|\bminutes?\b", re.I)
+_DURATION_HINT = re.compile(r"\b(?:for|lasted|of|took|resolution)\b|minute", re.I)
 
 
 @dataclass
@@ -175,19 +180,25 @@ def read_prose(
     words: MilestoneWords,
     base: date | None,
     tz_hint: str | None,
-    assume_utc: bool = False,
+    assume_utc: Callable[[], bool] = lambda: False,
+    durations: bool = True,
 ) -> ProseFacts:
-    """The milestones, window and durations the prose states. ``assume_utc``: the document
-    writes no zone anywhere, so its times are read as UTC, as its timeline's are."""
+    """The milestones, window and durations the prose states. ``assume_utc()``: the document
+    writes no zone anywhere, so its times are read as UTC, as its timeline's are (asked only
+    when a time with no zone comes up). ``durations``: look for stated durations (only a
+    timeline can use them)."""
     facts = ProseFacts()
     day = base
-    zone = tz_hint or ("UTC" if assume_utc else None)
+    zone = tz_hint
+    fallback: str | None | bool = False
     year = base.year if base else None
     for paragraph in paragraphs:
+        if not _DIGIT_OR_SPAN.search(paragraph):
+            continue  # no number and no "hour": no time, no date, no duration
         for sentence in _SENTENCE.split(paragraph):
             if len(sentence) > 600:
                 continue
-            if _INCIDENT_WORDS.search(sentence):
+            if durations and _DURATION_HINT.search(sentence) and _INCIDENT_WORDS.search(sentence):
                 for m in _DURATION.finditer(sentence):
                     minutes = _minutes(m.group("d")) if m.group("d") else float(m.group("n"))
                     if minutes:
@@ -206,6 +217,10 @@ def read_prose(
                 if t.group("z") and resolve_zone(t.group("z")):
                     zone = t.group("z")
                     break
+            if zone is None and times and fallback is False:
+                fallback = "UTC" if assume_utc() else None
+            if zone is None and fallback:
+                zone = fallback
             if not times or day is None or zone is None:
                 continue
             window = _WINDOW.search(sentence)

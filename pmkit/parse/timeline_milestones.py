@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -86,15 +87,14 @@ class TimelineMilestones:
         events: list[TimelineEvent],
         notes: list[EventNote],
         words: MilestoneWords,
-        trust_assumed_utc: bool = True,
+        trust_assumed_utc: Callable[[], bool] = lambda: True,
     ) -> None:
         self.events = events
         self.notes = notes
         self.words = words
+        trusted = trust_assumed_utc() if any(n.assumed_utc for n in notes) else True
         self.main = [
-            i
-            for i, n in enumerate(notes)
-            if not n.follow_up and (trust_assumed_utc or not n.assumed_utc)
+            i for i, n in enumerate(notes) if not n.follow_up and (trusted or not n.assumed_utc)
         ]
         timed = [(i, events[i].occurred_at) for i in self.main if events[i].occurred_at]
         self.ok = _in_sequence(timed)  # type: ignore[arg-type]
@@ -160,7 +160,7 @@ class TimelineMilestones:
                 best = i
         return Found(self._at(best), best) if best is not None else None
 
-    def first_start(self, late_detection: bool) -> Found | None:
+    def first_start(self, late_detection: Callable[[], bool]) -> Found | None:
         """The first timed event, past leading cause-only events; None when the document shows
         the start was earlier than any event it times."""
         first_timed = next((i for i in self.main if self.events[i].occurred_at), None)
@@ -207,7 +207,7 @@ class TimelineMilestones:
                 # in between, at a time the timeline does not give
                 self.start_earlier = True
                 return None
-            if late_detection and (self.words["detected"].says(text) or _NOTICED.search(text)):
+            if (self.words["detected"].says(text) or _NOTICED.search(text)) and late_detection():
                 self.start_earlier = True  # the first entry is when someone noticed, hours in
                 return None
             return Found(self._at(i), i)
@@ -266,8 +266,8 @@ def read_timeline_milestones(
     *,
     window_start: datetime | None,
     durations: list[float],
-    late_detection: bool,
-    trust_assumed_utc: bool = True,
+    late_detection: Callable[[], bool],
+    trust_assumed_utc: Callable[[], bool] = lambda: True,
 ) -> tuple[dict[str, Found], bool]:
     """Milestone -> the event that gives it (only those the timeline gives). With
     ``trust_assumed_utc`` false, an entry whose time had no zone is not used (the document
