@@ -101,12 +101,15 @@ class ProseFacts:
 
 
 def _text_blocks(blocks: list[Block]) -> list[str]:
+    """The plain text of paragraphs and list items that could state a time (a digit, or "hour"
+    or "minute"): the others are not made plain at all."""
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            out.append(plain(block.raw))
+            if _DIGIT_OR_SPAN.search(block.raw):
+                out.append(plain(block.raw))
         elif isinstance(block, ListBlock):
-            out.extend(plain(item.raw) for item in block.items)
+            out.extend(plain(i.raw) for i in block.items if _DIGIT_OR_SPAN.search(i.raw))
     return out
 
 
