@@ -336,6 +336,26 @@ def classify(db_path: Path, taxonomy_path: Path | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--coverage",
+    "coverage_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="DB",
+    help="Print the field coverage of the database DB: for each incidents column the share of "
+    "incidents that have it, for each milestone the share by source.",
+)
+def stats(coverage_db: Path) -> None:
+    """Statistics about an ingested database (the parser's field coverage)."""
+    from pmkit.coverage import CoverageError, field_coverage
+
+    try:
+        click.echo(field_coverage(coverage_db).render())
+    except CoverageError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",

@@ -105,13 +105,15 @@ class Config:
     headline, and names no change "more than noise"."""
     trend_min_n: int = 20
     """``[reports] trend_min_n``: below this many incidents a trend chart says it is noise."""
+    milestones_path: Path = Path("data/milestones.toml")
+    """The milestone word lists the parser reads timelines and prose with."""
     source: Path | None = None
     """The file the settings were read from; None for pure defaults."""
 
 
-_PATH_KEYS = ("db_path", "corpus_dir", "reports_dir", "taxonomy_path")
+_PATH_KEYS = ("db_path", "corpus_dir", "reports_dir", "taxonomy_path", "milestones_path")
 _PATH_ALIASES = {"db": "db_path", "corpus": "corpus_dir", "reports": "reports_dir"}
-_PATH_ALIASES.update({"taxonomy": "taxonomy_path"})
+_PATH_ALIASES.update({"taxonomy": "taxonomy_path", "milestones": "milestones_path"})
 
 
 def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:

@@ -238,6 +238,8 @@ def _check_incident(r: _Report, pm: Postmortem, config: Config, now: datetime) -
         )
     for attr, label, fields in _REQUIRED:
         value = getattr(pm, attr)
+        if attr.endswith("_at") and getattr(pm, attr[:-3] + "_source") != "field":
+            value = None  # read from the timeline or prose: the template's field is still unfilled
         if attr == "severity_label" and written and not find_placeholder(written):
             continue  # reported above as an unknown label
         if value is not None and not (isinstance(value, str) and not value.strip()):

@@ -47,6 +47,11 @@ class TimelineEvent:
     event: str
     actor: str | None = None
     line: int | None = None
+    occurred_on: date | None = None
+    """The event's day: the UTC date of ``occurred_at`` when the time was read, the date as
+    written for a row that gives a date and no time (``2023-03-03: image pushed``), None when no
+    day is known. A date-only row has ``occurred_on`` and no ``occurred_at``: a time of day would
+    be a guess."""
 
 
 @dataclass

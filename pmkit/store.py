@@ -498,7 +498,18 @@ def _frames(
                 )
             )
             events.extend(
-                (root, doc.path, iid, e.seq, e.occurred_at, e.time_text, e.event, e.actor, e.line)
+                (
+                    root,
+                    doc.path,
+                    iid,
+                    e.seq,
+                    e.occurred_at,
+                    e.occurred_on,
+                    e.time_text,
+                    e.event,
+                    e.actor,
+                    e.line,
+                )
                 for e in pm.timeline
             )
             actions.extend(
@@ -590,6 +601,7 @@ def _frames(
                 "incident_id",
                 "seq",
                 "occurred_at",
+                "occurred_on",
                 "time_text",
                 "event",
                 "actor",
@@ -635,6 +647,7 @@ _TABLES = (
 _CASTS = {
     "incident_date": "CAST(incident_date AS DATE)",
     "due_date": "CAST(due_date AS DATE)",
+    "occurred_on": "CAST(occurred_on AS DATE)",
     "severity_level": "CAST(severity_level AS INTEGER)",
     "services": "CAST(services AS VARCHAR[])",
     "responders": "CAST(responders AS VARCHAR[])",

@@ -1,4 +1,4 @@
-"""The parser against real public postmortems (``../shared/corpus-real``).
+"""The parser against real public postmortems (``../shared/corpus-real`` and ``corpus-real2``).
 
 Every file must parse without an exception or an error-level issue; chosen files have a golden
 ``tests/fixtures/golden/<stem>.json`` written by reading the document by hand (see ``notes`` in
@@ -20,6 +20,11 @@ from pmkit.parse import parse_file
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus-real"
 GOLDEN_DIR = Path(__file__).parent / "fixtures" / "golden"
 GOLDENS = sorted(GOLDEN_DIR.glob("*.json"))
+CORPUS2 = CORPUS.parent / "corpus-real2"
+"""17 more documents in shapes corpus-real lacks (TOML front matter, day-first day headings, ...):
+every one has a golden in ``GOLDEN2_DIR``."""
+GOLDEN2_DIR = Path(__file__).parent / "fixtures" / "golden-real2"
+GOLDENS2 = sorted(GOLDEN2_DIR.glob("*.json"))
 NOT_INCIDENTS = {"README.md"}
 """Files in the corpus folder that are clearly not a postmortem."""
 ENCODING_FIXED = {
@@ -115,3 +120,33 @@ def test_goldens_cover_the_corpus(corpus: Path) -> None:
         s for s in stems if (corpus / f"{s}.md").read_text(encoding="utf-8").startswith("---")
     ]
     assert front_matter, "a golden for a file with YAML front matter"
+
+
+@pytest.fixture
+def corpus2(shared_dir: Path) -> Path:
+    if not CORPUS2.is_dir():
+        pytest.skip(f"{CORPUS2} is absent")
+    return CORPUS2
+
+
+def _corpus2_files() -> list[Path]:
+    if not CORPUS2.is_dir():
+        return []
+    return sorted(p for p in CORPUS2.glob("*.md") if p.name not in NOT_INCIDENTS)
+
+
+@pytest.mark.parametrize("name", [p.name for p in _corpus2_files()] or ["<corpus absent>"])
+def test_every_real2_file_parses_and_has_a_golden(name: str, corpus2: Path) -> None:
+    doc = parse_file(corpus2 / name, root=corpus2)
+    assert not [i for i in doc.issues if i.level == "error"], doc.issues
+    assert len(doc.incidents) == 1
+    assert (GOLDEN2_DIR / f"{Path(name).stem}.json").is_file(), f"no golden for {name}"
+
+
+@pytest.mark.parametrize("golden", GOLDENS2, ids=[p.stem for p in GOLDENS2])
+def test_real2_file_matches_golden(
+    golden: Path, corpus2: Path, match_expected: Callable[[Any, dict[str, Any]], None]
+) -> None:
+    md = corpus2 / f"{golden.stem}.md"
+    assert md.is_file(), f"golden {golden.name} names no corpus-real2 file"
+    match_expected(parse_file(md, root=corpus2), json.loads(golden.read_text(encoding="utf-8")))

@@ -90,11 +90,34 @@ def test_raw_seed_text_fields_hold_no_template_text(seed: str, shared_dir: Path)
     assert {f: getattr(pm, f) for f in fields} == dict.fromkeys(fields)
 
 
+_FIELD_OF = {
+    "started": "start",
+    "detected": "detected",
+    "acknowledged": "acknowledged",
+    "mitigated": "mitigated",
+    "resolved": "end",
+}
+
+
 @pytest.mark.parametrize("md", FILLED, ids=[p.stem for p in FILLED])
-def test_milestones_from_fields_say_so(md: Path) -> None:
-    """Every milestone a filled template gives in a field has ``<milestone>_source == 'field'``."""
-    for pm in parse_text(md.read_text(encoding="utf-8"), md.name).incidents:
-        for name in ("started", "detected", "acknowledged", "mitigated", "resolved"):
+def test_milestones_say_where_they_came_from(md: Path) -> None:
+    """A milestone a filled template gives in a field says ``field``; one it does not is read
+    from its timeline (``timeline``) or left NULL; a value always has a source and no source is
+    given without a value. The values are pinned in each ``expected.json``."""
+    from pmkit.config import Config
+    from pmkit.parse import identity
+    from pmkit.parse.context import Document
+    from pmkit.parse.milestones import read_field_milestones
+
+    text = md.read_text(encoding="utf-8")
+    doc = Document(text, md.name, Config())
+    for pm in parse_text(text, md.name).incidents:
+        fields_only = pm.__class__(incident_id=pm.incident_id)
+        read_field_milestones(doc, fields_only, identity.base_date(doc, pm.title))
+        for name in _FIELD_OF:
             at, source = getattr(pm, f"{name}_at"), getattr(pm, f"{name}_source")
             assert (at is None) == (source is None), (name, at, source)
-            assert source in (None, "field"), (name, source)
+            if getattr(fields_only, f"{name}_at") is not None:
+                assert source == "field", (name, source)
+            else:
+                assert source in (None, "timeline"), (name, source)

@@ -96,8 +96,9 @@ _INLINE = re.compile(
     r"|(?P<bracket>[\[(]\s*(?P<bword>done|completed?|closed|fixed|resolved|merged|shipped|"
     r"in[ -]progress|wip|ongoing|in review|pending|open|todo|to do|not started|planned|blocked)"
     r"(?:\s+[^\])]*)?\s*[\])])"
-    r"|(?P<dash>[-–—:|.]\s*(?P<dword>done|completed?|closed|fixed|resolved|merged|shipped|"
-    r"in[ -]progress|wip|ongoing|in review|pending|not started|todo|planned)\s*[.!]?\s*$)"
+    r"|(?P<dash>[-–—:|.;]\s*(?P<dword>done|completed?|closed|fixed|resolved|merged|shipped|"
+    r"in[ -]progress|wip|ongoing|in review|pending|not started|todo|planned)"
+    r"(?:\s+(?:as of|on|since)\s+[\w ,/.-]{4,24}?)?\s*[.!]?\s*$)"
     r"|(?P<lead>^\s*\**(?P<lword>done|completed?|fixed|resolved|merged|shipped|wip|"
     r"in progress|todo|pending)\**\s*[:\-–—]\s)",
     re.I,
@@ -197,7 +198,7 @@ def find_inline_status(text: str) -> tuple[str, str] | None:
     if status is None:
         status = _ACTION_WORDS.get(word.lower(), "unknown")
     if match.group("dash"):
-        written = written.lstrip("-–—:|. ").rstrip(".! ")
+        written = written.lstrip("-–—:|.; ").rstrip(".! ")
     return status, written
 
 

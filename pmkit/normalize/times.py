@@ -463,12 +463,32 @@ def parse_datetime(
     return _parse_datetime(text, base_date, tz_hint)
 
 
+_DURATION_SHAPED = re.compile(
+    r"^[\s(~]*(?:\d+(?:\.\d+)?\s*(?:days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)"
+    r"(?![a-z])[\s,]*(?:and\s+)?)+\)?$",
+    re.I,
+)
+"""``2h 30m``, ``45 minutes``: how long something took; dateutil would read ``2h 30m`` as 02:30."""
+
+
 @lru_cache(maxsize=32768)
 def _parse_datetime(text: str, base_date: date | None, tz_hint: str | None) -> TimeParse | None:
     if _UNKNOWN_CLOCK.search(text):
         return None
+    if _DURATION_SHAPED.match(text) and not _MILITARY.match(text.strip()):
+        return None
     reading = _read(text.strip(), base_date, tz_hint)
     return _to_result(reading) if reading else None
+
+
+def to_local(at: datetime, tz: str | None) -> datetime:
+    """A naive UTC time back on the wall clock of the zone it was written in (``PST``,
+    ``US/Pacific``, ``+02:00``): the day a reader of the document sees. Unchanged for UTC or an
+    unknown zone."""
+    zone = resolve_zone(tz) if tz else None
+    if zone is None:
+        return at
+    return at.replace(tzinfo=_UTC).astimezone(zone.tzinfo).replace(tzinfo=None)
 
 
 def find_tz_hint(text: str) -> str | None:

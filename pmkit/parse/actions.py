@@ -74,6 +74,52 @@ _BRACKETED = re.compile(r"\[[^\[\]]*\]")
 _NONE_TEXT = re.compile(r"^(none|n/?a|nothing|no action items?|tbd|-)\.?$", re.IGNORECASE)
 
 
+_DEFINITION_ITEM = re.compile(
+    r"^\s*(?:\*\*|__)?(?P<term>[\w/&+.-]+(?:\s[\w/&+.-]+){0,2})(?:\*\*|__)?\s*"
+    r"(?:[-–—:=]|\bmeans\b|\bis\b)\s+\S"
+)
+_DEFINES = re.compile(
+    r"\b(?:types?|priorit(?:y|ies)|severit(?:y|ies)|levels?|definitions?|categories|legend|means|"
+    r"kinds?|classes)\b",
+    re.IGNORECASE,
+)
+_WRAPPED = re.compile(r"[^.!?:;)\]]$")
+_CONTINUES = re.compile(r"^\s*[a-z(\[`\"']")
+_MID_SENTENCE = re.compile(
+    r"(?:[-\"'”,]|\b(?:the|a|an|of|to|and|or|for|with|in|on|by|that|than|as|from|at|into|is|are|"
+    r"be|will|we|our|this|these|which|who|when|where|while|if|but|so|not|no|any|all|each))$",
+    re.IGNORECASE,
+)
+"""A line that ends in a word no sentence ends with ("the", "of", a hyphen, a comma) goes on."""
+
+
+def _is_definition_list(block: ListBlock, previous: Block | None) -> bool:
+    """A list of ``Term - meaning`` items right after a paragraph that announces definitions
+    ("... three types. Types:", "... should have assigned priority:"): a legend, not actions."""
+    if not isinstance(previous, Paragraph) or not block.items:
+        return False
+    intro = plain(previous.raw).rstrip()
+    if not intro.endswith(":") or not _DEFINES.search(intro[-200:]):
+        return False
+    return all(_DEFINITION_ITEM.match(plain(item.raw)) for item in block.items)
+
+
+def _logical_lines(raw: str) -> list[tuple[int, str]]:
+    """The paragraph's lines, a line that stops mid-sentence joined with the next one when that
+    one goes on in lower case (a hard-wrapped paragraph is one item, not one per line)."""
+    out: list[tuple[int, str]] = []
+    for offset, line in enumerate(raw.split("\n")):
+        text = line.strip()
+        if not text:
+            continue
+        prev = out[-1][1] if out else ""
+        if out and _WRAPPED.search(prev) and (_CONTINUES.match(text) or _MID_SENTENCE.search(prev)):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {text}")
+        else:
+            out.append((offset, text))
+    return out
+
+
 def _col(header: list[str], names: tuple[str, ...]) -> int | None:
     norm = [normalize_key(plain(h)) for h in header]
     for name in names:
@@ -114,10 +160,15 @@ class ActionReader:
             isinstance(b, ListBlock) and b.ordered and b.items[0].raw.startswith("**")
             for b in section.blocks
         )
+        previous: Block | None = None
         for block in section.blocks:
             if titled and isinstance(block, ListBlock) and not block.ordered:
                 continue
+            if isinstance(block, ListBlock) and _is_definition_list(block, previous):
+                previous = block
+                continue  # "Types: * Prevent - ..., * Detect - ..." defines words, asks nothing
             self._block(block, kind, heading, paragraphs=not structured)
+            previous = block
         for child in section.children:
             role = section_role(child.title)
             if role in (None, "actions", "resolution", "detection", "process"):
@@ -136,8 +187,9 @@ class ActionReader:
                 _ACTION_LEAD.sub("", block.raw, count=1), None, kind, heading, block.line
             )
         elif isinstance(block, Paragraph) and paragraphs:
-            for offset, line in enumerate(block.raw.split("\n")):
-                self._add_free(line, None, kind, heading, block.line + offset)
+            # one action per line, except that a line wrapped mid-sentence goes on on the next
+            for offset, text in _logical_lines(block.raw):
+                self._add_free(text, None, kind, heading, block.line + offset)
 
     def _add_free(
         self,

@@ -95,6 +95,9 @@ class MarkdownDoc:
     front_matter_line: int | None
     refdefs: dict[str, str]
     """Reference-style link definitions (``[label]: url``), labels lower-cased."""
+    front_matter_format: str = "yaml"
+    """``yaml`` (between ``---`` lines) or ``toml`` (between ``+++`` lines, as Hugo and Zola
+    blogs write it)."""
 
 
 @lru_cache(maxsize=1)
@@ -198,8 +201,23 @@ def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
     return table, i + 1
 
 
+_TOML_FENCE = re.compile(r"\A\+\+\+[ \t]*\n(?P<body>.*?)^\+\+\+[ \t]*$", re.S | re.M)
+
+
+def _toml_front_matter(text: str) -> tuple[str | None, str]:
+    """``+++`` front matter (not a markdown-it rule): its body, and the text with those lines
+    blanked so that every later line keeps its number."""
+    if not text.startswith("+++"):
+        return None, text
+    m = _TOML_FENCE.match(text)
+    if m is None:
+        return None, text
+    return m.group("body"), "\n" * m.group(0).count("\n") + text[m.end() :]
+
+
 def parse_markdown(text: str) -> MarkdownDoc:
     """Tokenize once and fold the flat token stream into nested sections."""
+    toml, text = _toml_front_matter(text)
     env: dict = {}
     tokens = _markdown().parse(text, env)
     refdefs = {
@@ -229,6 +247,8 @@ def parse_markdown(text: str) -> MarkdownDoc:
             continue
         blocks, i = _blocks(tokens, i, None)
         stack[-1].blocks.extend(blocks)
+    if toml is not None:
+        return MarkdownDoc(root, toml, 1, refdefs, "toml")
     return MarkdownDoc(root, front_matter, fm_line, refdefs)
 
 

@@ -4,11 +4,13 @@ plain ``Created By:`` lines and YAML front matter."""
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import yaml
 
+from pmkit.model import ParseIssue
 from pmkit.parse.blocks import (
     Block,
     ListBlock,
@@ -112,28 +114,102 @@ def _from_blocks(blocks: list[Block], section: str) -> Iterator[KeyValue]:
             yield from _from_blocks(block.blocks, section)
 
 
+MAX_FRONT_MATTER_VALUES = 10_000
+"""Front matter that expands to more values than this (YAML aliases: a 433-byte "alias bomb"
+expands to billions) is not read; a postmortem's front matter holds a few dozen."""
+
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML has it: the same documents, ~10x faster than pure Python."""
 
 
-def key_values(root: Section, front_matter: str | None, fm_line: int | None) -> list[KeyValue]:
-    """Every key/value pair in the document, in order, front matter first."""
+def _expanded_size(data: object, cap: int) -> int:
+    """How many values ``data`` holds once every alias is expanded, counted without expanding
+    (shared nodes are sized once and counted each time they are referenced); stops past ``cap``.
+    Iterative, so deep nesting cannot exhaust the stack."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[object, bool]] = [(data, False)]
+    while stack:
+        node, done = stack.pop()
+        if isinstance(node, dict):
+            children: list[object] = [*node.keys(), *node.values()]
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if id(node) in sizes:
+            continue
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
+            continue
+        total = 1
+        for child in children:
+            total += sizes.get(id(child), 1)
+            if total > cap:
+                return cap + 1
+        sizes[id(node)] = total
+    return sizes.get(id(data), 1)
+
+
+def _load_front_matter(text: str, fmt: str) -> tuple[dict[str, object] | None, str | None]:
+    """The front matter's table, or None and why it could not be read."""
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else yaml.load(text, Loader=_YAML_LOADER)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError):
+        return None, None  # not front matter after all (a "---" rule above prose): nothing to say
+    except (ValueError, RecursionError, OverflowError, MemoryError) as exc:
+        # int() of a 5,000-digit number, nesting deeper than the loader allows
+        return None, f"front matter not read: {type(exc).__name__}: {str(exc)[:120]}"
+    if not isinstance(data, dict):
+        return None, None
+    if _expanded_size(data, MAX_FRONT_MATTER_VALUES) > MAX_FRONT_MATTER_VALUES:
+        return None, (
+            f"front matter not read: its aliases expand past {MAX_FRONT_MATTER_VALUES} values"
+        )
+    return data, None
+
+
+def _front_matter_pairs(data: dict[str, object], line: int) -> Iterator[KeyValue]:
+    """One pair per key; a table (TOML ``[extra]``, a YAML mapping) gives its keys one level
+    down, after the top-level ones, unless a top-level key has the same name."""
+    nested: list[tuple[object, object]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            nested.extend(value.items())
+            continue
+        yield _pair(str(key), value, line)
+    top = {str(k) for k in data}
+    for key, value in nested:
+        if str(key) not in top and not isinstance(value, dict):
+            yield _pair(str(key), value, line)
+
+
+def _pair(key: str, value: object, line: int) -> KeyValue:
+    if isinstance(value, list):
+        items = [str(v) for v in value]
+        raw = ", ".join(items)
+    else:
+        items = []
+        raw = "" if value is None else str(value)
+    return KeyValue(key, field_for_key(key), raw, line, items, "front matter")
+
+
+def key_values(
+    root: Section,
+    front_matter: str | None,
+    fm_line: int | None,
+    fm_format: str = "yaml",
+    issues: list[ParseIssue] | None = None,
+) -> list[KeyValue]:
+    """Every key/value pair in the document, in order, front matter first. A front matter that
+    cannot be read safely adds a warning to ``issues`` (when given) and is skipped."""
     out: list[KeyValue] = []
     if front_matter:
-        try:
-            data = yaml.load(front_matter, Loader=_YAML_LOADER)
-        except yaml.YAMLError:
-            data = None
-        if isinstance(data, dict):
-            for key, value in data.items():
-                if isinstance(value, list):
-                    items = [str(v) for v in value]
-                    raw = ", ".join(items)
-                else:
-                    items = []
-                    raw = "" if value is None else str(value)
-                k = str(key)
-                out.append(KeyValue(k, field_for_key(k), raw, fm_line or 1, items, "front matter"))
+        data, problem = _load_front_matter(front_matter, fm_format)
+        if problem and issues is not None:
+            issues.append(ParseIssue("front matter", "warning", problem, fm_line or 1))
+        if data is not None:
+            out.extend(_front_matter_pairs(data, fm_line or 1))
     for section in root.walk():
         out.extend(_from_blocks(section.blocks, plain(section.title)))
     return out

@@ -27,8 +27,23 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rx))
     for role, rx in (
         ("process", r"^(when a post mortem is required|time expectations|workflow|purpose)\b"),
+        # "Call to action: if you have a dormant account, consider removing it": advice to the
+        # readers, not the team's follow-ups
+        ("advice", r"^(call to action|recommendations? for (users|readers|maintainers))"),
+        # "Follow-up timeline": what happened after the incident, neither its timeline nor actions
+        ("followup_timeline", r"^(follow ?ups? timeline|timeline after|post incident timeline)"),
+        (
+            "responders",
+            r"^(responders?|participants|people involved|incident responders|"
+            r"response team|who responded)$",
+        ),
         # "Lessons Learned and Future Improvements": the improvements make it an action list
-        ("actions", r"(future improvements|action items?$|next steps$)"),
+        (
+            "actions",
+            r"(future improvements|action items?$|next steps$|looking forward$|"
+            r"what we are changing|what we re changing|what we will change|long term changes|"
+            r"changes we are making|^how we re improving|^how we are improving)",
+        ),
         (
             "lessons",
             r"(what went (well|poorly|wrong|badly)|went well|could be improved|lessons?"

@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS timeline_events (
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
-    occurred_at  TIMESTAMP,
+    occurred_at  TIMESTAMP,  -- UTC, when the time of day was read
+    occurred_on  DATE,       -- the day: occurred_at's date, or the date of a date-only row
     time_text    VARCHAR,
     event        VARCHAR,
     actor        VARCHAR,

@@ -1,0 +1,93 @@
+"""The document's fields, one value per canonical name, and the helpers that tell a field list from
+prose. Read once per document by :mod:`pmkit.parse.context`; every reader asks it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pmkit.normalize.placeholders import is_placeholder
+from pmkit.normalize.severity import is_severity_placeholder
+from pmkit.parse.blocks import Block, ListBlock, Paragraph
+from pmkit.parse.fields import field_for_key
+from pmkit.parse.keyvalues import KeyValue, split_key_value
+from pmkit.parse.prose import blocks_prose
+
+MAX_TEXT = 4000
+"""A free-text field (summary, root cause, ...) is cut here: reports show paragraphs, not logs."""
+IDENTITY_FIELDS = frozenset(
+    {"title", "date", "timeframe", "start", "end", "severity", "incident_id"}
+)
+"""The fields whose filling tells a filled template from an unfilled one."""
+
+
+@dataclass
+class Fields:
+    """First filled value per canonical field, plus what placeholders were seen."""
+
+    values: dict[str, KeyValue] = field(default_factory=dict)
+    placeholders: dict[str, KeyValue] = field(default_factory=dict)
+    filled_identity: int = 0
+    unfilled_identity: int = 0
+
+    def get(self, name: str) -> str | None:
+        """The field's value; for a key whose value is the list nested under it
+        (``- **Customer Impact:**`` then ``- All regions``), the items, one per line."""
+        kv = self.values.get(name)
+        if kv is None:
+            return None
+        return kv.value or "\n".join(blocks_prose(kv.blocks))[:MAX_TEXT]
+
+    def line(self, name: str) -> int | None:
+        kv = self.values.get(name) or self.placeholders.get(name)
+        return kv.line if kv else None
+
+
+def collect_fields(kvs: list[KeyValue]) -> Fields:
+    out = Fields()
+    for kv in kvs:
+        if kv.field is None:
+            continue
+        value = kv.value
+        empty = not value and not kv.items
+        placeholder = (
+            empty
+            or is_placeholder(value)
+            or (kv.field == "severity" and is_severity_placeholder(value))
+        )
+        if kv.items and (empty or placeholder):
+            real = [i for i in kv.items if not is_placeholder(i)]
+            placeholder = not real
+        if placeholder:
+            out.placeholders.setdefault(kv.field, kv)
+            if kv.field in IDENTITY_FIELDS:
+                out.unfilled_identity += 1
+            continue
+        if kv.field not in out.values:
+            out.values[kv.field] = kv
+            if kv.field in IDENTITY_FIELDS:
+                out.filled_identity += 1
+    return out
+
+
+def joined(parts: list[str]) -> str | None:
+    """Section texts as one field value: placeholders dropped, cut at ``MAX_TEXT``."""
+    text = "\n\n".join(p for p in parts if p and not is_placeholder(p)).strip()
+    return text[:MAX_TEXT] or None
+
+
+def _is_field_line(line: str, *, valued: bool) -> bool:
+    kv = split_key_value(line)
+    return kv is not None and field_for_key(kv[0]) is not None and (bool(kv[1]) or not valued)
+
+
+def is_field_block(block: Block) -> bool:
+    """A list of ``- **Key:** value`` items, or a paragraph of ``Key: value`` lines, whose keys
+    are all fields pmkit reads. A paragraph line with no value ("User Impact:") is a label for
+    what follows, not a field list."""
+    if isinstance(block, ListBlock):
+        return bool(block.items) and all(
+            _is_field_line(item.raw.partition("\n")[0], valued=False) for item in block.items
+        )
+    if isinstance(block, Paragraph):
+        return all(_is_field_line(line, valued=True) for line in block.raw.split("\n"))
+    return False

@@ -1,0 +1,111 @@
+"""What the document tells: summary, customer impact, root cause, trigger, lessons, contributing
+factors. Fields first, then the sections whose heading names the part."""
+
+from __future__ import annotations
+
+import re
+
+from pmkit.model import ContributingFactor, Postmortem
+from pmkit.normalize.placeholders import is_placeholder
+from pmkit.parse.blocks import Block, ListBlock, ListItem, Paragraph, Table, plain
+from pmkit.parse.context import Document
+from pmkit.parse.fields import field_for_key
+from pmkit.parse.fieldset import is_field_block, joined
+from pmkit.parse.keyvalues import split_key_value
+from pmkit.parse.prose import children_prose, prose_texts, section_prose
+from pmkit.parse.sections import names_safeguards, names_the_root_cause, section_role
+
+
+def _names_another_part(item: ListItem) -> bool:
+    """``- **Triggering Event**: ...`` in a root-cause section: a field read as itself, or
+    ``- **Safeguards That Worked**: ...``, which is not the cause either."""
+    kv = split_key_value(item.raw.partition("\n")[0])
+    if kv is None:
+        return False
+    name = field_for_key(kv[0])
+    return (name is not None and name != "root_cause") or names_safeguards(kv[0])
+
+
+def _cause_blocks(blocks: list[Block]) -> list[Block]:
+    """A root-cause section's blocks without the list items that are other parts of it."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            items = [i for i in block.items if not _names_another_part(i)]
+            block = ListBlock(items, block.ordered, block.line)
+        out.append(block)
+    return out
+
+
+def root_cause_text(doc: Document) -> str | None:
+    """The root cause itself. A root-cause analysis split into subsections (seed-002: The
+    Problem, How It Happened, Why It Happened, Contributing Factors, 5 Whys) gives the text
+    above its subsections and the subsection that names the cause; otherwise the whole
+    section. Either way a subsection with a role of its own (Contributing Factors, Trigger)
+    is read as that, not as the cause, and so is a ``- **Key**:`` item read as another field
+    (seed-001's Triggering Event, Contributing Factors) or naming safeguards."""
+    parts: list[str] = []
+    for section in doc.sections.get("root_cause", []):
+        texts = [t for b in _cause_blocks(section.blocks) for t in prose_texts(b)]
+        itself = [c for c in section.children if names_the_root_cause(c.title)]
+        if itself:
+            texts += [section_prose(c) for c in itself]
+            parts.append("\n".join(t for t in texts if t).strip())
+            continue
+        texts += children_prose(section, lambda c: section_role(c.title) in (None, "root_cause"))
+        parts.append("\n".join(t for t in texts if t).strip())
+    return joined(parts)
+
+
+def summary_text(doc: Document) -> str | None:
+    """The summary sections' prose. A list of fields under a summary heading (seed-004's
+    "Incident Summary": ``- **Start Time (UTC):** ...``) is the document's metadata, read as
+    fields; it is not the summary."""
+    parts: list[str] = []
+    for section in doc.sections.get("summary", []):
+        texts = [t for b in section.blocks if not is_field_block(b) for t in prose_texts(b)]
+        texts += children_prose(section)
+        parts.append("\n".join(t for t in texts if t).strip())
+    return joined(parts)
+
+
+def factors(doc: Document) -> list[ContributingFactor]:
+    texts: list[tuple[str, int | None]] = []
+    kv = doc.fields.values.get("factors")
+    if kv is not None:
+        if kv.items:
+            texts.extend((i, kv.line) for i in kv.items)
+        elif kv.value:
+            texts.extend((t, kv.line) for t in re.split(r"\s*;\s*", kv.value) if t)
+    for section in doc.sections.get("factors", []):
+        for block in section.blocks:
+            if isinstance(block, ListBlock):
+                texts.extend((plain(i.raw), i.line) for i in block.items)
+            elif isinstance(block, Table):
+                texts.extend(
+                    (" - ".join(plain(c) for c in row[:2] if c), ln)
+                    for row, ln in zip(block.rows, block.row_lines, strict=False)
+                )
+        if not any(isinstance(b, (ListBlock, Table)) for b in section.blocks):
+            texts.extend((plain(b.raw), b.line) for b in section.blocks if isinstance(b, Paragraph))
+    out: list[ContributingFactor] = []
+    for text, line in texts:
+        t = text.strip()
+        if (
+            t
+            and not is_placeholder(t)
+            and not is_placeholder(t.split(":")[0])
+            and t not in {f.text for f in out}
+        ):
+            out.append(ContributingFactor(len(out) + 1, t, line))
+    return out
+
+
+def read_narrative(doc: Document, pm: Postmortem) -> None:
+    f = doc.fields
+    pm.customer_impact = f.get("customer_impact") or doc.role_text("impact")
+    pm.executive_summary = f.get("executive_summary") or summary_text(doc)
+    pm.root_cause = f.get("root_cause") or root_cause_text(doc)
+    pm.trigger = f.get("trigger") or doc.role_text("trigger")
+    pm.lessons = doc.role_text("lessons")
+    pm.factors = factors(doc)
