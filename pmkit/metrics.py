@@ -80,25 +80,6 @@ NO_OWNER = "(no owner)"
 NO_TEAM = "(no team)"
 NO_SERVICE = "(no service)"
 
-MILESTONE_PATTERNS: dict[str, str] = {
-    "detected": (
-        r"(?i)\b(detect(s|ed|ion)?|alert(s|ed)?|alarm(s|ed)?|paged|page (fired|sent)|noticed"
-        r"|first (customer |user )?reports?|reported by|monitoring (fired|flagged|showed))\b"
-    ),
-    "acknowledged": (
-        r"(?i)\b(ack(s|ed|nowledged?|nowledges)?|on-?call (engineer )?(responded|joined|engaged)"
-        r"|incident (declared|opened|created)|(began|started) investigating"
-        r"|investigation (began|started))\b"
-    ),
-    "mitigated": (
-        r"(?i)\b(mitigat(ed|es|ion)|rolled back|rolling back|rollback|reverted|workaround"
-        r"|fail(ed)? ?over|traffic (drained|shifted|rerouted)|service restored|stabili[sz]ed)\b"
-    ),
-    "resolved": (
-        r"(?i)\b(resolved|resolution|fully (restored|recovered)|recovered"
-        r"|incident (closed|over|ended)|all clear|back to normal)\b"
-    ),
-}
 """How a timeline event is recognised as a milestone when the incident's own column is empty.
 RE2 syntax (DuckDB ``regexp_matches``); the earliest matching event with a readable time wins."""
 
@@ -565,39 +546,16 @@ _MEASURES: tuple[tuple[str, str, str], ...] = (
 """measure, from milestone, to milestone."""
 
 _MILESTONE_CTE = """
-, ev AS (
-    SELECT t.root, t.path, t.incident_id,
-           min(t.occurred_at) FILTER (WHERE regexp_matches(t.event, $re_detected)) AS detected_at,
-           min(t.occurred_at) FILTER (WHERE regexp_matches(t.event, $re_acknowledged))
-               AS acknowledged_at,
-           min(t.occurred_at) FILTER (WHERE regexp_matches(t.event, $re_mitigated)) AS mitigated_at,
-           min(t.occurred_at) FILTER (WHERE regexp_matches(t.event, $re_resolved)) AS resolved_at
-    FROM timeline_events AS t
-    JOIN scope AS s ON s.root = t.root AND s.path = t.path AND s.incident_id = t.incident_id
-    WHERE t.occurred_at IS NOT NULL AND t.event IS NOT NULL
-    GROUP BY t.root, t.path, t.incident_id
-), ms AS (
+, ms AS (
     SELECT s.path, s.incident_id, s.title, s.severity_level, s.day, s.started_at,
-           s.started_source,
-           COALESCE(s.detected_at, ev.detected_at) AS detected_at,
-           COALESCE(s.acknowledged_at, ev.acknowledged_at) AS acknowledged_at,
-           COALESCE(s.mitigated_at, ev.mitigated_at) AS mitigated_at,
-           COALESCE(s.resolved_at, ev.resolved_at) AS resolved_at,
-           s.detected_at IS NULL AND ev.detected_at IS NOT NULL AS detected_from_timeline,
-           s.acknowledged_at IS NULL AND ev.acknowledged_at IS NOT NULL
-               AS acknowledged_from_timeline,
-           s.mitigated_at IS NULL AND ev.mitigated_at IS NOT NULL AS mitigated_from_timeline,
-           s.resolved_at IS NULL AND ev.resolved_at IS NOT NULL AS resolved_from_timeline,
-           CASE WHEN s.detected_at IS NOT NULL THEN s.detected_source
-                WHEN ev.detected_at IS NOT NULL THEN 'timeline' END AS detected_source,
-           CASE WHEN s.acknowledged_at IS NOT NULL THEN s.acknowledged_source
-                WHEN ev.acknowledged_at IS NOT NULL THEN 'timeline' END AS acknowledged_source,
-           CASE WHEN s.mitigated_at IS NOT NULL THEN s.mitigated_source
-                WHEN ev.mitigated_at IS NOT NULL THEN 'timeline' END AS mitigated_source,
-           CASE WHEN s.resolved_at IS NOT NULL THEN s.resolved_source
-                WHEN ev.resolved_at IS NOT NULL THEN 'timeline' END AS resolved_source
+           s.detected_at, s.acknowledged_at, s.mitigated_at, s.resolved_at,
+           COALESCE(s.detected_source = 'timeline', FALSE) AS detected_from_timeline,
+           COALESCE(s.acknowledged_source = 'timeline', FALSE) AS acknowledged_from_timeline,
+           COALESCE(s.mitigated_source = 'timeline', FALSE) AS mitigated_from_timeline,
+           COALESCE(s.resolved_source = 'timeline', FALSE) AS resolved_from_timeline,
+           s.started_source, s.detected_source, s.acknowledged_source, s.mitigated_source,
+           s.resolved_source
     FROM scope AS s
-    LEFT JOIN ev ON ev.root = s.root AND ev.path = s.path AND ev.incident_id = s.incident_id
 ), mm AS (
     SELECT *,
            date_diff('second', started_at, detected_at) / 60.0 AS detect_minutes,
@@ -625,13 +583,10 @@ _MILESTONE_CTE = """
 """
 
 
-def _milestone_params() -> dict[str, str]:
-    return {f"re_{name}": pattern for name, pattern in MILESTONE_PATTERNS.items()}
-
-
 def milestones(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Per incident: milestone times (the incident's column, else its timeline), the four MTTx
-    measures in minutes and each one's source (the less direct of its two ends).
+    """Per incident: milestone times as the parser read them (from a field, the timeline or the
+    prose: ``<milestone>_source``), the four MTTx measures in minutes and each one's source (the
+    less direct of its two ends).
 
     detect = detected - started, acknowledge = acknowledged - detected, mitigate = mitigated -
     started, resolve = resolved - started. A negative difference (inconsistent data) is NULL.
@@ -653,7 +608,7 @@ def milestones(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     FROM mm
     ORDER BY path, incident_id
     """
-    return _query(con, f, body, _milestone_params(), (_MILESTONE_CTE,))
+    return _query(con, f, body, ctes=(_MILESTONE_CTE,))
 
 
 def _mttx_long(ms: pd.DataFrame) -> pd.DataFrame:

@@ -333,6 +333,12 @@ def _build(path: Path) -> None:
             "UPDATE incidents SET drafted_source = 'git' WHERE incident_id = 'INC-2'",
             "UPDATE incidents SET resolved_source = 'timeline' WHERE incident_id = 'INC-3'",
             "UPDATE incidents SET started_source = 'prose' WHERE incident_id = 'INC-5'",
+            # INC-2's detection, acknowledgement and mitigation are read from its timeline by
+            # the parser (the alert, the acknowledged page, the rollback: see TIMELINE)
+            "UPDATE incidents SET detected_at = TIMESTAMP '2026-03-10 08:30', "
+            "detected_source = 'timeline', acknowledged_at = TIMESTAMP '2026-03-10 08:45', "
+            "acknowledged_source = 'timeline', mitigated_at = TIMESTAMP '2026-03-10 09:20', "
+            "mitigated_source = 'timeline' WHERE incident_id = 'INC-2'",
         ):
             con.execute(sql)
         con.executemany(

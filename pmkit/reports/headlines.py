@@ -44,15 +44,14 @@ def incident_count(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> int:
 
 
 def resolved_count(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> int:
-    """Incidents up to as-of, whatever the window, with a resolution time (their own column)
-    before the end of the as-of day: the ones ``metrics.unwritten`` picks from."""
+    """Incidents up to as-of, whatever the window, with a resolution time before the end of the
+    as-of day: the ones ``metrics.unwritten`` picks from."""
     everything = metrics.Filters(
         f.as_of, None, f.severity_levels, f.services, f.teams, f.templates, f.people
     )
     ms = metrics.milestones(con, everything)
     end = pd.Timestamp(f.as_of) + pd.Timedelta(days=1)
-    own = ms["resolved_at"].notna() & ~ms["resolved_from_timeline"].fillna(False).astype(bool)
-    return int((own & (pd.to_datetime(ms["resolved_at"]) < end)).sum())
+    return int((ms["resolved_at"].notna() & (pd.to_datetime(ms["resolved_at"]) < end)).sum())
 
 
 def _covered(
