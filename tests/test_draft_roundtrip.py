@@ -40,8 +40,8 @@ CONFIG = Config()
 LABELS = [k for k in CONFIG.severity_definitions if re.fullmatch(r"(?:P|SEV)\d", k)]
 LATER = datetime(2030, 1, 1)
 """``now`` for validation: every generated time is in the past."""
-ACTOR_COLUMN = {"canonical", "seed-001", "seed-002"}
-"""Templates whose timeline has an actor column (000 has Notes, 004 only Time | Event)."""
+ACTOR_COLUMN = set(TEMPLATES)
+"""Templates whose timeline has an actor column: all (000 and 004 gained one, in their style)."""
 
 _word = st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=9)
 _punct = st.sampled_from(["", ",", ".", " -", " &", " (x)", " 50%", "'s", " /", " 2.5"])

@@ -115,11 +115,9 @@ def _timeline_rows(draft: Draft, template: str) -> str:
         at, text, actor = fmt_time(ev.at), cell(ev.text), cell(ev.actor)
         if template == "seed-002":
             rows.append(f"| {at} | {_offset(draft, ev)} | {text} | {actor} |")
-        elif template == "seed-004":
-            rows.append(f"| {at} | {text} |")
-        elif template == "seed-001":
+        elif template in ("seed-000", "seed-001"):  # Time | Event | Actor | Notes
             rows.append(f"| {at} | {text} | {actor} |  |")
-        else:  # canonical and seed-000: Time | Event | Actor/Notes
+        else:  # canonical and seed-004: Time | Event | Actor
             rows.append(f"| {at} | {text} | {actor} |")
     return "\n".join(rows)
 
