@@ -62,12 +62,14 @@ MARKDOWN_NOTE = (
 )
 
 _CSS = """<style>
-.pmkit-draft-form { width: 100%; gap: 28px; align-items: flex-start; }
-.pmkit-draft-form .pm-form { flex: 1 1 560px; min-width: 0; max-width: 780px; }
+.jp-OutputArea:has(.pmkit-draft-form), .jp-OutputArea-child:has(.pmkit-draft-form),
+.jp-OutputArea-output:has(.pmkit-draft-form) { overflow: visible !important; }
+.pmkit-draft-form { width: 100%; gap: 28px; align-items: flex-start; overflow: visible !important; }
+.pmkit-draft-form .pm-form { flex: 1 1 560px; min-width: 0; max-width: 780px; padding-right: 4px; }
 .pmkit-draft-form .pm-aside { flex: 1 1 440px; min-width: 0; position: sticky; top: 0;
-  max-height: 100vh; overflow: auto; }
+  max-height: 100vh; overflow: auto !important; }
 .pmkit-draft-form .widget-html-content { white-space: normal; overflow-wrap: anywhere; }
-.pmkit-draft-form .f-msg { margin: 0 0 4px 0; }
+.pmkit-draft-form .f-msg { margin: 0 0 4px 0; padding-left: 4px; }
 .pmkit-draft-form .f-msg .widget-html-content { line-height: 1.35; font-size: 12.5px; }
 .pmkit-draft-form .pm-note .widget-html-content { color: #555; font-size: 12px; line-height: 1.4; }
 .pmkit-draft-form .pm-preview-body { border: 1px solid #ccc; padding: 4px 14px;
