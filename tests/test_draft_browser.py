@@ -230,7 +230,9 @@ def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Pat
                 "SELECT path, title, severity_level, owner, responders, root_cause, services "
                 "FROM incidents"
             ).fetchall()
-            events = con.execute("SELECT occurred_at, event FROM timeline_events ORDER BY seq").fetchall()
+            events = con.execute(
+                "SELECT occurred_at, event FROM timeline_events ORDER BY seq"
+            ).fetchall()
             actions = con.execute(
                 "SELECT text, owner, due_date, status, tracking_ref, kind FROM action_items "
                 "ORDER BY text DESC"

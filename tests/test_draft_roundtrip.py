@@ -295,7 +295,8 @@ reproduced in the report of issue 14). The test states each one instead of hidin
 
 1. Placeholders are blank by design: a value or a free-text line that
    ``pmkit.normalize.placeholders`` takes for template text (``TBD``, ``<none>``, ``__``, ``.``)
-   is left out. ``validate`` refuses it where it is required and warns elsewhere.
+   is left out, and so is a whole list (services, responders) whose written value looks like one
+   (``<, >``): such lists are not drawn. ``validate`` refuses it where it is required and warns elsewhere.
 2. Names (owner, action owner, responders) go through ``pmkit.normalize.owners`` after the text
    was already made plain, so markup characters typed literally are stripped a second time
    (``__init__ team`` -> ``init team``), trailing ``,;:.`` go, and responders are split on
@@ -323,6 +324,13 @@ def _service_ok(name: str) -> bool:
         and parse_plain(line) == line
         and not _SERVICE_RULES.search(line)
     )
+
+
+def _list_ok(names: list[str]) -> bool:
+    """No part of the list as the templates write it (all of it, all but the first) looks like
+    a placeholder as a whole (rule 1)."""
+    typed = [typed_line(n) for n in names if typed_line(n)]
+    return all(_value(", ".join(part)) is not None for part in (typed, typed[1:]) if part)
 
 
 def parse_plain(text: str) -> str:
@@ -355,13 +363,13 @@ def hostile_drafts(draw: st.DrawFn) -> Draft:
         severity="P1",
         status="Draft",
         owner=draw(named(4)),
-        responders=draw(st.lists(hostile(3).map(_no_lists), max_size=3)),
+        responders=draw(st.lists(hostile(3).map(_no_lists), max_size=3).filter(_list_ok)),
         started_at=start,
         resolved_at=end,
         services=draw(
             st.lists(
                 hostile(3).map(_no_lists).filter(_service_ok), max_size=3, unique_by=typed_line
-            )
+            ).filter(_list_ok)
         ),
         summary=draw(valued(16)),
         impact=draw(hostile(12)),
