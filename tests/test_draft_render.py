@@ -201,3 +201,21 @@ def test_list_items_cannot_open_nested_blocks(sample: Draft) -> None:
     sample.factors = [DraftFactor("1. first"), DraftFactor("- dash"), DraftFactor("# hash")]
     md = render(sample, "canonical", Config())
     assert "- 1\\. first\n- \\- dash\n- \\# hash" in md
+
+
+def test_names_pmkit_reads_differently_are_warned_about(sample: Draft) -> None:
+    """The parser normalizes names (see _PARSER_RULES in test_draft_roundtrip): the form says how."""
+    sample.owner = "__init__ team"
+    sample.responders = ["Ops & Infra", "Bo Chen"]
+    sample.actions[0].owner = "Bo Chen."
+    messages = validate(sample, Config(), now=NOW)
+    assert not has_errors(messages)
+    assert [m.text for m in messages["owner"]] == [
+        "pmkit reads the owner '__init__ team' as 'init team'."
+    ]
+    assert [m.text for m in messages["responders"]] == [
+        "pmkit reads 'Ops & Infra' as 'Ops', 'Infra'."
+    ]
+    assert [m.text for m in messages["actions[0]"]] == [
+        "pmkit reads the owner 'Bo Chen.' as 'Bo Chen'."
+    ]
