@@ -301,6 +301,8 @@ reproduced in the report of issue 14). The test states each one instead of hidin
    was already made plain, so markup characters typed literally are stripped a second time
    (``__init__ team`` -> ``init team``), trailing ``,;:.`` go, and responders are split on
    ``& + / and``. A name reads back as ``normalize_owner`` / ``split_people`` of what was typed.
+   Commas inside parentheses do not split, so a parenthesis one responder leaves open runs into
+   the next (``(``, ``2)`` -> ``(, 2)``): responders are drawn with their parentheses closed.
 3. Services are made plain twice (``api \\<v2>`` -> ``api``), split on ``and`` and lose a
    trailing ``(...)`` or ``.``: service names are drawn without those.
 4. An empty customer impact in seed-000/001/002 reads back as the other ``- **Key:**`` lines of
@@ -324,6 +326,15 @@ def _service_ok(name: str) -> bool:
         and parse_plain(line) == line
         and not _SERVICE_RULES.search(line)
     )
+
+
+def _parens_closed(text: str) -> bool:
+    depth = 0
+    for c in text:
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _list_ok(names: list[str]) -> bool:
@@ -363,7 +374,9 @@ def hostile_drafts(draw: st.DrawFn) -> Draft:
         severity="P1",
         status="Draft",
         owner=draw(named(4)),
-        responders=draw(st.lists(hostile(3).map(_no_lists), max_size=3).filter(_list_ok)),
+        responders=draw(
+            st.lists(hostile(3).map(_no_lists).filter(_parens_closed), max_size=3).filter(_list_ok)
+        ),
         started_at=start,
         resolved_at=end,
         services=draw(
