@@ -296,7 +296,8 @@ reproduced in the report of issue 14). The test states each one instead of hidin
 1. Placeholders are blank by design: a value or a free-text line that
    ``pmkit.normalize.placeholders`` takes for template text (``TBD``, ``<none>``, ``__``, ``.``)
    is left out, and so is a whole list (services, responders) whose written value looks like one
-   (``<, >``): such lists are not drawn. ``validate`` refuses it where it is required and warns elsewhere.
+   (``<, >``: such lists are not drawn) or a whole free text whose lines together look like one
+   (``[<`` then ``]``). ``validate`` refuses it where it is required and warns elsewhere.
 2. Names (owner, action owner, responders) go through ``pmkit.normalize.owners`` after the text
    was already made plain, so markup characters typed literally are stripped a second time
    (``__init__ team`` -> ``init team``), trailing ``,;:.`` go, and responders are split on
@@ -414,7 +415,8 @@ def _lines(text: str | None) -> str | None:
     """Free text as it reads back, without its template-looking lines (rule 1: the parser leaves
     them out of a section's prose but keeps them inside a ``- **Key:**`` value, so the test
     compares what is left on both sides)."""
-    return "\n".join(x for x in typed_lines(text or "") if find_placeholder(x) is None) or None
+    kept = "\n".join(x for x in typed_lines(text or "") if find_placeholder(x) is None)
+    return kept if kept and find_placeholder(kept) is None else None  # "[<" then "]": rule 1
 
 
 def _value(text: str) -> str | None:
