@@ -11,7 +11,9 @@ import pytest
 from pmkit.config import Config
 from pmkit.draft.form import ENV_CORPUS, ENV_DB, ENV_TEMPLATE, DraftForm
 from pmkit.draft.model import Draft, draft_from_dict
+from pmkit.draft.render import TEMPLATES, render
 from pmkit.draft.serve import serve_spec
+from pmkit.draft.validate import has_errors
 
 FIXTURES = Path(__file__).parent / "fixtures" / "draft"
 NOW = datetime(2026, 3, 6, 12, 0)
@@ -61,24 +63,79 @@ def type_in(form: DraftForm, d: Draft) -> None:
         row.status.value, row.tracking.value, row.kind.value = a.status, a.tracking_ref, a.kind
 
 
-def test_empty_form_shows_required_fields_and_disables_save(form: DraftForm) -> None:
+def test_empty_form_opens_quiet_and_save_shows_what_is_missing(form: DraftForm) -> None:
+    """No red before anything is touched; Save writes nothing and shows every error."""
+    assert all(box.value == "" for box in form.msgs.values())
+    assert "Incident Postmortem" in form.preview.value
+    assert not form.save_button.disabled
+    form.save_button.click()
     for name in ("title", "severity", "owner", "started_at", "resolved_at", "summary", "actions"):
         assert "required" in _msg(form, name), name
-    assert form.save_button.disabled
-    assert "Incident Postmortem" in form.preview.value
+    assert "Not saved" in form.save_status.value
+    assert not form.corpus.exists() or not any(form.corpus.rglob("*.md"))
 
 
-def test_typing_clears_messages_and_enables_save(form: DraftForm, sample: Draft) -> None:
+def test_a_field_shows_its_messages_once_touched(form: DraftForm, sample: Draft) -> None:
+    form.inputs["title"].value = "Checkout down"
+    form.inputs["title"].value = ""
+    assert "Title is required" in _msg(form, "title")
+    assert _msg(form, "owner") == "", "untouched fields stay quiet"
+    form.inputs["owner"].value = "x"
+    form.inputs["owner"].value = ""
+    assert "Owner is required" in _msg(form, "owner")
+    form.add_event()
+    assert form.events[0].msg.value == "", "a new row is not an error yet"
+    form.events[0].text.value = "Alert fired"
+    assert "Time is required" in form.events[0].msg.value
+
+
+def test_typing_clears_messages(form: DraftForm, sample: Draft) -> None:
+    form.inputs["owner"].value = "x"
     form.inputs["owner"].value = ""
     assert "Owner is required" in _msg(form, "owner")
     type_in(form, sample)
     assert _msg(form, "owner") == ""
     assert form.messages == {}, form.messages
-    assert not form.save_button.disabled
     assert form.draft() == sample
     form.inputs["owner"].value = "  "
     assert "Owner is required" in _msg(form, "owner")
-    assert form.save_button.disabled
+
+
+def test_blameless_hint_wraps_under_its_field(form: DraftForm) -> None:
+    """The hint is in the field's own box, under the text area, at the column's width."""
+    form.inputs["root_cause"].value = "Human error: the engineer forgot to check the dashboard."
+    box = next(
+        b
+        for b in form.widget.children[0].children
+        if form.msgs["root_cause"] in getattr(b, "children", ())
+    )
+    assert box.children.index(form.inputs["root_cause"]) < box.children.index(
+        form.msgs["root_cause"]
+    )
+    assert form.msgs["root_cause"].layout.width == "100%"
+    assert "Blameless" in _msg(form, "root_cause")
+
+
+def test_bare_times_are_dated_from_the_start_and_cross_midnight(form: DraftForm) -> None:
+    form.inputs["started_at"].value = "2026-03-04 23:40"
+    for text in ("23:50", "00:10", "2026-03-05 01:00", "00:55", "02:30"):
+        form.add_event()
+        form.events[-1].time.value = text
+        form.events[-1].text.value = f"event at {text}"
+    assert [e.at for e in form.draft().timeline] == [
+        datetime(2026, 3, 4, 23, 50),
+        datetime(2026, 3, 5, 0, 10),
+        datetime(2026, 3, 5, 1, 0),
+        datetime(2026, 3, 5, 0, 55),  # a few minutes back: same day, not the day after
+        datetime(2026, 3, 5, 2, 30),
+    ]
+    assert "2026-03-05 00:10" in form.events[1].msg.value
+    md = form.preview.value
+    assert "2026-03-05 00:10" in md
+    fresh = DraftForm(form.corpus, None, Config(), clock=lambda: NOW)
+    fresh.add_event()
+    fresh.events[0].time.value = "14:07"
+    assert "set the start time" in fresh.events[0].msg.value
 
 
 def test_severity_dropdown_shows_definitions(form: DraftForm) -> None:
@@ -109,10 +166,12 @@ def test_rows_add_and_remove(form: DraftForm, sample: Draft) -> None:
     ]
     assert len(form.timeline_box.children) == 2
     form.add_action()
+    assert form.action_rows[-1].msg.value == ""
+    form.action_rows[-1].text.value = "Write a runbook"
     assert "tracking reference" in form.action_rows[-1].msg.value
-    assert form.save_button.disabled
+    assert has_errors(form.messages)
     form.action_rows[-1].remove.click()
-    assert not form.save_button.disabled
+    assert not has_errors(form.messages)
     form.factor_rows[0].remove.click()
     assert [f.text for f in form.draft().factors] == [sample.factors[1].text]
     for row in list(form.action_rows):
@@ -144,24 +203,51 @@ def test_template_choice_changes_the_preview(form: DraftForm, sample: Draft) -> 
     assert "AI-001" in form.preview.value
 
 
-def test_save_writes_file_and_never_overwrites_silently(tmp_path: Path, sample: Draft) -> None:
+def test_save_writes_in_the_corpus_layout_and_updates_its_own_file(
+    tmp_path: Path, sample: Draft
+) -> None:
     form = DraftForm(tmp_path / "corpus", None, Config(), clock=lambda: NOW)
     type_in(form, sample)
-    assert "2026/2026-03-04-checkout-api-returned-500s.md" in form.target.value
+    assert "2026/03/2026-03-04-checkout-api-returned-500s.md" in form.target.value
     form.save_button.click()
-    target = tmp_path / "corpus" / "2026" / "2026-03-04-checkout-api-returned-500s.md"
+    target = tmp_path / "corpus" / "2026" / "03" / "2026-03-04-checkout-api-returned-500s.md"
     assert target.read_text(encoding="utf-8").startswith("# Incident Postmortem: Checkout API")
     assert "Saved" in form.save_status.value
-    assert form.save_button.disabled, "the file exists now: Save waits for the overwrite box"
+    assert "Will update" in form.target.value
     form.inputs["lessons"].value = "Changed."
-    assert form.save() is None
-    assert "already exists" in form.save_status.value
-    assert "Changed." not in target.read_text(encoding="utf-8")
-    form.overwrite.value = True
-    assert not form.save_button.disabled
-    form.save_button.click()
+    assert form.save() is not None
     assert "Changed." in target.read_text(encoding="utf-8")
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+
+
+def test_same_title_same_day_gets_a_new_name(tmp_path: Path, sample: Draft) -> None:
+    """Two postmortems of one day with the same title: the second never replaces the first."""
+    first = DraftForm(tmp_path / "corpus", None, Config(), clock=lambda: NOW)
+    type_in(first, sample)
+    one = first.save()
+    second = DraftForm(tmp_path / "corpus", None, Config(), clock=lambda: NOW)
+    type_in(second, sample)
+    assert "-2.md" in second.target.value and "is another postmortem" in second.target.value
+    second.inputs["summary"].value = "The second one."
+    two = second.save()
+    assert one is not None and two is not None
+    assert two.relative == Path("2026/03/2026-03-04-checkout-api-returned-500s-2.md")
+    assert "The second one." not in one.path.read_text(encoding="utf-8")
+
+
+def test_other_scripts_get_their_own_files(tmp_path: Path, sample: Draft) -> None:
+    paths = []
+    for title in ("Сбой оплаты", "Сбой доставки заказов"):
+        form = DraftForm(tmp_path / "corpus", None, Config(), clock=lambda: NOW)
+        type_in(form, sample)
+        form.inputs["title"].value = title
+        result = form.save()
+        assert result is not None
+        paths.append(result.relative)
+    assert paths == [
+        Path("2026/03/2026-03-04-сбой-оплаты.md"),
+        Path("2026/03/2026-03-04-сбой-доставки-заказов.md"),
+    ]
 
 
 def test_hostile_title_stays_inside_the_corpus(tmp_path: Path, sample: Draft) -> None:
@@ -170,7 +256,7 @@ def test_hostile_title_stays_inside_the_corpus(tmp_path: Path, sample: Draft) ->
     form.inputs["title"].value = "../../../etc/passwd\x00"
     result = form.save()
     assert result is not None
-    assert result.path.parent == (tmp_path / "corpus" / "2026").resolve()
+    assert result.path.parent == (tmp_path / "corpus" / "2026" / "03").resolve()
     assert result.path.name == "2026-03-04-etc-passwd.md"
 
 
@@ -194,7 +280,7 @@ def test_save_ingests_into_duckdb(form: DraftForm, sample: Draft) -> None:
         con.close()
     assert rows == [
         (
-            "2026/2026-03-04-checkout-api-returned-500s.md",
+            "2026/03/2026-03-04-checkout-api-returned-500s.md",
             sample.title,
             "P1",
             "Ana Silva",
@@ -225,7 +311,15 @@ def test_load_existing_postmortem(form: DraftForm, sample: Draft, tmp_path: Path
     fresh.load_button.click()
     assert "Loaded" in fresh.load_msg.value
     loaded = fresh.draft()
-    for name in ("title", "severity", "owner", "started_at", "resolved_at", "services"):
+    for name in (
+        "title",
+        "severity",
+        "owner",
+        "responders",
+        "started_at",
+        "resolved_at",
+        "services",
+    ):
         assert getattr(loaded, name) == getattr(sample, name), name
     assert loaded.actions == sample.actions
     assert [(e.at, e.text) for e in loaded.timeline] == [(e.at, e.text) for e in sample.timeline]
@@ -297,3 +391,24 @@ def test_draft_command_refuses_a_busy_port() -> None:
         result = CliRunner().invoke(cli, ["draft", "--port", str(port)])
     assert result.exit_code == 1
     assert f"port {port} on 127.0.0.1 is in use" in result.output
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_load_then_save_keeps_every_field(tmp_path: Path, sample: Draft, template: str) -> None:
+    """Responders included: they used to be written but never read back, so a load and a save
+    deleted them."""
+    from pmkit.parse import parse_file
+
+    corpus = tmp_path / "corpus"
+    path = corpus / "2026" / "03" / "x.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(render(sample, template, Config()), encoding="utf-8")
+    form = DraftForm(corpus, None, Config(), clock=lambda: NOW)
+    assert form.load(Path("2026/03/x.md"))
+    assert form.draft() == sample
+    assert form.template.value == template
+    result = form.save()
+    assert result is not None and result.path == path.resolve()
+    (pm,) = parse_file(path).incidents
+    assert pm.responders == sample.responders
+    assert sorted(p.name for p in path.parent.iterdir()) == ["x.md"]

@@ -12,7 +12,6 @@ import pytest
 from pmkit.config import Config
 from pmkit.draft.model import Draft, DraftAction, DraftEvent, DraftFactor, draft_from_dict
 from pmkit.draft.render import TEMPLATES, UnknownTemplateError, render, template_text
-from pmkit.draft.save import SaveError, relative_target, safe_target, slugify, write_text
 from pmkit.draft.validate import has_errors, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "draft"
@@ -77,7 +76,7 @@ def test_table_cells_and_headings_are_escaped(sample: Draft) -> None:
     md = render(sample, "canonical", Config())
     assert "| Split \\| the pool |" in md
     assert "line one line two" in md
-    assert "\n\\# not a heading\n\\---" in md
+    assert "\n\\# not a heading\n\n\\---\n" in md  # each line its own paragraph
 
 
 @pytest.mark.parametrize(
@@ -168,55 +167,6 @@ def test_blameless_hints_are_warnings(sample: Draft) -> None:
     assert not has_errors(messages)
 
 
-@pytest.mark.parametrize(
-    ("title", "slug"),
-    [
-        ("Checkout API returned 500s", "checkout-api-returned-500s"),
-        ("../../etc/passwd", "etc-passwd"),
-        ("/abs/path\x00nul", "abs-path-nul"),
-        ("CON", "incident-con"),
-        ("nul", "incident-nul"),
-        ("", "incident"),
-        ("***", "incident"),
-        ("Café outage – EU", "cafe-outage-eu"),
-        ("x" * 200, "x" * 60),
-    ],
-)
-def test_slugify(title: str, slug: str) -> None:
-    assert slugify(title) == slug
-
-
-def test_relative_target_uses_start_day(sample: Draft) -> None:
-    rel = relative_target(sample, date(2026, 3, 6))
-    assert rel == Path("2026/2026-03-04-checkout-api-returned-500s.md")
-    assert relative_target(Draft(title="x"), date(2026, 3, 6)) == Path("2026/2026-03-06-x.md")
-
-
-def test_safe_target_refuses_escapes(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    assert safe_target(corpus, Path("2026/a.md")) == (corpus / "2026/a.md").resolve()
-    for bad in ("../a.md", "/etc/a.md", "2026/../../a.md", "a\x00.md"):
-        with pytest.raises(SaveError):
-            safe_target(corpus, Path(bad))
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (corpus / "2027").symlink_to(outside)
-    with pytest.raises(SaveError):
-        safe_target(corpus, Path("2027/a.md"))
-
-
-def test_write_never_overwrites_without_confirmation(tmp_path: Path) -> None:
-    target = tmp_path / "2026" / "a.md"
-    write_text(target, "one")
-    with pytest.raises(SaveError):
-        write_text(target, "two")
-    assert target.read_text() == "one"
-    write_text(target, "three", overwrite=True)
-    assert target.read_text() == "three"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["a.md"]
-
-
 def test_placeholders_and_non_owners_are_errors(sample: Draft) -> None:
     """Values the parser reads as blanks (TBD, [Name], N/A, none) must not pass as filled."""
     sample.title = "TBD"
@@ -251,3 +201,21 @@ def test_list_items_cannot_open_nested_blocks(sample: Draft) -> None:
     sample.factors = [DraftFactor("1. first"), DraftFactor("- dash"), DraftFactor("# hash")]
     md = render(sample, "canonical", Config())
     assert "- 1\\. first\n- \\- dash\n- \\# hash" in md
+
+
+def test_names_pmkit_reads_differently_are_warned_about(sample: Draft) -> None:
+    """The parser normalizes names (see _PARSER_RULES in test_draft_roundtrip): the form says how."""
+    sample.owner = "__init__ team"
+    sample.responders = ["Ops & Infra", "Bo Chen"]
+    sample.actions[0].owner = "Bo Chen."
+    messages = validate(sample, Config(), now=NOW)
+    assert not has_errors(messages)
+    assert [m.text for m in messages["owner"]] == [
+        "pmkit reads the owner '__init__ team' as 'init team'."
+    ]
+    assert [m.text for m in messages["responders"]] == [
+        "pmkit reads 'Ops & Infra' as 'Ops', 'Infra'."
+    ]
+    assert [m.text for m in messages["actions[0]"]] == [
+        "pmkit reads the owner 'Bo Chen.' as 'Bo Chen'."
+    ]

@@ -18,6 +18,7 @@ import os
 import shlex
 import subprocess
 import sys
+import unicodedata
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -322,7 +323,7 @@ def test_papermill_parameters_are_literals(
 
 _ALLOWED_TAGS = frozenset(
     "div h1 h2 h3 h4 h5 h6 p ul ol li table thead tbody tr th td strong em code pre a hr br "
-    "blockquote img".split()
+    "blockquote img details summary".split()  # details/summary: the folded Markdown source
 )
 
 
@@ -426,13 +427,15 @@ def _check_target(corpus: Path, title: str) -> None:
     rel = relative_target(draft, date(2026, 3, 5))
     target = safe_target(corpus, rel)
     assert target.is_relative_to(corpus.resolve())
-    assert target.parent == corpus.resolve() / "2026"
+    assert target.parent == corpus.resolve() / "2026" / "03"  # an empty corpus: YYYY/MM/
     name = target.name
     assert name.startswith("2026-03-04-") and name.endswith(".md")
     slug = name[len("2026-03-04-") : -len(".md")]
     assert slug and slug == slugify(title)
-    assert set(slug) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
-    assert slug not in RESERVED and len(name) <= 100
+    # letters, digits and marks of any script (issue 14), "-" for everything else
+    assert all(c == "-" or unicodedata.category(c)[0] in "LNM" for c in slug)
+    assert not slug.startswith(("-", ".")) and "/" not in slug and "\x00" not in slug
+    assert slug not in RESERVED and len(name.encode("utf-8")) <= 120
 
 
 @pytest.mark.parametrize(

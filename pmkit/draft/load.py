@@ -20,6 +20,7 @@ def draft_from_postmortem(pm: Postmortem) -> Draft:
         severity=pm.severity_label or "",
         status=pm.status or "Draft",
         owner=pm.owner or "",
+        responders=list(pm.responders),
         started_at=pm.started_at,
         detected_at=pm.detected_at,
         mitigated_at=pm.mitigated_at,

@@ -2,8 +2,9 @@
 
 The templates are Markdown files in ``pmkit/draft/templates/`` with ``${name}`` slots, so a team can
 read (and diff) exactly what the form writes. Repeated parts (table rows, factor lists) are built
-here. Every value is written so that pmkit's own parser reads it back unchanged: one-line fields are
-collapsed to one line, table cells escape ``|``, times are ``YYYY-MM-DD HH:MM`` in UTC.
+here. Every typed value goes through ``pmkit.draft.escape``, so that pmkit's own parser (and any
+Markdown viewer) reads back what was typed, never markup: ``List<Order>`` stays ``List<Order>``,
+a ``<script>`` tag is text. Times are ``YYYY-MM-DD HH:MM`` in UTC.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from importlib import resources
 from string import Template
 
 from pmkit.config import Config, load_config
+from pmkit.draft.escape import escape_item_paragraphs, escape_line, escape_paragraphs
 from pmkit.draft.model import Draft, DraftAction, DraftEvent
+from pmkit.normalize.links import extract_tracking_ref
 
 TEMPLATES: tuple[str, ...] = ("canonical", "seed-000", "seed-001", "seed-002", "seed-004")
 """Template names accepted by ``render``: the canonical one and the four seed shapes."""
@@ -41,30 +44,35 @@ def template_text(name: str) -> str:
 
 
 def inline(text: str) -> str:
-    """One line of text: newlines and runs of whitespace become one space."""
-    return " ".join(text.split())
+    """One line of typed text, escaped so it reads back as typed (see ``pmkit.draft.escape``)."""
+    return escape_line(text)
 
 
-def cell(text: str) -> str:
-    """A table cell: one line, ``|`` escaped so it cannot split the row."""
-    return inline(text).replace("|", "\\|")
+cell = inline
+"""A table cell: the same escaping (``|`` is always escaped, so it cannot split the row)."""
 
 
 def block(text: str) -> str:
-    """Free text under a heading. Lines that would start a new heading or turn the previous line
-    into one (``# x``, ``---``, ``===``) are escaped so the document structure stays the draft's."""
-    out: list[str] = []
-    for line in text.strip().replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = line.lstrip()
-        if stripped.startswith("#") or (stripped and set(stripped) <= {"-", "=", " "}):
-            line = line[: len(line) - len(stripped)] + "\\" + stripped
-        out.append(line.rstrip())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
+    """Free text under a heading: each typed line its own paragraph, escaped."""
+    return escape_paragraphs(text)
 
 
 def item_block(text: str) -> str:
-    """Free text as the value of a ``- **Key:**`` list item: continuation lines indented."""
-    return "\n".join(("  " + x) if x else "" for x in block(text).split("\n")).lstrip()
+    """Free text as the value of a ``- **Key:**`` list item: later paragraphs indented into it."""
+    return escape_item_paragraphs(text)
+
+
+def tracking_cell(ref: str) -> str:
+    """A tracking reference as written, so the parser's link reader sees it unchanged: a URL as
+    an autolink (``<https://...>``, whose text Markdown never interprets), a ticket key or
+    ``#123`` as is. Anything else (validation refuses it) is escaped like any cell."""
+    ref = ref.strip()
+    if ref and extract_tracking_ref(ref) == ref:
+        return f"<{ref}>" if _URL_SCHEME.match(ref) else ref
+    return cell(ref)
+
+
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:")
 
 
 def fmt_time(value: datetime | None) -> str:
@@ -91,19 +99,14 @@ def _severity_definitions(draft: Draft, config: Config) -> str:
     return "\n".join(f"- **{cell(k)}:** {inline(defs[k])}" for k in labels)
 
 
-_BLOCK_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+*#](?=\s|$)|>)")
-
-
 def list_text(text: str) -> str:
-    """One line for a list item: a leading ``1.``/``-``/``>``/``#`` is escaped so the text does not
-    open a nested list, a quote or a heading (``>`` opens a quote with no space after it too)."""
-    return _BLOCK_START.sub(
-        lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", inline(text)
-    )
+    """One list item's text: a leading ``1.``/``-``/``>``/``#`` is escaped with the rest, so the
+    text does not open a nested list, a quote or a heading."""
+    return escape_line(text)
 
 
 def _list_items(texts: list[str], indent: str = "") -> str:
-    return "\n".join(f"{indent}- {list_text(t)}" for t in texts if inline(t))
+    return "\n".join(f"{indent}- {list_text(t)}" for t in texts if list_text(t))
 
 
 def _timeline_rows(draft: Draft, template: str) -> str:
@@ -112,11 +115,9 @@ def _timeline_rows(draft: Draft, template: str) -> str:
         at, text, actor = fmt_time(ev.at), cell(ev.text), cell(ev.actor)
         if template == "seed-002":
             rows.append(f"| {at} | {_offset(draft, ev)} | {text} | {actor} |")
-        elif template == "seed-004":
-            rows.append(f"| {at} | {text} |")
-        elif template == "seed-001":
+        elif template in ("seed-000", "seed-001"):  # Time | Event | Actor | Notes
             rows.append(f"| {at} | {text} | {actor} |  |")
-        else:  # canonical and seed-000: Time | Event | Actor/Notes
+        else:  # canonical and seed-004: Time | Event | Actor
             rows.append(f"| {at} | {text} | {actor} |")
     return "\n".join(rows)
 
@@ -136,7 +137,7 @@ def _action_rows(actions: list[tuple[int, DraftAction]], template: str) -> str:
             cell(a.owner),
             fmt_date(a.due_date),
             STATUS_TEXT.get(a.status, cell(a.status)),
-            cell(a.tracking_ref),
+            tracking_cell(a.tracking_ref),
         ]
         if template in ("seed-002", "seed-004"):
             prefix = "ACT-" if template == "seed-002" else "AI-"

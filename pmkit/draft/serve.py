@@ -3,6 +3,8 @@
 The corpus, database and template reach the notebook's kernel through ``PMKIT_DRAFT_*``
 environment variables (read by ``DraftForm.from_config``), so the notebook itself stays two lines.
 Each page load starts a kernel; idle ones are culled so a long-running server does not pile them up.
+The page is served with pmkit's own Voila template (``pmkit/draft/voila``): Voila's lab template
+without the stylesheets it would fetch from a CDN, so the form works with no network at all.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ import nbformat
 
 from pmkit.draft.form import ENV_CONFIG, ENV_CORPUS, ENV_DB, ENV_TEMPLATE
 
+VOILA_TEMPLATE = "pmkit-draft"
+VOILA_ROOT = Path(__file__).resolve().parent / "voila"
+"""A Jupyter data folder holding ``voila/templates/pmkit-draft``: Voila's lab template without
+the stylesheets it loads from a CDN (put first on ``JUPYTER_PATH``)."""
 NOTEBOOK_SOURCE = "from pmkit.draft.form import DraftForm\nDraftForm.from_config().show()"
 CULL_IDLE_SECONDS = 3600
 CULL_INTERVAL_SECONDS = 300
@@ -73,6 +79,9 @@ def serve_spec(
         config_path = Path.cwd() / "pmkit.toml"
     if config_path is not None:
         env[ENV_CONFIG] = str(Path(config_path).resolve())
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(VOILA_ROOT), env.get("JUPYTER_PATH", "")) if p
+    )
     argv = [
         sys.executable,
         "-m",
@@ -81,6 +90,7 @@ def serve_spec(
         "--no-browser",
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
+        f"--template={VOILA_TEMPLATE}",
         "--Voila.port_retries=0",
         "--show_tracebacks=True",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",

@@ -7,15 +7,17 @@ language, odd but possible values) is advice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 from pmkit.config import Config, load_config, normalize_severity_key
+from pmkit.draft.escape import typed_line, typed_lines
 from pmkit.draft.model import Draft
 from pmkit.lint import blame_hints
 from pmkit.normalize.links import extract_tracking_ref
-from pmkit.normalize.owners import normalize_owner
+from pmkit.normalize.owners import normalize_owner, split_people
 from pmkit.normalize.placeholders import find_placeholder
 
 Level = Literal["error", "warning"]
@@ -66,7 +68,7 @@ def validate(
         out.setdefault(name, []).append(Message(level, text))
 
     for name, label in REQUIRED_TEXT.items():
-        value = str(getattr(draft, name)).strip()
+        value = typed_line(str(getattr(draft, name)))  # what is written: controls never count
         if not value:
             add(name, "error", f"{label} is required.")
         elif name != "severity" and _placeholder(value):
@@ -110,13 +112,24 @@ def validate(
             add(key, "error", "This time is in the future.")
         elif (start and ev.at < start - _DAY) or (end and ev.at > end + _DAY):
             add(key, "warning", "More than a day outside the incident window.")
-        if not ev.text.strip():
+        text = typed_line(ev.text)
+        if not text:
             add(key, "error", "Event text is required.")
+        elif _placeholder(text):
+            add(key, "error", f"Event text looks like a template placeholder ({text!r}).")
+        if typed_line(ev.actor) and _placeholder(typed_line(ev.actor)):
+            add(key, "warning", f"Actor {typed_line(ev.actor)!r} reads as a placeholder: left out.")
     seen: set[str] = set()
     for i, factor in enumerate(draft.factors):
-        text = " ".join(factor.text.split()).lower()
+        text = typed_line(factor.text).lower()
         if not text:
             add(f"factors[{i}]", "error", "Empty factor: fill it in or remove the row.")
+        elif _placeholder(text) or _placeholder(text.split(":")[0]):
+            add(
+                f"factors[{i}]",
+                "error",
+                f"{factor.text.strip()!r} reads as a template placeholder.",
+            )
         elif text in seen:
             add(f"factors[{i}]", "error", "Same factor listed twice: remove one.")
         seen.add(text)
@@ -128,10 +141,10 @@ def validate(
         missing = [
             label
             for label, value in (
-                ("text", action.text.strip()),
-                ("owner", action.owner.strip()),
+                ("text", typed_line(action.text)),
+                ("owner", typed_line(action.owner)),
                 ("due date", action.due_date),
-                ("tracking reference", action.tracking_ref.strip()),
+                ("tracking reference", typed_line(action.tracking_ref)),
             )
             if not value
         ]
@@ -146,9 +159,9 @@ def validate(
             ("owner", action.owner),
             ("tracking reference", action.tracking_ref),
         ):
-            if value.strip() and _placeholder(value.strip()):
+            if typed_line(value) and _placeholder(typed_line(value)):
                 add(key, "error", f"Action {label} still looks like a placeholder ({value!r}).")
-        if action.owner.strip() and normalize_owner(action.owner) is None:
+        if typed_line(action.owner) and normalize_owner(typed_line(action.owner)) is None:
             add(key, "error", f"{action.owner!r} is not an owner: name a person or a team.")
         ref = action.tracking_ref.strip()
         if ref and extract_tracking_ref(ref) != ref:
@@ -159,6 +172,16 @@ def validate(
                 "pmkit would count the action as untracked.",
             )
 
+    for name in TEXT_FOR_HINTS:
+        for line in typed_lines(getattr(draft, name)):
+            if _placeholder(line):
+                add(name, "warning", f"The line {line!r} reads as template text: it is left out.")
+    for name in ("responders", "services"):
+        for value in getattr(draft, name):
+            if typed_line(value) and _placeholder(typed_line(value)):
+                add(name, "warning", f"{typed_line(value)!r} reads as a placeholder: left out.")
+    _name_readings(draft, add)
+
     texts = [(name, getattr(draft, name)) for name in TEXT_FOR_HINTS]
     texts += [(f"factors[{i}]", f.text) for i, f in enumerate(draft.factors)]
     texts += [(f"timeline[{i}]", e.text) for i, e in enumerate(draft.timeline)]
@@ -166,6 +189,27 @@ def validate(
         for hint in blame_hints(text or ""):
             add(name, "warning", f"Blameless wording: {_hint_text(hint)}")
     return out
+
+
+def _name_readings(draft: Draft, add: Callable[[str, Level, str], None]) -> None:
+    """Warn where pmkit's reading of a name differs from what was typed (it drops markup
+    characters and trailing ``,;:.`` from owners, and splits responders on ``& + / and``), so the
+    author sees what the reports will show."""
+    owners = [("owner", draft.owner)] + [
+        (f"actions[{i}]", a.owner) for i, a in enumerate(draft.actions)
+    ]
+    for key, value in owners:
+        typed = typed_line(value)
+        read = normalize_owner(typed) if typed else None
+        if read is not None and read != typed:
+            add(key, "warning", f"pmkit reads the owner {typed!r} as {read!r}.")
+    for value in draft.responders:
+        typed = typed_line(value)
+        people = split_people(typed) if typed else []
+        if people and people != [typed]:
+            add(
+                "responders", "warning", f"pmkit reads {typed!r} as {', '.join(map(repr, people))}."
+            )
 
 
 def _placeholder(value: str) -> bool:
