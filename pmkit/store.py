@@ -18,7 +18,7 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pmkit.config import Config, load_config
+from pmkit.config import Config, RegisterSource, load_config
 from pmkit.factors import Taxonomy, TaxonomyError, load_taxonomy, reclassify
 from pmkit.gitdates import first_commit_dates
 from pmkit.model import ParsedDocument, ParseIssue
@@ -87,6 +87,8 @@ class IngestSummary:
     process_docs: int = 0
     seconds: float = 0.0
     error_messages: list[str] = field(default_factory=list)
+    register: str = ""
+    """The incident register's summary (pmkit.register.store.RegisterBatch.render)."""
 
     def render(self) -> str:
         lines = [
@@ -99,6 +101,8 @@ class IngestSummary:
         lines.extend(f"  error: {m}" for m in self.error_messages[:20])
         if len(self.error_messages) > 20:
             lines.append(f"  ... and {len(self.error_messages) - 20} more (see table parse_issues)")
+        if self.register:
+            lines.append(self.register)
         return "\n".join(lines)
 
 
@@ -499,13 +503,26 @@ def ingest_paths(
     config: Config | None = None,
     workers: int | None = None,
     remove_missing: bool = True,
+    registers: Sequence[RegisterSource] | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into ``db_path`` incrementally, in one atomic step."""
+    """Ingest files and folders into ``db_path`` incrementally, in one atomic step.
+
+    ``registers``: incident exports written in the same step (default: ``[register]`` of the
+    configuration); see ``pmkit.register.store``."""
     started = time.perf_counter()
     config = config or load_config()
     try:
         taxonomy = load_taxonomy(config.taxonomy_path if config.taxonomy_path.is_file() else None)
     except TaxonomyError as exc:
+        raise IngestError(str(exc)) from exc
+    # --- incident register (issue 17): read before the lock, written inside _write ---
+    from pmkit.register import store as register_store
+
+    try:
+        register = register_store.load(
+            config.register_sources if registers is None else registers, config
+        )
+    except register_store.RegisterError as exc:
         raise IngestError(str(exc)) from exc
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     db_path = Path(db_path)
@@ -552,7 +569,7 @@ def ingest_paths(
             changed.append((src, data, err, sha, size if data is not None else 0, mtime))
         removed = [k for k in known if k[0] in roots and k not in seen] if remove_missing else []
         summary.removed = len(removed)
-        if not changed and not removed and not touched and not walk_issues:
+        if not changed and not removed and not touched and not walk_issues and not register.sources:
             summary.seconds = time.perf_counter() - started
             if db_path.exists():
                 return summary
@@ -591,7 +608,15 @@ def ingest_paths(
             yield frames
 
         replaced = [(str(src.root), src.rel) for src, *_ in changed] + removed
-        _write(db_path, batches(), replaced, touched, taxonomy)
+        _write(
+            db_path,
+            batches(),
+            replaced,
+            touched,
+            taxonomy,
+            after=lambda con: register_store.apply(con, register),  # issue 17
+        )
+        summary.register = register.render()
         summary.errors += len(walk_issues)
         summary.error_messages.extend(f"{rel}: {i.message}" for rel, i in walk_issues)
     summary.seconds = time.perf_counter() - started
@@ -628,8 +653,10 @@ def _write(
     replace: list[tuple[str, str]],
     touched: list[tuple[str, str, int | None]],
     taxonomy: Taxonomy,
+    after: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
 ) -> None:
-    """Write into a copy, then rename it over the database: all or nothing."""
+    """Write into a copy, then rename it over the database: all or nothing. ``after`` runs on
+    the copy inside the transaction, once the postmortems are written (the register)."""
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     # under the ingest lock no other ingest writes: copies left by a killed one are garbage
     for stale in db_path.parent.glob(f".{glob.escape(db_path.name)}.*.tmp*"):
@@ -676,6 +703,8 @@ def _write(
             ((stored,),) = con.execute("SELECT count(*) FROM documents").fetchall()
             everything = stored == len(new_paths)
             reclassify(con, taxonomy, None if everything else new_paths)
+        if after is not None:
+            after(con)
         _flag_duplicate_ids(con)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
