@@ -393,6 +393,32 @@ def lint(paths: tuple[Path, ...], fmt: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@db_option
+@click.option(
+    "--as-of", "as_of", metavar="DATE", help="Day to judge at, YYYY-MM-DD [default: today, UTC]."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="pmkit.toml ([policy], [targets], [people]) [default: ./pmkit.toml if present].",
+)
+def owed(db_path: Path, as_of: str | None, config_path: Path | None) -> None:
+    """List the postmortems owed: register incidents the [policy] says need one, resolved by
+    as-of, with none drafted. Exit 1 when any is past its draft target (for a daily job)."""
+    from pmkit.owed import owed_report
+
+    try:
+        text, late = owed_report(db_path, as_of, config_path)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(text)
+    if late:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for the console script and for tests that call it directly."""
     try:

@@ -40,6 +40,8 @@ __all__ = [
     "ambiguous",
     "has_register",
     "owed",
+    "owed_report",
+    "policy_for",
     "register_coverage",
     "register_status",
     "register_time_to_draft",
@@ -279,3 +281,54 @@ def register_coverage(
 def policy_for(config: Config) -> Policy:
     """The ``[policy]`` of ``config`` (labels read into levels)."""
     return Policy.from_config(config)
+
+
+def owed_report(
+    db_path: Path | str, as_of: str | None = None, config_path: Path | str | None = None
+) -> tuple[str, int]:
+    """``pmkit owed``: the owed list as text lines and how many are past target. Raises
+    ValueError (bad date, no register ingested) and OSError (no database)."""
+    from datetime import UTC, date
+
+    from pmkit.config import load_config
+    from pmkit.normalize.owners import People
+
+    config = load_config(Path(config_path) if config_path else None)
+    day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
+    path = Path(db_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no database yet (run `pmkit ingest` first)")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        if not has_register(con):
+            raise ValueError(
+                f"{path}: no incident register ingested: give `pmkit ingest --register FILE` "
+                "or [register] in pmkit.toml"
+            )
+        f = Filters(day, None, people=People.from_config(config))
+        policy = policy_for(config)
+        rows = owed(con, f, policy, config.draft_target_hours)
+        cov = register_coverage(con, f, policy, config.draft_target_hours)
+    finally:
+        con.close()
+    late = int(rows["past_target"].sum()) if len(rows) else 0
+    lines = [
+        f"postmortems owed at {day}: {len(rows)} ({late} past the {config.draft_target_hours:g} h "
+        f"target) of {cov['n']} register incidents; {cov['n_cannot_tell']} the policy cannot "
+        f"judge, {cov['n_ambiguous']} with an ambiguous match"
+    ]
+    for r in rows.itertuples():
+        overdue = (
+            f"{r.days_overdue} day{'s' if r.days_overdue != 1 else ''} overdue"
+            if r.past_target
+            else f"due {r.due_at:%Y-%m-%d %H:%M} UTC"
+        )
+        who = next(
+            (str(v) for v in (r.owner, r.team) if isinstance(v, str) and v),
+            "no owner or team in the register",
+        )
+        lines.append(
+            f"{r.file}:{r.line}: {r.key} [{r.severity_label or '?'}] {r.title or ''} - resolved "
+            f"{r.resolved_at:%Y-%m-%d %H:%M} UTC, {overdue}; {who}; {r.why}"
+        )
+    return "\n".join(lines), late

@@ -52,10 +52,11 @@ class RegisterBatch:
 
 
 def load(sources: Sequence[RegisterSource], config: Config) -> RegisterBatch:
-    """Read every export (raises RegisterError naming the file when one cannot be read)."""
+    """Read every export (raises RegisterError naming the file when one cannot be read). A file
+    given twice (in ``[register]`` and on the command line) is read once, as given last."""
+    last = {str(Path(src.path).resolve()): src for src in sources}
     batch = RegisterBatch()
-    for src in sources:
-        name = str(Path(src.path).resolve())
+    for name, src in last.items():
         incidents, issues = read_register(src.path, src.format, config, src.timezone, name)
         batch.sources.append(name)
         batch.incidents.extend(incidents)
