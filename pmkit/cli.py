@@ -174,7 +174,16 @@ def draft(corpus: Path, port: int, db_path: Path, template: str) -> None:
     required=True,
     help="Folder to write YYYY/MM/<date>-<slug>.md files into.",
 )
-def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
+@click.option(
+    "--register",
+    "register_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the corpus's incident register here, one export per tool format.",
+)
+def synth(
+    n: int, seed: int, start: datetime, end: datetime, out: Path, register_dir: Path | None
+) -> None:
     """Write N synthetic postmortems in every shape pmkit reads, byte-for-byte the same per seed."""
     from pmkit.synth import write_corpus
 
@@ -183,6 +192,14 @@ def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {len(written)} postmortems to {out}")
+    if register_dir is not None:
+        from pmkit.synth.register import write_register
+
+        truth = write_register(written, seed, end.date(), register_dir)
+        click.echo(
+            f"wrote a register of {len(truth.rows)} incidents to {register_dir} "
+            f"({len(truth.owed())} postmortems owed at {end.date()})"
+        )
 
 
 @cli.command()

@@ -93,14 +93,19 @@ def _json_rows(text: str) -> tuple[list[str], Iterator[tuple[int, Row]]]:
 
 
 def _values(row: Row, fmt: Format, name: str) -> list[str]:
-    """Cells of the first candidate column present (all of them for list fields)."""
+    """Cells of the first candidate column with a value in this row (every cell of it, and of
+    its repeats, for list fields)."""
     present = {k for k, _ in row}
     for column in fmt.candidates(name):
         if column in present:
             cells = [v.strip() for k, v in row if k == column]
-            if name in LIST_FIELDS:
-                return [p for c in cells for p in _SPLIT.split(c) if p]
-            return [c for c in cells if c][:1]
+            values = (
+                [p for c in cells for p in _SPLIT.split(c) if p]
+                if name in LIST_FIELDS
+                else [c for c in cells if c][:1]
+            )
+            if values:
+                return values
     return []
 
 
