@@ -242,3 +242,32 @@ def test_register_rows_are_replaced_and_matches_follow_new_postmortems(tmp_path:
     ).fetchall()
     con.close()
     assert row == [("matched", "id", "2026-03-29-checkout-latency.md")]
+
+
+def test_owed_section_escapes_register_text(tmp_path: Path) -> None:
+    """A register title, owner or URL is shown as text; a script URL is never a link."""
+    from pmkit.reports import owed_section
+    from pmkit.reports.context import open_report
+
+    export = tmp_path / "pd.csv"
+    export.write_text(
+        "id,incident_number,title,priority_name,service_name,team_name,created_at,resolved_at,"
+        "html_url,resolved_by_user_name\n"
+        'ABC1234,66,"<script>alert(1)</script>",P0,x-svc,<b>Team</b>,2026-03-01T10:00:00Z,'
+        "2026-03-01T11:00:00Z,javascript:alert(1),<img src=x>\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "e.toml").write_text("", encoding="utf-8")
+    db = tmp_path / "h.duckdb"
+    args = ["ingest", str(FIXTURES / "corpus"), "--db", str(db), "-q", "--register", str(export)]
+    assert main([*args, "--config", str(tmp_path / "e.toml")]) == 0
+    report = open_report(db, AS_OF, 365, config_path=str(tmp_path / "e.toml"))
+    try:
+        html = "".join(str(x) for x in owed_section.owed_lists(report))
+        tiles = owed_section.tiles(report)
+    finally:
+        report.con.close()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "&lt;img src=x&gt;" in html and "<b>Team" not in html
+    assert 'href="javascript' not in html
+    assert [t.value for t in tiles[:2]] == ["1", "1"]
