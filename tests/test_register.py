@@ -264,3 +264,35 @@ def test_an_id_written_far_from_its_dates_or_twice_is_ambiguous() -> None:
 )
 def test_only_distinctive_ids_are_searched_in_text(value: str, ok: bool) -> None:
     assert searchable(value) is ok
+
+
+def test_register_settings_and_their_errors(tmp_path: Path) -> None:
+    toml = tmp_path / "pmkit.toml"
+    toml.write_text(
+        '[register]\nsources = ["a.csv", { path = "sub/j.csv", format = "jira", '
+        'timezone = "Europe/Berlin" }]\n[register.columns]\nid = "Ticket"\nservices = ["S1", "S2"]\n',
+        encoding="utf-8",
+    )
+    config = load_config(toml)
+    assert [(s.path, s.format, s.timezone) for s in config.register_sources] == [
+        (tmp_path / "a.csv", None, None),
+        (tmp_path / "sub" / "j.csv", "jira", "Europe/Berlin"),
+    ]
+    assert config.register_columns == {"id": ("Ticket",), "services": ("S1", "S2")}
+    for body, message in (
+        ('[register]\nsources = [{ file = "a.csv" }]\n', r"register.sources\[0\]: unknown key"),
+        ("[register]\nsources = [3]\n", r"register.sources\[0\] must be a path"),
+        ('[register]\nfiles = ["a.csv"]\n', r"\[register\] unknown key"),
+        ('[policy]\nsometimes = ["P3"]\n', r"\[policy\] unknown key"),
+    ):
+        toml.write_text(body, encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load_config(toml)
+    bad = tmp_path / "x.csv"
+    bad.write_text("Ticket\nA-1\n", encoding="utf-8")
+    with pytest.raises(RegisterError, match=r"unknown field\(s\) colour"):
+        read_register(
+            bad, "generic", Config(register_columns={"id": ("Ticket",), "colour": ("C",)})
+        )
+    with pytest.raises(RegisterError, match="unknown time zone"):
+        read_register(bad, "generic", Config(register_columns={"id": ("Ticket",)}), "Mars/Base")

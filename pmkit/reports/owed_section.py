@@ -84,6 +84,15 @@ def tiles(report: Report, link: bool = False) -> list[Stat]:
     ]
 
 
+def summary_block(report: Report) -> tuple[Html, Html]:
+    """The summary report's block: a heading and the tiles (linking to the time-to-draft
+    report), or the note that no register was ingested."""
+    heading = Html("<h3>Postmortems owed (incident register)</h3>")
+    if not owed.has_register(report.con):
+        return heading, p.note(NO_REGISTER)
+    return heading, p.stats(tiles(report, link=True))
+
+
 def owed_lists(report: Report) -> tuple[Any, ...]:
     """The coverage line, every postmortem owed, the ambiguous matches and a caption."""
     if not owed.has_register(report.con):
