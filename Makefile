@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)  ## create .venv and install pmkit with its dev extra
 
 ingest: $(STAMP)  ## ingest the bundled sample corpus into data/pmkit.duckdb
-	$(BIN)/pmkit ingest $(CORPUS) --db $(DB)
+	$(BIN)/pmkit ingest $(CORPUS) --db $(DB) --config data/pmkit.toml
 
 report: $(STAMP)  ## ingest the sample corpus and write the reports (reports/index.html)
 	$(BIN)/pmkit report --corpus $(CORPUS) --db $(DB) --out reports --as-of $(AS_OF) --config data/pmkit.toml

@@ -53,24 +53,75 @@ def cli() -> None:
 @db_option
 @click.option("--strict", is_flag=True, help="Exit 1 when any error-level parse issue exists.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, summary only.")
-def ingest(paths: tuple[Path, ...], db_path: Path, strict: bool, quiet: bool) -> None:
+@click.option(
+    "--register",
+    "registers",
+    multiple=True,
+    metavar="[FORMAT:]FILE",
+    help="An incident export (pagerduty, opsgenie, incidentio, jira or generic; recognised "
+    "from its columns when FORMAT is left out), besides [register] in pmkit.toml (repeatable).",
+)
+@click.option("--register-tz", metavar="ZONE", help="Zone of --register dates written without one.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="pmkit.toml [default: ./pmkit.toml if present].",
+)
+def ingest(
+    paths: tuple[Path, ...],
+    db_path: Path,
+    strict: bool,
+    quiet: bool,
+    registers: tuple[str, ...],
+    register_tz: str | None,
+    config_path: Path | None,
+) -> None:
     """Parse the postmortems under PATHS (files or folders, recursively) into the database.
 
     Incremental: unchanged files are skipped, changed files replace their rows and files that are
     gone are removed. One transaction: a crash never leaves half an ingest.
     """
+    from pmkit.config import ConfigError, load_config
     from pmkit.store import IngestError, ingest_paths
 
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     try:
-        summary = ingest_paths(list(paths), db_path, progress=not quiet and sys.stderr.isatty())
+        config = load_config(config_path)
+        sources = [*config.register_sources, *_register_sources(registers, register_tz)]
+        summary = ingest_paths(
+            list(paths),
+            db_path,
+            progress=not quiet and sys.stderr.isatty(),
+            config=config,
+            registers=sources,
+        )
     except IngestError as exc:
         raise _ingest_failed(exc) from exc
     click.echo(summary.render())
     if strict and summary.errors:
         sys.exit(1)
+
+
+def _register_sources(values: tuple[str, ...], timezone: str | None) -> list:
+    """``--register [FORMAT:]FILE`` values as ``RegisterSource``s (a missing file: usage error)."""
+    from pmkit.config import RegisterSource
+    from pmkit.register.formats import FORMAT_NAMES
+
+    out = []
+    for value in values:
+        fmt, _, rest = value.partition(":")
+        if rest and fmt in FORMAT_NAMES:
+            path, name = Path(rest), fmt
+        else:
+            path, name = Path(value), None
+        if not path.is_file():
+            raise click.UsageError(f"--register: no such file: {path}")
+        out.append(RegisterSource(path, name, timezone))
+    return out
 
 
 @cli.command()
@@ -142,7 +193,16 @@ def draft(corpus: Path, port: int, db_path: Path, template: str) -> None:
     required=True,
     help="Folder to write YYYY/MM/<date>-<slug>.md files into.",
 )
-def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
+@click.option(
+    "--register",
+    "register_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the corpus's incident register here, one export per tool format.",
+)
+def synth(
+    n: int, seed: int, start: datetime, end: datetime, out: Path, register_dir: Path | None
+) -> None:
     """Write N synthetic postmortems in every shape pmkit reads, byte-for-byte the same per seed."""
     from pmkit.synth import write_corpus
 
@@ -151,6 +211,14 @@ def synth(n: int, seed: int, start: datetime, end: datetime, out: Path) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {len(written)} postmortems to {out}")
+    if register_dir is not None:
+        from pmkit.synth.register import write_register
+
+        truth = write_register(written, seed, end.date(), register_dir)
+        click.echo(
+            f"wrote a register of {len(truth.rows)} incidents to {register_dir} "
+            f"({len(truth.owed())} postmortems owed at {end.date()})"
+        )
 
 
 @cli.command()
@@ -378,6 +446,32 @@ def lint(paths: tuple[Path, ...], fmt: str) -> None:
     if out:
         click.echo(out)
     if has_errors(messages):
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--as-of", "as_of", metavar="DATE", help="Day to judge at, YYYY-MM-DD [default: today, UTC]."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="pmkit.toml ([policy], [targets], [people]) [default: ./pmkit.toml if present].",
+)
+def owed(db_path: Path, as_of: str | None, config_path: Path | None) -> None:
+    """List the postmortems owed: register incidents the [policy] says need one, resolved by
+    as-of, with none drafted. Exit 1 when any is past its draft target (for a daily job)."""
+    from pmkit.owed import owed_report
+
+    try:
+        text, late = owed_report(db_path, as_of, config_path)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(text)
+    if late:
         sys.exit(1)
 
 

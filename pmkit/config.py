@@ -1,5 +1,6 @@
 """Settings from ``pmkit.toml``: severity levels, targets, every path pmkit reads or writes, and
-what the reports need to name people and link tickets (``[people]``, ``[links]``, ``[reports]``).
+what the reports need to name people and link tickets (``[people]``, ``[links]``, ``[reports]``);
+when a postmortem is required and where the incident register is (``[policy]``, ``[register]``).
 
 One place for all paths, so the CLI, the notebooks and the tests agree on where things live.
 A missing file means the defaults; a bad value is an error that names the file and the key.
@@ -74,6 +75,41 @@ class LinkRule:
     match: str = TICKET_KEY
 
 
+# --- [policy] and [register] (issue 17) ---------------------------------------------------
+
+POLICY_FLAGS: tuple[str, ...] = ("systemic", "security", "repeatable")
+"""seeds/003: a P2 needs a postmortem when it reveals a systemic gap, a security concern or a
+repeatable failure. A register says so with a tag or label of one of these names."""
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    """``[policy]``: when a postmortem is required, as written in ``pmkit.toml``. Severities are
+    labels (``P0``) or levels (``0``); ``pmkit.register.policy.Policy`` reads them into levels.
+    The defaults are seeds/003's rules; the draft and review targets stay in ``[targets]``."""
+
+    always: tuple[str | int, ...] = ("P0",)
+    """Severities that always need a postmortem."""
+    when_impact_or_longer: tuple[str | int, ...] = ("P1",)
+    """Severities that need one when customer impact is non-trivial or the incident lasts
+    longer than ``min_minutes``."""
+    min_minutes: float = 15
+    """Strictly longer than this (15 minutes exactly does not count)."""
+    when_flagged: tuple[str | int, ...] = ("P2",)
+    """Severities that need one when the register flags the incident with one of ``flags``."""
+    flags: tuple[str, ...] = POLICY_FLAGS
+
+
+@dataclass(frozen=True)
+class RegisterSource:
+    """``[register] sources``: one incident export; ``format`` None means recognised from its
+    columns; ``timezone`` is the zone of dates written without one (Jira writes none)."""
+
+    path: Path
+    format: str | None = None
+    timezone: str | None = None
+
+
 @dataclass
 class Config:
     """Everything configurable. Build with ``load_config()``; ``Config()`` is the defaults."""
@@ -107,6 +143,12 @@ class Config:
     """``[reports] trend_min_n``: below this many incidents a trend chart says it is noise."""
     milestones_path: Path = Path("data/milestones.toml")
     """The milestone word lists the parser reads timelines and prose with."""
+    policy: PolicyConfig = field(default_factory=lambda: PolicyConfig())
+    """``[policy]``: which incidents require a postmortem (seeds/003 by default)."""
+    register_sources: list[RegisterSource] = field(default_factory=list)
+    """``[register] sources``: incident exports ``pmkit ingest`` reads besides the postmortems."""
+    register_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """``[register.columns]``: the generic mapping, pmkit field -> column name(s) in the file."""
     source: Path | None = None
     """The file the settings were read from; None for pure defaults."""
 
@@ -189,6 +231,8 @@ def load_config(path: Path | None = None) -> Config:
             setattr(config, "report_min_n" if key == "min_n" else key, value)
 
     base = path.parent
+    _read_policy(config, _table(data, "policy", str(path)), path)
+    _read_register(config, _table(data, "register", str(path)), path)
     for key, value in _table(data, "paths", str(path)).items():
         name = _PATH_ALIASES.get(key, key)
         if name not in _PATH_KEYS:
@@ -269,3 +313,74 @@ def _read_links(config: Config, links: dict[str, Any], path: Path) -> None:
         if not isinstance(value, str) or not _URL_TEMPLATE.match(value) or "{key}" not in value:
             raise ConfigError(f"{where} must be an http(s) URL containing {{key}}")
         config.link_rules.append(LinkRule(name, value, match))
+
+
+def _severities(value: Any, where: str) -> tuple[str | int, ...]:
+    if not isinstance(value, list) or not all(
+        (isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+        or (isinstance(v, str) and v.strip())
+        for v in value
+    ):
+        raise ConfigError(f"{where} must be a list of severity labels or levels (0 = worst)")
+    return tuple(v.strip() if isinstance(v, str) else v for v in value)
+
+
+def _read_policy(config: Config, policy: dict[str, Any], path: Path) -> None:
+    """``[policy]``: always / when_impact_or_longer / when_flagged (severity lists), min_minutes,
+    flags. A key left out keeps seeds/003's default."""
+    known = {"always", "when_impact_or_longer", "min_minutes", "when_flagged", "flags"}
+    unknown = set(policy) - known
+    if unknown:
+        raise ConfigError(f"{path}: [policy] unknown key(s) {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for key in ("always", "when_impact_or_longer", "when_flagged"):
+        if key in policy:
+            values[key] = _severities(policy[key], f"{path}: policy.{key}")
+    if "min_minutes" in policy:
+        minutes = policy["min_minutes"]
+        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
+            raise ConfigError(f"{path}: policy.min_minutes must be a number >= 0")
+        values["min_minutes"] = float(minutes)
+    if "flags" in policy:
+        flags = _names(policy["flags"], f"{path}: policy.flags")
+        values["flags"] = tuple(f.lower() for f in flags)
+    config.policy = PolicyConfig(**{**config.policy.__dict__, **values})
+
+
+def _read_register(config: Config, register: dict[str, Any], path: Path) -> None:
+    """``sources = [{ path = "...", format = "pagerduty", timezone = "Europe/Berlin" }]`` (or a
+    plain path) and ``[register.columns]``; paths are relative to the config file."""
+    unknown = set(register) - {"sources", "columns"}
+    if unknown:
+        raise ConfigError(f"{path}: [register] unknown key(s) {', '.join(sorted(unknown))}")
+    sources = register.get("sources", [])
+    if not isinstance(sources, list):
+        raise ConfigError(f"{path}: register.sources must be a list")
+    for i, item in enumerate(sources):
+        where = f"{path}: register.sources[{i}]"
+        if isinstance(item, str):
+            item = {"path": item}
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where} must be a path or a table with path, format, timezone")
+        bad = set(item) - {"path", "format", "timezone"}
+        if bad:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
+        for key in ("path", "format", "timezone"):
+            value = item.get(key)
+            if (key == "path" or value is not None) and (
+                not isinstance(value, str) or not value.strip()
+            ):
+                raise ConfigError(f"{where}.{key} must be a non-empty string")
+        config.register_sources.append(
+            RegisterSource(
+                path.parent / Path(item["path"]).expanduser(),
+                item.get("format"),
+                item.get("timezone"),
+            )
+        )
+    columns = register.get("columns", {})
+    if not isinstance(columns, dict):
+        raise ConfigError(f"{path}: [register.columns] must be a table")
+    for name, value in columns.items():
+        names = [value] if isinstance(value, str) else value
+        config.register_columns[name] = _names(names, f"{path}: register.columns.{name}")

@@ -28,7 +28,7 @@ import shutil
 import signal
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +40,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pmkit.config import Config, load_config
+from pmkit.config import Config, RegisterSource, load_config
 from pmkit.factors import Taxonomy, TaxonomyError, load_taxonomy, reclassify
 from pmkit.gitdates import first_commit_dates
 from pmkit.model import ParsedDocument, ParseIssue
@@ -112,6 +112,8 @@ class IngestSummary:
     process_docs: int = 0
     seconds: float = 0.0
     error_messages: list[str] = field(default_factory=list)
+    register: str = ""
+    """The incident register's summary (pmkit.register.store.RegisterBatch.render)."""
 
     def render(self) -> str:
         lines = [
@@ -124,6 +126,8 @@ class IngestSummary:
         lines.extend(f"  error: {m}" for m in self.error_messages[:20])
         if len(self.error_messages) > 20:
             lines.append(f"  ... and {len(self.error_messages) - 20} more (see table parse_issues)")
+        if self.register:
+            lines.append(self.register)
         return "\n".join(lines)
 
 
@@ -728,18 +732,31 @@ def ingest_paths(
     config: Config | None = None,
     workers: int | None = None,
     remove_missing: bool = True,
+    registers: Sequence[RegisterSource] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into ``db_path`` incrementally, in one atomic step.
 
     Rows of files gone from a folder given here are removed (``remove_missing``); a file given
     alone only replaces its own rows. Raises :class:`IngestError`; a bad ``pmkit.toml`` raises
     ``ConfigError``.
+
+    ``registers``: incident exports written in the same step (default: ``[register]`` of the
+    configuration); see ``pmkit.register.store``.
     """
     started = time.perf_counter()
     config = config or load_config()
     try:
         taxonomy = load_taxonomy(config.taxonomy_path if config.taxonomy_path.is_file() else None)
     except TaxonomyError as exc:
+        raise IngestError(str(exc)) from exc
+    # --- incident register (issue 17): read before the lock, written inside _write ---
+    from pmkit.register import store as register_store
+
+    try:
+        register = register_store.load(
+            config.register_sources if registers is None else registers, config
+        )
+    except register_store.RegisterError as exc:
         raise IngestError(str(exc)) from exc
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     db_path = Path(db_path)
@@ -805,7 +822,13 @@ def ingest_paths(
             else []
         )
         summary.removed = len(removed)
-        if not changed and not removed and not touched and not walk_problems:
+        if (
+            not changed
+            and not removed
+            and not touched
+            and not walk_problems
+            and not register.sources
+        ):
             summary.seconds = time.perf_counter() - started
             if db_path.exists():
                 return summary
@@ -839,7 +862,16 @@ def ingest_paths(
             yield _frames(docs, now, git, walk_problems)
 
         replaced = [(str(p.src.root), p.src.rel) for p in changed] + removed
-        _write(db_path, batches(), replaced, touched, walked, taxonomy)
+        _write(
+            db_path,
+            batches(),
+            replaced,
+            touched,
+            walked,
+            taxonomy,
+            after=lambda con: register_store.apply(con, register),  # issue 17
+        )
+        summary.register = register.render()
         summary.errors += len(walk_problems)
         summary.error_messages.extend(
             f"{os.path.join(p.root, p.rel)}: {p.message}" for p in walk_problems
@@ -902,13 +934,15 @@ def _write(
     touched: list[tuple[str, str, int | None]],
     walked: set[str],
     taxonomy: Taxonomy,
+    after: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
 ) -> None:
     """Write into a copy, then rename it over the database: all or nothing.
 
     ``replace`` is the (root, path) of every file whose rows go (rewritten or removed); the
-    folder problems of the ``walked`` roots are written afresh."""
+    folder problems of the ``walked`` roots are written afresh. ``after`` runs on the copy
+    inside the transaction, once the postmortems are written (the register)."""
     try:
-        _write_copy(db_path, batches, replace, touched, walked, taxonomy)
+        _write_copy(db_path, batches, replace, touched, walked, taxonomy, after)
     except (OSError, duckdb.IOException) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DatabaseNotWritable(f"cannot write the database {db_path}: {detail}") from exc
@@ -921,7 +955,9 @@ def _write_copy(
     touched: list[tuple[str, str, int | None]],
     walked: set[str],
     taxonomy: Taxonomy,
+    after: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
 ) -> None:
+    """The work of :func:`_write`, whose errors it turns into ones the CLI can report."""
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     # under the ingest lock no other ingest writes: copies left by a killed one are garbage
     for stale in db_path.parent.glob(f".{glob.escape(db_path.name)}.*.tmp*"):
@@ -976,6 +1012,8 @@ def _write_copy(
             ((stored,),) = con.execute("SELECT count(*) FROM documents").fetchall()
             everything = stored == len(new_paths)
             reclassify(con, taxonomy, None if everything else new_paths)
+        if after is not None:
+            after(con)
         _flag_duplicate_ids(con)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")

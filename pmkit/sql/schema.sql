@@ -114,3 +114,44 @@ CREATE TABLE IF NOT EXISTS factor_categories (
     seq          INTEGER NOT NULL,
     category     VARCHAR NOT NULL
 );
+
+-- The incident register (issue 17): incidents as exported by a paging or incident tool
+-- (`pmkit ingest --register FILE`, `[register]` in pmkit.toml), whether or not they have a
+-- postmortem. `source` is the export file (absolute path), `line` the incident's CSV line or
+-- JSON item. `flags` and `customer_impact` are NULL when the export has no place for them.
+-- Written by pmkit.register.store; problems reading an export go to parse_issues
+-- (path = source, field = 'register').
+CREATE TABLE IF NOT EXISTS register_incidents (
+    source            VARCHAR NOT NULL,
+    line              INTEGER,
+    format            VARCHAR NOT NULL,
+    "key"             VARCHAR NOT NULL,
+    title             VARCHAR,
+    url               VARCHAR,
+    other_ids         VARCHAR[],
+    severity_label    VARCHAR,
+    severity_scheme   VARCHAR,
+    severity_level    INTEGER,
+    status            VARCHAR,
+    started_at        TIMESTAMP,
+    resolved_at       TIMESTAMP,
+    duration_minutes  DOUBLE,
+    services          VARCHAR[],
+    team              VARCHAR,
+    owner             VARCHAR,
+    customer_impact   BOOLEAN,
+    flags             VARCHAR[]
+);
+
+-- Each register incident against the postmortems, recomputed by every ingest: status
+-- 'matched' (one postmortem), 'ambiguous' (one row per candidate, none chosen) or 'none'
+-- (path NULL); method 'id' or 'overlap'; reason in words.
+CREATE TABLE IF NOT EXISTS register_matches (
+    source       VARCHAR NOT NULL,
+    "key"        VARCHAR NOT NULL,
+    status       VARCHAR NOT NULL,
+    method       VARCHAR,
+    reason       VARCHAR NOT NULL,
+    path         VARCHAR,
+    incident_id  VARCHAR
+);
