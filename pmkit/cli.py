@@ -83,7 +83,7 @@ def ingest(
     Incremental: unchanged files are skipped, changed files replace their rows and files that are
     gone are removed. One transaction: a crash never leaves half an ingest.
     """
-    from pmkit.config import ConfigError, load_config
+    from pmkit.config import load_config
     from pmkit.store import IngestError, ingest_paths
 
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]

@@ -73,12 +73,11 @@ def _selected(inc: RegisterIncident, f: Filters) -> bool:
 
 _MATCHES_SQL = """
 SELECT m.source, m."key", m.status, m.method, m.reason, m.path, m.incident_id,
-       i.drafted_at, i.title AS postmortem_title, d.root
+       i.drafted_at, i.title AS postmortem_title, m.root
 FROM register_matches AS m
-LEFT JOIN incidents AS i ON i.path = m.path AND i.incident_id = m.incident_id
-LEFT JOIN (SELECT path, any_value(root) AS root FROM documents GROUP BY path) AS d
-       ON d.path = m.path
-ORDER BY m.source, m."key", m.path
+LEFT JOIN incidents AS i
+       ON i.root = m.root AND i.path = m.path AND i.incident_id = m.incident_id
+ORDER BY m.source, m."key", m.path, m.root
 """
 
 _COLUMNS = [

@@ -44,6 +44,8 @@ class PostmortemRef:
     day: date | None = None
     services: tuple[str, ...] = ()
     text: str = field(default="", repr=False)
+    root: str = ""
+    """The corpus folder the file was ingested from: (root, path) is the file."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Match:
     reason: str
     path: str | None = None
     incident_id: str | None = None
+    root: str | None = None
 
 
 def _norm(token: str) -> str:
@@ -143,7 +146,9 @@ def match(
                 j, how, _ = near[0]
                 pm = postmortems[j]
                 out.append(
-                    Match(inc.source, inc.key, "matched", "id", how, pm.path, pm.incident_id)
+                    Match(
+                        inc.source, inc.key, "matched", "id", how, pm.path, pm.incident_id, pm.root
+                    )
                 )
                 continue
             rows = near or far
@@ -155,7 +160,16 @@ def match(
                     else f"{how}, but its dates are {gap:.0f} days apart"
                 )
                 out.append(
-                    Match(inc.source, inc.key, "ambiguous", "id", why, pm.path, pm.incident_id)
+                    Match(
+                        inc.source,
+                        inc.key,
+                        "ambiguous",
+                        "id",
+                        why,
+                        pm.path,
+                        pm.incident_id,
+                        pm.root,
+                    )
                 )
             continue
         services = sorted({s.strip().casefold() for s in inc.services if s.strip()})
@@ -190,5 +204,7 @@ def match(
             why = f"same service, overlapping {where}"
             if status == "ambiguous":
                 why += f" (one of {len(hits)} postmortems)"
-            out.append(Match(inc.source, inc.key, status, "overlap", why, pm.path, pm.incident_id))
+            out.append(
+                Match(inc.source, inc.key, status, "overlap", why, pm.path, pm.incident_id, pm.root)
+            )
     return out

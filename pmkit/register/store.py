@@ -158,20 +158,18 @@ def stored_incidents(con: duckdb.DuckDBPyConnection) -> list[RegisterIncident]:
 
 _POSTMORTEMS_SQL = """
 SELECT i.path, i.incident_id, i.started_at, i.resolved_at, i.incident_date, i.services,
-       d.raw_text
+       d.raw_text, i.root
 FROM incidents AS i
-JOIN (SELECT path, any_value(raw_text) AS raw_text,
-             bool_or(is_unfilled_template OR is_process_doc) AS skip
-      FROM documents GROUP BY path) AS d ON d.path = i.path
-WHERE NOT d.skip
-ORDER BY i.path, i.incident_id
+JOIN documents AS d ON d.root = i.root AND d.path = i.path
+WHERE NOT (d.is_unfilled_template OR d.is_process_doc)
+ORDER BY i.path, i.root, i.incident_id
 """
 
 
 def _postmortems(con: duckdb.DuckDBPyConnection) -> list[PostmortemRef]:
     return [
-        PostmortemRef(path, iid, started, resolved, day, tuple(services or ()), text or "")
-        for path, iid, started, resolved, day, services, text in con.execute(
+        PostmortemRef(path, iid, started, resolved, day, tuple(services or ()), text or "", root)
+        for path, iid, started, resolved, day, services, text, root in con.execute(
             _POSTMORTEMS_SQL
         ).fetchall()
     ]
@@ -193,14 +191,14 @@ def apply(con: duckdb.DuckDBPyConnection, batch: RegisterBatch | None = None) ->
         con.unregister("_pmkit_register_sources")
         _insert(con, "register_incidents", _incident_rows(batch.incidents))
         issues = pd.DataFrame(
-            [(i.source, None, "register", i.level, i.message, i.line) for i in batch.issues],
-            columns=["path", "incident_id", "field", "level", "message", "line"],
+            [("", i.source, None, "register", i.level, i.message, i.line) for i in batch.issues],
+            columns=["root", "path", "incident_id", "field", "level", "message", "line"],
             dtype=object,
         )
         if not issues.empty:
             con.register("_pmkit_register_issues", issues)
             con.execute(
-                "INSERT INTO parse_issues SELECT path, incident_id, field, level, message, "
+                "INSERT INTO parse_issues SELECT root, path, incident_id, field, level, message, "
                 "CAST(line AS INTEGER) FROM _pmkit_register_issues"
             )
             con.unregister("_pmkit_register_issues")
@@ -210,8 +208,11 @@ def apply(con: duckdb.DuckDBPyConnection, batch: RegisterBatch | None = None) ->
         return batch
     matches = match(register, _postmortems(con))
     frame = pd.DataFrame(
-        [(m.source, m.key, m.status, m.method, m.reason, m.path, m.incident_id) for m in matches],
-        columns=["source", "key", "status", "method", "reason", "path", "incident_id"],
+        [
+            (m.source, m.key, m.status, m.method, m.reason, m.root, m.path, m.incident_id)
+            for m in matches
+        ],
+        columns=["source", "key", "status", "method", "reason", "root", "path", "incident_id"],
         dtype=object,
     )
     _insert(con, "register_matches", frame)

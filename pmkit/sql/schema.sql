@@ -152,6 +152,7 @@ CREATE TABLE IF NOT EXISTS register_matches (
     status       VARCHAR NOT NULL,
     method       VARCHAR,
     reason       VARCHAR NOT NULL,
+    root         VARCHAR,
     path         VARCHAR,
     incident_id  VARCHAR
 );
