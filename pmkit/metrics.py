@@ -178,7 +178,8 @@ WITH filtered AS (
     SELECT
         i.path, i.incident_id, i.title, i.severity_label, i.severity_level, i.status,
         i.owner, i.team, i.services, i.started_at, i.detected_at, i.acknowledged_at,
-        i.mitigated_at, i.resolved_at, i.duration_minutes, i.drafted_at, i.drafted_source,
+        i.mitigated_at, i.resolved_at, i.duration_minutes, i.duration_source, i.drafted_at,
+        i.drafted_source,
         i.reviewed_at, i.reviewed_source, i.trigger_category, i.root_cause,
         i.executive_summary, d.template, i.root,
         CASE WHEN i.started_at IS NOT NULL THEN COALESCE(i.started_source, 'field') END
@@ -497,7 +498,7 @@ def duration_by_severity(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataF
         SELECT severity_level,
                COALESCE(duration_minutes,
                         date_diff('second', started_at, resolved_at) / 60.0) AS minutes,
-               CASE WHEN duration_minutes IS NOT NULL THEN 'field'
+               CASE WHEN duration_minutes IS NOT NULL THEN COALESCE(duration_source, 'field')
                     ELSE CASE WHEN 'prose' IN (started_source, resolved_source) THEN 'prose'
                          WHEN 'timeline' IN (started_source, resolved_source) THEN 'timeline'
                          WHEN 'git' IN (started_source, resolved_source) THEN 'git'

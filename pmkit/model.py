@@ -108,6 +108,9 @@ class Postmortem:
     mitigated_source: str | None = None
     resolved_source: str | None = None
     duration_minutes: float | None = None
+    duration_source: str | None = None
+    """``field`` when a duration is written; else, for resolved - started, the less direct of
+    the two milestones' sources (``prose`` over ``timeline`` over ``field``)."""
     drafted_at: datetime | None = None
     drafted_source: str | None = None
     """``field`` or ``git``; None when unknown."""

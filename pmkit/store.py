@@ -487,6 +487,7 @@ def _frames(
                     pm.mitigated_source,
                     pm.resolved_source,
                     pm.duration_minutes,
+                    pm.duration_source,
                     pm.drafted_at,
                     pm.drafted_source,
                     pm.reviewed_at,
@@ -583,6 +584,7 @@ def _frames(
                 "mitigated_source",
                 "resolved_source",
                 "duration_minutes",
+                "duration_source",
                 "drafted_at",
                 "drafted_source",
                 "reviewed_at",
@@ -889,7 +891,7 @@ def _refuse_out_of_range(doc: ParsedDocument) -> None:
         if minutes is not None and not (
             math.isfinite(minutes) and abs(minutes) <= MAX_DURATION_MINUTES
         ):
-            pm.duration_minutes = None
+            pm.duration_minutes = pm.duration_source = None
             shown = f"{minutes:.3g}" if math.isfinite(minutes) else "infinite"
             doc.issues.append(
                 ParseIssue(

@@ -523,6 +523,19 @@ def test_duration_by_severity(con: duckdb.DuckDBPyConnection) -> None:
     ]
 
 
+def test_duration_derived_by_the_parser_keeps_its_source(tmp_path: Path) -> None:
+    # the parser stores resolved - started as duration_minutes too, with duration_source saying
+    # where its ends were read: INC-2's 120 minutes from its timeline count as timeline, not as
+    # a written field (level 1: INC-2 timeline, INC-4 written)
+    path = tmp_path / "derived.duckdb"
+    _build(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE incidents SET duration_source = 'timeline' WHERE incident_id = 'INC-2'")
+        df = m.duration_by_severity(con, F)
+    level1 = df[df["severity_level"] == 1]
+    assert rows(level1, "n", "n_field", "n_timeline", "n_prose") == [(2, 1, 1, 0)]
+
+
 def test_top_services(con: duckdb.DuckDBPyConnection) -> None:
     # api: INC-1, INC-2, INC-6 (2 at level <= 1); search: INC-3, INC-6; db: INC-1
     df = m.top_services(con, F)

@@ -121,3 +121,18 @@ def test_milestones_say_where_they_came_from(md: Path) -> None:
                 assert source == "field", (name, source)
             else:
                 assert source in (None, "timeline"), (name, source)
+        assert (pm.duration_minutes is None) == (pm.duration_source is None)
+
+
+def test_a_duration_from_timeline_times_says_so() -> None:
+    """resolved - started, both read from the timeline: the duration's source is the timeline."""
+    text = (
+        "# API outage\n\n**Date:** 2026-03-04\n\n## Timeline (UTC)\n\n"
+        "- 14:05 Error rate alert fires for checkout\n- 15:40 Incident resolved\n"
+    )
+    (pm,) = parse_text(text, "x.md").incidents
+    assert (pm.started_source, pm.resolved_source) == ("timeline", "timeline")
+    assert (pm.duration_minutes, pm.duration_source) == (95.0, "timeline")
+    written = text.replace("**Date:** 2026-03-04", "**Date:** 2026-03-04\n**Duration:** 2h")
+    (pm,) = parse_text(written, "x.md").incidents
+    assert (pm.duration_minutes, pm.duration_source) == (120.0, "field")

@@ -115,7 +115,8 @@ def _sub_milestones(sub: Postmortem, child: Section, d: date | None) -> None:
                 sub.started_at, sub.resolved_at = s.at, e.at
                 sub.started_source = sub.resolved_source = "field"
                 sub.duration_minutes = (e.at - s.at).total_seconds() / 60
+                sub.duration_source = "field"
             minutes = parse_duration_minutes(kv.value)
             if minutes is not None and sub.duration_minutes is None:
-                sub.duration_minutes = minutes
+                sub.duration_minutes, sub.duration_source = minutes, "field"
             break

@@ -84,12 +84,26 @@ def read_field_milestones(doc: Document, pm: Postmortem, base: date | None) -> N
     if duration_kv is not None:
         minutes = parse_duration_minutes(duration_kv.value)
         if minutes is not None:
-            pm.duration_minutes = minutes
-    if pm.duration_minutes is None and pm.started_at and pm.resolved_at:
-        pm.duration_minutes = (pm.resolved_at - pm.started_at).total_seconds() / 60
+            pm.duration_minutes, pm.duration_source = minutes, "field"
     for name in MILESTONES:
         if getattr(pm, f"{name}_at") is not None:
             setattr(pm, f"{name}_source", "field")
+    derive_duration(pm)
+
+
+_DIRECTNESS = ("field", "git", "timeline", "prose")
+"""Where a time was read, most direct first."""
+
+
+def derive_duration(pm: Postmortem) -> None:
+    """No duration written: resolved - started, sourced as the less direct of its two ends."""
+    if pm.duration_minutes is not None or not (pm.started_at and pm.resolved_at):
+        return
+    pm.duration_minutes = (pm.resolved_at - pm.started_at).total_seconds() / 60
+    ends = (pm.started_source, pm.resolved_source)
+    pm.duration_source = max(
+        (s for s in ends if s in _DIRECTNESS), key=_DIRECTNESS.index, default=None
+    )
 
 
 def milestone_words(doc: Document) -> MilestoneWords:
@@ -227,8 +241,7 @@ def read_other_milestones(
     _consistent(pm)
     if pm.started_source not in ("timeline", "prose"):
         started_day = None
-    if pm.duration_minutes is None and pm.started_at and pm.resolved_at:
-        pm.duration_minutes = (pm.resolved_at - pm.started_at).total_seconds() / 60
+    derive_duration(pm)
     if pm.started_source == "field" and pm.started_at is not None:
         pm.incident_date = pm.started_at.date()
     else:

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS incidents (
     mitigated_source    VARCHAR,
     resolved_source     VARCHAR,
     duration_minutes  DOUBLE,
+    duration_source VARCHAR,  -- field | timeline | prose (of resolved - started)
     drafted_at        TIMESTAMP,
     drafted_source    VARCHAR,
     reviewed_at       TIMESTAMP,
