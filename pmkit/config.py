@@ -70,6 +70,21 @@ class LinkRule:
     match: str = TICKET_KEY
 
 
+@dataclass(frozen=True)
+class RecurrenceSettings:
+    """``[recurrence]``: when an incident counts as a repeat of an earlier one (``pmkit.similar``).
+
+    A repeat: an earlier incident at most ``window_days`` before it has a similarity score of at
+    least ``threshold``. ``k`` similar earlier incidents are kept per incident; above
+    ``max_incidents`` incidents ingest does not compute similarity (the work grows with the
+    square of the corpus) and the pages say so."""
+
+    window_days: int = 180
+    threshold: float = 0.6
+    k: int = 5
+    max_incidents: int = 20_000
+
+
 @dataclass
 class Config:
     """Everything configurable. Build with ``load_config()``; ``Config()`` is the defaults."""
@@ -101,6 +116,8 @@ class Config:
     headline, and names no change "more than noise"."""
     trend_min_n: int = 20
     """``[reports] trend_min_n``: below this many incidents a trend chart says it is noise."""
+    recurrence: RecurrenceSettings = field(default_factory=RecurrenceSettings)
+    """``[recurrence]``: the repeat rule and the similarity cache (see ``RecurrenceSettings``)."""
     source: Path | None = None
     """The file the settings were read from; None for pure defaults."""
 
@@ -176,6 +193,8 @@ def load_config(path: Path | None = None) -> Config:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{path}: reports.{key} must be a whole number >= 1")
             setattr(config, "report_min_n" if key == "min_n" else key, value)
+
+    config.recurrence = _read_recurrence(_table(data, "recurrence", str(path)), path)
 
     base = path.parent
     for key, value in _table(data, "paths", str(path)).items():
@@ -258,3 +277,23 @@ def _read_links(config: Config, links: dict[str, Any], path: Path) -> None:
         if not isinstance(value, str) or not _URL_TEMPLATE.match(value) or "{key}" not in value:
             raise ConfigError(f"{where} must be an http(s) URL containing {{key}}")
         config.link_rules.append(LinkRule(name, value, match))
+
+
+def _read_recurrence(table: dict[str, Any], path: Path) -> RecurrenceSettings:
+    """``[recurrence]``: ``window_days``, ``k``, ``max_incidents`` whole numbers >= 1,
+    ``threshold`` a number in (0, 1]."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"{path}: recurrence.{key}"
+        if key in ("window_days", "k", "max_incidents"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{where} must be a whole number >= 1")
+        elif key == "threshold":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise ConfigError(f"{where} must be a number above 0 and at most 1")
+            value = float(value)
+        else:
+            known = "window_days, threshold, k, max_incidents"
+            raise ConfigError(f"{where} is not a known setting (known: {known})")
+        values[key] = value
+    return RecurrenceSettings(**values)
