@@ -591,7 +591,7 @@ def ingest_paths(
             yield frames
 
         replaced = [(str(src.root), src.rel) for src, *_ in changed] + removed
-        _write(db_path, batches(), replaced, touched, taxonomy)
+        _write(db_path, batches(), replaced, touched, taxonomy, config)
         summary.errors += len(walk_issues)
         summary.error_messages.extend(f"{rel}: {i.message}" for rel, i in walk_issues)
     summary.seconds = time.perf_counter() - started
@@ -628,6 +628,7 @@ def _write(
     replace: list[tuple[str, str]],
     touched: list[tuple[str, str, int | None]],
     taxonomy: Taxonomy,
+    config: Config | None = None,
 ) -> None:
     """Write into a copy, then rename it over the database: all or nothing."""
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
@@ -677,6 +678,9 @@ def _write(
             everything = stored == len(new_paths)
             reclassify(con, taxonomy, None if everything else new_paths)
         _flag_duplicate_ids(con)
+        from pmkit.similar.cache import refresh  # issue 18: similar incidents, in this copy
+
+        refresh(con, config)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     except BaseException:
