@@ -228,6 +228,8 @@ def _score_rows(
 ) -> list[tuple[Block, list[Pick]]]:
     """Blocks of ``rows`` scored against every earlier incident, with their picks."""
     rows = np.sort(np.asarray(rows, dtype=np.int64))
+    if not len(rows):
+        return []
     chunks = [rows[i : i + BLOCK_ROWS] for i in range(0, len(rows), BLOCK_ROWS)]
 
     def one(chunk: np.ndarray) -> tuple[Block, list[Pick]]:

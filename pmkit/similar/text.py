@@ -82,8 +82,10 @@ def _vectorizers() -> tuple[object, object]:
 def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
     """Raw n-gram counts of field ``name``, one row per text: word buckets, then character
     buckets (left empty for the fields in ``WORD_ONLY``)."""
-    word, char = _vectorizers()
     texts = list(texts)
+    if not texts:  # scikit-learn's hashing cannot transform an empty list
+        return sp.csr_matrix((0, WIDTH), dtype=np.float32)
+    word, char = _vectorizers()
     w = word.transform(texts)  # type: ignore[attr-defined]
     if name in WORD_ONLY:
         c = sp.csr_matrix((len(texts), N_FEATURES), dtype=np.float32)

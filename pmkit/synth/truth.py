@@ -132,6 +132,10 @@ class IncidentTruth:
         makes two incidents the same failure (see ``repeats_in_truth``)."""
         return self.factor_categories[0]
 
+    @property
+    def duration_minutes(self) -> float:
+        return (self.resolved_at - self.started_at).total_seconds() / 60
+
 
 def _weighted(rng: random.Random, items: tuple[str, ...], weights: tuple[int, ...]) -> int:
     return rng.choices(range(len(items)), weights=weights, k=1)[0]
