@@ -342,6 +342,44 @@ def lint(paths: tuple[Path, ...], fmt: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.option("-k", "k", type=click.IntRange(1, 50), default=5, show_default=True, help="How many.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="pmkit.toml [default: ./pmkit.toml if present].",
+)
+def similar(path: Path, db_path: Path, k: int, config_path: Path | None) -> None:
+    """Print the past postmortems most like the one in PATH (a draft: parsed, not ingested),
+    best first, each with its score and why (shared service, trigger, factors, text)."""
+    from pmkit.config import ConfigError, load_config
+    from pmkit.similar.draft import for_file
+
+    try:
+        config = load_config(config_path)
+        results, errors = for_file(path, db_path, k, config)
+    except (ConfigError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for message in errors:
+        click.echo(f"error: {message}", err=True)
+    for pm, found in results:
+        click.echo(f"{path}: {pm.title or pm.incident_id}")
+        if not found:
+            click.echo("  no similar past postmortem")
+        for n, s in enumerate(found, start=1):
+            day = s.day.isoformat() if s.day else "no date"
+            severity = f" ({s.severity_label})" if s.severity_label else ""
+            click.echo(f"  {n}. {s.score:.2f}  {day}  {s.title}{severity}")
+            click.echo(f"     {s.path}")
+            click.echo(f"     {'; '.join(s.reasons()) or 'text'}")
+    if not results:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for the console script and for tests that call it directly."""
     try:

@@ -40,7 +40,7 @@ from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, load
 from pmkit.similar.scoring import Block, Matrix, Pick, score_block, select
 
-MODEL_VERSION = "tfidf-hash-1"
+MODEL_VERSION = "tfidf-hash-2"
 """Changes whenever vectors or scores would differ: a stored table of another version is rebuilt."""
 REFIT_SHARE = 0.1
 FULL_BELOW = 2000

@@ -100,18 +100,21 @@ _ACTIONS_CTE = """
 def repeats(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -> pd.DataFrame:
     """Every incident of the window with whether it is a repeat: its best earlier incident within
     the window (``earlier_*``), the score, days apart, and the earlier incident's actions
-    (``n_actions``, ``n_done``, ``n_open``, ``n_unknown``, ``follow_up``). ``compared`` is false
+    (``n_actions``, ``n_done``, ``n_open``, ``n_unknown``, ``actions_done`` as "2 of 3",
+    ``follow_up``), ``score_text`` (two decimals). ``compared`` is false
     for an incident the similarity left out (no date, or not computed)."""
     body = """
     SELECT s.path, s.incident_id, s.title, s.day, s.severity_level, s.root,
            sims.path IS NOT NULL AS compared,
            COALESCE(b.score >= $threshold AND b.days_apart <= $window, FALSE) AS is_repeat,
-           b.score, b.days_apart, b.similar_path AS earlier_path,
+           b.score, printf('%.2f', b.score) AS score_text, round(b.days_apart) AS days_apart,
+           b.similar_path AS earlier_path,
            b.similar_incident_id AS earlier_incident_id, e.title AS earlier_title,
            COALESCE(CAST(e.started_at AS DATE), e.incident_date) AS earlier_day,
            e.severity_level AS earlier_severity_level,
            COALESCE(a.n_actions, 0) AS n_actions, COALESCE(a.n_done, 0) AS n_done,
-           COALESCE(a.n_open, 0) AS n_open, COALESCE(a.n_unknown, 0) AS n_unknown
+           COALESCE(a.n_open, 0) AS n_open, COALESCE(a.n_unknown, 0) AS n_unknown,
+           printf('%d of %d', COALESCE(a.n_done, 0), COALESCE(a.n_actions, 0)) AS actions_done
     FROM scope AS s
     LEFT JOIN sims ON sims.path = s.path AND sims.incident_id = s.incident_id
     LEFT JOIN incident_similarity AS b
@@ -232,6 +235,7 @@ def families(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -
         "n_done",
         "n_open",
         "n_unknown",
+        "actions_done",
         "is_repeat",
         "follow_up",
         "family_size",
@@ -253,7 +257,9 @@ def families(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -
                    count(a.path) FILTER (WHERE a.status = 'done') AS n_done,
                    count(a.path) FILTER (WHERE a.status IN ('open', 'in_progress')) AS n_open,
                    count(a.path) FILTER (WHERE a.status NOT IN ('done', 'open', 'in_progress'))
-                       AS n_unknown
+                       AS n_unknown,
+                   printf('%d of %d', count(a.path) FILTER (WHERE a.status = 'done'),
+                          count(a.path)) AS actions_done
             FROM _pmkit_family_members AS m
             JOIN incidents AS i ON i.path = m.path AND i.incident_id = m.incident_id
             LEFT JOIN (SELECT path, any_value(root) AS root FROM documents GROUP BY path) AS d
@@ -285,3 +291,19 @@ def families(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -
         rows["family_size"] = len(rows)
         out.append(rows)
     return pd.concat(out, ignore_index=True)[columns]
+
+
+def summary(reps: pd.DataFrame) -> dict[str, int]:
+    """Counts of a ``repeats`` frame: incidents in the window, compared, repeats, and the
+    repeats by what the earlier incident's actions say."""
+    compared = reps[reps["compared"]]
+    found = compared[compared["is_repeat"]]
+    counts = found["follow_up"].value_counts()
+    return {
+        "n_incidents": len(reps),
+        "n_compared": len(compared),
+        "n_repeats": len(found),
+        "n_did_not_hold": int(counts.get(DID_NOT_HOLD, 0)),
+        "n_never_landed": int(counts.get(NEVER_LANDED, 0)),
+        "n_cannot_tell": int(counts.get(CANNOT_TELL, 0)) + int(counts.get(NO_ACTIONS, 0)),
+    }
