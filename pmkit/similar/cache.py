@@ -389,6 +389,7 @@ def refresh(
     else:
         summary = _incremental(con, feats, changed, removed, settings, state)
     summary.undated = undated
+    con.execute("UPDATE similarity_state SET n_undated = ?", [undated])
     summary.seconds = time.perf_counter() - started
     return summary
 
