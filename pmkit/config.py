@@ -80,7 +80,7 @@ class RecurrenceSettings:
     square of the corpus) and the pages say so."""
 
     window_days: int = 180
-    threshold: float = 0.7
+    threshold: float = 0.69
     k: int = 5
     max_incidents: int = 20_000
 

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pmkit.config import Config
+from pmkit.config import Config, RecurrenceSettings
 from pmkit.metrics import Filters, periods
 from pmkit.metrics import _query as scope_query  # integration point: the metrics' scope SQL
 
@@ -35,8 +35,8 @@ NO_ACTIONS = "no actions written"
 class RecurrenceRule:
     """``[recurrence]`` threshold and window (see ``pmkit.config.RecurrenceSettings``)."""
 
-    threshold: float = 0.7
-    window_days: int = 180
+    threshold: float = RecurrenceSettings.threshold
+    window_days: int = RecurrenceSettings.window_days
 
     @classmethod
     def from_config(cls, config: Config) -> RecurrenceRule:
