@@ -40,7 +40,7 @@ from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, load
 from pmkit.similar.scoring import Block, Matrix, Pick, score_block, select
 
-MODEL_VERSION = "tfidf-hash-2"
+MODEL_VERSION = "tfidf-hash-3"
 """Changes whenever vectors or scores would differ: a stored table of another version is rebuilt."""
 REFIT_SHARE = 0.1
 FULL_BELOW = 2000
@@ -441,33 +441,40 @@ def _incremental(
     new_blobs = _to_blobs(new_fields) if changed else []
     for f, blob in zip(changed, new_blobs, strict=True):
         blobs[f.key] = blob
-    m = Matrix.build(feats, _from_blobs([blobs[f.key] for f in feats]))
+    m = Matrix.build(feats, _from_blobs([blobs[f.key] for f in feats]), dedupe=False)
 
-    # stored lists, by incident
-    old = con.execute(
-        f"SELECT {', '.join(_SIM_COLUMNS)} FROM incident_similarity"  # noqa: S608  (fixed names)
-    ).fetchall()
-    lists: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-    for row in old:
-        lists.setdefault((row[0], row[1]), []).append(row)
-
+    # lists that held a changed or removed incident are computed again in full
     full_rows = {pos[k] for k in changed_keys}
-    for key, entries in lists.items():
-        if key in pos and any((e[2], e[3]) in gone for e in entries):
+    for key in _keys_listing(con, gone):
+        if key in pos:
             full_rows.add(pos[key])
     records: list[tuple[Any, ...]] = []
     for block, picks in _score_rows(m, np.array(sorted(full_rows)), settings, False):
         records.extend(_record(m, block, p) for p in picks)
 
-    # the others: merge the changed incidents' scores into their lists
+    # the others take in the changed incidents that beat their k-th or their window's best
     rewritten: set[tuple[str, str]] = {m.features[r].key for r in full_rows}
     if changed:
         c_rows = np.array(sorted(pos[k] for k in changed_keys))
         cblock = score_block(m, c_rows, np.arange(len(m)))
-        for y in range(len(m)):
+        kth, count, best = _bars(con, pos, len(m))
+        later = c_rows[:, None] < np.arange(len(m))[None, :]
+        in_window = m.days[c_rows][:, None] >= m.days[None, :] - settings.window_days
+        s = cblock.score
+        beats = (
+            later
+            & (s > 0)
+            & (
+                (s > kth[None, :])
+                | (count[None, :] < settings.k)
+                | (in_window & (s > best[None, :]))
+                | ((s == kth[None, :]) | (s == best[None, :]))  # a tie may reorder: merge it
+            )
+        )
+        ys = [y for y in np.flatnonzero(beats.any(axis=0)).tolist() if y not in full_rows]
+        lists = _lists(con, [m.features[y].key for y in ys])
+        for y in ys:
             key = m.features[y].key
-            if y in full_rows or not (c_rows < y).any():
-                continue
             merged = _merge(m, y, lists.get(key, []), cblock, pos, settings)
             if merged is not None:
                 records.extend(merged)
@@ -493,6 +500,69 @@ def _incremental(
         state.fitted_at,
     )
     return summary
+
+
+def _keys_listing(
+    con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Incidents whose stored list holds one of ``keys``."""
+    keys = list(keys)
+    if not keys:
+        return []
+    con.register("_pmkit_similarity_gone", pd.DataFrame(keys, columns=["p", "i"], dtype=str))
+    try:
+        return [
+            (p, i)
+            for p, i in con.execute(
+                "SELECT DISTINCT path, incident_id FROM incident_similarity "
+                "WHERE (similar_path, similar_incident_id) IN (SELECT (p, i) FROM _pmkit_similarity_gone)"
+            ).fetchall()
+        ]
+    finally:
+        con.unregister("_pmkit_similarity_gone")
+
+
+def _bars(
+    con: duckdb.DuckDBPyConnection, pos: dict[tuple[str, str], int], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: the score of its k-th listed incident, how many it lists, and the score of its
+    window's best (-1 when none): what a changed incident must beat to enter its list."""
+    kth = np.full(n, -1.0, dtype=np.float32)
+    count = np.zeros(n, dtype=np.int64)
+    best = np.full(n, -1.0, dtype=np.float32)
+    rows = con.execute(
+        "SELECT path, incident_id, min(score) FILTER (WHERE rank IS NOT NULL), "
+        "count(*) FILTER (WHERE rank IS NOT NULL), max(score) FILTER (WHERE window_best) "
+        "FROM incident_similarity GROUP BY path, incident_id"
+    ).fetchall()
+    for p, i, low, k, top in rows:
+        y = pos.get((p, i))
+        if y is None:
+            continue
+        kth[y] = low if low is not None else -1.0
+        count[y] = k
+        best[y] = top if top is not None else -1.0
+    return kth, count, best
+
+
+def _lists(
+    con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    """The stored rows of these incidents' lists."""
+    out: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    if not keys:
+        return out
+    con.register("_pmkit_similarity_want", pd.DataFrame(keys, columns=["p", "i"], dtype=str))
+    try:
+        rows = con.execute(
+            f"SELECT {', '.join(_SIM_COLUMNS)} FROM incident_similarity "  # noqa: S608  (fixed names)
+            "WHERE (path, incident_id) IN (SELECT (p, i) FROM _pmkit_similarity_want)"
+        ).fetchall()
+    finally:
+        con.unregister("_pmkit_similarity_want")
+    for row in rows:
+        out.setdefault((row[0], row[1]), []).append(row)
+    return out
 
 
 def _merge(

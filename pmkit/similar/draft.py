@@ -91,7 +91,8 @@ class SimilarIndex:
             self.model = text.TextModel.fit(counts)
         fresh = [f for f in self.features if stored.get(f.key, ("",))[0] != f.fingerprint]
         new = dict(zip((f.key for f in fresh), _blobs_of(self.model, fresh), strict=True))
-        self._blobs = [new[f.key] if f.key in new else stored[f.key][1] for f in self.features]
+        blobs = [new[f.key] if f.key in new else stored[f.key][1] for f in self.features]
+        self.matrix = Matrix.build(self.features, _from_blobs(blobs))
         self.info = {
             (p, i): (t, d, s)
             for p, i, t, d, s in con.execute(
@@ -129,10 +130,7 @@ class SimilarIndex:
         me = from_postmortem(draft, path, self.taxonomy)
         if not self.features:
             return []
-        mine = _vectorize(self.model, [me])
-        corpus = _from_blobs(self._blobs)
-        fields = {name: _vstack(corpus[name], mine[name]) for name in TEXT_FIELDS}
-        m = Matrix.build([*self.features, me], fields)
+        m = self.matrix.with_row(me, _vectorize(self.model, [me]))
         n = len(self.features)
         block = score_block(m, np.array([n]), np.arange(n))
         name = Path(path).name
@@ -173,12 +171,6 @@ class SimilarIndex:
                 )
             )
         return out
-
-
-def _vstack(a, b):  # type: ignore[no-untyped-def]
-    import scipy.sparse as sp
-
-    return sp.vstack([a, b], format="csr")
 
 
 def _blobs_of(model: text.TextModel, feats: Sequence[IncidentFeatures]) -> list[bytes]:

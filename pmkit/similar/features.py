@@ -8,7 +8,6 @@ score depends on, so the cache can tell which incidents changed since it last sc
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -57,15 +56,15 @@ class IncidentFeatures:
     @property
     def fingerprint(self) -> str:
         """sha256 of every value a score depends on (same value, same fingerprint)."""
-        data = [
-            self.when.isoformat() if self.when else None,
-            [self.text(name) for name in TEXT_FIELDS],
-            list(self.services),
-            self.trigger_category,
-            list(self.factor_categories),
+        sep = "\x1f"  # a control character no postmortem text holds as a separator
+        parts = [
+            self.when.isoformat() if self.when else "",
+            *(self.text(name) for name in TEXT_FIELDS),
+            sep.join(self.services),
+            self.trigger_category or "",
+            sep.join(self.factor_categories),
         ]
-        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
 
 
 def _services(values: list[str] | None) -> tuple[str, ...]:

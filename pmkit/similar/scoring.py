@@ -20,7 +20,7 @@ symmetric and lies in [0, 1]. Pure numpy / scipy: knows nothing of DuckDB.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -88,20 +88,37 @@ class Matrix:
     triggers: np.ndarray
     """int codes, -1 = unknown."""
     categories: sp.csr_matrix
+    vocab: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Column of each service (``services``), category (``categories``) and code of each
+    trigger (``triggers``): what ``with_row`` needs to add one incident."""
 
     @classmethod
-    def build(cls, features: list[IncidentFeatures], fields: dict[str, sp.csr_matrix]) -> Matrix:
+    def build(
+        cls,
+        features: list[IncidentFeatures],
+        fields: dict[str, sp.csr_matrix],
+        dedupe: bool = True,
+    ) -> Matrix:
+        """``dedupe``: find the texts written word for word more than once (worth it when every
+        incident is compared with every other, not for a few)."""
         when = np.array(
             [np.datetime64(f.when, "s") if f.when else _EPOCH for f in features],
             dtype="datetime64[s]",
         )
         days = (when - _EPOCH).astype(np.float64) / 86400.0
-        distinct = {name: _distinct(fields[name].tocsr()) for name in TEXT_FIELDS}
+        distinct = {
+            name: _distinct(fields[name].tocsr())
+            if dedupe
+            else (fields[name].tocsr(), np.arange(len(features), dtype=np.int64))
+            for name in TEXT_FIELDS
+        }
         present = np.zeros((len(features), len(TEXT_FIELDS)), dtype=bool)
         for j, name in enumerate(TEXT_FIELDS):
             rows, inverse = distinct[name]
             present[:, j] = (np.diff(rows.indptr) > 0)[inverse]
         trigger_codes: dict[str, int] = {}
+        service_cols: dict[str, int] = {}
+        category_cols: dict[str, int] = {}
         triggers = np.array(
             [
                 trigger_codes.setdefault(f.trigger_category, len(trigger_codes))
@@ -116,9 +133,52 @@ class Matrix:
             days=days,
             fields=distinct,
             present=present,
-            services=_indicator([f.services for f in features], {}),
+            services=_indicator([f.services for f in features], service_cols),
             triggers=triggers,
-            categories=_indicator([f.factor_categories for f in features], {}),
+            categories=_indicator([f.factor_categories for f in features], category_cols),
+            vocab={
+                "services": service_cols,
+                "categories": category_cols,
+                "triggers": trigger_codes,
+            },
+        )
+
+    def with_row(self, feature: IncidentFeatures, fields: dict[str, sp.csr_matrix]) -> Matrix:
+        """This matrix and one more incident (its one-row ``fields``), as the last row: what a
+        draft is compared with, without building the corpus again."""
+        vocab = {k: dict(v) for k, v in self.vocab.items()}
+        distinct = {}
+        for name in TEXT_FIELDS:
+            rows, inverse = self.fields[name]
+            distinct[name] = (
+                sp.vstack([rows, fields[name]], format="csr"),
+                np.append(inverse, rows.shape[0]),
+            )
+        present = np.vstack([self.present, [np.diff(fields[n].indptr)[0] > 0 for n in TEXT_FIELDS]])
+        when = np.datetime64(feature.when, "s") if feature.when else _EPOCH
+        days = np.append(self.days, (when - _EPOCH).astype(np.float64) / 86400.0)
+        code = (
+            vocab["triggers"].setdefault(feature.trigger_category, len(vocab["triggers"]))
+            if feature.trigger_category
+            else -1
+        )
+
+        def grow(old: sp.csr_matrix, items: Sequence[str], cols: dict[str, int]) -> sp.csr_matrix:
+            new = _indicator([items], cols)
+            width = max(old.shape[1], new.shape[1])
+            old = sp.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], width))
+            new = sp.csr_matrix((new.data, new.indices, new.indptr), shape=(1, width))
+            return sp.vstack([old, new], format="csr")
+
+        return Matrix(
+            features=[*self.features, feature],
+            days=days,
+            fields=distinct,
+            present=present,
+            services=grow(self.services, feature.services, vocab["services"]),
+            triggers=np.append(self.triggers, np.int32(code)),
+            categories=grow(self.categories, feature.factor_categories, vocab["categories"]),
+            vocab=vocab,
         )
 
     def __len__(self) -> int:

@@ -56,7 +56,8 @@ _WHEN = re.compile(
 
 
 def clean(text: str) -> str:
-    """``text`` in lower case without its dates and times."""
+    """``text`` in lower case without its dates and times (every pattern holds a digit: a text
+    without one is only lowered)."""
     return _WHEN.sub(" ", text.lower())
 
 
@@ -64,34 +65,35 @@ def clean(text: str) -> str:
 def _vectorizers() -> tuple[object, object]:
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    common = {"n_features": N_FEATURES, "alternate_sign": False, "norm": None}
+    # texts arrive cleaned (lower case, no dates): no preprocessing here
+    common = {"n_features": N_FEATURES, "alternate_sign": False, "norm": None, "lowercase": False}
     word = HashingVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        stop_words="english",
-        preprocessor=clean,
-        dtype=np.float32,
-        **common,
+        analyzer="word", ngram_range=(1, 2), stop_words="english", dtype=np.float32, **common
     )
-    char = HashingVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), preprocessor=clean, dtype=np.float32, **common
-    )
+    char = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32, **common)
     return word, char
 
 
 def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
     """Raw n-gram counts of field ``name``, one row per text: word buckets, then character
-    buckets (left empty for the fields in ``WORD_ONLY``)."""
+    buckets (left empty for the fields in ``WORD_ONLY``). A text written word for word in
+    several incidents (a template's root cause) is analysed once."""
     texts = list(texts)
     if not texts:  # scikit-learn's hashing cannot transform an empty list
         return sp.csr_matrix((0, WIDTH), dtype=np.float32)
+    distinct = list(dict.fromkeys(texts))
+    row = {t: n for n, t in enumerate(distinct)}
+    cleaned = [clean(t) if any(c.isdigit() for c in t) else t.lower() for t in distinct]
     word, char = _vectorizers()
-    w = word.transform(texts)  # type: ignore[attr-defined]
+    w = word.transform(cleaned)  # type: ignore[attr-defined]
     if name in WORD_ONLY:
-        c = sp.csr_matrix((len(texts), N_FEATURES), dtype=np.float32)
+        c = sp.csr_matrix((len(cleaned), N_FEATURES), dtype=np.float32)
     else:
-        c = char.transform(texts)  # type: ignore[attr-defined]
-    return sp.hstack([w, c], format="csr", dtype=np.float32)
+        c = char.transform(cleaned)  # type: ignore[attr-defined]
+    both = sp.hstack([w, c], format="csr", dtype=np.float32)
+    if len(distinct) == len(texts):
+        return both
+    return both[np.array([row[t] for t in texts], dtype=np.int64)]
 
 
 def _normalize_halves(x: sp.csr_matrix) -> sp.csr_matrix:
