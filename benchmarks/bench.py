@@ -261,7 +261,8 @@ def bench_similarity(settings: Settings, results: Results, db: Path, n: int) -> 
             "similarity, every incident",
             n,
             f"{run['full_seconds']:.1f} s (cpu {run['full_cpu_seconds']:.1f} s; "
-            f"{run['incidents']:,} incidents)",
+            f"{run['incidents']:,} incidents; peak {run['full_peak_mb']:.0f} MB PSS; "
+            f"database {run['db_mb']:.0f} MB)",
             target="< 60 s" if target else "",
             verdict=_verdict(run["full_seconds"] < 60) if target else "",
         )

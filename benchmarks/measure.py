@@ -239,13 +239,14 @@ def similarity(db: Path, work: Path) -> dict[str, Any]:
     con = duckdb.connect(str(copy))
     try:
         cpu0 = _cpu_seconds()
-        started = time.perf_counter()
-        from pmkit.similar.cache import refresh
+        with TreeMemory() as tree:
+            started = time.perf_counter()
+            from pmkit.similar.cache import refresh
 
-        con.execute("BEGIN")
-        full = refresh(con, full=True)
-        con.execute("COMMIT")
-        full_seconds = time.perf_counter() - started
+            con.execute("BEGIN")
+            full = refresh(con, full=True)
+            con.execute("COMMIT")
+            full_seconds = time.perf_counter() - started
         full_cpu = _cpu_seconds() - cpu0
         (path, iid) = con.execute(
             "SELECT path, incident_id FROM similarity_vectors ORDER BY path LIMIT 1 OFFSET "
@@ -278,6 +279,7 @@ def similarity(db: Path, work: Path) -> dict[str, Any]:
         "incidents": full.incidents,
         "full_seconds": full_seconds,
         "full_cpu_seconds": full_cpu,
+        "full_peak_mb": round(tree.peak_mb, 1),
         "one_mode": one.mode,
         "one_rescored": one.rescored,
         "one_seconds": one_seconds,

@@ -32,7 +32,7 @@ ALL_RUNS = "../index.html"
 
 
 def nav_html(current: str | None = None, prefix: str = "", runs_href: str = ALL_RUNS) -> str:
-    """The navigation bar: the summary, the four reports (``prefix`` before each file name) and
+    """The navigation bar: the summary, the other reports (``prefix`` before each file name) and
     the list of all runs; the ``current`` page (a report name, or ``runs``) is named, not
     linked."""
     items = []

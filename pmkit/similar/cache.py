@@ -44,7 +44,7 @@ MODEL_VERSION = "tfidf-hash-3"
 """Changes whenever vectors or scores would differ: a stored table of another version is rebuilt."""
 REFIT_SHARE = 0.1
 FULL_BELOW = 2000
-BLOCK_ROWS = 256
+BLOCK_ROWS = 128
 """Rows scored at a time: a block is rows x (earlier incidents) dense float32 arrays."""
 
 _SIM_COLUMNS = (
@@ -225,21 +225,27 @@ def _workers() -> int:
 
 def _score_rows(
     m: Matrix, rows: np.ndarray, settings: RecurrenceSettings, only_earlier_cols: bool
-) -> list[tuple[Block, list[Pick]]]:
-    """Blocks of ``rows`` scored against every earlier incident, with their picks."""
+) -> list[tuple[Any, ...]]:
+    """The table rows of ``rows``, each scored against every earlier incident, a block at a
+    time: a block's dense arrays are dropped as soon as its rows are taken from them (holding
+    them all was 2 GB at 10k incidents)."""
     rows = np.sort(np.asarray(rows, dtype=np.int64))
     if not len(rows):
         return []
     chunks = [rows[i : i + BLOCK_ROWS] for i in range(0, len(rows), BLOCK_ROWS)]
 
-    def one(chunk: np.ndarray) -> tuple[Block, list[Pick]]:
+    def one(chunk: np.ndarray) -> list[tuple[Any, ...]]:
         cols = np.arange(int(chunk.max()) if only_earlier_cols else len(m), dtype=np.int64)
         block = score_block(m, chunk, cols)
-        return block, select(block, m.days, settings.k, settings.window_days)
+        picks = select(block, m.days, settings.k, settings.window_days)
+        return [_record(m, block, p) for p in picks]
 
     # scipy's sparse products and numpy release the GIL: two threads use two cores
+    out: list[tuple[Any, ...]] = []
     with ThreadPoolExecutor(_workers()) as pool:
-        return list(pool.map(one, chunks))
+        for records in pool.map(one, chunks):
+            out.extend(records)
+    return out
 
 
 def _nan_none(value: float) -> float | None:
@@ -403,10 +409,7 @@ def _full(
     m = Matrix.build(feats, fields)
     con.execute("DELETE FROM incident_similarity")
     con.execute("DELETE FROM similarity_vectors")
-    rows: list[tuple[Any, ...]] = []
-    for block, picks in _score_rows(m, np.arange(1, len(m)), settings, only_earlier_cols=True):
-        rows.extend(_record(m, block, p) for p in picks)
-    _insert_rows(con, rows)
+    _insert_rows(con, _score_rows(m, np.arange(1, len(m)), settings, only_earlier_cols=True))
     _insert_vectors(con, feats, _to_blobs(fields))
     summary = RefreshSummary("full", len(feats), changed=len(feats), rescored=len(feats))
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -448,9 +451,7 @@ def _incremental(
     for key in _keys_listing(con, gone):
         if key in pos:
             full_rows.add(pos[key])
-    records: list[tuple[Any, ...]] = []
-    for block, picks in _score_rows(m, np.array(sorted(full_rows)), settings, False):
-        records.extend(_record(m, block, p) for p in picks)
+    records = _score_rows(m, np.array(sorted(full_rows)), settings, False)
 
     # the others take in the changed incidents that beat their k-th or their window's best
     rewritten: set[tuple[str, str]] = {m.features[r].key for r in full_rows}
