@@ -162,3 +162,36 @@ def test_pmkit_similar_says_what_is_wrong(demo_db: Path, tmp_path: Path) -> None
     )
     assert missing.exit_code == 1 and "no such database" in missing.output
     assert CliRunner().invoke(cli, ["similar", "--help"]).exit_code == 0
+
+
+def test_pmkit_similar_refresh_computes_on_demand_above_the_ingest_limit(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    for name in ("2026-01-05", "2026-02-05"):
+        (root / f"{name}.md").write_text(
+            f"# Redis outage\n\n**Date:** {name}\n\n## Summary\n\nRedis ran out of memory.\n",
+            encoding="utf-8",
+        )
+    db = tmp_path / "x.duckdb"
+    small = Config(recurrence=RecurrenceSettings(max_incidents=1))
+    ingest_paths([root], db, config=small)  # over the limit: ingest skips
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT status FROM similarity_state").fetchone() == ("skipped",)
+    con.close()
+    config = tmp_path / "pmkit.toml"
+    config.write_text("[recurrence]\nmax_incidents = 1\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["similar", "--refresh", "--db", str(db), "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("similarity: full, 2 incidents")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT status FROM similarity_state").fetchone() == ("ok",)
+        assert con.execute(
+            "SELECT path, similar_path, window_best FROM incident_similarity"
+        ).fetchall() == [("2026-02-05.md", "2026-01-05.md", True)]
+    finally:
+        con.close()
+    both = CliRunner().invoke(cli, ["similar", "--db", str(db)])
+    assert both.exit_code == 2 and "give a PATH" in both.output

@@ -379,16 +379,16 @@ def refresh(
         and state.model is not None
     )
     if same_settings and not changed and not removed and not full:
+        con.execute("UPDATE similarity_state SET n_undated = ?", [undated])
         return RefreshSummary(
             "unchanged", len(feats), undated, seconds=time.perf_counter() - started
         )
-    assert state is not None or not same_settings
     drift = (state.changed_since_fit if state else 0) + len(changed) + len(removed)
     if (
         full
+        or state is None
         or not same_settings
         or len(feats) <= FULL_BELOW
-        or state is None
         or drift > REFIT_SHARE * max(1, state.n_fit)
     ):
         summary = _full(con, feats, settings)
@@ -634,3 +634,41 @@ def similar_to(
         """,
         {"path": path, "iid": incident_id, "k": k},
     ).df()
+
+
+def refresh_database(
+    db_path: str | os.PathLike[str], config: Config | None = None, *, full: bool = False
+) -> RefreshSummary:
+    """``pmkit similar --refresh``: bring the tables of ``db_path`` up to date on demand, also
+    above ``[recurrence] max_incidents`` (which only ingest honours). Same discipline as ingest
+    (``pmkit.store``): under the ingest lock, write into a copy and rename it over the database,
+    so a report reading meanwhile never sees half a refresh."""
+    import shutil
+    from dataclasses import replace
+    from pathlib import Path
+
+    from pmkit.store import connect, ingest_lock, lock_wait_seconds
+
+    config = config or Config()
+    unlimited = replace(config, recurrence=replace(config.recurrence, max_incidents=10**12))
+    db = Path(db_path)
+    if not db.is_file():
+        raise FileNotFoundError(f"{db}: no such database (run `pmkit ingest` first)")
+    with ingest_lock(db, lock_wait_seconds()):
+        tmp = db.with_name(f".{db.name}.{os.getpid()}.similar.tmp")
+        tmp.unlink(missing_ok=True)
+        shutil.copyfile(db, tmp)
+        try:
+            con = connect(tmp)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                summary = refresh(con, unlimited, full=full)
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, db)
+        finally:
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    return summary
