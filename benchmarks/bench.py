@@ -249,6 +249,43 @@ def bench_ingest(settings: Settings, results: Results) -> dict[int, Path]:
     return dbs
 
 
+def bench_similarity(settings: Settings, results: Results, db: Path, n: int) -> None:
+    """Similar incidents (issue 18) on the ``n``-file database: all of them, then one changed
+    incident, then a draft (``measure.py similarity``, on a copy)."""
+    print(f"similarity, {n} files", flush=True)
+    run = _run("similarity", str(db), str(settings.workdir))
+    results.raw[f"similarity_{n}"] = run
+    target = n == 10_000
+    results.add(
+        Row(
+            "similarity, every incident",
+            n,
+            f"{run['full_seconds']:.1f} s (cpu {run['full_cpu_seconds']:.1f} s; "
+            f"{run['incidents']:,} incidents; peak {run['full_peak_mb']:.0f} MB PSS; "
+            f"database {run['db_mb']:.0f} MB)",
+            target="< 60 s" if target else "",
+            verdict=_verdict(run["full_seconds"] < 60) if target else "",
+        )
+    )
+    results.add(
+        Row(
+            "similarity, one incident changed",
+            n,
+            f"{run['one_seconds']:.2f} s ({run['one_mode']}, {run['one_rescored']} re-scored)",
+            target="< 2 s" if target else "",
+            verdict=_verdict(run["one_seconds"] < 2) if target else "",
+        )
+    )
+    results.add(
+        Row(
+            "similar to a draft",
+            n,
+            f"{run['draft_query_seconds'] * 1000:.0f} ms a query "
+            f"(index opened once in {run['draft_open_seconds']:.2f} s)",
+        )
+    )
+
+
 def bench_reports(settings: Settings, results: Results, db: Path, n: int) -> None:
     """The report suite on the ``n``-file database vs papermill running empty notebooks.
 
@@ -494,6 +531,8 @@ def main(argv: list[str] | None = None) -> int:
         reports_only(settings, results)
     else:
         dbs = bench_ingest(settings, results)
+        for n in (size for size in dbs if size <= 10_000):
+            bench_similarity(settings, results, dbs[n], n)
         if settings.report_size is not None:
             n = settings.report_size if settings.report_size in dbs else max(dbs)
             bench_reports(settings, results, dbs[n], n)

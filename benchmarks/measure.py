@@ -225,6 +225,70 @@ def metrics(db: Path, as_of: str, repeat: int) -> dict[str, Any]:
     return {"queries_ms": timings, "total_ms": round(sum(timings.values()), 1)}
 
 
+def similarity(db: Path, work: Path) -> dict[str, Any]:
+    """``pmkit.similar`` on a copy of an ingested database: every incident against every
+    earlier one (``refresh(full=True)``, scikit-learn imported inside the timing, as a first
+    ingest pays it), then one incident's title changed and an incremental refresh (what ingest
+    runs after one file changed), then a draft against the corpus (``pmkit similar``)."""
+    import shutil
+
+    import duckdb
+
+    copy = work / "similarity.duckdb"
+    shutil.copyfile(db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        cpu0 = _cpu_seconds()
+        with TreeMemory() as tree:
+            started = time.perf_counter()
+            from pmkit.similar.cache import refresh
+
+            con.execute("BEGIN")
+            full = refresh(con, full=True)
+            con.execute("COMMIT")
+            full_seconds = time.perf_counter() - started
+        full_cpu = _cpu_seconds() - cpu0
+        (path, iid) = con.execute(
+            "SELECT path, incident_id FROM similarity_vectors ORDER BY path LIMIT 1 OFFSET "
+            "(SELECT count(*) // 2 FROM similarity_vectors)"
+        ).fetchone()
+        con.execute(
+            "UPDATE incidents SET title = title || ' (Redis ran out of memory again)' "
+            "WHERE path = ? AND incident_id = ?",
+            [path, iid],
+        )
+        started = time.perf_counter()
+        con.execute("BEGIN")
+        one = refresh(con)
+        con.execute("COMMIT")
+        one_seconds = time.perf_counter() - started
+        size_mb = copy.stat().st_size / 1e6
+    finally:
+        con.close()
+    from pmkit.model import Postmortem
+    from pmkit.similar.draft import SimilarIndex
+
+    started = time.perf_counter()
+    index = SimilarIndex.open(copy)
+    open_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    index.query(Postmortem("draft", title="checkout-api outage", root_cause="Redis ran out"))
+    query_seconds = time.perf_counter() - started
+    copy.unlink()
+    return {
+        "incidents": full.incidents,
+        "full_seconds": full_seconds,
+        "full_cpu_seconds": full_cpu,
+        "full_peak_mb": round(tree.peak_mb, 1),
+        "one_mode": one.mode,
+        "one_rescored": one.rescored,
+        "one_seconds": one_seconds,
+        "db_mb": round(size_mb, 1),
+        "draft_open_seconds": open_seconds,
+        "draft_query_seconds": query_seconds,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="kind", required=True)
@@ -241,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path)
     p.add_argument("as_of")
     p.add_argument("--jobs", type=int, default=None)
+    p = sub.add_parser("similarity")
+    p.add_argument("db", type=Path)
+    p.add_argument("work", type=Path)
     p = sub.add_parser("metrics")
     p.add_argument("db", type=Path)
     p.add_argument("as_of")
@@ -254,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         result = papermill_floor(args.out, args.runs, args.jobs)
     elif args.kind == "reports":
         result = reports(args.db, args.out, args.as_of, args.jobs)
+    elif args.kind == "similarity":
+        result = similarity(args.db, args.work)
     else:
         result = metrics(args.db, args.as_of, args.repeat)
     sys.stdout.flush()

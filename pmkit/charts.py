@@ -710,6 +710,50 @@ def action_completion(df: pd.DataFrame, period: str = "month") -> alt.Chart:
     )
 
 
+# --- recurrence (issue 18) -----------------------------------------------------------------
+
+
+@builder
+def repeat_rate_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
+    """Points and line: share of the incidents compared that repeat an earlier one, per period
+    (``pmkit.similar.recurrence.repeat_rate``), each point labelled with its n; a period whose
+    earlier history is shorter than the recurrence window is drawn hollow."""
+    import altair as alt
+
+    data = df.assign(has=df["n"] > 0)
+    axis = _period_axis(data, _period_title(period, data))
+    known = data[data["has"]]
+    y = alt.Y(
+        "repeat_rate:Q",
+        title="Share that repeat an earlier incident",
+        axis=alt.Axis(format="%"),
+        scale=alt.Scale(domain=[0, 1]),
+    )
+    line = alt.Chart(known).mark_line(color="#8e44ad").encode(x=axis, y=y)
+    points = (
+        alt.Chart(known)
+        .mark_point(color="#8e44ad", size=60, filled=True)
+        .encode(
+            x=axis,
+            y=y,
+            fill=alt.condition("datum.history_short", alt.value("white"), alt.value("#8e44ad")),
+            opacity=_partial_opacity(),
+            tooltip=["period_label:N", "n:Q", "n_repeats:Q"],
+        )
+    )
+    counts = (
+        alt.Chart(known)
+        .mark_text(dy=-10, fontSize=9, color="#555")
+        .encode(x=axis, y=alt.Y("repeat_rate:Q"), text=alt.Text("n:Q", format="d"))
+    )
+    frame = alt.Chart(data).mark_tick(opacity=0).encode(x=axis)
+    return alt.layer(frame, line, points, counts, data=data).properties(
+        title="Repeat rate (labels: incidents compared; hollow: history shorter than the window)",
+        width=WIDTH,
+        height=HEIGHT,
+    )
+
+
 # --- rendering -----------------------------------------------------------------------------
 
 

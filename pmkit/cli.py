@@ -475,6 +475,69 @@ def owed(db_path: Path, as_of: str | None, config_path: Path | None) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument(
+    "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@db_option
+@click.option("-k", "k", type=click.IntRange(1, 50), default=5, show_default=True, help="How many.")
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Bring the database's similar incidents up to date (as ingest does, also above "
+    "[recurrence] max_incidents) instead of comparing a file.",
+)
+@click.option("--full", is_flag=True, help="With --refresh: refit the model, score everything.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="pmkit.toml [default: ./pmkit.toml if present].",
+)
+def similar(
+    path: Path | None, db_path: Path, k: int, refresh: bool, full: bool, config_path: Path | None
+) -> None:
+    """Print the past postmortems most like the one in PATH (a draft: parsed, not ingested),
+    best first, each with its score and why (shared service, trigger, factors, text); or, with
+    --refresh, compute the database's similar incidents now."""
+    from pmkit.config import ConfigError, load_config
+
+    if (path is None) == (not refresh):
+        raise click.UsageError("give a PATH to compare, or --refresh (not both)")
+    try:
+        config = load_config(config_path)
+        if refresh:
+            from pmkit.similar.cache import refresh_database
+            from pmkit.store import IngestError
+
+            try:
+                click.echo(refresh_database(db_path, config, full=full).render())
+            except IngestError as exc:
+                raise click.ClickException(str(exc)) from exc
+            return
+        from pmkit.similar.draft import for_file
+
+        assert path is not None
+        results, errors = for_file(path, db_path, k, config)
+    except (ConfigError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for message in errors:
+        click.echo(f"error: {message}", err=True)
+    for pm, found in results:
+        click.echo(f"{path}: {pm.title or pm.incident_id}")
+        if not found:
+            click.echo("  no similar past postmortem")
+        for n, s in enumerate(found, start=1):
+            day = s.day.isoformat() if s.day else "no date"
+            severity = f" ({s.severity_label})" if s.severity_label else ""
+            click.echo(f"  {n}. {s.score:.2f}  {day}  {s.title}{severity}")
+            click.echo(f"     {s.path}")
+            click.echo(f"     {'; '.join(s.reasons()) or 'text'}")
+    if not results:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for the console script and for tests that call it directly."""
     try:

@@ -110,6 +110,21 @@ class RegisterSource:
     timezone: str | None = None
 
 
+@dataclass(frozen=True)
+class RecurrenceSettings:
+    """``[recurrence]``: when an incident counts as a repeat of an earlier one (``pmkit.similar``).
+
+    A repeat: an earlier incident at most ``window_days`` before it has a similarity score of at
+    least ``threshold``. ``k`` similar earlier incidents are kept per incident; above
+    ``max_incidents`` incidents ingest does not compute similarity (the work grows with the
+    square of the corpus) and the pages say so."""
+
+    window_days: int = 180
+    threshold: float = 0.69
+    k: int = 5
+    max_incidents: int = 20_000
+
+
 @dataclass
 class Config:
     """Everything configurable. Build with ``load_config()``; ``Config()`` is the defaults."""
@@ -149,6 +164,8 @@ class Config:
     """``[register] sources``: incident exports ``pmkit ingest`` reads besides the postmortems."""
     register_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """``[register.columns]``: the generic mapping, pmkit field -> column name(s) in the file."""
+    recurrence: RecurrenceSettings = field(default_factory=RecurrenceSettings)
+    """``[recurrence]``: the repeat rule and the similarity cache (see ``RecurrenceSettings``)."""
     source: Path | None = None
     """The file the settings were read from; None for pure defaults."""
 
@@ -229,6 +246,8 @@ def load_config(path: Path | None = None) -> Config:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{path}: reports.{key} must be a whole number >= 1")
             setattr(config, "report_min_n" if key == "min_n" else key, value)
+
+    config.recurrence = _read_recurrence(_table(data, "recurrence", str(path)), path)
 
     base = path.parent
     _read_policy(config, _table(data, "policy", str(path)), path)
@@ -384,3 +403,23 @@ def _read_register(config: Config, register: dict[str, Any], path: Path) -> None
     for name, value in columns.items():
         names = [value] if isinstance(value, str) else value
         config.register_columns[name] = _names(names, f"{path}: register.columns.{name}")
+
+
+def _read_recurrence(table: dict[str, Any], path: Path) -> RecurrenceSettings:
+    """``[recurrence]``: ``window_days``, ``k``, ``max_incidents`` whole numbers >= 1,
+    ``threshold`` a number in (0, 1]."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"{path}: recurrence.{key}"
+        if key in ("window_days", "k", "max_incidents"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{where} must be a whole number >= 1")
+        elif key == "threshold":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise ConfigError(f"{where} must be a number above 0 and at most 1")
+            value = float(value)
+        else:
+            known = "window_days, threshold, k, max_incidents"
+            raise ConfigError(f"{where} is not a known setting (known: {known})")
+        values[key] = value
+    return RecurrenceSettings(**values)

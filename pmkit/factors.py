@@ -417,6 +417,9 @@ def classify_database(db_path: Path, taxonomy_path: Path | None = None) -> Recla
             try:
                 con.execute("BEGIN TRANSACTION")
                 summary = reclassify(con, taxonomy)
+                from pmkit.similar.cache import refresh  # issue 18: categories are in the score
+
+                refresh(con, load_config())
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
             finally:

@@ -864,15 +864,15 @@ def ingest_paths(
             yield _frames(docs, now, git, walk_problems)
 
         replaced = [(str(p.src.root), p.src.rel) for p in changed] + removed
-        _write(
-            db_path,
-            batches(),
-            replaced,
-            touched,
-            walked,
-            taxonomy,
-            after=lambda con: register_store.apply(con, register),  # issue 17
-        )
+
+        def after(con: duckdb.DuckDBPyConnection) -> None:
+            """What is derived from every postmortem, computed in the same private copy."""
+            register_store.apply(con, register)  # the incident register (issue 17)
+            from pmkit.similar.cache import refresh
+
+            refresh(con, config)  # similar incidents (issue 18)
+
+        _write(db_path, batches(), replaced, touched, walked, taxonomy, after=after)
         summary.register = register.render()
         summary.errors += len(walk_problems)
         summary.error_messages.extend(
@@ -942,7 +942,8 @@ def _write(
 
     ``replace`` is the (root, path) of every file whose rows go (rewritten or removed); the
     folder problems of the ``walked`` roots are written afresh. ``after`` runs on the copy
-    inside the transaction, once the postmortems are written (the register)."""
+    inside the transaction, once the postmortems are written (the register, similar
+    incidents)."""
     try:
         _write_copy(db_path, batches, replace, touched, walked, taxonomy, after)
     except (OSError, duckdb.IOException) as exc:

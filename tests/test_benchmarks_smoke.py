@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+SUITE = f"report suite ({len(list((REPO / 'notebooks' / 'reports').glob('*.ipynb')))} notebooks"
+"""How the rows of the report suite start: as many notebooks as are shipped."""
 BENCH = REPO / "benchmarks" / "bench.py"
 MEASURE = REPO / "benchmarks" / "measure.py"
 
@@ -62,14 +64,17 @@ def test_bench_prints_every_measure(bench_run: tuple[Path, str]) -> None:
         "unchanged re-ingest",
         "one file changed",
         "peak memory, full ingest",
-        "report suite (5 notebooks",
+        SUITE,
         "metrics queries",
+        "similarity, every incident",
+        "similarity, one incident changed",
+        "similar to a draft",
     ):
         assert f"| {measure}" in out, measure
     if (os.cpu_count() or 1) > 1:  # pmkit report runs two notebooks at a time
         for measure in (
-            "report suite (5 notebooks, 2 at a time)",
-            "report suite (5 notebooks, 1 at a time)",
+            f"{SUITE}, 2 at a time)",
+            f"{SUITE}, 1 at a time)",
             "report suite vs floor, both 2 at a time",
         ):
             assert f"| {measure}" in out, measure
@@ -91,10 +96,11 @@ def test_bench_keeps_raw_numbers_and_restores_the_corpus(bench_run: tuple[Path, 
     assert all(r["parsed"] == 0 for r in raw["reingest_20"]["unchanged"])
     assert all(r["parsed"] == 1 for r in raw["reingest_20"]["one_changed"])
     reports = raw["reports_20"]
-    assert reports["suite"]["runs"] == reports["floor"]["runs"] == 5
+    shipped = len(list((REPO / "notebooks" / "reports").glob("*.ipynb")))
+    assert reports["suite"]["runs"] == reports["floor"]["runs"] == shipped
     assert reports["floor"]["jobs"] == 1  # the floor: one empty notebook after another
     if reports["suite"]["jobs"] > 1:
-        assert reports["suite_1"]["jobs"] == 1 and reports["suite_1"]["runs"] == 5
+        assert reports["suite_1"]["jobs"] == 1 and reports["suite_1"]["runs"] == shipped
         assert reports["floor_n"]["jobs"] == reports["suite"]["jobs"]
     assert set(raw["metrics_20"]["queries_ms"]) >= {"severity_by_period", "overdue_actions"}
     # the edited file was put back: the cached corpus is again what `pmkit synth` writes
@@ -139,7 +145,7 @@ def test_reports_only_runs_just_the_report_suite(bench_run: tuple[Path, str]) ->
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = results.read_text(encoding="utf-8")
     assert "Report suite only (`--reports-only`), on the 20 database" in text
-    assert "| report suite (5 notebooks" in text
+    assert f"| {SUITE}" in text
     assert "| full ingest" not in text and "| metrics queries" in text
 
 

@@ -13,6 +13,7 @@ import pytest
 from test_report_fixture_db import AS_OF, build_fixture_db
 
 from pmkit import charts, metrics
+from pmkit.similar import recurrence
 
 Builder = Callable[[duckdb.DuckDBPyConnection, metrics.Filters], Any]
 
@@ -52,6 +53,9 @@ BUILDERS: dict[str, Builder] = {
     ),
     "action_backlog": lambda c, f: charts.action_backlog(metrics.action_backlog(c, f)),
     "action_completion": lambda c, f: charts.action_completion(metrics.action_completion(c, f)),
+    "repeat_rate_over_time": lambda c, f: charts.repeat_rate_over_time(
+        recurrence.repeat_rate(c, f, recurrence.RecurrenceRule())
+    ),
 }
 
 

@@ -85,8 +85,9 @@ def _incident_rows(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
-def build_fixture_db(db_path: Path) -> Path:
-    """Create ``db_path`` with the fixture incidents, actions and factors; return the path."""
+def build_fixture_db(db_path: Path, similarity: bool = True) -> Path:
+    """Create ``db_path`` with the fixture incidents, actions and factors, and (``similarity``)
+    their similar incidents as ingest computes them; return the path."""
     rng = random.Random(20261116)
     con = duckdb.connect(str(db_path))
     try:
@@ -165,6 +166,10 @@ def build_fixture_db(db_path: Path) -> Path:
         for table in ("incidents", "contributing_factors", "action_items"):
             # every row belongs to its file (root, path), as an ingest writes it
             con.execute(f"UPDATE {table} SET root = ?", [ROOT])  # noqa: S608 (fixed names)
+        if similarity:
+            from pmkit.similar.cache import refresh
+
+            refresh(con)
     finally:
         con.close()
     return db_path

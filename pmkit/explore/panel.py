@@ -22,6 +22,7 @@ import ipywidgets as w
 import pandas as pd
 
 from pmkit.explore import charts, render
+from pmkit.explore import similar as similar_panel
 from pmkit.explore.data import (
     ExploreData,
     ExploreDB,
@@ -160,6 +161,8 @@ class ExplorePanel:
         self.incident.observe(lambda _: self._show_detail(), names="value")
         self.detail = w.HTML(render.incident_detail(None))
         self.detail.add_class("pmkit-x-detail")
+        self.similar = w.HTML()  # issue 18: the selected incident's similar earlier incidents
+        self.similar.add_class("pmkit-x-similar")
 
     @property
     def widget(self) -> w.VBox:
@@ -182,6 +185,7 @@ class ExplorePanel:
                     self.table,
                     self.incident,
                     self.detail,
+                    self.similar,
                 ]
             )
             self._widget.add_class("pmkit-explore-panel")
@@ -339,6 +343,7 @@ class ExplorePanel:
         key = self.incident.value
         detail = incident_detail(self.db, key[0], key[1]) if key else None
         self.detail.value = render.incident_detail(detail)
+        self.similar.value = similar_panel.panel_html(self.db, key)
 
 
 def explore(db_path: str | Path = "data/pmkit.duckdb", today: date | None = None) -> ExplorePanel:

@@ -26,6 +26,7 @@ NAV_PAGES: tuple[tuple[str, str], ...] = (
     ("time_to_draft", "Time to draft"),
     ("contributing_factors", "Contributing factors"),
     ("overdue_actions", "Overdue action items"),
+    ("recurring_incidents", "Recurring incidents"),
 )
 """The pages of a run, in the order the navigation bar shows them (``<name>.html``)."""
 ALL_RUNS = "../index.html"

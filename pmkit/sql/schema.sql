@@ -157,3 +157,53 @@ CREATE TABLE IF NOT EXISTS register_matches (
     path         VARCHAR,
     incident_id  VARCHAR
 );
+
+-- Similar earlier incidents (issue 18), written by pmkit.similar.cache.refresh (ingest).
+-- For each dated incident of a real postmortem: its k most similar earlier incidents (rank 1..k)
+-- and its most similar earlier incident within [recurrence] window_days (window_best; rank is
+-- NULL when that one is not also in the top k), with the score and its reasons.
+CREATE TABLE IF NOT EXISTS incident_similarity (
+    path                      VARCHAR NOT NULL,
+    incident_id               VARCHAR NOT NULL,
+    similar_path              VARCHAR NOT NULL,
+    similar_incident_id       VARCHAR NOT NULL,
+    rank                      INTEGER,
+    window_best               BOOLEAN NOT NULL,
+    score                     DOUBLE NOT NULL,   -- 0..1, see pmkit/similar/scoring.py
+    days_apart                DOUBLE NOT NULL,   -- this incident's start minus the earlier one's
+    text_score                DOUBLE,            -- weighted TF-IDF cosine of the fields both wrote
+    title_score               DOUBLE,            -- NULL when either lacks the field
+    summary_score             DOUBLE,
+    root_cause_score          DOUBLE,
+    factors_score             DOUBLE,
+    shared_services           VARCHAR[],
+    same_trigger              VARCHAR,           -- the trigger category both have, else NULL
+    shared_factor_categories  VARCHAR[]
+);
+
+-- Each compared incident's fingerprint (of every value its score depends on) and its TF-IDF
+-- vectors (bytes), so that a refresh re-scores only what changed.
+CREATE TABLE IF NOT EXISTS similarity_vectors (
+    path         VARCHAR NOT NULL,
+    incident_id  VARCHAR NOT NULL,
+    fingerprint  VARCHAR NOT NULL,
+    vector       BLOB NOT NULL
+);
+
+-- One row: what the similarity tables were computed with (settings, the fitted idf) and when.
+CREATE TABLE IF NOT EXISTS similarity_state (
+    computed_at        TIMESTAMP NOT NULL,
+    status             VARCHAR NOT NULL,   -- ok | skipped (message says why)
+    message            VARCHAR,
+    n_incidents        INTEGER,
+    n_undated          INTEGER,            -- incidents left out: no date, so no "earlier"
+    k                  INTEGER,
+    window_days        INTEGER,
+    model_version      VARCHAR,
+    fitted_at          TIMESTAMP,
+    n_fit              INTEGER,            -- incidents the idf was fitted on
+    changed_since_fit  INTEGER,
+    model              BLOB,               -- document frequencies (.npz, numbers only)
+    last_mode          VARCHAR,            -- full | incremental | unchanged | skipped
+    last_rescored      INTEGER
+);

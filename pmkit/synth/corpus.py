@@ -38,6 +38,14 @@ RENDERERS: dict[str, Callable[[IncidentTruth], str]] = {
 
 UNFILLED_SHARE = 0.015
 MESSY_SHARE = 0.04
+FAMILY_SHARE = 0.03
+"""Recurrence families planted per incident (issue 18): 300 files get 9 families."""
+_REPEAT_GAPS = ((14, 60), (30, 120), (60, 170), (190, 260))
+"""Days from one member of a family to the next: mostly inside the default 180-day recurrence
+window, one draw in four (the last range) outside it."""
+_PLANT_SALT = 0x5EED18
+"""Mixed into the seed for the planting decisions: their own ``random.Random``, so the draws of
+every other file are the ones they were before families existed."""
 _MESSY_KINDS: dict[str, tuple[str, ...]] = {
     "seed-000": ("no-severity", "odd-dates", "mojibake", "crlf", "vague-end", "tbd-owner"),
     "seed-001": ("no-severity", "odd-dates", "mojibake", "crlf", "tbd-owner"),
@@ -127,6 +135,33 @@ def _as_written(t: IncidentTruth) -> IncidentTruth:
     return out
 
 
+def _plant(rng: random.Random, starts: list[datetime], excluded: set[int]) -> dict[int, int]:
+    """Which incidents are planted repeats: repeat index -> index of the family's previous
+    member. Families start on ordinary incidents and follow in time order."""
+    n = len(starts)
+    n_families = round(n * FAMILY_SHARE)
+    candidates = [i for i in range(n) if i not in excluded]
+    origins = sorted(rng.sample(candidates, k=min(n_families, len(candidates))))
+    used = set(origins)
+    plan: dict[int, int] = {}
+    for origin in origins:
+        prev = origin
+        for _ in range(rng.choice((1, 1, 2, 2, 3))):
+            low, high = rng.choice(_REPEAT_GAPS)
+            target = starts[prev] + timedelta(days=rng.randint(low, high))
+            later = [
+                j
+                for j in range(prev + 1, n)
+                if starts[j] >= target and j not in excluded and j not in used
+            ]
+            if not later:
+                break
+            plan[later[0]] = prev
+            used.add(later[0])
+            prev = later[0]
+    return plan
+
+
 def generate(n: int, seed: int, start: date, end: date) -> list[GeneratedIncident]:
     """The ground truth of a corpus, without writing anything (same arguments, same result)."""
     if n < 0:
@@ -142,6 +177,11 @@ def generate(n: int, seed: int, start: date, end: date) -> list[GeneratedInciden
     rest = [i for i in range(n) if i not in unfilled]
     n_messy = round(n * MESSY_SHARE) if n < 20 else max(1, round(n * MESSY_SHARE))
     messy = set(rng.sample(rest, k=min(n_messy, len(rest))))
+    planter = random.Random(seed ^ _PLANT_SALT)
+    repeats = _plant(planter, starts, unfilled | messy) if n >= 20 else {}
+    families: dict[int, str] = {}
+    for origin in sorted(set(repeats.values()) - set(repeats)):
+        families[origin] = f"family-{len(families) + 1:02d}"
     per_day: dict[date, int] = {}
     used: set[str] = set()
     out: list[GeneratedIncident] = []
@@ -150,6 +190,14 @@ def generate(n: int, seed: int, start: date, end: date) -> list[GeneratedInciden
         day = started.date()
         per_day[day] = per_day.get(day, 0) + 1
         truth = generate_incident(sub, shape, started, per_day[day], end)
+        if i in repeats:
+            prev = out[repeats[i]]
+            again = random.Random(planter.getrandbits(64))
+            failure = (prev.truth.services[0], prev.truth.factor_categories[0])
+            truth = generate_incident(again, shape, started, per_day[day], end, repeat=failure)
+            families[i] = families[repeats[i]]
+            truth.repeat_of = prev.path
+        truth.family = families.get(i)
         if i in messy:
             kinds = _MESSY_KINDS[shape]
             truth.messy = sorted(sub.sample(kinds, k=sub.choice((1, 1, 2))))

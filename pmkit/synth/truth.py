@@ -120,6 +120,17 @@ class IncidentTruth:
     went_poorly: list[str] = field(default_factory=list)
     messy: list[str] = field(default_factory=list)
     """Deliberate defects written into the file (``no-severity``, ``odd-dates``, ...)."""
+    family: str | None = None
+    """A planted recurrence family (``family-01``): the same failure (service and category)
+    coming back in other words. None for an incident no repeat was planted on."""
+    repeat_of: str | None = None
+    """For a planted repeat: the path of the family's previous incident."""
+
+    @property
+    def failure(self) -> str:
+        """The hidden failure category (the first factor's): with a service both list, what
+        makes two incidents the same failure (see ``repeats_in_truth``)."""
+        return self.factor_categories[0]
 
     @property
     def duration_minutes(self) -> float:
@@ -286,10 +297,21 @@ def _timeline(
 
 
 def generate_incident(
-    rng: random.Random, shape: str, started: datetime, seq: int, as_of: date
+    rng: random.Random,
+    shape: str,
+    started: datetime,
+    seq: int,
+    as_of: date,
+    repeat: tuple[str, str] | None = None,
 ) -> IncidentTruth:
-    """One incident of ``shape`` starting at ``started`` (UTC, minute precision)."""
+    """One incident of ``shape`` starting at ``started`` (UTC, minute precision).
+
+    ``repeat`` = (service, failure category) makes it a repeat of an earlier incident: that
+    service and category, a title and root cause from the reworded lists
+    (``vocab.RECURRING_*``). Without it the draws are the ordinary ones, in the same order."""
     svc, team = rng.choice(vocab.SERVICES)
+    if repeat is not None:
+        svc, team = next(s for s in vocab.SERVICES if s[0] == repeat[0])
     services = [svc]
     if rng.random() < 0.3:
         other = rng.choice(vocab.SERVICES)[0]
@@ -320,6 +342,8 @@ def generate_incident(
     names = [c[0] for c in vocab.FACTOR_CATEGORIES]
     cats = rng.choices(range(len(names)), weights=[c[1] for c in vocab.FACTOR_CATEGORIES], k=1)
     cat = vocab.FACTOR_CATEGORIES[cats[0]]
+    if repeat is not None:
+        cat = next(c for c in vocab.FACTOR_CATEGORIES if c[0] == repeat[1])
     dep = rng.choice(vocab.DEPENDENCIES)
     n_factors = rng.choices((1, 2, 3, 4), weights=(20, 40, 30, 10), k=1)[0]
     factors = [_fill(rng, rng.choice(cat[2]), svc, dep)]
@@ -334,10 +358,15 @@ def generate_incident(
             factor_cats.append(extra[0][0])
     trigger = _fill(rng, rng.choice(cat[3]), svc, dep)
     title = _fill(rng, rng.choice(vocab.TITLE_TEMPLATES), svc)
+    if repeat is not None:
+        title = _fill(rng, rng.choice(vocab.RECURRING_TITLES[cat[0]]), svc)
     times = (started, detected, acked, mitigated, resolved)
     owner = f"@{handle}" if shape.startswith("freeform") else person
     impact = _fill(rng, rng.choice(vocab.CUSTOMER_IMPACTS), svc)
     detection = rng.choice(vocab.DETECTIONS)
+    root_cause = _fill(rng, vocab.ROOT_CAUSES[cat[0]], svc, dep)  # drawn here, as it always was
+    if repeat is not None:
+        root_cause = _fill(rng, rng.choice(vocab.RECURRING_ROOT_CAUSES[cat[0]]), svc, dep)
     return IncidentTruth(
         shape=shape,
         incident_id=f"INC-{started:%Y%m%d}-{seq % 1000:03d}",
@@ -366,7 +395,7 @@ def generate_incident(
             )
         ),
         customer_impact=impact,
-        root_cause=_fill(rng, vocab.ROOT_CAUSES[cat[0]], svc, dep),
+        root_cause=root_cause,
         trigger=trigger,
         factor_categories=factor_cats,
         factors=factors,
@@ -377,3 +406,29 @@ def generate_incident(
         went_well=rng.sample(vocab.WENT_WELL, k=2),
         went_poorly=rng.sample(vocab.WENT_POORLY, k=2),
     )
+
+
+def repeats_in_truth(
+    records: list[tuple[str, IncidentTruth]], window_days: int = 180
+) -> dict[str, str | None]:
+    """The ground truth of "repeat of an earlier incident": path -> path of the latest earlier
+    incident of the same failure that started at most ``window_days`` before it, None when
+    there is none. The same failure: the same hidden category (``IncidentTruth.failure``) on a
+    service both incidents list. Planted families are such repeats by construction; the
+    generator draws services and categories from short lists, so others happen by chance (and
+    read the same: a root cause written from one template per category). ``records`` are
+    (path, truth) pairs."""
+    out: dict[str, str | None] = {}
+    last: dict[tuple[str, str], tuple[datetime, str]] = {}
+    window = timedelta(days=window_days)
+    for path, truth in sorted(records, key=lambda r: (r[1].started_at, r[0])):
+        earlier = [
+            last[(svc, truth.failure)]
+            for svc in truth.services
+            if (svc, truth.failure) in last
+            and truth.started_at - last[(svc, truth.failure)][0] <= window
+        ]
+        out[path] = max(earlier)[1] if earlier else None
+        for svc in truth.services:
+            last[(svc, truth.failure)] = (truth.started_at, path)
+    return out

@@ -430,3 +430,112 @@ CATEGORY_ACTIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 """Follow-ups that answer a factor category; mixed with the generic ones per kind."""
+
+# Recurrence families (issue 18): a later incident of the same service and failure category as
+# an earlier one, written in other words. The first incident of a family keeps the ordinary
+# wording (ROOT_CAUSES, TITLE_TEMPLATES); each repeat takes one of these instead.
+RECURRING_TITLES: dict[str, tuple[str, ...]] = {
+    "config_change": (
+        "{svc} errors following a configuration update",
+        "Config rollout breaks {svc}",
+        "{svc} requests failing after a settings change",
+    ),
+    "deploy": (
+        "{svc} release rolled back",
+        "Bad {svc} build reaches production",
+        "{svc} regression after release",
+    ),
+    "capacity": (
+        "{svc} overloaded",
+        "{svc} saturated under peak load",
+        "Capacity shortfall in {svc}",
+    ),
+    "dependency": (
+        "{svc} down with an upstream dependency",
+        "Upstream failure cascades into {svc}",
+        "{svc} impacted by a dependency outage",
+    ),
+    "monitoring_gap": (
+        "Unnoticed {svc} degradation",
+        "{svc} failure found by customers",
+        "Silent {svc} errors",
+    ),
+    "cert_expiry": (
+        "{svc} certificate expired",
+        "TLS failures on {svc} after a cert lapse",
+        "Expired cert takes down {svc}",
+    ),
+    "process_gap": (
+        "Unreviewed change disrupts {svc}",
+        "{svc} outage from an out-of-process change",
+        "Change process bypassed on {svc}",
+    ),
+    "data_migration": (
+        "{svc} migration locks tables",
+        "{svc} stalled during a data migration",
+        "Schema migration blocks {svc}",
+    ),
+    "code_bug": (
+        "{svc} bug triggered by unusual requests",
+        "Latent defect crashes {svc}",
+        "{svc} errors from a dormant bug",
+    ),
+    "human_error": (
+        "Manual change breaks {svc}",
+        "{svc} impact from a mistaken manual operation",
+        "Wrong target in a manual {svc} fix",
+    ),
+}
+RECURRING_ROOT_CAUSES: dict[str, tuple[str, ...]] = {
+    "config_change": (
+        "{svc} broke after a config update that every check accepted; requests failed once it rolled out.",
+        "Bad configuration reached {svc}: the change validated cleanly, yet the service could not serve traffic with it.",
+        "A settings change for {svc} was never exercised with real requests before rollout, and request handling failed.",
+    ),
+    "deploy": (
+        "The new {svc} build carried a bug that went to all hosts at once; nothing stopped the rollout.",
+        "A faulty {svc} version was released everywhere before anyone saw the errors.",
+        "The {svc} release introduced a defect and the rollout had no canary stage to catch it.",
+    ),
+    "capacity": (
+        "{svc} was saturated: demand exceeded what its nodes could serve and there was no spare capacity.",
+        "Load outgrew the capacity provisioned for {svc}, and it could not scale in time.",
+        "Not enough headroom in {svc} for the traffic it received.",
+    ),
+    "dependency": (
+        "When {dep} failed, {svc} failed with it: there was no fallback path.",
+        "{svc} had a hard dependency on {dep}; its outage cascaded into ours.",
+        "An outage of {dep} took {svc} down because calls to it had no fallback or circuit breaker.",
+    ),
+    "monitoring_gap": (
+        "Nothing alerted on this failure in {svc}; customers noticed before we did.",
+        "{svc} degraded silently: no alert covered it and the first signal was a customer report.",
+        "Our monitoring had no check for this {svc} failure, so it ran unnoticed for a long time.",
+    ),
+    "cert_expiry": (
+        "The {svc} certificate ran out because automatic renewal had been failing without anyone knowing.",
+        "The TLS cert for {svc} lapsed; the renewal job had quietly stopped working.",
+        "Certificate renewal for {svc} broke silently and the cert expired.",
+    ),
+    "process_gap": (
+        "The {svc} change skipped review and the change-management process.",
+        "Work on {svc} bypassed the normal change process, so no one caught the risk.",
+        "An unreviewed change to {svc} went ahead outside any change window.",
+    ),
+    "data_migration": (
+        "The {svc} schema migration locked tables for much longer than expected.",
+        "A migration of {svc} data blocked writes while it held its locks.",
+        "Long-running locks from the {svc} migration stalled the service.",
+    ),
+    "code_bug": (
+        "An unusual sequence of requests hit a dormant defect in {svc}.",
+        "{svc} had a hidden bug that only a rare request pattern exposed.",
+        "A long-standing {svc} bug surfaced under an uncommon request shape.",
+    ),
+    "human_error": (
+        "A manual command was run against the wrong {svc} target; nothing prevented it.",
+        "A hand-run production operation on {svc} hit the wrong resources, with no safeguard.",
+        "Manual work on {svc} in production had no guard rail and affected the wrong target.",
+    ),
+}
+"""The same failure as ``ROOT_CAUSES[category]``, in other words."""

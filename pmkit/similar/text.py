@@ -1,0 +1,174 @@
+"""TF-IDF text vectors: hashed word and character n-grams, cosine similarity.
+
+Why hashing (scikit-learn's ``HashingVectorizer``): the model is then only the document
+frequency of each hash bucket, an array of integers that fits in a DuckDB blob and loads without
+pickle, and a changed file is vectorised alone, without re-reading the corpus. Word 1-2-grams
+catch shared terms and phrases, character 3-5-grams within words catch other forms of the same
+word ("expired" / "expiry", "OOM" / "OOMKilled"); each half is normalised on its own, so both
+count equally, then the whole vector has unit length: a dot product is a cosine.
+
+Dates and times are taken out of every text first ("2018-01-17, Hub 403", "at 14:05 UTC"): they
+say when, not what, and two unrelated titles of the same month looked alike by them.
+
+The idf can be frozen: vectors made with the same ``TextModel`` compare exactly, whatever was
+added to the corpus since it was fitted (``pmkit.similar.cache`` decides when to refit).
+Pure: knows nothing of DuckDB.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import scipy.sparse as sp
+
+N_FEATURES = 2**20
+"""Hash buckets per analyser (word, character): collisions are rare at this size."""
+WIDTH = 2 * N_FEATURES
+"""Columns of one field's vector: word buckets, then character buckets."""
+MAX_DF = 0.5
+"""n-grams in more than this share of the incidents carry no weight (as ``max_df`` in
+scikit-learn): template words every postmortem repeats say nothing about which failure it was,
+and dropping them makes the corpus-wide products several times cheaper."""
+MAX_DF_MIN_DOCS = 50
+"""Below this many incidents nothing is dropped for being common (a small corpus cannot tell
+boilerplate from a shared subject)."""
+
+
+WORD_ONLY: frozenset[str] = frozenset()
+"""Fields vectorised by word n-grams alone (none: the summary's character n-grams are the most
+costly part of a corpus-wide comparison, but on real postmortems they are what ties "Binders"
+to "mybinder.org")."""
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WHEN = re.compile(
+    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?=\b|t)"  # 2018-01-17
+    r"|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b"  # 01/17/2018
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"  # January 23rd, 2019
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?\b"  # 23 Jan 2019
+    r"|(?<![\d:])t?\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?(?:\s*(?:utc|gmt|[a-z]{1,2}[sd]t)\b)?"
+    r"|\b(?:19|20)\d{2}\b",  # a year alone
+    re.I,
+)
+
+
+def clean(text: str) -> str:
+    """``text`` in lower case without its dates and times (every pattern holds a digit: a text
+    without one is only lowered)."""
+    return _WHEN.sub(" ", text.lower())
+
+
+@cache
+def _vectorizers() -> tuple[object, object]:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    # texts arrive cleaned (lower case, no dates): no preprocessing here
+    common = {"n_features": N_FEATURES, "alternate_sign": False, "norm": None, "lowercase": False}
+    word = HashingVectorizer(
+        analyzer="word", ngram_range=(1, 2), stop_words="english", dtype=np.float32, **common
+    )
+    char = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32, **common)
+    return word, char
+
+
+def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
+    """Raw n-gram counts of field ``name``, one row per text: word buckets, then character
+    buckets (left empty for the fields in ``WORD_ONLY``). A text written word for word in
+    several incidents (a template's root cause) is analysed once."""
+    texts = list(texts)
+    if not texts:  # scikit-learn's hashing cannot transform an empty list
+        return sp.csr_matrix((0, WIDTH), dtype=np.float32)
+    distinct = list(dict.fromkeys(texts))
+    row = {t: n for n, t in enumerate(distinct)}
+    cleaned = [clean(t) if any(c.isdigit() for c in t) else t.lower() for t in distinct]
+    word, char = _vectorizers()
+    w = word.transform(cleaned)  # type: ignore[attr-defined]
+    if name in WORD_ONLY:
+        c = sp.csr_matrix((len(cleaned), N_FEATURES), dtype=np.float32)
+    else:
+        c = char.transform(cleaned)  # type: ignore[attr-defined]
+    both = sp.hstack([w, c], format="csr", dtype=np.float32)
+    if len(distinct) == len(texts):
+        return both
+    return both[np.array([row[t] for t in texts], dtype=np.int64)]
+
+
+def _normalize_halves(x: sp.csr_matrix) -> sp.csr_matrix:
+    """Each row: word half and character half scaled to unit length each, then the row."""
+    x = x.tocsr()
+    half = np.where(x.indices < N_FEATURES, 0, 1)
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    sq = np.zeros((x.shape[0], 2), dtype=np.float64)
+    np.add.at(sq, (rows, half), x.data.astype(np.float64) ** 2)
+    norms = np.sqrt(sq)
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    x.data = (x.data * scale[rows, half]).astype(np.float32)
+    total = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    inv = np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
+    x.data = (x.data * inv[rows]).astype(np.float32)
+    x.eliminate_zeros()
+    return x
+
+
+@dataclass
+class TextModel:
+    """Document frequencies of every field's n-grams over ``n_docs`` incidents."""
+
+    n_docs: int
+    df: dict[str, np.ndarray]
+    """field -> document frequency per bucket (length ``WIDTH``, int32)."""
+    _idf: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def fit(cls, field_counts: dict[str, sp.csr_matrix]) -> TextModel:
+        """From the count matrices of every field (rows = incidents)."""
+        n = next(iter(field_counts.values())).shape[0] if field_counts else 0
+        df = {}
+        for name, x in field_counts.items():
+            x = x.tocsr()
+            df[name] = np.bincount(x.indices, minlength=WIDTH).astype(np.int32)
+        return cls(n, df)
+
+    def idf(self, name: str) -> np.ndarray:
+        """Smooth idf, ``ln((1 + n) / (1 + df)) + 1``; 0 for n-grams in too many incidents."""
+        if name not in self._idf:
+            df = self.df[name].astype(np.float64)
+            idf = np.log((1.0 + self.n_docs) / (1.0 + df)) + 1.0
+            if self.n_docs >= MAX_DF_MIN_DOCS:
+                idf[df > MAX_DF * self.n_docs] = 0.0
+            self._idf[name] = idf.astype(np.float32)
+        return self._idf[name]
+
+    def vectors(self, name: str, x: sp.csr_matrix) -> sp.csr_matrix:
+        """Unit TF-IDF rows (sublinear tf) from the counts ``x`` of field ``name``; an empty
+        text gives an empty row."""
+        x = x.tocsr(copy=True)
+        x.data = (1.0 + np.log(x.data)) * self.idf(name)[x.indices]
+        return _normalize_halves(x)
+
+    def to_bytes(self) -> bytes:
+        """The model as ``.npz`` bytes (numbers only: loaded without pickle)."""
+        arrays: dict[str, np.ndarray] = {"n_docs": np.array([self.n_docs], dtype=np.int64)}
+        for name, df in self.df.items():
+            nz = np.flatnonzero(df).astype(np.int32)
+            arrays[f"{name}.idx"] = nz
+            arrays[f"{name}.df"] = df[nz]
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TextModel:
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            n = int(z["n_docs"][0])
+            df = {}
+            for key in z.files:
+                if key.endswith(".idx"):
+                    name = key[: -len(".idx")]
+                    full = np.zeros(WIDTH, dtype=np.int32)
+                    full[z[key]] = z[f"{name}.df"]
+                    df[name] = full
+        return cls(n, df)
