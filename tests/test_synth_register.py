@@ -76,5 +76,6 @@ def test_demo_report_owes_exactly_the_ground_truth(truth, tmp_path: Path) -> Non
     assert dict(zip(got["key"], got["days_overdue"], strict=True)) == truth.owed()
     assert int(cov["n"]) == len(truth.rows)
     assert int(cov["n_past_target"]) == 14
-    # every incident that has a postmortem found it (one of them among two candidates)
-    assert int(cov["n_unmatched"]) == 28 and int(cov["n_ambiguous"]) <= 1
+    # every incident that has a postmortem found it; two of them among two candidates each
+    # (INC-5036 and Opsgenie 760: two postmortems of the same service overlap their window)
+    assert int(cov["n_unmatched"]) == 28 and int(cov["n_ambiguous"]) == 2
