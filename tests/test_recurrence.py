@@ -55,8 +55,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
             [f"{name}.md", datetime(2026, 11, 16)],
         )
         db.execute(
-            "INSERT INTO incidents (path, incident_id, title, incident_date, severity_level) "
-            "VALUES (?, ?, ?, ?, 2)",
+            "INSERT INTO incidents (root, path, incident_id, title, incident_date, severity_level) "
+            "VALUES ('/pm', ?, ?, ?, ?, 2)",
             [f"{name}.md", name, f"<b>{name}</b> outage", day],
         )
         if name != "F":
@@ -65,8 +65,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
             )
         for n, status in enumerate(ACTIONS.get(name, [])):
             db.execute(
-                "INSERT INTO action_items (path, incident_id, text, status, kind) "
-                "VALUES (?, ?, ?, ?, 'unspecified')",
+                "INSERT INTO action_items (root, path, incident_id, text, status, kind) "
+                "VALUES ('/pm', ?, ?, ?, ?, 'unspecified')",
                 [f"{name}.md", name, f"fix {n}", status],
             )
     for name, (earlier, score) in BEST.items():
