@@ -16,7 +16,14 @@ from importlib import resources
 from string import Template
 
 from pmkit.config import Config, load_config
-from pmkit.draft.escape import escape_item_paragraphs, escape_line, escape_paragraphs
+from pmkit.draft.escape import (
+    escape_item_paragraphs,
+    escape_line,
+    escape_name,
+    escape_names,
+    escape_paragraphs,
+    escape_title,
+)
 from pmkit.draft.model import Draft, DraftAction, DraftEvent
 from pmkit.normalize.links import extract_tracking_ref
 
@@ -134,7 +141,7 @@ def _action_rows(actions: list[tuple[int, DraftAction]], template: str) -> str:
     for n, a in actions:
         cells = [
             cell(a.text),
-            cell(a.owner),
+            escape_name(a.owner),
             fmt_date(a.due_date),
             STATUS_TEXT.get(a.status, cell(a.status)),
             tracking_cell(a.tracking_ref),
@@ -149,19 +156,21 @@ def _action_rows(actions: list[tuple[int, DraftAction]], template: str) -> str:
 
 def context(draft: Draft, template: str, config: Config) -> dict[str, str]:
     """Every ``${slot}`` value for ``template``, as Markdown text."""
-    responders = [inline(r) for r in draft.responders if inline(r)]
+    responders = [r for r in draft.responders if escape_name(r)]
     numbered = list(enumerate(draft.actions, start=1))
     start, end = fmt_time(draft.started_at), fmt_time(draft.resolved_at)
     return {
-        "title": inline(draft.title),
+        "title": escape_title(draft.title),
         "severity": inline(draft.severity),
         "status": inline(draft.status),
-        "owner": inline(draft.owner),
-        "responders": ", ".join(responders),
-        "primary_responder": responders[0] if responders else "",
-        "contributors": ", ".join(responders[1:]),
-        "services": ", ".join(inline(s) for s in draft.services if inline(s)),
-        "service_subitems": _list_items(draft.services, "  "),
+        "owner": escape_name(draft.owner),
+        "responders": escape_names(responders),
+        "primary_responder": escape_names(responders[:1]),
+        "contributors": escape_names(responders[1:]),
+        "services": escape_names(draft.services),
+        "service_subitems": "\n".join(
+            f"  - {escape_name(s)}" for s in draft.services if escape_name(s)
+        ),
         "date": draft.started_at.date().isoformat() if draft.started_at else "",
         "timeframe": f"{start} to {end} UTC" if start and end else "",
         "started_at": start,

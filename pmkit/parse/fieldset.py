@@ -10,6 +10,7 @@ from pmkit.normalize.severity import is_severity_placeholder
 from pmkit.parse.blocks import Block, ListBlock, Paragraph
 from pmkit.parse.fields import field_for_key
 from pmkit.parse.keyvalues import KeyValue, split_key_value
+from pmkit.parse.names import is_literal
 from pmkit.parse.prose import blocks_prose
 
 MAX_TEXT = 4000
@@ -18,6 +19,9 @@ IDENTITY_FIELDS = frozenset(
     {"title", "date", "timeframe", "start", "end", "severity", "incident_id"}
 )
 """The fields whose filling tells a filled template from an unfilled one."""
+LIST_FIELDS = frozenset({"services"})
+"""Fields whose value is a list, read item by item: such a value that looks like a placeholder
+as a whole (``<, >``) is one only when written all as markup (see ``pmkit.parse.names``)."""
 
 
 @dataclass
@@ -51,7 +55,7 @@ def collect_fields(kvs: list[KeyValue]) -> Fields:
         empty = not value and not kv.items
         placeholder = (
             empty
-            or is_placeholder(value)
+            or (is_placeholder(value) and not (kv.field in LIST_FIELDS and is_literal(kv.raw)))
             or (kv.field == "severity" and is_severity_placeholder(value))
         )
         if kv.items and (empty or placeholder):

@@ -43,6 +43,19 @@ class KeyValue:
     def value(self) -> str:
         return plain(self.raw)
 
+    def item_sources(self) -> list[str]:
+        """The Markdown source of each of :attr:`items` (front matter: the values as written),
+        for readers that read the Markdown themselves (see ``pmkit.parse.names``)."""
+        if not self.blocks:
+            return list(self.items)
+        return [
+            item.raw
+            for child in self.blocks
+            if isinstance(child, ListBlock)
+            for item in child.items
+            if plain(item.raw)
+        ]
+
 
 # **Key:** value | **Key**: value | **Key** (qualifier): value | __Key__: value | *Key:* value
 _BOLD_KEY = re.compile(
