@@ -260,6 +260,28 @@ def test_text_fields_round_trip(template: str, mine: str, theirs: str) -> None:
     assert getattr(pm, theirs) == getattr(draft, mine)
 
 
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_empty_impact_reads_back_empty(template: str) -> None:
+    """An Impact section left with only its other fields (seed-000's services line, seed-001's
+    duration, seed-002's affected services) holds no customer impact."""
+    draft = Draft(
+        title="Disk full on build host",
+        severity="SEV2",
+        owner="Kim Lee",
+        started_at=datetime(2025, 5, 1, 8, 0),
+        resolved_at=datetime(2025, 5, 1, 9, 30),
+        services=["api", "web"],
+        summary="Builds failed.",
+        root_cause="Logs were never rotated.",
+        actions=[
+            DraftAction("Rotate logs", "Kim Lee", date(2025, 6, 1), "done", "#42", "short_term")
+        ],
+    )
+    pm = parse.parse_text(render(draft, template, CONFIG), "x.md").incidents[0]
+    assert pm.customer_impact is None
+    assert pm.services == ["api", "web"]
+
+
 # --- hostile text -----------------------------------------------------------------------------
 
 MARKUP = [
@@ -300,8 +322,6 @@ hiding it:
    ``pmkit.normalize.placeholders`` takes for template text (``TBD``, ``<none>``, ``__``, ``.``)
    is left out, and so is a whole free text whose lines together look like one (``[<`` then
    ``]``). ``validate`` refuses it where it is required and warns elsewhere.
-4. An empty customer impact in seed-000/001/002 reads back as the other ``- **Key:**`` lines of
-   the Impact section (``Systems/services affected: api``): impact is compared when it is set.
 5. A contributing factor whose text before its first ``:`` is a placeholder (``Owner: Bob``,
    ``: x``) is dropped as a template line: ``validate`` refuses it.
 
@@ -310,7 +330,6 @@ The parser reads their Markdown once and takes what the file writes literally (`
 ``&#97;nd``, ``OPS\\-12``) as text, never as a separator, a note or an incident id
 (``pmkit.parse.names``); the renderer writes so (``pmkit.draft.escape.escape_name``).
 """
-EMPTY_IMPACT_LOST = {"seed-000", "seed-001", "seed-002"}
 
 
 def valued(max_tokens: int) -> st.SearchStrategy[str]:
@@ -424,8 +443,7 @@ def check_hostile(draft: Draft, template: str) -> None:
             for a in draft.actions
         ],
     }
-    if _lines(draft.impact) or template not in EMPTY_IMPACT_LOST:  # rule 4
-        got["impact"], want["impact"] = _lines(pm.customer_impact), _lines(draft.impact)
+    got["impact"], want["impact"] = _lines(pm.customer_impact), _lines(draft.impact)
     if template in ACTOR_COLUMN:
         got["actors"] = [e.actor for e in pm.timeline]
         want["actors"] = [_value(e.actor) for e in draft.timeline]

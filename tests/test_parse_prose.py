@@ -76,3 +76,21 @@ def test_seed_001_lessons_lose_the_template_instruction() -> None:
     )
     (pm,) = parse_text(md, "2026/x.md").incidents
     assert pm.lessons == "What Went Well: Rollback took 14 minutes end to end."
+
+
+def test_impact_is_not_the_fields_listed_under_its_heading() -> None:
+    """A list of fields under an Impact heading is read as those fields (services, duration);
+    the customer impact is the prose beside it, none when there is none. A paragraph of
+    ``**Key:** value`` lines is the author's and stays."""
+    fields_only = (
+        "# Outage\n\n## Impact\n\n- **Systems/services affected:** api\n\n"
+        "### Customer Impact\n\n- **Duration of Impact:** 60 minutes\n"
+    )
+    pm = parse_text(fields_only, "x.md").incidents[0]
+    assert (pm.customer_impact, pm.services) == (None, ["api"])
+    with_prose = (
+        "# Outage\n\n## Impact\n\n- **Affected Services**: api\n\nLogins failed in the EU.\n\n"
+        "**Affected customers:** 305 teams\n"
+    )
+    pm = parse_text(with_prose, "x.md").incidents[0]
+    assert pm.customer_impact == "Logins failed in the EU.\nAffected customers: 305 teams"

@@ -7,7 +7,7 @@ import re
 
 from pmkit.model import ContributingFactor, Postmortem
 from pmkit.normalize.placeholders import is_placeholder
-from pmkit.parse.blocks import Block, ListBlock, ListItem, Paragraph, Table, plain
+from pmkit.parse.blocks import Block, ListBlock, ListItem, Paragraph, Section, Table, plain
 from pmkit.parse.context import Document
 from pmkit.parse.fields import field_for_key
 from pmkit.parse.fieldset import is_field_block, joined
@@ -69,6 +69,29 @@ def summary_text(doc: Document) -> str | None:
     return joined(parts)
 
 
+def _prose_beside_fields(section: Section) -> str:
+    """A section's prose without its lists of fields, in subsections too (a paragraph of
+    ``**Key:** value`` lines stays: in hand-written impact sections it is the author's)."""
+    texts = [
+        t
+        for b in section.blocks
+        if not (isinstance(b, ListBlock) and is_field_block(b))
+        for t in prose_texts(b)
+    ]
+    for child in section.children:
+        text = _prose_beside_fields(child)
+        if text:
+            texts += [plain(child.title), text]
+    return "\n".join(t for t in texts if t).strip()
+
+
+def impact_text(doc: Document) -> str | None:
+    """The impact sections' prose. Their lists of fields (seed-000's ``- **Systems/services
+    affected:** api``, seed-001's ``- **Duration of Impact:** ...``) are read as those fields;
+    they are not the customer impact, and a section holding nothing else holds none."""
+    return joined([_prose_beside_fields(s) for s in doc.sections.get("impact", [])])
+
+
 def factors(doc: Document) -> list[ContributingFactor]:
     texts: list[tuple[str, int | None]] = []
     kv = doc.fields.values.get("factors")
@@ -103,7 +126,7 @@ def factors(doc: Document) -> list[ContributingFactor]:
 
 def read_narrative(doc: Document, pm: Postmortem) -> None:
     f = doc.fields
-    pm.customer_impact = f.get("customer_impact") or doc.role_text("impact")
+    pm.customer_impact = f.get("customer_impact") or impact_text(doc)
     pm.executive_summary = f.get("executive_summary") or summary_text(doc)
     pm.root_cause = f.get("root_cause") or root_cause_text(doc)
     pm.trigger = f.get("trigger") or doc.role_text("trigger")
