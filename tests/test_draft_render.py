@@ -221,3 +221,17 @@ def test_names_read_back_as_typed_with_nothing_to_warn(sample: Draft, template: 
     assert pm.responders == ["Ops & Infra", "Search and Rescue", "(", "2)", "Bo Chen"]
     assert pm.services == ["api <v2>", "search and index", "cache (v2)", "web."]
     assert pm.actions[0].owner == "Ana `ops` Silva."
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_factor_with_a_template_word_for_label_reads_back(sample: Draft, template: str) -> None:
+    """``Owner: nobody reviewed the alert`` is a factor, not a template line left over: the
+    colon is written literally, and validate has nothing to refuse."""
+    from pmkit.parse import parse_text
+
+    texts = ["Owner: nobody reviewed the alert", "[Factor]: x", "TBD: no runbook: none"]
+    sample.factors = [DraftFactor(t) for t in texts]
+    assert not _errors(sample)
+    md = render(sample, template, Config())
+    assert "Owner\\: nobody" in md
+    assert [f.text for f in parse_text(md, "x.md").incidents[0].factors] == texts

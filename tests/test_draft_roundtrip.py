@@ -322,8 +322,6 @@ hiding it:
    ``pmkit.normalize.placeholders`` takes for template text (``TBD``, ``<none>``, ``__``, ``.``)
    is left out, and so is a whole free text whose lines together look like one (``[<`` then
    ``]``). ``validate`` refuses it where it is required and warns elsewhere.
-5. A contributing factor whose text before its first ``:`` is a placeholder (``Owner: Bob``,
-   ``: x``) is dropped as a template line: ``validate`` refuses it.
 
 No longer rules (issue 14): names (owners, responders, services) and titles read back as typed.
 The parser reads their Markdown once and takes what the file writes literally (``\\&``,
@@ -370,7 +368,7 @@ def hostile_drafts(draw: st.DrawFn) -> Draft:
             DraftFactor(t)
             for t in draw(
                 st.lists(
-                    valued(6).filter(lambda t: _value(t.split(":")[0]) is not None),
+                    valued(6),
                     max_size=3,
                     unique_by=lambda t: typed_line(t).lower(),
                 )
@@ -544,8 +542,6 @@ def test_markdown_looking_text_reads_back(template: str, text: str) -> None:
             )
         ],
     )
-    if validate(draft, CONFIG, now=LATER).get("factors[0]"):
-        draft.factors = []  # rule 5: validate refuses such a factor
     assert not has_errors(validate(draft, CONFIG, now=LATER))
     check_hostile(draft, template)
 

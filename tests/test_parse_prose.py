@@ -94,3 +94,15 @@ def test_impact_is_not_the_fields_listed_under_its_heading() -> None:
     )
     pm = parse_text(with_prose, "x.md").incidents[0]
     assert pm.customer_impact == "Logins failed in the EU.\nAffected customers: 305 teams"
+
+
+def test_a_factor_labelled_by_a_placeholder_is_template_text_unless_the_colon_is_escaped() -> None:
+    md = (
+        "# Outage\n\n## Contributing Factors\n\n"
+        "- Factor 1: describe it\n"
+        "- [Factor]: [Description]\n"
+        "- Owner\\: nobody reviewed the alert\n"
+        "- Retries: unbounded\n"
+    )
+    factors = parse_text(md, "x.md").incidents[0].factors
+    assert [f.text for f in factors] == ["Owner: nobody reviewed the alert", "Retries: unbounded"]

@@ -163,6 +163,20 @@ def escape_title(text: str) -> str:
     return _joined(s, out)
 
 
+def escape_factor(text: str) -> str:
+    """A contributing factor: :func:`escape_line`, and each colon whose text before it reads as
+    a placeholder written literally, since pmkit drops a factor whose label is one (``Owner:``
+    or ``[Factor]:`` left from a template)."""
+    s = typed_line(text)
+    if not s:
+        return ""
+    out = _line_pieces(s)
+    for i, c in enumerate(s):
+        if c == ":" and find_placeholder(s[:i].strip()) is not None:
+            _mark(out, i)
+    return _joined(s, out)
+
+
 NAME_SEPARATORS = ",;&+/"
 """What splits a list of people (``Alice & Bob``, ``ops/infra``), written literally in a name."""
 _NAME_TRIM = ",;:."

@@ -17,6 +17,7 @@ from string import Template
 
 from pmkit.config import Config, load_config
 from pmkit.draft.escape import (
+    escape_factor,
     escape_item_paragraphs,
     escape_line,
     escape_name,
@@ -106,14 +107,9 @@ def _severity_definitions(draft: Draft, config: Config) -> str:
     return "\n".join(f"- **{cell(k)}:** {inline(defs[k])}" for k in labels)
 
 
-def list_text(text: str) -> str:
-    """One list item's text: a leading ``1.``/``-``/``>``/``#`` is escaped with the rest, so the
-    text does not open a nested list, a quote or a heading."""
-    return escape_line(text)
-
-
-def _list_items(texts: list[str], indent: str = "") -> str:
-    return "\n".join(f"{indent}- {list_text(t)}" for t in texts if list_text(t))
+def _factor_items(draft: Draft, indent: str) -> str:
+    texts = [escape_factor(f.text) for f in draft.factors]
+    return "\n".join(f"{indent}- {t}" for t in texts if t)
 
 
 def _timeline_rows(draft: Draft, template: str) -> str:
@@ -188,8 +184,8 @@ def context(draft: Draft, template: str, config: Config) -> dict[str, str]:
         "root_cause_item": item_block(draft.root_cause),
         "lessons": block(draft.lessons),
         "timeline_rows": _timeline_rows(draft, template),
-        "factor_items": _list_items([f.text for f in draft.factors]),
-        "factor_subitems": _list_items([f.text for f in draft.factors], "  "),
+        "factor_items": _factor_items(draft, ""),
+        "factor_subitems": _factor_items(draft, "  "),
         "short_term_rows": _action_rows(
             [p for p in numbered if p[1].kind != "long_term"], template
         ),

@@ -123,7 +123,7 @@ def validate(
         text = typed_line(factor.text).lower()
         if not text:
             add(f"factors[{i}]", "error", "Empty factor: fill it in or remove the row.")
-        elif _placeholder(text) or _placeholder(text.split(":")[0]):
+        elif _placeholder(text):
             add(
                 f"factors[{i}]",
                 "error",
