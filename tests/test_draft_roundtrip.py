@@ -282,6 +282,43 @@ def test_empty_impact_reads_back_empty(template: str) -> None:
     assert pm.services == ["api", "web"]
 
 
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_placeholder_lines_are_judged_one_by_one(template: str) -> None:
+    """A line that looks like template text is left out wherever the text sits (a section, a
+    ``- **Key:**`` value), and validate says so; lines never look like one together."""
+    draft = Draft(
+        title="Disk full on build host",
+        severity="SEV2",
+        owner="Kim Lee",
+        started_at=datetime(2025, 5, 1, 8, 0),
+        resolved_at=datetime(2025, 5, 1, 9, 30),
+        summary="[<\n]\nTBD\nBuilds failed.",
+        impact="[Describe\nthe impact]",
+        root_cause="TBD\nLogs were never rotated.",
+        lessons="<none>\nRotate logs.",
+        responders=["<", ">"],
+        services=["<", ">"],
+        actions=[
+            DraftAction("Rotate logs", "Kim Lee", date(2025, 6, 1), "done", "#42", "short_term")
+        ],
+    )
+    messages = validate(draft, CONFIG, now=LATER)
+    assert not has_errors(messages)
+    for name in ("summary", "root_cause", "lessons"):
+        assert [m.text for m in messages[name]] == [
+            f"The line {line!r} reads as template text: it is left out."
+            for line in ("TBD", "<none>")
+            if line in getattr(draft, name)
+        ]
+    pm = parse.parse_text(render(draft, template, CONFIG), "x.md").incidents[0]
+    assert pm.executive_summary == "[<\n]\nBuilds failed."
+    assert pm.customer_impact == "[Describe\nthe impact]"
+    assert pm.root_cause == "Logs were never rotated."
+    assert pm.lessons == "Rotate logs."
+    assert pm.responders == ["<", ">"]
+    assert pm.services == ["<", ">"]
+
+
 # --- hostile text -----------------------------------------------------------------------------
 
 MARKUP = [
@@ -318,10 +355,12 @@ _PARSER_RULES = """
 What the parser changes whatever the file says (pmkit/parse). The test states each one instead of
 hiding it:
 
-1. Placeholders are blank by design: a value or a free-text line that
+1. Placeholders are blank by design: a value, a name or a line of free text that
    ``pmkit.normalize.placeholders`` takes for template text (``TBD``, ``<none>``, ``__``, ``.``)
-   is left out, and so is a whole free text whose lines together look like one (``[<`` then
-   ``]``). ``validate`` refuses it where it is required and warns elsewhere.
+   is left out, wherever the template puts it (a section's paragraph, a ``- **Key:**`` value, a
+   list). Lines are judged one by one: two lines never make a placeholder together (``[<`` then
+   ``]``), nor do names in a list (``<``, ``>``). ``validate`` refuses such a value where it is
+   required and warns elsewhere.
 
 No longer rules (issue 14): names (owners, responders, services) and titles read back as typed.
 The parser reads their Markdown once and takes what the file writes literally (``\\&``,
@@ -384,12 +423,11 @@ def hostile_drafts(draw: st.DrawFn) -> Draft:
     )
 
 
-def _lines(text: str | None) -> str | None:
-    """Free text as it reads back, without its template-looking lines (rule 1: the parser leaves
-    them out of a section's prose but keeps them inside a ``- **Key:**`` value, so the test
-    compares what is left on both sides)."""
-    kept = "\n".join(x for x in typed_lines(text or "") if find_placeholder(x) is None)
-    return kept if kept and find_placeholder(kept) is None else None  # "[<" then "]": rule 1
+def _lines(text: str) -> str | None:
+    """Free text as it reads back: its lines, those that look like template text left out
+    (rule 1), wherever the template puts the text (a section, a ``- **Key:**`` value)."""
+    kept = "\n".join(x for x in typed_lines(text) if find_placeholder(x) is None)
+    return kept or None
 
 
 def _value(text: str) -> str | None:
@@ -419,9 +457,9 @@ def check_hostile(draft: Draft, template: str) -> None:
         "owner": pm.owner,
         "responders": pm.responders,
         "services": pm.services,
-        "summary": _lines(pm.executive_summary),
-        "root_cause": _lines(pm.root_cause),
-        "lessons": _lines(pm.lessons),
+        "summary": pm.executive_summary,
+        "root_cause": pm.root_cause,
+        "lessons": pm.lessons,
         "timeline": [(e.occurred_at, e.event) for e in pm.timeline],
         "factors": [f.text for f in pm.factors],
         "actions": [(a.text, a.owner, a.tracking_ref, a.kind) for a in pm.actions],
@@ -441,7 +479,7 @@ def check_hostile(draft: Draft, template: str) -> None:
             for a in draft.actions
         ],
     }
-    got["impact"], want["impact"] = _lines(pm.customer_impact), _lines(draft.impact)
+    got["impact"], want["impact"] = pm.customer_impact, _lines(draft.impact)
     if template in ACTOR_COLUMN:
         got["actors"] = [e.actor for e in pm.timeline]
         want["actors"] = [_value(e.actor) for e in draft.timeline]

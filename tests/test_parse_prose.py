@@ -106,3 +106,18 @@ def test_a_factor_labelled_by_a_placeholder_is_template_text_unless_the_colon_is
     )
     factors = parse_text(md, "x.md").incidents[0].factors
     assert [f.text for f in factors] == ["Owner: nobody reviewed the alert", "Retries: unbounded"]
+
+
+def test_placeholders_are_judged_by_line_and_paragraph_wherever_the_text_sits() -> None:
+    """A template line is left out of a ``- **Key:**`` value as it is from a section; a
+    paragraph that is a placeholder as a whole (wrapped over two lines) is left out; two
+    paragraphs never make one together."""
+    md = (
+        "# Outage\n\n## Summary\n\n- **What happened:** Builds failed.\n\n  TBD\n\n"
+        "## Root Cause\n\n[Describe the\nroot cause]\n\n"
+        "## Impact\n\n\\[Describe\n\nthe impact]\n"
+    )
+    pm = parse_text(md, "x.md").incidents[0]
+    assert pm.executive_summary == "Builds failed."
+    assert pm.root_cause is None
+    assert pm.customer_impact == "[Describe\nthe impact]"

@@ -33,6 +33,8 @@ class ListItem:
     checked: bool | None = None
     """True/False for ``- [x]`` / ``- [ ]`` checklist items, None otherwise."""
     children: list[Block] = field(default_factory=list)
+    paragraphs: tuple[str, ...] = ()
+    """The Markdown source of each of the item's paragraphs, which :attr:`raw` joins."""
 
 
 @dataclass
@@ -162,13 +164,15 @@ def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
             i += 1  # list_item_close
             paras = [b for b in inner if isinstance(b, Paragraph)]
             rest = [b for b in inner if not isinstance(b, Paragraph)]
-            raw = "\n".join(p.raw for p in paras)
+            sources = [p.raw for p in paras]
+            raw = "\n".join(sources)
             checked = None
             m = _CHECKBOX.match(raw)
             if m:
                 checked = m.group(1) != " "
                 raw = raw[m.end() :]
-            block.items.append(ListItem(raw, _line(tok), checked, rest))
+                sources[0] = _CHECKBOX.sub("", sources[0], count=1)
+            block.items.append(ListItem(raw, _line(tok), checked, rest, tuple(sources)))
         else:
             i += 1
     return block, i + 1

@@ -11,7 +11,7 @@ from pmkit.parse.blocks import Block, ListBlock, Paragraph
 from pmkit.parse.fields import field_for_key
 from pmkit.parse.keyvalues import KeyValue, split_key_value
 from pmkit.parse.names import is_literal
-from pmkit.parse.prose import blocks_prose
+from pmkit.parse.prose import blocks_prose, value_prose
 
 MAX_TEXT = 4000
 """A free-text field (summary, root cause, ...) is cut here: reports show paragraphs, not logs."""
@@ -41,6 +41,14 @@ class Fields:
             return None
         return kv.value or "\n".join(blocks_prose(kv.blocks))[:MAX_TEXT]
 
+    def text(self, name: str) -> str | None:
+        """A free-text field's value (summary, root cause...) read as prose, its template lines
+        left out as they are from a section's (see ``pmkit.parse.prose.value_prose``)."""
+        kv = self.values.get(name)
+        if kv is None or not kv.raw:
+            return self.get(name)
+        return value_prose(kv)[:MAX_TEXT] or None
+
     def line(self, name: str) -> int | None:
         kv = self.values.get(name) or self.placeholders.get(name)
         return kv.line if kv else None
@@ -58,6 +66,8 @@ def collect_fields(kvs: list[KeyValue]) -> Fields:
             or (is_placeholder(value) and not (kv.field in LIST_FIELDS and is_literal(kv.raw)))
             or (kv.field == "severity" and is_severity_placeholder(value))
         )
+        if len(kv.paragraphs) > 1 and placeholder and not empty:
+            placeholder = not value_prose(kv)  # a placeholder is one paragraph, never several
         if kv.items and (empty or placeholder):
             real = [i for i in kv.items if not is_placeholder(i)]
             placeholder = not real
@@ -74,8 +84,9 @@ def collect_fields(kvs: list[KeyValue]) -> Fields:
 
 
 def joined(parts: list[str]) -> str | None:
-    """Section texts as one field value: placeholders dropped, cut at ``MAX_TEXT``."""
-    text = "\n\n".join(p for p in parts if p and not is_placeholder(p)).strip()
+    """Section texts as one field value, cut at ``MAX_TEXT``. Their placeholders were left out
+    paragraph by paragraph (``pmkit.parse.prose``): paragraphs never make one together."""
+    text = "\n\n".join(p for p in parts if p).strip()
     return text[:MAX_TEXT] or None
 
 

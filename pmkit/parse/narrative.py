@@ -152,9 +152,9 @@ def factors(doc: Document) -> list[ContributingFactor]:
 
 def read_narrative(doc: Document, pm: Postmortem) -> None:
     f = doc.fields
-    pm.customer_impact = f.get("customer_impact") or impact_text(doc)
-    pm.executive_summary = f.get("executive_summary") or summary_text(doc)
-    pm.root_cause = f.get("root_cause") or root_cause_text(doc)
-    pm.trigger = f.get("trigger") or doc.role_text("trigger")
+    pm.customer_impact = f.text("customer_impact") or impact_text(doc)
+    pm.executive_summary = f.text("executive_summary") or summary_text(doc)
+    pm.root_cause = f.text("root_cause") or root_cause_text(doc)
+    pm.trigger = f.text("trigger") or doc.role_text("trigger")
     pm.lessons = doc.role_text("lessons")
     pm.factors = factors(doc)
