@@ -235,3 +235,28 @@ def test_a_factor_with_a_template_word_for_label_reads_back(sample: Draft, templ
     md = render(sample, template, Config())
     assert "Owner\\: nobody" in md
     assert [f.text for f in parse_text(md, "x.md").incidents[0].factors] == texts
+
+
+def test_names_pmkit_leaves_out_are_warned_about(sample: Draft) -> None:
+    """What reads as no one (a placeholder, ``nobody``) or twice is read so, and the form says
+    it; a list that only as a whole looks like template text reads name by name."""
+    from pmkit.parse import parse_text
+
+    sample.responders = ["Bo Chen", "nobody", "TBD", "Bo Chen"]
+    sample.services = ["api", "<service>", "api"]
+    messages = validate(sample, Config(), now=NOW)
+    assert [m.text for m in messages["responders"]] == [
+        "'nobody' reads as a placeholder: left out.",
+        "'TBD' reads as a placeholder: left out.",
+        "'Bo Chen' is listed twice: read once.",
+    ]
+    assert [m.text for m in messages["services"]] == [
+        "'<service>' reads as a placeholder: left out.",
+        "'api' is listed twice: read once.",
+    ]
+    pm = parse_text(render(sample, "canonical", Config()), "x.md").incidents[0]
+    assert (pm.responders, pm.services) == (["Bo Chen"], ["api"])
+    sample.responders = ["error rates", "latency spikes", "or downtime metrics"]
+    md = render(sample, "canonical", Config())
+    assert "&#101;rror rates, latency spikes, or downtime metrics" in md
+    assert parse_text(md, "x.md").incidents[0].responders == sample.responders

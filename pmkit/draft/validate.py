@@ -175,10 +175,14 @@ def validate(
         for line in typed_lines(getattr(draft, name)):
             if _placeholder(line):
                 add(name, "warning", f"The line {line!r} reads as template text: it is left out.")
-    for name in ("responders", "services"):
-        for value in getattr(draft, name):
-            if typed_line(value) and _placeholder(typed_line(value)):
-                add(name, "warning", f"{typed_line(value)!r} reads as a placeholder: left out.")
+    for name, reads in (("responders", owner_name), ("services", _value)):
+        seen = set()
+        for value in map(typed_line, getattr(draft, name)):
+            if value and reads(value) is None:
+                add(name, "warning", f"{value!r} reads as a placeholder: left out.")
+            elif value in seen:
+                add(name, "warning", f"{value!r} is listed twice: read once.")
+            seen.add(value)
 
     texts = [(name, getattr(draft, name)) for name in TEXT_FOR_HINTS]
     texts += [(f"factors[{i}]", f.text) for i, f in enumerate(draft.factors)]
@@ -187,6 +191,11 @@ def validate(
         for hint in blame_hints(text or ""):
             add(name, "warning", f"Blameless wording: {_hint_text(hint)}")
     return out
+
+
+def _value(value: str) -> str | None:
+    """``value`` as pmkit reads it: None for a placeholder."""
+    return None if _placeholder(value) else value
 
 
 def _placeholder(value: str) -> bool:
