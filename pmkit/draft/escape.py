@@ -192,8 +192,23 @@ def _masked(s: str, out: list[str]) -> str:
     return "".join(_LITERAL if _is_literal(p) else c for c, p in zip(s, out, strict=True))
 
 
+def _owner_pieces(s: str, always: str = "") -> list[str]:
+    out = _line_pieces(s, always)
+    for i in (0, len(s) - 1):
+        if s[i] in _NAME_TRIM:
+            _mark(out, i)
+    return out
+
+
+def escape_owner(text: str) -> str:
+    """An owner (of the incident, of an action): :func:`escape_line`, and ``,;:.`` at its ends
+    written literally, since pmkit drops them around a name (``Owner: Jane.``)."""
+    s = typed_line(text)
+    return _joined(s, _owner_pieces(s)) if s else ""
+
+
 def _name_pieces(s: str) -> list[str]:
-    out = _line_pieces(s, always=NAME_SEPARATORS)
+    out = _owner_pieces(s, always=NAME_SEPARATORS)
     grouped = {i for m in _IN_PARENS.finditer(s) for i in (m.start(), m.end() - 1)}
     for i, c in enumerate(s):
         if c in "()" and i not in grouped:
@@ -201,16 +216,13 @@ def _name_pieces(s: str) -> list[str]:
     note = _NOTE_AT_END.search(s)
     if note:
         _mark(out, note.start())  # "api (v2)": pmkit reads a trailing "(...)" as a note
-    for i in (0, len(s) - 1):
-        if s[i] in _NAME_TRIM:
-            _mark(out, i)
     while (m := _AND.search(_masked(s, out))) is not None:
         _reference(out, m.start(), s[m.start()])  # "and" splits a list; "&#97;nd" does not
     return out
 
 
 def escape_name(text: str) -> str:
-    """A name (an owner, a responder, a service) as one item of a list pmkit splits: every
+    """A name (a responder, a service) as one item of a list pmkit splits: every
     separator it holds (``,;&+/``, the word ``and``), a parenthesis left open, a trailing
     ``(note)`` and ``,;:.`` at its ends are written literally, so it reads back whole."""
     s = typed_line(text)

@@ -22,6 +22,7 @@ from pmkit.draft.escape import (
     escape_line,
     escape_name,
     escape_names,
+    escape_owner,
     escape_paragraphs,
     escape_title,
 )
@@ -137,7 +138,7 @@ def _action_rows(actions: list[tuple[int, DraftAction]], template: str) -> str:
     for n, a in actions:
         cells = [
             cell(a.text),
-            escape_name(a.owner),
+            escape_owner(a.owner),
             fmt_date(a.due_date),
             STATUS_TEXT.get(a.status, cell(a.status)),
             tracking_cell(a.tracking_ref),
@@ -159,7 +160,7 @@ def context(draft: Draft, template: str, config: Config) -> dict[str, str]:
         "title": escape_title(draft.title),
         "severity": inline(draft.severity),
         "status": inline(draft.status),
-        "owner": escape_name(draft.owner),
+        "owner": escape_owner(draft.owner),
         "responders": escape_names(responders),
         "primary_responder": escape_names(responders[:1]),
         "contributors": escape_names(responders[1:]),

@@ -54,6 +54,17 @@ class Fields:
         return kv.line if kv else None
 
 
+def _is_placeholder_value(kv: KeyValue, value: str) -> bool:
+    """The value as a whole is template text. A value of several paragraphs is one only when
+    each paragraph is (paragraphs never make one together), a list written with a character
+    escaped only when each item is (see ``pmkit.parse.names``)."""
+    if not is_placeholder(value):
+        return False
+    if len(kv.paragraphs) > 1:
+        return not value_prose(kv)
+    return not (kv.field in LIST_FIELDS and is_literal(kv.raw))
+
+
 def collect_fields(kvs: list[KeyValue]) -> Fields:
     out = Fields()
     for kv in kvs:
@@ -63,11 +74,9 @@ def collect_fields(kvs: list[KeyValue]) -> Fields:
         empty = not value and not kv.items
         placeholder = (
             empty
-            or (is_placeholder(value) and not (kv.field in LIST_FIELDS and is_literal(kv.raw)))
+            or _is_placeholder_value(kv, value)
             or (kv.field == "severity" and is_severity_placeholder(value))
         )
-        if len(kv.paragraphs) > 1 and placeholder and not empty:
-            placeholder = not value_prose(kv)  # a placeholder is one paragraph, never several
         if kv.items and (empty or placeholder):
             real = [i for i in kv.items if not is_placeholder(i)]
             placeholder = not real
