@@ -143,10 +143,12 @@ def factors(doc: Document) -> list[ContributingFactor]:
                 (plain_marked(b.raw), b.line) for b in section.blocks if isinstance(b, Paragraph)
             )
     out: list[ContributingFactor] = []
+    seen: set[str] = set()
     for marked, line in texts:
         m = marked.strip()
-        if m.text and not _is_template_factor(m) and m.text not in {f.text for f in out}:
+        if m.text and m.text not in seen and not _is_template_factor(m):
             out.append(ContributingFactor(len(out) + 1, m.text, line))
+            seen.add(m.text)
     return out
 
 
