@@ -167,7 +167,7 @@ def check_round_trip(draft: Draft, template: str) -> None:
     }
     if template in ACTOR_COLUMN:
         got["actors"] = [e.actor or "" for e in pm.timeline]
-        want["actors"] = [e.actor for e in draft.timeline]
+        want["actors"] = [_value(e.actor) or "" for e in draft.timeline]  # rule 1
     mismatches = {k: (got[k], want[k]) for k in want if got[k] != want[k]}
     assert not mismatches, f"{template}: (got, want) {mismatches}\n---\n{md}"
 
