@@ -595,3 +595,29 @@ def test_hostile_title_is_text_in_the_file_and_preview() -> None:
     html_text = preview_html(md)
     assert "<script>" not in html_text
     assert "List&lt;Order&gt; when qty &gt; 5 &amp; &lt;none&gt; set" in html_text
+
+
+def test_names_written_literally_render_as_typed() -> None:
+    """The escapes that keep names whole for pmkit are CommonMark: a Markdown viewer (the
+    preview) shows the names, title and factor as typed, not the escapes."""
+    import html
+
+    from pmkit.draft.form import preview_html
+
+    draft = Draft(
+        title="OPS-12: DB {{down}}",
+        owner="Ana `ops` Silva.",
+        responders=["Ops & Infra", "Search and Rescue", "(", "2)"],
+        services=["api <v2>", "cache (v2)", "web."],
+        factors=[DraftFactor("Owner: nobody reviewed the alert")],
+    )
+    body = preview_html(render(draft, "canonical", CONFIG)).split("<details")[0]
+    text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    for line in (
+        "Incident title: OPS-12: DB {{down}}",
+        "Incident owner (PM): Ana `ops` Silva.",
+        "Responders: Ops & Infra, Search and Rescue, (, 2)",
+        "Services affected: api <v2>, cache (v2), web.",
+        "\nOwner: nobody reviewed the alert\n",
+    ):
+        assert line in text
