@@ -84,7 +84,7 @@ class RefreshSummary:
 
     def render(self) -> str:
         if self.mode == "skipped":
-            return f"similarity: not computed ({self.message})"
+            return f"similarity: not computed ({self.message}; `pmkit similar --refresh` computes it)"
         return (
             f"similarity: {self.mode}, {self.incidents} incidents ({self.changed} changed, "
             f"{self.removed} removed, {self.rescored} re-scored; {self.undated} undated left "
