@@ -33,6 +33,8 @@ MIN_SCORE = 0.3
 class SimilarIncident:
     """A past incident like the draft, and why."""
 
+    root: str
+    """The corpus folder of its file (``root``/``path``)."""
     path: str
     incident_id: str
     title: str
@@ -69,20 +71,23 @@ class SimilarIndex:
         feats, _ = load(con)
         self.features = _order(feats)
         state = _read_state(con)
-        stored: dict[tuple[str, str], tuple[str, bytes]] = {}
+        stored: dict[tuple[str, str, str], tuple[str, bytes]] = {}
+        rows = None
         if (
             state is not None
             and state.status == "ok"
             and state.version == MODEL_VERSION
             and state.model is not None
         ):
-            self.model = text.TextModel.from_bytes(state.model)
-            stored = {
-                (p, i): (fp, blob)
-                for p, i, fp, blob in con.execute(
-                    "SELECT path, incident_id, fingerprint, vector FROM similarity_vectors"
+            try:
+                rows = con.execute(
+                    "SELECT root, path, incident_id, fingerprint, vector FROM similarity_vectors"
                 ).fetchall()
-            }
+            except duckdb.BinderException:  # written before rows had a root: fit below
+                rows = None
+        if rows is not None and state is not None and state.model is not None:
+            self.model = text.TextModel.from_bytes(state.model)
+            stored = {(r, p, i): (fp, blob) for r, p, i, fp, blob in rows}
         else:  # never computed (or too large for ingest): fit on what the database holds
             counts = {
                 name: text.counts([f.text(name) for f in self.features], name)
@@ -94,9 +99,9 @@ class SimilarIndex:
         blobs = [new[f.key] if f.key in new else stored[f.key][1] for f in self.features]
         self.matrix = Matrix.build(self.features, _from_blobs(blobs))
         self.info = {
-            (p, i): (t, d, s)
-            for p, i, t, d, s in con.execute(
-                "SELECT path, incident_id, title, COALESCE(CAST(started_at AS DATE), "
+            (r, p, i): (t, d, s)
+            for r, p, i, t, d, s in con.execute(
+                "SELECT root, path, incident_id, title, COALESCE(CAST(started_at AS DATE), "
                 "incident_date), severity_label FROM incidents"
             ).fetchall()
         }
@@ -153,6 +158,7 @@ class SimilarIndex:
             text_score = None if np.isnan(block.text[0, j]) else float(block.text[0, j])
             out.append(
                 SimilarIncident(
+                    root=f.root,
                     path=f.path,
                     incident_id=f.incident_id,
                     title=title or "",
