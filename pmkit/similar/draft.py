@@ -127,23 +127,33 @@ class SimilarIndex:
         return self._taxonomy
 
     def query(
-        self, draft: Postmortem, k: int = 5, path: str = "<draft>", min_score: float = MIN_SCORE
+        self,
+        draft: Postmortem,
+        k: int = 5,
+        path: str = "<draft>",
+        min_score: float = MIN_SCORE,
+        root: str | None = None,
     ) -> list[SimilarIncident]:
         """The ``k`` past incidents most like ``draft`` with a score of at least ``min_score``:
-        every incident before the draft's start when it has one, else every incident. An
-        incident of the same file (``path``) and id is the draft itself and is left out."""
-        me = from_postmortem(draft, path, self.taxonomy)
+        every incident before the draft's start when it has one, else every incident. The
+        draft's own file is left out: with ``root`` (a file being edited in the corpus), every
+        incident stored for the file ``root``/``path`` (whatever folder it was ingested as);
+        without, an incident of a file of the same name and the same id."""
+        me = from_postmortem(draft, path, self.taxonomy, root or "")
         if not self.features:
             return []
         m = self.matrix.with_row(me, _vectorize(self.model, [me]))
         n = len(self.features)
         block = score_block(m, np.array([n]), np.arange(n))
         name = Path(path).name
+        own = Path(root, path) if root is not None else None
         keep = []
         for j, f in enumerate(self.features):
             if me.when is not None and f.when is not None and f.when >= me.when:
                 continue
-            if f.incident_id == me.incident_id and Path(f.path).name == name:
+            if root is not None and f.path.endswith(name) and Path(f.root, f.path) == own:
+                continue
+            if root is None and f.incident_id == me.incident_id and Path(f.path).name == name:
                 continue
             if block.score[0, j] >= min_score:
                 keep.append(j)
