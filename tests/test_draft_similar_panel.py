@@ -5,6 +5,7 @@ kills``, 2026-10-23, P2, service user-profile)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -119,6 +120,26 @@ def test_a_loaded_file_is_not_listed_as_like_itself(form: DraftForm) -> None:
     html = form.similar.body.value
     assert HOSTILE_FILE not in html  # its own incident, word for word, is left out
     assert "past incidents before 2026-10-23 13:01" in html
+
+
+def test_forms_on_the_same_database_share_one_index(
+    ingested: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Each form reads the database once; a second form on the same file (a notebook cell run
+    again) shares what the first read; a changed file is read again."""
+    corpus, db = ingested
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(db, copy)
+    forms = [DraftForm(corpus, copy, Config(), clock=lambda: NOW) for _ in range(2)]
+    for form in forms:
+        type_oom(form)
+        assert form.similar.opened == 1 and form.similar.found
+    assert forms[0].similar.index is forms[1].similar.index
+    copy.write_bytes(copy.read_bytes())  # the same bytes, another version of the file
+    os.utime(copy, ns=(1, 1))
+    third = DraftForm(corpus, copy, Config(), clock=lambda: NOW)
+    type_oom(third)
+    assert third.similar.index is not forms[0].similar.index
 
 
 def test_without_a_database_the_panel_says_so_and_the_form_works(tmp_path: Path) -> None:

@@ -276,7 +276,20 @@ class SimilarPanel:
         )
 
 
+_SHARED: list[tuple[tuple[Any, ...], Config | None, Any]] = []
+"""The last index opened, with the database file version and settings it was read with: forms
+on the same database share it (a notebook cell run again makes a new form, and each index holds
+~35 MB of document frequencies)."""
+
+
 def _open_index(db_path: Path, config: Config | None) -> Any:
     from pmkit.similar.draft import SimilarIndex  # scikit-learn loads only when asked
 
-    return SimilarIndex.open(db_path, config)
+    st = db_path.stat()
+    version = (str(db_path.resolve()), st.st_mtime_ns, st.st_size)
+    for known, settings, index in _SHARED:
+        if known == version and settings == config:
+            return index
+    index = SimilarIndex.open(db_path, config)
+    _SHARED[:] = [(version, config, index)]
+    return index
