@@ -114,6 +114,8 @@ class IngestSummary:
     error_messages: list[str] = field(default_factory=list)
     register: str = ""
     """The incident register's summary (pmkit.register.store.RegisterBatch.render)."""
+    similarity: str = ""
+    """What the similar-incidents refresh did (pmkit.similar.cache.RefreshSummary.render)."""
 
     def render(self) -> str:
         lines = [
@@ -128,6 +130,8 @@ class IngestSummary:
             lines.append(f"  ... and {len(self.error_messages) - 20} more (see table parse_issues)")
         if self.register:
             lines.append(self.register)
+        if self.similarity:
+            lines.append(self.similarity)
         return "\n".join(lines)
 
 
@@ -833,6 +837,7 @@ def ingest_paths(
         ):
             summary.seconds = time.perf_counter() - started
             if db_path.exists():
+                summary.similarity = "similarity: not recomputed (no file changed)"
                 return summary
         parsed = _parse_many([p.job(config) for p in changed], workers, lock_fd)
         if progress:
@@ -870,7 +875,7 @@ def ingest_paths(
             register_store.apply(con, register)  # the incident register (issue 17)
             from pmkit.similar.cache import refresh
 
-            refresh(con, config)  # similar incidents (issue 18)
+            summary.similarity = refresh(con, config).render()  # similar incidents (issue 18)
 
         _write(db_path, batches(), replaced, touched, walked, taxonomy, after=after)
         summary.register = register.render()

@@ -32,16 +32,17 @@ Before the parser's size cap it was ~1,000 MB; with it ~360 MB."""
 INGEST_TIMEOUT_S = 600
 
 _CHILD = """
-import json, re, resource, sys
+import json, sys
 from pathlib import Path
 from pmkit.store import ingest_paths
 summary = ingest_paths([Path(sys.argv[1])], Path(sys.argv[2]), workers=1)
-try:  # this process's own peak: ru_maxrss keeps the parent's (pytest's) across fork and exec
-    status = Path("/proc/self/status").read_text()
-    peak_mb = int(re.search(r"VmHWM:\\s*(\\d+) kB", status).group(1)) / 1024
-except (OSError, AttributeError):
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"files": summary.files, "errors": summary.errors, "max_rss_mb": peak_mb}))
+# VmHWM, not getrusage's ru_maxrss: Linux carries the parent's peak into a child's ru_maxrss
+# across fork and exec, so that would measure the pytest process as well
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({
+    "files": summary.files, "errors": summary.errors,
+    "max_rss_mb": int(hwm.split()[1]) / 1024,
+}))
 """
 
 
