@@ -7,15 +7,18 @@ its 1-based source line so that every parse issue can name it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.entities import html5
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
+from pmkit.parse import native
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @dataclass
@@ -102,22 +105,49 @@ class MarkdownDoc:
     blogs write it)."""
 
 
+PARSER_ENV = "PMKIT_MARKDOWN"
+"""Set to ``markdown-it-py`` to tokenize every document with markdown-it-py (the comparison in
+``benchmarks/compare_parsers.py``); by default markdown-it-pyrs does, see :mod:`.native`."""
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     """Block rules only: we read each inline token's source (``content``, made plain by
     :func:`plain`), never its children, so the inline pass (~45% of parse time) is skipped."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     md = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
     return md.disable(["inline", "text_join"])
+
+
+def tokenize(text: str) -> tuple[list[Any], dict[str, str]]:
+    """The block tokens of ``text`` and its reference definitions (lower-cased label -> URL).
+
+    markdown-it-pyrs tokenizes when it is installed, markdown-it-py where the two would differ
+    (:func:`pmkit.parse.native.block_tokens` says where) or when :data:`PARSER_ENV` asks for it.
+    """
+    if os.environ.get(PARSER_ENV) != "markdown-it-py" and native.available():
+        got = native.block_tokens(text)
+        if got is not None:
+            return got
+    env: dict = {}
+    tokens = _markdown().parse(text, env)
+    refdefs = {
+        str(label).lower(): str(ref.get("href", ""))
+        for label, ref in env.get("references", {}).items()
+    }
+    return tokens, refdefs
 
 
 _CHECKBOX = re.compile(r"^\[( |x|X)\]\s+")
 
 
-def _line(tok: Token) -> int:
+def _line(tok: Any) -> int:
     return tok.map[0] + 1 if tok.map else 0
 
 
-def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block], int]:
+def _blocks(tokens: list[Any], i: int, stop: str | None) -> tuple[list[Block], int]:
     """Read blocks from ``tokens[i:]`` until a ``stop`` closing token (exclusive of headings)."""
     out: list[Block] = []
     n = len(tokens)
@@ -152,7 +182,7 @@ def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block],
     return out, i
 
 
-def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
+def _list(tokens: list[Any], i: int) -> tuple[ListBlock, int]:
     open_tok = tokens[i]
     close = open_tok.type.replace("_open", "_close")
     block = ListBlock([], open_tok.type == "ordered_list_open", _line(open_tok))
@@ -178,7 +208,7 @@ def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
     return block, i + 1
 
 
-def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
+def _table(tokens: list[Any], i: int) -> tuple[Table, int]:
     table = Table([], [], _line(tokens[i]), [])
     row: list[str] | None = None
     in_head = False
@@ -222,12 +252,7 @@ def _toml_front_matter(text: str) -> tuple[str | None, str]:
 def parse_markdown(text: str) -> MarkdownDoc:
     """Tokenize once and fold the flat token stream into nested sections."""
     toml, text = _toml_front_matter(text)
-    env: dict = {}
-    tokens = _markdown().parse(text, env)
-    refdefs = {
-        str(label).lower(): str(ref.get("href", ""))
-        for label, ref in env.get("references", {}).items()
-    }
+    tokens, refdefs = tokenize(text)
     root = Section(0, "", 1)
     stack = [root]
     front_matter: str | None = None
