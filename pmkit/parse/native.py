@@ -153,7 +153,7 @@ def _block_tokens(text: str) -> tuple[list[Tok], dict[str, str]]:
         raise Fallback("not valid Unicode (a lone surrogate)") from None
     tree = _parser().tree(src)
     walk = _Walk(tokens, data)
-    walk.nodes(tree.children, 0, False)
+    walk.nodes(tree.children, 0, 0)
     return tokens, walk.refdefs
 
 
@@ -180,7 +180,11 @@ def _check_text(src: str) -> None:
                 # ``a |`` over ``---``: a one-column table for markdown-it-py, a heading for
                 # .rs; ``a`` over ``|-``: one paragraph for markdown-it-py, two for .rs
                 raise Fallback("a table delimiter row and header, one of them without a pipe")
-            if header.lstrip(_CONTAINER_MARKS).startswith(("```", "~~~", "<", "[")):
+            body = header.lstrip(_CONTAINER_MARKS)
+            if ">" in header[: len(header) - len(body)]:
+                # ``> a |`` over ``-|-``: a quote's paragraph for markdown-it-py, a table for .rs
+                raise Fallback("a table header in a blockquote over a delimiter row outside it")
+            if body.startswith(("```", "~~~", "<", "[")):
                 # markdown-it-py tries the table rule first, markdown-it.rs the fence, HTML
                 # and link definition rules
                 raise Fallback("a table header that opens a fence, HTML or a link definition")
@@ -265,9 +269,9 @@ class _Walk:
         # markdown-it-py keeps a block's last newline only where the source has one
         self.open_end = -1 if data.endswith(b"\n") else len(data)
 
-    def nodes(self, nodes: Any, level: int, quoted: bool) -> None:
-        """Tokens for ``nodes``, nested ``level`` deep as markdown-it-py counts, ``quoted`` when
-        inside a blockquote."""
+    def nodes(self, nodes: Any, level: int, quoted: int) -> None:
+        """Tokens for ``nodes``, nested ``level`` deep as markdown-it-py counts, inside
+        ``quoted`` blockquotes."""
         out = self.out
         pending: list[Any] = []  # text straight under a list item: a tight list's paragraph
         for node in nodes:
@@ -297,10 +301,10 @@ class _Walk:
             elif name == "blockquote":
                 self.nesting(node, level + 1)
                 out.append(Tok("blockquote_open", self.line(node)))
-                self.nodes(node.children, level + 1, True)
+                self.nodes(node.children, level + 1, quoted + 1)
                 out.append(Tok("blockquote_close"))
                 after = self.next_line(node)
-                if after and _lazy_edge(after, self.line_after(node, 2)):
+                if after and _lazy_edge(after, self.line_after(node, 2), quoted + 1):
                     # markdown-it-py may read that line as the quote's lazy continuation
                     raise Fallback("a blockquote followed by an indented, list or table line")
             elif name == "table":
@@ -349,8 +353,8 @@ class _Walk:
         if node.children and inner >= MAX_NESTING - _NESTING_MARGIN:
             raise Fallback("containers nested deeper than markdown-it-py's limit")
 
-    def paragraph(self, texts: Any, quoted: bool, line: tuple[int]) -> None:
-        if quoted and self.lazy(texts):
+    def paragraph(self, texts: Any, quoted: int, line: tuple[int]) -> None:
+        if quoted and self.lazy(texts, quoted):
             raise Fallback("a lazy continuation line in a blockquote")
         self.refdef_like(texts)
         self.out.append(Tok("paragraph_open", line))
@@ -365,7 +369,7 @@ class _Walk:
             if _refdef_edge(first):
                 raise Fallback("a paragraph markdown-it-py may read as a link definition")
 
-    def lazy(self, texts: Any) -> bool:
+    def lazy(self, texts: Any, depth: int) -> bool:
         """A paragraph line in a blockquote without its ``>`` that the parsers read differently:
         markdown-it-py keeps its indentation and lets an empty list item end the paragraph there,
         markdown-it.rs not (:func:`_lazy_edge`)."""
@@ -375,7 +379,7 @@ class _Walk:
         lines = self.data[start:end].decode().split("\n")
         lines.append(self.next_line(texts[-1]))
         return any(
-            not line.lstrip(" \t").startswith(">") and _lazy_edge(line, following)
+            _lazy_edge(line, following, depth)
             for line, following in zip(lines[1:-1], lines[2:], strict=True)
         )
 
@@ -426,12 +430,19 @@ class _Walk:
         out.append(Tok("table_close"))
 
 
-def _lazy_edge(line: str, following: str) -> bool:
-    """A line after a blockquote's paragraph, without ``>``, that the two parsers continue or
-    end the quote differently with: indented, a list item (empty, or numbered from other than
-    1) or a table's header (``following`` is the next line)."""
+def _lazy_edge(line: str, following: str, depth: int) -> bool:
+    """A line after the paragraph of a blockquote ``depth`` deep, with fewer ``>`` than that
+    (lazy), that the two parsers continue or end the quote differently with: indented, a list
+    item (empty, or numbered from other than 1) or a table's header (``following`` is the next
+    line); or any in a nested quote that keeps some of its ``>``."""
     if not line.strip():
         return False
+    prefix = len(line) - len(line.lstrip(" \t>"))
+    quotes = line.count(">", 0, prefix)
+    if quotes >= depth:
+        return False
+    if quotes:
+        return bool(line[prefix:].strip())
     if line[0] in " \t" or _LIST_MARKER.match(line) is not None:
         return True
     return "|" in line and _DELIMITER_ROW.fullmatch(following) is not None
