@@ -24,6 +24,7 @@ import json
 import os
 import random
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -117,6 +118,8 @@ def fallbacks(paths: list[Path]) -> Counter[str]:
     reasons: Counter[str] = Counter()
     for src in discover(paths)[0]:
         try:
+            if src.refused or not stat.S_ISREG(src.path.stat().st_mode):
+                continue  # reading the hostile corpus's named pipe would block for ever
             decoded = decode_bytes(src.path.read_bytes())
         except OSError:
             continue
