@@ -22,6 +22,7 @@ copy before the rename, so a reader never sees half a refresh.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -38,7 +39,15 @@ import scipy.sparse as sp
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, load
-from pmkit.similar.scoring import Block, Matrix, Pick, score_block, select
+from pmkit.similar.scoring import (
+    SPLIT_MIN_DOCS,
+    SPLIT_SHARE,
+    Block,
+    Matrix,
+    Pick,
+    score_block,
+    select,
+)
 
 MODEL_VERSION = "tfidf-hash-3"
 """Changes whenever vectors or scores would differ: a stored table of another version is rebuilt."""
@@ -248,12 +257,21 @@ def _score_rows(
         picks = select(block, m.days, settings.k, settings.window_days)
         return [_record(m, block, p) for p in picks]
 
-    # scipy's sparse products and numpy release the GIL: two threads use two cores
+    # scipy's sparse products and numpy release the GIL: two threads use two cores, each with
+    # a single-threaded BLAS (its own threads on top would only wait for the cores)
     out: list[tuple[Any, ...]] = []
-    with ThreadPoolExecutor(_workers()) as pool:
+    with _one_blas_thread(), ThreadPoolExecutor(_workers()) as pool:
         for records in pool.map(one, chunks):
             out.extend(records)
     return out
+
+
+def _one_blas_thread() -> Any:
+    try:
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
 
 
 def _nan_none(value: float) -> float | None:
@@ -280,8 +298,8 @@ def _record(m: Matrix, block: Block, pick: Pick) -> tuple[Any, ...]:
         pick.window_best,
         float(block.score[pick.i, pick.j]),
         days,
-        _nan_none(block.text[pick.i, pick.j]),
-        *(_nan_none(block.per_field[name][pick.i, pick.j]) for name in TEXT_FIELDS),
+        block.text_at(pick.i, pick.j),
+        *(block.field_at(name, pick.i, pick.j) for name in TEXT_FIELDS),
         sorted(set(r.services) & set(c.services)),
         same,
         sorted(set(r.factor_categories) & set(c.factor_categories)),
@@ -416,7 +434,7 @@ def _full(
     counts = {name: text.counts([f.text(name) for f in feats], name) for name in TEXT_FIELDS}
     model = text.TextModel.fit(counts)
     fields = {name: model.vectors(name, counts[name]) for name in TEXT_FIELDS}
-    m = Matrix.build(feats, fields)
+    m = Matrix.build(feats, fields, common=_common(model))
     con.execute("DELETE FROM incident_similarity")
     con.execute("DELETE FROM similarity_vectors")
     _insert_rows(con, _score_rows(m, np.arange(1, len(m)), settings, only_earlier_cols=True))
@@ -454,7 +472,12 @@ def _incremental(
     new_blobs = _to_blobs(new_fields) if changed else []
     for f, blob in zip(changed, new_blobs, strict=True):
         blobs[f.key] = blob
-    m = Matrix.build(feats, _from_blobs([blobs[f.key] for f in feats]), dedupe=False)
+    m = Matrix.build(
+        feats,
+        _from_blobs([blobs[f.key] for f in feats]),
+        dedupe=False,
+        common=_common(model),
+    )
 
     # lists that held a changed or removed incident are computed again in full
     full_rows = {pos[k] for k in changed_keys}
@@ -511,6 +534,14 @@ def _incremental(
         state.fitted_at,
     )
     return summary
+
+
+def _common(model: text.TextModel) -> dict[str, np.ndarray] | None:
+    """The n-grams a large corpus's products take densely (``scoring.Matrix.split``), decided by
+    the model alone, so that a full and an incremental refresh with one model agree."""
+    if model.n_docs < SPLIT_MIN_DOCS:
+        return None
+    return {name: model.common(name, SPLIT_SHARE) for name in TEXT_FIELDS}
 
 
 def _keys_listing(con: duckdb.DuckDBPyConnection, keys: Iterable[Key]) -> list[Key]:
@@ -620,13 +651,7 @@ def _merge(
             out.append(tuple(rec))
         else:
             # symmetric score: row y against column c is the changed row c against column y
-            block = Block(
-                rows=np.array([y]),
-                cols=np.array([c[1]]),
-                score=cblock.score[c[3] : c[3] + 1, y : y + 1],
-                text=cblock.text[c[3] : c[3] + 1, y : y + 1],
-                per_field={k: v[c[3] : c[3] + 1, y : y + 1] for k, v in cblock.per_field.items()},
-            )
+            block = cblock.at(c[3], y, rows=np.array([y]), cols=np.array([c[1]]))
             out.append(_record(m, block, Pick(0, 0, rank, is_best)))
     return out
 

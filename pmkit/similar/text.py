@@ -141,6 +141,15 @@ class TextModel:
             idf[df > MAX_DF * self.n_docs] = 0.0
         return idf.astype(np.float32)
 
+    def common(self, name: str, share: float) -> np.ndarray:
+        """The buckets of field ``name`` in at least ``share`` of the incidents that still carry
+        weight (see :meth:`idf`): those a dense product takes (``scoring.Matrix.split``)."""
+        df = self.df[name]
+        keep = df >= max(1, int(np.ceil(share * self.n_docs)))
+        if self.n_docs >= MAX_DF_MIN_DOCS:
+            keep &= df <= MAX_DF * self.n_docs
+        return np.flatnonzero(keep)
+
     def vectors(self, name: str, x: sp.csr_matrix) -> sp.csr_matrix:
         """Unit TF-IDF rows (sublinear tf) from the counts ``x`` of field ``name``; an empty
         text gives an empty row."""
