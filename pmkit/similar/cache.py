@@ -431,7 +431,9 @@ def refresh(
 def _full(
     con: duckdb.DuckDBPyConnection, feats: list[IncidentFeatures], settings: RecurrenceSettings
 ) -> RefreshSummary:
-    counts = {name: text.counts([f.text(name) for f in feats], name) for name in TEXT_FIELDS}
+    counts = text.counts_all(
+        {name: [f.text(name) for f in feats] for name in TEXT_FIELDS}, _workers()
+    )
     model = text.TextModel.fit(counts)
     fields = {name: model.vectors(name, counts[name]) for name in TEXT_FIELDS}
     m = Matrix.build(feats, fields, common=_common(model))

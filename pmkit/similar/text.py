@@ -82,7 +82,55 @@ def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
     if not texts:  # scikit-learn's hashing cannot transform an empty list
         return sp.csr_matrix((0, WIDTH), dtype=np.float32)
     distinct = list(dict.fromkeys(texts))
-    row = {t: n for n, t in enumerate(distinct)}
+    return _expand(_distinct_counts((name, distinct)), distinct, texts)
+
+
+PARALLEL_MIN_TEXTS = 2000
+"""Below this many distinct texts in all, :func:`counts_all` hashes them in this process."""
+
+
+def counts_all(fields: dict[str, Sequence[str]], workers: int = 1) -> dict[str, sp.csr_matrix]:
+    """:func:`counts` of several fields at once (``name -> texts``). Hashing is Python code
+    that holds the GIL: with ``workers`` > 1 and many texts, the distinct texts are shared out
+    between that many forked processes (the same counts, each text hashed once)."""
+    texts = {name: list(t) for name, t in fields.items()}
+    distinct = {name: list(dict.fromkeys(t)) for name, t in texts.items()}
+    if workers <= 1 or sum(map(len, distinct.values())) < PARALLEL_MIN_TEXTS:
+        return {name: counts(t, name) for name, t in texts.items()}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [
+        (name, part)
+        for name, ds in distinct.items()
+        for part in (ds[i::workers] for i in range(workers))
+        if part
+    ]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = list(pool.map(_distinct_counts, jobs))
+    out = {}
+    for name, ds in distinct.items():
+        parts = [(part, x) for (n, part), x in zip(jobs, done, strict=True) if n == name]
+        if not ds:
+            out[name] = sp.csr_matrix((0, WIDTH), dtype=np.float32)
+            continue
+        order = [t for part, _x in parts for t in part]
+        stacked = sp.vstack([x for _part, x in parts], format="csr", dtype=np.float32)
+        out[name] = _expand(stacked, order, texts[name])
+    return out
+
+
+def _expand(rows: sp.csr_matrix, distinct: list[str], texts: list[str]) -> sp.csr_matrix:
+    """One row per text from one row per distinct text (``rows[i]`` is ``distinct[i]``'s)."""
+    if distinct == texts:
+        return rows
+    at = {t: n for n, t in enumerate(distinct)}
+    return rows[np.array([at[t] for t in texts], dtype=np.int64)]
+
+
+def _distinct_counts(job: tuple[str, list[str]]) -> sp.csr_matrix:
+    """The counts of field ``name``'s texts, each given once."""
+    name, distinct = job
     cleaned = [clean(t) if any(c.isdigit() for c in t) else t.lower() for t in distinct]
     word, char = _vectorizers()
     w = word.transform(cleaned)  # type: ignore[attr-defined]
@@ -90,10 +138,7 @@ def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
         c = sp.csr_matrix((len(cleaned), N_FEATURES), dtype=np.float32)
     else:
         c = char.transform(cleaned)  # type: ignore[attr-defined]
-    both = sp.hstack([w, c], format="csr", dtype=np.float32)
-    if len(distinct) == len(texts):
-        return both
-    return both[np.array([row[t] for t in texts], dtype=np.int64)]
+    return sp.hstack([w, c], format="csr", dtype=np.float32)
 
 
 def _normalize_halves(x: sp.csr_matrix) -> sp.csr_matrix:
