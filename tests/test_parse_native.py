@@ -186,3 +186,19 @@ def test_line_numbers_follow_the_source_bytes() -> None:
     assert section.line == 1
     assert [b.line for b in section.blocks] == [3, 5, 8]
     assert section.blocks[2].row_lines == [10]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- # heading in an item\n  para\n- b\n\nafter",
+        "> # heading in a quote\n> para\n\nafter",
+        "- a\n  - # h\n    - c\n  - d\n- e\n\n# Top\n\ntext",
+        "1. x\n   ## h\n   - nested\n2. y",
+    ],
+)
+def test_a_heading_inside_a_list_or_quote_reads_the_same(text: str) -> None:
+    """The fold ends such an item or quote at the heading in its own way: markdown-it.rs's
+    tree goes through the token stream for these (``native.document`` returns tokens)."""
+    assert isinstance(native.document(text), tuple)
+    same(text)

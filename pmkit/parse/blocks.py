@@ -1,4 +1,4 @@
-"""Markdown -> a small tree of sections and blocks, built from markdown-it-py tokens.
+"""Markdown -> a small tree of sections and blocks (:mod:`pmkit.parse.tree`), from markdown-it tokens.
 
 Everything downstream (fields, timeline, actions) walks this tree instead of the text, so that a
 ``- **Severity:**`` inside a code fence or a table cell is never mistaken for a field. Each block keeps
@@ -9,100 +9,49 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from html.entities import html5
 from typing import TYPE_CHECKING, Any
 
 from pmkit.parse import native
+from pmkit.parse.tree import (  # the tree's classes, imported from here by every reader
+    Block,
+    Code,
+    Html,
+    ListBlock,
+    ListItem,
+    MarkdownDoc,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+    list_item,
+)
+
+__all__ = [
+    "Block",
+    "Code",
+    "Html",
+    "ListBlock",
+    "ListItem",
+    "LITERAL",
+    "MarkdownDoc",
+    "Marked",
+    "Paragraph",
+    "Quote",
+    "Section",
+    "Table",
+    "block_texts",
+    "parse_markdown",
+    "plain",
+    "plain_marked",
+    "section_text",
+    "tokenize",
+]
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
-
-
-@dataclass
-class Paragraph:
-    raw: str
-    """Markdown source of the paragraph (soft breaks kept as newlines)."""
-    line: int
-
-
-@dataclass
-class ListItem:
-    raw: str
-    """Markdown source of the item's own paragraphs (not its nested lists)."""
-    line: int
-    checked: bool | None = None
-    """True/False for ``- [x]`` / ``- [ ]`` checklist items, None otherwise."""
-    children: list[Block] = field(default_factory=list)
-    paragraphs: tuple[str, ...] = ()
-    """The Markdown source of each of the item's paragraphs, which :attr:`raw` joins."""
-
-
-@dataclass
-class ListBlock:
-    items: list[ListItem]
-    ordered: bool
-    line: int
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-    line: int
-    row_lines: list[int]
-
-
-@dataclass
-class Code:
-    text: str
-    line: int
-
-
-@dataclass
-class Html:
-    text: str
-    line: int
-
-
-@dataclass
-class Quote:
-    blocks: list[Block]
-    line: int
-
-
-Block = Paragraph | ListBlock | Table | Code | Html | Quote
-
-
-@dataclass
-class Section:
-    level: int
-    """Heading level 1-6; 0 for the document root."""
-    title: str
-    """Heading text as written (Markdown source)."""
-    line: int
-    blocks: list[Block] = field(default_factory=list)
-    children: list[Section] = field(default_factory=list)
-
-    def walk(self) -> Iterator[Section]:
-        """This section and every section below it, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-@dataclass
-class MarkdownDoc:
-    root: Section
-    front_matter: str | None
-    front_matter_line: int | None
-    refdefs: dict[str, str]
-    """Reference-style link definitions (``[label]: url``), labels lower-cased."""
-    front_matter_format: str = "yaml"
-    """``yaml`` (between ``---`` lines) or ``toml`` (between ``+++`` lines, as Hugo and Zola
-    blogs write it)."""
 
 
 PARSER_ENV = "PMKIT_MARKDOWN"
@@ -121,16 +70,24 @@ def _markdown() -> MarkdownIt:
     return md.disable(["inline", "text_join"])
 
 
+def _native() -> bool:
+    return os.environ.get(PARSER_ENV) != "markdown-it-py" and native.available()
+
+
 def tokenize(text: str) -> tuple[list[Any], dict[str, str]]:
     """The block tokens of ``text`` and its reference definitions (lower-cased label -> URL).
 
     markdown-it-pyrs tokenizes when it is installed, markdown-it-py where the two would differ
     (:func:`pmkit.parse.native.block_tokens` says where) or when :data:`PARSER_ENV` asks for it.
     """
-    if os.environ.get(PARSER_ENV) != "markdown-it-py" and native.available():
+    if _native():
         got = native.block_tokens(text)
         if got is not None:
             return got
+    return _python_tokens(text)
+
+
+def _python_tokens(text: str) -> tuple[list[Any], dict[str, str]]:
     env: dict = {}
     tokens = _markdown().parse(text, env)
     refdefs = {
@@ -138,9 +95,6 @@ def tokenize(text: str) -> tuple[list[Any], dict[str, str]]:
         for label, ref in env.get("references", {}).items()
     }
     return tokens, refdefs
-
-
-_CHECKBOX = re.compile(r"^\[( |x|X)\]\s+")
 
 
 def _line(tok: Any) -> int:
@@ -192,17 +146,7 @@ def _list(tokens: list[Any], i: int) -> tuple[ListBlock, int]:
         if tok.type == "list_item_open":
             inner, i = _blocks(tokens, i + 1, "list_item_close")
             i += 1  # list_item_close
-            paras = [b for b in inner if isinstance(b, Paragraph)]
-            rest = [b for b in inner if not isinstance(b, Paragraph)]
-            sources = [p.raw for p in paras]
-            raw = "\n".join(sources)
-            checked = None
-            m = _CHECKBOX.match(raw)
-            if m:
-                checked = m.group(1) != " "
-                raw = raw[m.end() :]
-                sources[0] = _CHECKBOX.sub("", sources[0], count=1)
-            block.items.append(ListItem(raw, _line(tok), checked, rest, tuple(sources)))
+            block.items.append(list_item(inner, _line(tok)))
         else:
             i += 1
     return block, i + 1
@@ -250,9 +194,20 @@ def _toml_front_matter(text: str) -> tuple[str | None, str]:
 
 
 def parse_markdown(text: str) -> MarkdownDoc:
-    """Tokenize once and fold the flat token stream into nested sections."""
+    """Tokenize once and fold the flat token stream into nested sections (markdown-it-pyrs
+    gives the sections straight away, see :func:`pmkit.parse.native.document`)."""
     toml, text = _toml_front_matter(text)
-    tokens, refdefs = tokenize(text)
+    got = native.document(text) if _native() else None
+    if isinstance(got, MarkdownDoc):
+        doc = got
+    else:
+        doc = _fold(*(got or _python_tokens(text)))
+    if toml is not None:
+        return MarkdownDoc(doc.root, toml, 1, doc.refdefs, "toml")
+    return doc
+
+
+def _fold(tokens: list[Any], refdefs: dict[str, str]) -> MarkdownDoc:
     root = Section(0, "", 1)
     stack = [root]
     front_matter: str | None = None
@@ -276,8 +231,6 @@ def parse_markdown(text: str) -> MarkdownDoc:
             continue
         blocks, i = _blocks(tokens, i, None)
         stack[-1].blocks.extend(blocks)
-    if toml is not None:
-        return MarkdownDoc(root, toml, 1, refdefs, "toml")
     return MarkdownDoc(root, front_matter, fm_line, refdefs)
 
 

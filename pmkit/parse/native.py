@@ -25,6 +25,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from pmkit.parse.tree import (
+    Block,
+    Code,
+    Html,
+    ListBlock,
+    MarkdownDoc,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+    list_item,
+)
+
 BLOCK_RULES = [
     "blockquote",
     "code",
@@ -60,7 +73,11 @@ _NESTED_FRONT_MATTER = re.compile(r"-[^\n]*--")
 _LOWER_DECLARATION = re.compile(r"<![a-z]")
 _QUOTE_TAB = re.compile(r"^(?=[ \t>*+.)0-9-]*>)[ \t>*+.)0-9-]*\t", re.M)
 _CONTAINER_MARKS = " \t>-*+0123456789.)"
-_DELIMITER_ROW = re.compile(r"^[ \t]*[-:|][-:| \t]*$", re.M)
+_DELIMITER_ROW = re.compile(
+    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M
+)
+"""A line a table's delimiter row could be (``|---|:-:|``, ``---``): cells of dashes between
+pipes, the outer pipes optional."""
 _ESCAPED_PIPE_HEADER = re.compile(r"\\\|[^\n]*\n[ \t]*[-:|][-:| \t]*$", re.M)
 _MAX_LABEL = 1100
 """Where to look for a link definition's ``]:`` (a label is at most 999 characters)."""
@@ -115,31 +132,48 @@ def available() -> bool:
     return True
 
 
+def document(text: str) -> MarkdownDoc | tuple[list[Tok], dict[str, str]] | None:
+    """``text``'s tree (as :func:`pmkit.parse.blocks.parse_markdown` would fold it) straight
+    from markdown-it.rs; its block tokens instead where a heading sits inside a list item or a
+    quote (the fold decides what such a heading ends); None where markdown-it-py is needed."""
+    try:
+        src, front_matter = _prepare(text)
+        tree = _parser().tree(src)
+        try:
+            return _Tree(src).document(tree.children, front_matter)
+        except _HeadingInside:
+            return _tokens(src, front_matter, tree)
+    except Fallback:
+        return None
+
+
 def block_tokens(text: str) -> tuple[list[Tok], dict[str, str]] | None:
     """``text`` tokenized by markdown-it.rs, as markdown-it-py's block tokens, and the reference
     definitions (lower-cased label -> URL); None where markdown-it-py is needed."""
     try:
-        return _block_tokens(text)
+        src, front_matter = _prepare(text)
+        return _tokens(src, front_matter, _parser().tree(src))
     except Fallback:
         return None
 
 
 def fallback_reason(text: str) -> str | None:
-    """Why :func:`block_tokens` hands ``text`` to markdown-it-py, or None (for the comparison)."""
+    """Why :func:`document` hands ``text`` to markdown-it-py, or None (for the comparison)."""
     try:
-        _block_tokens(text)
+        src, front_matter = _prepare(text)
+        _tokens(src, front_matter, _parser().tree(src))
     except Fallback as exc:
         return str(exc)
     return None
 
 
-def _block_tokens(text: str) -> tuple[list[Tok], dict[str, str]]:
+def _prepare(text: str) -> tuple[str, tuple[str, int] | None]:
+    """The source as markdown-it.rs gets it (normalized, the front matter's lines blanked) and
+    the front matter (content, lines taken); raises :class:`Fallback`."""
     src = normalize(text)
-    tokens: list[Tok] = []
     fm = yaml_front_matter(src)
     if fm is not None:
-        content, taken = fm
-        tokens.append(Tok("front_matter", (0,), content))
+        taken = fm[1]
         rest = src.split("\n", taken)
         src = "\n" * taken + (rest[taken] if len(rest) > taken else "")
     elif src.startswith("-") and _NESTED_FRONT_MATTER.match(src):
@@ -148,11 +182,17 @@ def _block_tokens(text: str) -> tuple[list[Tok], dict[str, str]]:
         raise Fallback("a list item on the first line holding --")
     _check_text(src)
     try:
-        data = src.encode("utf-8")
+        src.encode("utf-8")
     except UnicodeEncodeError:
         raise Fallback("not valid Unicode (a lone surrogate)") from None
-    tree = _parser().tree(src)
-    walk = _Walk(tokens, data)
+    return src, fm
+
+
+def _tokens(
+    src: str, front_matter: tuple[str, int] | None, tree: Any
+) -> tuple[list[Tok], dict[str, str]]:
+    tokens = [] if front_matter is None else [Tok("front_matter", (0,), front_matter[0])]
+    walk = _Walk(src, tokens)
     walk.nodes(tree.children, 0, 0)
     return tokens, walk.refdefs
 
@@ -258,68 +298,46 @@ def _label(label: str) -> str:
     return re.sub(r"\s+", " ", label.strip()).lower().upper().lower()
 
 
-class _Walk:
-    """markdown-it.rs's tree, depth first, into markdown-it-py's flat token stream."""
+class _HeadingInside(Exception):
+    """A heading inside a list item or a quote: read through the token stream."""
 
-    def __init__(self, out: list[Tok], data: bytes) -> None:
-        self.out = out
-        self.data = data
+
+class _Reader:
+    """What both readings of markdown-it.rs's tree share: positions, the checks that send a
+    document to markdown-it-py (:class:`Fallback`), link definitions, code contents."""
+
+    def __init__(self, src: str) -> None:
+        self.data = data = src.encode("utf-8")
         self.newlines = [m.start() for m in re.finditer(b"\n", data)]
         self.refdefs: dict[str, str] = {}
         # markdown-it-py keeps a block's last newline only where the source has one
         self.open_end = -1 if data.endswith(b"\n") else len(data)
 
-    def nodes(self, nodes: Any, level: int, quoted: int) -> None:
-        """Tokens for ``nodes``, nested ``level`` deep as markdown-it-py counts, inside
-        ``quoted`` blockquotes."""
-        out = self.out
-        pending: list[Any] = []  # text straight under a list item: a tight list's paragraph
-        for node in nodes:
-            name = node.name
-            if name == "text":
-                pending.append(node)
-                continue
-            if pending:
-                self.paragraph(pending, quoted, self.line(pending[0]))
-                pending = []
-            if name == "paragraph":
-                self.paragraph(node.children, quoted, self.line(node))
-            elif name in ("heading", "lheading"):
-                if name == "lheading":
-                    self.refdef_like(node.children)
-                out.append(Tok("heading_open", self.line(node), tag=f"h{node.meta['level']}"))
-                out.append(Tok("inline", content=_text(node.children)))
-                out.append(Tok("heading_close"))
-            elif name in ("bullet_list", "ordered_list"):
-                self.nesting(node, level + 2)
-                out.append(Tok(name + "_open", self.line(node)))
-                for item in node.children:
-                    out.append(Tok("list_item_open", self.line(item)))
-                    self.nodes(item.children, level + 2, quoted)
-                    out.append(Tok("list_item_close"))
-                out.append(Tok(name + "_close"))
-            elif name == "blockquote":
-                self.nesting(node, level + 1)
-                out.append(Tok("blockquote_open", self.line(node)))
-                self.nodes(node.children, level + 1, quoted + 1)
-                out.append(Tok("blockquote_close"))
-                after = self.next_line(node)
-                if after and _lazy_edge(after, self.line_after(node, 2), quoted + 1):
-                    # markdown-it-py may read that line as the quote's lazy continuation
-                    raise Fallback("a blockquote followed by an indented, list or table line")
-            elif name == "table":
-                self.table(node)
-            elif name in ("fence", "code_block", "html_block"):
-                if name == "html_block" and level and _open_html(node.meta["content"]):
-                    # markdown-it-py keeps the list item's blank lines after it, .rs not
-                    raise Fallback("an HTML block left open inside a container")
-                out.append(Tok(name, self.line(node), self.code(node)))
-            elif name == "definition":
-                self.definition(node)
-            elif name != "hr":
-                raise Fallback(f"a {name} node")
-        if pending:
-            self.paragraph(pending, quoted, self.line(pending[0]))
+    def quote_ends(self, node: Any, depth: int) -> None:
+        after = self.next_line(node)
+        if after and _lazy_edge(after, self.line_after(node, 2), depth):
+            # markdown-it-py may read that line as the quote's lazy continuation
+            raise Fallback("a blockquote followed by an indented, list or table line")
+
+    def html_in_container(self, node: Any, level: int) -> None:
+        if node.name == "html_block" and level and _open_html(node.meta["content"]):
+            # markdown-it-py keeps the list item's blank lines after it, .rs not
+            raise Fallback("an HTML block left open inside a container")
+
+    def check_paragraph(self, texts: Any, quoted: int) -> None:
+        if quoted and self.lazy(texts, quoted):
+            raise Fallback("a lazy continuation line in a blockquote")
+        self.refdef_like(texts)
+
+    def check_row(self, part: str, row: Any) -> None:
+        text = self.line_at(row.srcmap[0])
+        if part == "thead":
+            if "|" not in text or "|" not in self.next_line(row):
+                raise Fallback("a table without a pipe in its header or delimiter row")
+        elif _ends_table(text):
+            raise Fallback("a table row markdown-it-py reads as the table's end")
+        if "\\|" in text or text.strip(" \t") != text.strip(MD_TRIM):
+            raise Fallback("a table row with an escaped pipe or Unicode spaces")
 
     # -- positions --------------------------------------------------------------------------
     def line(self, node: Any) -> tuple[int]:
@@ -348,18 +366,9 @@ class _Walk:
             pos = end + 1
         return self.line_at(pos)
 
-    # -- blocks -----------------------------------------------------------------------------
     def nesting(self, node: Any, inner: int) -> None:
         if node.children and inner >= MAX_NESTING - _NESTING_MARGIN:
             raise Fallback("containers nested deeper than markdown-it-py's limit")
-
-    def paragraph(self, texts: Any, quoted: int, line: tuple[int]) -> None:
-        if quoted and self.lazy(texts, quoted):
-            raise Fallback("a lazy continuation line in a blockquote")
-        self.refdef_like(texts)
-        self.out.append(Tok("paragraph_open", line))
-        self.out.append(Tok("inline", content=_text(texts)))
-        self.out.append(Tok("paragraph_close"))
 
     def refdef_like(self, texts: Any) -> None:
         """A paragraph or heading that starts like a link definition, markdown-it.rs's reading;
@@ -407,21 +416,161 @@ class _Walk:
         if key not in self.refdefs:  # the first definition of a label counts
             self.refdefs[key] = node.meta["destination"]
 
+
+class _Tree(_Reader):
+    """markdown-it.rs's tree into sections and blocks, as blocks.py's fold of the tokens would
+    make them (for documents without a heading inside a list item or a quote)."""
+
+    def document(self, nodes: Any, front_matter: tuple[str, int] | None) -> MarkdownDoc:
+        root = Section(0, "", 1)
+        stack = [root]
+        for node in nodes:
+            name = node.name
+            if name in ("heading", "lheading"):
+                if name == "lheading":
+                    self.refdef_like(node.children)
+                level = node.meta["level"]
+                section = Section(level, _text(node.children).strip(), self.line(node)[0] + 1)
+                while stack[-1].level >= level:
+                    stack.pop()
+                stack[-1].children.append(section)
+                stack.append(section)
+            else:
+                self.block(node, 0, 0, stack[-1].blocks)
+        if front_matter is None:
+            return MarkdownDoc(root, None, None, self.refdefs)
+        return MarkdownDoc(root, front_matter[0], 1, self.refdefs)
+
+    def blocks(self, nodes: Any, level: int, quoted: int) -> list[Block]:
+        out: list[Block] = []
+        pending: list[Any] = []  # text straight under a list item: a tight list's paragraph
+        for node in nodes:
+            if node.name == "text":
+                pending.append(node)
+                continue
+            if pending:
+                out.append(self.paragraph(pending, quoted, self.line(pending[0])))
+                pending = []
+            self.block(node, level, quoted, out)
+        if pending:
+            out.append(self.paragraph(pending, quoted, self.line(pending[0])))
+        return out
+
+    def block(self, node: Any, level: int, quoted: int, out: list[Block]) -> None:
+        name = node.name
+        if name == "paragraph":
+            out.append(self.paragraph(node.children, quoted, self.line(node)))
+        elif name in ("bullet_list", "ordered_list"):
+            self.nesting(node, level + 2)
+            items = [
+                list_item(self.blocks(item.children, level + 2, quoted), self.line(item)[0] + 1)
+                for item in node.children
+            ]
+            out.append(ListBlock(items, name == "ordered_list", self.line(node)[0] + 1))
+        elif name == "blockquote":
+            self.nesting(node, level + 1)
+            inner = self.blocks(node.children, level + 1, quoted + 1)
+            out.append(Quote(inner, self.line(node)[0] + 1))
+            self.quote_ends(node, quoted + 1)
+        elif name == "table":
+            out.append(self.table(node))
+        elif name in ("fence", "code_block"):
+            out.append(Code(self.code(node), self.line(node)[0] + 1))
+        elif name == "html_block":
+            self.html_in_container(node, level)
+            out.append(Html(self.code(node), self.line(node)[0] + 1))
+        elif name == "definition":
+            self.definition(node)
+        elif name in ("heading", "lheading"):
+            raise _HeadingInside
+        elif name != "hr":
+            raise Fallback(f"a {name} node")
+
+    def paragraph(self, texts: Any, quoted: int, line: tuple[int]) -> Paragraph:
+        self.check_paragraph(texts, quoted)
+        return Paragraph(_text(texts), line[0] + 1)
+
+    def table(self, node: Any) -> Table:
+        table = Table([], [], self.line(node)[0] + 1, [])
+        for part in node.children:
+            for row in part.children:
+                self.check_row(part.name, row)
+                cells = [_text(cell.children).strip() for cell in row.children]
+                if part.name == "thead":
+                    table.header = cells
+                else:
+                    table.rows.append(cells)
+                    table.row_lines.append(self.line(row)[0] + 1)
+        return table
+
+
+class _Walk(_Reader):
+    """markdown-it.rs's tree, depth first, into markdown-it-py's flat token stream."""
+
+    def __init__(self, src: str, out: list[Tok]) -> None:
+        super().__init__(src)
+        self.out = out
+
+    def nodes(self, nodes: Any, level: int, quoted: int) -> None:
+        """Tokens for ``nodes``, nested ``level`` deep as markdown-it-py counts, inside
+        ``quoted`` blockquotes."""
+        out = self.out
+        pending: list[Any] = []  # text straight under a list item: a tight list's paragraph
+        for node in nodes:
+            name = node.name
+            if name == "text":
+                pending.append(node)
+                continue
+            if pending:
+                self.paragraph(pending, quoted, self.line(pending[0]))
+                pending = []
+            if name == "paragraph":
+                self.paragraph(node.children, quoted, self.line(node))
+            elif name in ("heading", "lheading"):
+                if name == "lheading":
+                    self.refdef_like(node.children)
+                out.append(Tok("heading_open", self.line(node), tag=f"h{node.meta['level']}"))
+                out.append(Tok("inline", content=_text(node.children)))
+                out.append(Tok("heading_close"))
+            elif name in ("bullet_list", "ordered_list"):
+                self.nesting(node, level + 2)
+                out.append(Tok(name + "_open", self.line(node)))
+                for item in node.children:
+                    out.append(Tok("list_item_open", self.line(item)))
+                    self.nodes(item.children, level + 2, quoted)
+                    out.append(Tok("list_item_close"))
+                out.append(Tok(name + "_close"))
+            elif name == "blockquote":
+                self.nesting(node, level + 1)
+                out.append(Tok("blockquote_open", self.line(node)))
+                self.nodes(node.children, level + 1, quoted + 1)
+                out.append(Tok("blockquote_close"))
+                self.quote_ends(node, quoted + 1)
+            elif name == "table":
+                self.table(node)
+            elif name in ("fence", "code_block", "html_block"):
+                self.html_in_container(node, level)
+                out.append(Tok(name, self.line(node), self.code(node)))
+            elif name == "definition":
+                self.definition(node)
+            elif name != "hr":
+                raise Fallback(f"a {name} node")
+        if pending:
+            self.paragraph(pending, quoted, self.line(pending[0]))
+
+    def paragraph(self, texts: Any, quoted: int, line: tuple[int]) -> None:
+        self.check_paragraph(texts, quoted)
+        self.out.append(Tok("paragraph_open", line))
+        self.out.append(Tok("inline", content=_text(texts)))
+        self.out.append(Tok("paragraph_close"))
+
     def table(self, node: Any) -> None:
         out = self.out
         out.append(Tok("table_open", self.line(node)))
         for part in node.children:
             out.append(Tok(part.name + "_open"))
             for row in part.children:
-                text = self.line_at(row.srcmap[0])
-                if part.name == "thead":
-                    delimiter = self.next_line(row)
-                    if "|" not in text or "|" not in delimiter:
-                        raise Fallback("a table without a pipe in its header or delimiter row")
-                elif _ends_table(text):
-                    raise Fallback("a table row markdown-it-py reads as the table's end")
-                if "\\|" in text or text.strip(" \t") != text.strip(MD_TRIM):
-                    raise Fallback("a table row with an escaped pipe or Unicode spaces")
+                self.check_row(part.name, row)
                 out.append(Tok("tr_open", self.line(row)))
                 for cell in row.children:
                     out.append(Tok("inline", content=_text(cell.children)))
