@@ -147,6 +147,7 @@ def test_every_corpus_file_reads_the_same_and_natively() -> None:
         ("| a |\n|---|\n| 1 |\n2. x", "a table row markdown-it-py reads as the table's end"),
         ("```x|\n-|-\n", "a table header that opens a fence, HTML or a link definition"),
         ("[a]:\n*", "a link definition markdown-it-py may read as a paragraph"),
+        ("-\n- x||\n-|-\n", "a table header in a list item"),
         ("[a]:\xa0", "a paragraph markdown-it-py may read as a link definition"),
         ("> a\n>\tb", "a tab in a blockquote's indentation"),
         ("<e>\x1c", "an HTML tag on a line with a Unicode space"),

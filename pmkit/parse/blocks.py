@@ -309,6 +309,12 @@ def _without_markup(raw: str) -> tuple[str, bool]:
     return s, hidden
 
 
+_PLAIN_CACHE = 1 << 15
+"""Texts :func:`plain` and :func:`plain_marked` remember: the readers ask for the same few a
+hundred times a document (a field's paragraph is read as a key, a value, prose, a milestone)."""
+
+
+@lru_cache(maxsize=_PLAIN_CACHE)
 def plain(raw: str) -> str:
     """Markdown inline source -> readable text, as a reader of the rendered page sees it: links
     keep their text, emphasis markers and HTML tags go, code spans and backslash-escaped characters
@@ -374,6 +380,7 @@ class Marked:
         return Marked("".join(text) + self.text[start:], "".join(masked) + self.masked[start:])
 
 
+@lru_cache(maxsize=_PLAIN_CACHE)
 def plain_marked(raw: str) -> Marked:
     """:func:`plain` of ``raw``, knowing which characters were written literally (a backslash
     escape, a character reference, punctuation in a code span)."""

@@ -73,11 +73,8 @@ _NESTED_FRONT_MATTER = re.compile(r"-[^\n]*--")
 _LOWER_DECLARATION = re.compile(r"<![a-z]")
 _QUOTE_TAB = re.compile(r"^(?=[ \t>*+.)0-9-]*>)[ \t>*+.)0-9-]*\t", re.M)
 _CONTAINER_MARKS = " \t>-*+0123456789.)"
-_DELIMITER_ROW = re.compile(
-    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M
-)
-"""A line a table's delimiter row could be (``|---|:-:|``, ``---``): cells of dashes between
-pipes, the outer pipes optional."""
+_MAYBE_DELIMITER = re.compile(r"^[ \t]*[-:|][-:| \t]+$", re.M)
+_DELIMITER_CELL = re.compile(r":?-+:?")
 _ESCAPED_PIPE_HEADER = re.compile(r"\\\|[^\n]*\n[ \t]*[-:|][-:| \t]*$", re.M)
 _MAX_LABEL = 1100
 """Where to look for a link definition's ``]:`` (a label is at most 999 characters)."""
@@ -211,9 +208,9 @@ def _check_text(src: str) -> None:
             if "<" in line and _PY_ONLY_SPACE.search(line):
                 raise Fallback("an HTML tag on a line with a Unicode space")
     if "|" in src:
-        for m in _DELIMITER_ROW.finditer(src):
+        for m in _MAYBE_DELIMITER.finditer(src):
             start = m.start()
-            if start == 0 or "-" not in m.group():
+            if start == 0 or not _is_delimiter_row(m.group()):
                 continue
             header = src[src.rfind("\n", 0, start - 1) + 1 : start - 1]
             if ("|" in header) != ("|" in m.group()):
@@ -224,6 +221,9 @@ def _check_text(src: str) -> None:
             if ">" in header[: len(header) - len(body)]:
                 # ``> a |`` over ``-|-``: a quote's paragraph for markdown-it-py, a table for .rs
                 raise Fallback("a table header in a blockquote over a delimiter row outside it")
+            if _LIST_MARKER.match(header):
+                # ``- a |`` over ``-|-``: markdown-it-py ends the list for a table there
+                raise Fallback("a table header in a list item")
             if body.startswith(("```", "~~~", "<", "[")):
                 # markdown-it-py tries the table rule first, markdown-it.rs the fence, HTML
                 # and link definition rules
@@ -594,7 +594,27 @@ def _lazy_edge(line: str, following: str, depth: int) -> bool:
         return bool(line[prefix:].strip())
     if line[0] in " \t" or _LIST_MARKER.match(line) is not None:
         return True
-    return "|" in line and _DELIMITER_ROW.fullmatch(following) is not None
+    return "|" in line and _is_delimiter_row(following)
+
+
+def _is_delimiter_row(line: str) -> bool:
+    """markdown-it-py's test of a table's second line (``|---|:-:|``, ``--``), but that it
+    does not look at the indentation (a code block's line would pass here)."""
+    body = line.lstrip(" \t")
+    if len(body) < 2 or body[0] not in "|-:" or body[1] not in "|-: \t":
+        return False
+    if (body[0] == "-" and body[1] in " \t") or body.strip("|-: \t"):
+        return False
+    cells = body.split("|")
+    for i, cell in enumerate(cells):
+        cell = cell.strip(MD_TRIM)
+        if not cell:
+            if i in (0, len(cells) - 1):
+                continue
+            return False
+        if not _DELIMITER_CELL.fullmatch(cell):
+            return False
+    return True
 
 
 def _refdef_edge(text: str) -> bool:
