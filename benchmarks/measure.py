@@ -92,7 +92,7 @@ def floor_parse(corpus: Path) -> dict[str, Any]:
     """The floor for a full ingest: read + bare ``MarkdownIt().parse`` of the same files, one core."""
     from markdown_it import MarkdownIt
 
-    from pmkit.store import discover
+    from pmkit.corpus import discover
 
     files = [f.path for f in discover([corpus])[0]]
     md = MarkdownIt()

@@ -394,12 +394,16 @@ def schedule(
 )
 def classify(db_path: Path, taxonomy_path: Path | None) -> None:
     """Re-categorise contributing factors and triggers after editing the taxonomy (no re-parse)."""
-    from pmkit.factors import TaxonomyError, classify_database
+    from pmkit.config import load_config
+    from pmkit.store import IngestError, classify_database
+    from pmkit.taxonomy import TaxonomyError
 
     try:
-        summary = classify_database(db_path, taxonomy_path)
-    except (TaxonomyError, FileNotFoundError) as exc:
+        summary = classify_database(db_path, load_config(), taxonomy_path)
+    except TaxonomyError as exc:
         raise click.ClickException(str(exc)) from exc
+    except IngestError as exc:
+        raise _ingest_failed(exc) from exc
     click.echo(summary.render())
 
 
@@ -508,8 +512,8 @@ def similar(
     try:
         config = load_config(config_path)
         if refresh:
-            from pmkit.similar.cache import refresh_database
             from pmkit.store import IngestError
+            from pmkit.store.similar import refresh_database
 
             try:
                 click.echo(refresh_database(db_path, config, full=full).render())

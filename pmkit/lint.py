@@ -420,8 +420,8 @@ def lint_paths(
     paths: Sequence[Path | str], config: Config | None = None, now: datetime | None = None
 ) -> list[LintMessage]:
     """Lint files, and the postmortem files under folders (recursively), path as given."""
+    from pmkit.corpus import discover
     from pmkit.parse import parse_file
-    from pmkit.store import discover
 
     config = config or load_config()
     messages: list[LintMessage] = []

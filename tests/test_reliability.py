@@ -30,6 +30,7 @@ from make_hostile import filled  # noqa: E402
 from pmkit import metrics, store  # noqa: E402
 from pmkit.cli import main  # noqa: E402
 from pmkit.config import ConfigError, load_config  # noqa: E402
+from pmkit.corpus import OUTSIDE  # noqa: E402
 from pmkit.lint import lint_paths, render  # noqa: E402
 from pmkit.parse.decode import decode_bytes  # noqa: E402
 from pmkit.store import ingest_paths  # noqa: E402
@@ -581,8 +582,8 @@ def test_a_symlink_out_of_the_corpus_is_not_followed(tmp_path: Path) -> None:
     assert docs["inside.md"][0] != "unreadable"
     linted = {m.path: m.message for m in lint_paths([corpus]) if m.code == "no-file"}
     assert linted == {
-        str(corpus / "passwd.md"): store._OUTSIDE,
-        str(corpus / "secret.md"): store._OUTSIDE,
+        str(corpus / "passwd.md"): OUTSIDE,
+        str(corpus / "secret.md"): OUTSIDE,
     }
     # named on the command line, the same link is refused the same way
     ingest_paths([corpus / "secret.md"], db, workers=1)

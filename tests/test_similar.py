@@ -308,14 +308,15 @@ def test_every_incident_lists_only_earlier_ones_with_reasons(corpus: tuple[Path,
 
 
 def test_classify_refreshes_the_similarity_too(corpus: tuple[Path, Path], tmp_path: Path) -> None:
-    from pmkit.factors import classify_database
+    from pmkit.config import Config
+    from pmkit.store import classify_database
 
     _root, db = corpus
     taxonomy = tmp_path / "taxonomy.toml"
     taxonomy.write_text(
         '[factors.everything]\ndescription = "x"\npatterns = ["."]\n', encoding="utf-8"
     )
-    classify_database(db, taxonomy)
+    classify_database(db, Config(), taxonomy)
     con = duckdb.connect(str(db), read_only=True)
     try:
         # every factor is now in one category: factor overlap is 1 wherever both list factors

@@ -1,4 +1,4 @@
-"""The milestone word lists (``data/milestones.toml``, user-editable): which words in a timeline
+"""The milestone word lists (``pmkit/data/milestones.toml``, user-editable): which words in a timeline
 event or a sentence say the incident started, was detected, acknowledged, mitigated or resolved.
 
 The file is read once per path and modification time, and compiled to one regular expression per
@@ -11,12 +11,13 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from pmkit.config import Config
 
-BUNDLED_MILESTONES = Path(__file__).resolve().parents[2] / "data" / "milestones.toml"
-"""The word lists shipped with pmkit (``data/milestones.toml`` in the repository)."""
+BUNDLED_MILESTONES = Path(str(resources.files("pmkit").joinpath("data", "milestones.toml")))
+"""The word lists shipped with pmkit (package data: ``pmkit/data/milestones.toml``)."""
 MILESTONES = ("started", "detected", "acknowledged", "mitigated", "resolved")
 _KEYS = {"labels", "keywords", "patterns", "exclude", "soon_after", "cause", "prose"}
 _STARTED_ONLY = {"cause", "prose"}

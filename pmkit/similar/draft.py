@@ -18,12 +18,12 @@ import duckdb
 import numpy as np
 
 from pmkit.config import Config, load_config
-from pmkit.factors import Taxonomy, load_taxonomy
 from pmkit.model import Postmortem
 from pmkit.similar import text
 from pmkit.similar.cache import MODEL_VERSION, _from_blobs, _order, _read_state, _vectorize
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, from_postmortem, load
 from pmkit.similar.scoring import Matrix, score_block
+from pmkit.taxonomy import Taxonomy, load_taxonomy
 
 MIN_SCORE = 0.3
 """Below this a past incident is not listed as similar (it shares little but boilerplate)."""

@@ -9,8 +9,8 @@ case-insensitively. A factor text gets every category that matches, in file orde
 first is its primary category and no match is ``unclassified``. A trigger gets the first matching
 trigger category, ``unknown`` when none does.
 
-``reclassify`` rewrites the categories already in the database after the taxonomy changed, without
-re-parsing a single file: the parsed texts are in DuckDB.
+Pure rules: knows nothing of DuckDB (``pmkit.store.classify`` writes the categories, and
+rewrites them after the taxonomy changed without re-parsing a single file).
 """
 
 from __future__ import annotations
@@ -20,18 +20,16 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import duckdb
-import pandas as pd
 
 from pmkit.config import Config, load_config
 
 UNCLASSIFIED = "unclassified"
 UNKNOWN_TRIGGER = "unknown"
-BUNDLED_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
-"""The taxonomy shipped with pmkit (``data/taxonomy.toml`` in the repository)."""
+BUNDLED_TAXONOMY = Path(str(resources.files("pmkit").joinpath("data", "taxonomy.toml")))
+"""The taxonomy shipped with pmkit (package data: ``pmkit/data/taxonomy.toml``)."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {"description", "keywords", "patterns"}
@@ -275,157 +273,15 @@ def classify_trigger(text: str | None, taxonomy: Taxonomy | None = None) -> str 
     return (taxonomy or _bundled()).classify_trigger(text)
 
 
-# --- the database side ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReclassifySummary:
-    factors: int
-    unclassified: int
-    incidents: int
-    unknown_triggers: int
-
-    @property
-    def unclassified_share(self) -> float:
-        return self.unclassified / self.factors if self.factors else 0.0
-
-    def render(self) -> str:
-        return (
-            f"{self.factors} factors classified, {self.unclassified} unclassified "
-            f"({self.unclassified_share:.1%}); {self.incidents} incidents, "
-            f"{self.unknown_triggers} with an unknown trigger"
-        )
-
-
-def reclassify(
-    con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, paths: Sequence[str] | None = None
-) -> ReclassifySummary:
-    """Rewrite factor categories and trigger categories from the texts already stored.
-
-    ``paths`` limits the work to those documents (ingest passes the files it just wrote); None
-    means every document. Writes ``factor_categories`` (every match), ``contributing_factors.
-    category`` (the first) and ``incidents.trigger_category`` (from the written trigger alone when
-    there is one, else the root cause, else the summary; ``unknown`` when none matches). Runs in the caller's
-    transaction: wrap it in one when the connection is shared.
-    """
-    scope = {"all": paths is None}
-    # A registered table, not a list parameter: list_contains(list, path) costs rows x paths.
-    con.register("_pmkit_reclassify_paths", pd.DataFrame({"path": list(paths or [])}, dtype=str))
-    try:
-        factors = con.execute(
-            "SELECT root, path, incident_id, seq, text FROM contributing_factors "
-            "WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
-            scope,
-        ).fetchall()
-        seen: dict[str | None, list[str]] = {}  # corpora repeat phrasings: classify each text once
-        matched = [
-            (root, path, incident_id, seq, rank, category)
-            for root, path, incident_id, seq, text in factors
-            for rank, category in enumerate(
-                seen[text] if text in seen else seen.setdefault(text, taxonomy.classify(text))
-            )
-        ]
-        incidents = con.execute(
-            'SELECT root, path, incident_id, "trigger", root_cause, executive_summary '
-            "FROM incidents WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
-            scope,
-        ).fetchall()
-        triggers = [
-            (root, path, incident_id, _trigger_of(taxonomy, trigger, root_cause, summary))
-            for root, path, incident_id, trigger, root_cause, summary in incidents
-        ]
-        matched_df = pd.DataFrame(
-            matched, columns=["root", "path", "incident_id", "seq", "rank", "category"]
-        )
-        triggers_df = pd.DataFrame(
-            triggers, columns=["root", "path", "incident_id", "trigger_category"]
-        )
-        con.register("_pmkit_factor_matches", matched_df)
-        con.register("_pmkit_trigger_matches", triggers_df)
-        con.execute(
-            "DELETE FROM factor_categories "
-            "WHERE $all OR path IN (SELECT path FROM _pmkit_reclassify_paths)",
-            scope,
-        )
-        con.execute(
-            "INSERT INTO factor_categories (root, path, incident_id, seq, category) "
-            "SELECT root, path, incident_id, CAST(seq AS INTEGER), category "
-            "FROM _pmkit_factor_matches ORDER BY root, path, incident_id, seq, rank"
-        )
-        # rows are told apart by (root, path): two corpus folders may hold the same path
-        con.execute(
-            "UPDATE contributing_factors AS cf SET category = m.category "
-            "FROM _pmkit_factor_matches AS m "
-            "WHERE m.rank = 0 AND cf.root IS NOT DISTINCT FROM m.root AND cf.path = m.path "
-            "AND cf.incident_id = m.incident_id AND cf.seq = m.seq"
-        )
-        con.execute(
-            "UPDATE incidents AS i SET trigger_category = t.trigger_category "
-            "FROM _pmkit_trigger_matches AS t "
-            "WHERE i.root IS NOT DISTINCT FROM t.root AND i.path = t.path "
-            "AND i.incident_id = t.incident_id"
-        )
-    finally:
-        con.unregister("_pmkit_factor_matches")
-        con.unregister("_pmkit_trigger_matches")
-        con.unregister("_pmkit_reclassify_paths")
-    return ReclassifySummary(
-        factors=len(factors),
-        unclassified=sum(1 for *_, rank, c in matched if rank == 0 and c == UNCLASSIFIED),
-        incidents=len(incidents),
-        unknown_triggers=sum(1 for *_, c in triggers if c == UNKNOWN_TRIGGER),
-    )
-
-
-def _trigger_of(
+def trigger_category(
     taxonomy: Taxonomy, trigger: str | None, root_cause: str | None, summary: str | None
 ) -> str:
-    """A written trigger alone decides; without one, the root cause, then the summary."""
+    """An incident's trigger category: a written trigger alone decides; without one, the root
+    cause, then the summary; ``unknown`` when none matches. Ingest and the drafting form's
+    similar incidents both use it."""
     texts = [trigger] if trigger and trigger.strip() else [root_cause, summary]
     for text in texts:
         found = taxonomy.classify_trigger(text)
         if found:
             return found
     return UNKNOWN_TRIGGER
-
-
-def classify_database(db_path: Path, taxonomy_path: Path | None = None) -> ReclassifySummary:
-    """``pmkit classify``: reclassify every document of ``db_path``.
-
-    Same discipline as ingest (pmkit.store): under the ingest lock, write into a copy and rename
-    it over the database, so a report reading meanwhile never sees half a reclassification.
-    """
-    import os
-    import shutil
-
-    from pmkit.store import connect, db_is_current, ingest_lock
-
-    taxonomy = load_taxonomy(taxonomy_path)
-    db_path = Path(db_path)
-    if not db_path.is_file():
-        raise FileNotFoundError(f"{db_path}: no such database (run `pmkit ingest` first)")
-    if not db_is_current(db_path):
-        raise FileNotFoundError(
-            f"{db_path}: written by an older pmkit (run `pmkit ingest` to rebuild it first)"
-        )
-    with ingest_lock(db_path):
-        tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.classify.tmp")
-        tmp.unlink(missing_ok=True)
-        shutil.copyfile(db_path, tmp)
-        try:
-            con = connect(tmp)
-            try:
-                con.execute("BEGIN TRANSACTION")
-                summary = reclassify(con, taxonomy)
-                from pmkit.similar.cache import refresh  # issue 18: categories are in the score
-
-                refresh(con, load_config())
-                con.execute("COMMIT")
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
-            os.replace(tmp, db_path)
-        finally:
-            tmp.unlink(missing_ok=True)
-            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-    return summary

@@ -10,14 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 from pmkit.cli import cli
-from pmkit.factors import (
+from pmkit.store.classify import reclassify
+from pmkit.taxonomy import (
     BUNDLED_TAXONOMY,
     TaxonomyError,
     classify,
     classify_trigger,
     load_taxonomy,
     parse_taxonomy,
-    reclassify,
 )
 
 SCHEMA = Path(__file__).resolve().parents[1] / "pmkit" / "sql" / "schema.sql"
