@@ -419,7 +419,7 @@ def classify(db_path: Path, taxonomy_path: Path | None) -> None:
 )
 def stats(coverage_db: Path) -> None:
     """Statistics about an ingested database (the parser's field coverage)."""
-    from pmkit.coverage import CoverageError, field_coverage
+    from pmkit.metrics.fields import CoverageError, field_coverage
 
     try:
         click.echo(field_coverage(coverage_db).render())
@@ -468,7 +468,7 @@ def lint(paths: tuple[Path, ...], fmt: str) -> None:
 def owed(db_path: Path, as_of: str | None, config_path: Path | None) -> None:
     """List the postmortems owed: register incidents the [policy] says need one, resolved by
     as-of, with none drafted. Exit 1 when any is past its draft target (for a daily job)."""
-    from pmkit.owed import owed_report
+    from pmkit.metrics.owed import owed_report
 
     try:
         text, late = owed_report(db_path, as_of, config_path)

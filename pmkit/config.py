@@ -43,10 +43,29 @@ DEFAULT_SEVERITY_DEFINITIONS: dict[str, str] = {
 
 MAX_SEVERITY_LEVEL = 99
 """Levels are small whole numbers (0 = most severe); a larger one is a typo."""
+DRAFT_TARGET_HOURS = 48.0
+"""seeds/003: draft within 24-48 hours of resolution (``[targets] draft_hours``)."""
+REVIEW_TARGET_BUSINESS_DAYS = 5
+"""seeds/003: review within 5 business days (``[targets] review_business_days``)."""
 
 
 class ConfigError(ValueError):
     """A ``pmkit.toml`` value that cannot be used; the message names the file and the key."""
+
+
+def check_severity_level(level: object, where: str = "severity level") -> int:
+    """A severity level: a whole number from 0 (most severe) to ``MAX_SEVERITY_LEVEL``; the one
+    rule for pmkit.toml, report requests and ``metrics.Filters``. ValueError names ``where``."""
+    if (
+        isinstance(level, bool)
+        or not isinstance(level, int)
+        or not 0 <= level <= MAX_SEVERITY_LEVEL
+    ):
+        raise ValueError(
+            f"{where}: {level!r} is not a level (a whole number from 0, the most severe, "
+            f"to {MAX_SEVERITY_LEVEL})"
+        )
+    return level
 
 
 def normalize_severity_key(label: str) -> str:
@@ -135,8 +154,8 @@ class Config:
         default_factory=lambda: dict(DEFAULT_SEVERITY_DEFINITIONS)
     )
     """Label as shown -> definition text."""
-    draft_target_hours: float = 48
-    review_target_business_days: int = 5
+    draft_target_hours: float = DRAFT_TARGET_HOURS
+    review_target_business_days: int = REVIEW_TARGET_BUSINESS_DAYS
     db_path: Path = Path("data/pmkit.duckdb")
     corpus_dir: Path = Path("data/corpus")
     reports_dir: Path = Path("reports")

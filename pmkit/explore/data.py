@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from pmkit import metrics
+from pmkit.config import DRAFT_TARGET_HOURS
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "unknown")
 """Normalised action statuses (``action_items.status``)."""
@@ -206,7 +207,7 @@ class ExploreData:
     factor_incidents: pd.DataFrame
     overdue: pd.DataFrame
     overdue_by_owner: pd.DataFrame
-    target_hours: float = metrics.DRAFT_TARGET_HOURS
+    target_hours: float = DRAFT_TARGET_HOURS
 
 
 _FACTOR_INCIDENTS_SQL = """

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from pmkit import metrics
+from pmkit.config import DRAFT_TARGET_HOURS, REVIEW_TARGET_BUSINESS_DAYS
 from pmkit.present import (
     MISSING,
     Stat,
@@ -154,10 +155,10 @@ def severity(
 def drafting(
     con: duckdb.DuckDBPyConnection,
     f: metrics.Filters,
-    target_hours: float = metrics.DRAFT_TARGET_HOURS,
+    target_hours: float = DRAFT_TARGET_HOURS,
     link: bool = False,
     min_n: int = MIN_N,
-    review_days: int = metrics.REVIEW_TARGET_BUSINESS_DAYS,
+    review_days: int = REVIEW_TARGET_BUSINESS_DAYS,
 ) -> list[Stat]:
     """Median and p90 time to draft, share within target, review, postmortems owed."""
     cov = metrics.coverage(con, f).iloc[0]

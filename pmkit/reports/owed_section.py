@@ -1,6 +1,6 @@
 """The "Postmortems owed" section of the time-to-draft and summary reports (issue 17).
 
-Builds the section's tiles, lists and chart from ``pmkit.owed`` so the notebooks stay one call
+Builds the section's tiles, lists and chart from ``pmkit.metrics.owed`` so the notebooks stay one call
 per block. New module beside ``headlines.py`` (carried over into ``pmkit/present/`` with it);
 every value from a register is escaped by ``pmkit.present``.
 """
@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from pmkit import charts, owed
+from pmkit import charts
 from pmkit import present as p
 from pmkit.figures import plot
+from pmkit.metrics import owed
 from pmkit.present import MISSING, Html, Stat, fmt_hours
 from pmkit.reports.context import Report
 from pmkit.reports.headlines import REPORT_PAGES

@@ -14,9 +14,8 @@ applies the ``[policy]`` (seeds/003 by default) to every incident resolved by as
 
 Like the action backlog, the owed list is the state at as-of whatever the window; the time to
 draft reads the window. ``Filters`` narrow by the register's severity level, services and team
-(the template filter concerns postmortem files and does not apply). Knows nothing of HTML; new
-module beside ``pmkit.metrics`` (issue 17), carried over as ``pmkit.metrics.owed`` when metrics
-becomes a package.
+(the template filter concerns postmortem files and does not apply). Knows nothing of HTML (issue
+17).
 """
 
 from __future__ import annotations
@@ -29,8 +28,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pmkit.config import Config
-from pmkit.metrics import DRAFT_TARGET_HOURS, Filters
+from pmkit.config import DRAFT_TARGET_HOURS, Config
+from pmkit.metrics.scope import Filters
 from pmkit.register.model import RegisterIncident
 from pmkit.register.policy import Policy, decide
 from pmkit.register.store import stored_incidents

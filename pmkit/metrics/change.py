@@ -25,7 +25,11 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from pmkit import metrics
+from pmkit.config import DRAFT_TARGET_HOURS
+from pmkit.metrics.actions import window_actions
+from pmkit.metrics.drafting import time_to_draft
+from pmkit.metrics.incidents import severity_share
+from pmkit.metrics.scope import Filters, first_day
 
 ALPHA = 0.05
 """A change is "more than noise" when its test's two-sided p-value is below this."""
@@ -101,9 +105,9 @@ def _verdict(
 
 def period_change(
     con: duckdb.DuckDBPyConnection,
-    f: metrics.Filters,
+    f: Filters,
     min_n: int = 10,
-    target_hours: float = metrics.DRAFT_TARGET_HOURS,
+    target_hours: float = DRAFT_TARGET_HOURS,
 ) -> list[Change]:
     """Incidents, severe share, median time to draft, action items written and how many of them
     were overdue, this window against the previous one of the same length. Empty for a window
@@ -118,8 +122,8 @@ def period_change(
     changes: list[Change] = []
     gap = _uncovered(con, f, prev)
 
-    now_share = metrics.severity_share(con, f).iloc[0]
-    old_share = metrics.severity_share(con, prev).iloc[0]
+    now_share = severity_share(con, f).iloc[0]
+    old_share = severity_share(con, prev).iloc[0]
     n_now, n_old = int(now_share["n"]), int(old_share["n"])
     p = poisson_rate_test(n_now, n_old)
     verdict = _verdict(p, n_now + n_old, n_now + n_old, min_n, gap)
@@ -141,8 +145,8 @@ def period_change(
         )
     )
 
-    now_hours = metrics.time_to_draft(con, f, target_hours)["hours"].dropna().tolist()
-    old_hours = metrics.time_to_draft(con, prev, target_hours)["hours"].dropna().tolist()
+    now_hours = time_to_draft(con, f, target_hours)["hours"].dropna().tolist()
+    old_hours = time_to_draft(con, prev, target_hours)["hours"].dropna().tolist()
     p_hours = median_test(now_hours, old_hours) if now_hours and old_hours else None
     changes.append(
         Change(
@@ -157,8 +161,8 @@ def period_change(
         )
     )
 
-    acts_now, due_now, overdue_now = metrics.window_actions(con, f)
-    acts_old, due_old, overdue_old = metrics.window_actions(con, prev)
+    acts_now, due_now, overdue_now = window_actions(con, f)
+    acts_old, due_old, overdue_old = window_actions(con, prev)
     unknown_due = acts_now + acts_old > 0 and (due_now + due_old) * 2 < acts_now + acts_old
     p_acts = poisson_rate_test(acts_now, acts_old)
     changes.append(
@@ -195,13 +199,13 @@ def period_change(
     return changes
 
 
-def _uncovered(con: duckdb.DuckDBPyConnection, f: metrics.Filters, prev: metrics.Filters) -> str:
+def _uncovered(con: duckdb.DuckDBPyConnection, f: Filters, prev: Filters) -> str:
     """Why the previous period cannot be compared (empty when it can): the postmortems start
     inside it or after it, so its counts would be low for want of records, not of incidents."""
-    everything = metrics.Filters(
+    everything = Filters(
         f.as_of, None, f.severity_levels, f.services, f.teams, f.templates, f.people
     )
-    first = metrics.first_day(con, everything)
+    first = first_day(con, everything)
     start = prev.window_start
     if first is None or start is None:
         return ""
