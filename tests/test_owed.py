@@ -248,8 +248,8 @@ def test_register_rows_are_replaced_and_matches_follow_new_postmortems(tmp_path:
 
 def test_owed_section_escapes_register_text(tmp_path: Path) -> None:
     """A register title, owner or URL is shown as text; a script URL is never a link."""
-    from pmkit.reports import owed_section
-    from pmkit.reports.context import open_report
+    from pmkit.present import owed_section
+    from pmkit.present.report import open_report
 
     export = tmp_path / "pd.csv"
     export.write_text(

@@ -277,7 +277,7 @@ def test_a_chart_the_runner_cannot_draw_fails_its_report_naming_the_cell(
     _notebook(
         notebooks,
         "badchart",
-        "import pandas as pd\nfrom pmkit import charts\nfrom pmkit.figures import plot",
+        "import pandas as pd\nfrom pmkit.present import charts\nfrom pmkit.present.figures import plot",
         "plot(charts.top_services, pd.DataFrame({'service': ['a']}), caption='c', n=1)",
     )
     params = build_params(db, "2026-11-16", 30, notebook_dir=notebooks, today=TODAY)

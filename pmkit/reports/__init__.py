@@ -1,8 +1,8 @@
 """Scheduled reports: run the notebooks in ``notebooks/reports/`` with papermill, export HTML,
 publish ``reports/<as_of>/`` atomically and keep ``reports/index.html`` up to date.
 
-Light to import (papermill and nbconvert load only when a run starts), because the report
-notebooks themselves import ``pmkit.reports.headlines`` and ``pmkit.reports.context``.
+Light to import: papermill and nbconvert load only when a run starts. What the notebooks
+themselves call lives in ``pmkit.present`` (headlines, ``open_report``, charts).
 """
 
 from __future__ import annotations

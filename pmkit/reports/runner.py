@@ -11,7 +11,7 @@ earlier runs untouched and its executed copy is kept under ``<out>/failed/`` for
 
 How a run spends its time: papermill runs each notebook in a fresh ``python3`` kernel, ``jobs``
 of them at a time (default: 2, or 1 on a one-core machine). The kernels compute the numbers and
-hand their charts over by name and data (``pmkit.figures``); one drawing thread in this process
+hand their charts over by name and data (``pmkit.present.figures``); one drawing thread in this process
 builds every chart of the run with altair, draws it with one vl-convert (started once, not once
 per kernel), writes the executed notebook with its charts and exports it to HTML, while the
 kernels go on with the next notebooks.
@@ -130,7 +130,7 @@ def _finish(nb: Any, executed: Path, html: Path, title: str, pages: list[tuple[s
     """
     import nbformat
 
-    from pmkit.figures import FigureError, draw_deferred
+    from pmkit.present.figures import FigureError, draw_deferred
 
     try:
         draw_deferred(nb)
@@ -348,7 +348,7 @@ def _publish_one(nb: Any, job: _Job) -> NotebookResult:
         kept = _keep_failed(job.out_dir, job.params, job.executed)
         cell, code = _failed_cell(kept, job.source, exc.cell_id) if kept else (None, None)
         job.tell("failed")
-        failure = exc.error  # a pmkit.figures.FigureError
+        failure = exc.error  # a pmkit.present.figures.FigureError
         ename, evalue = type(failure.error).__name__, f"chart {failure.builder}: {failure.error}"
         raise NotebookFailed(name, cell, ename, evalue, kept, code) from exc
     seconds = job.tell("done")
@@ -358,14 +358,14 @@ def _publish_one(nb: Any, job: _Job) -> NotebookResult:
 def _warm_up(sources: list[Path]) -> None:
     """What drawing and exporting need, loaded while the first kernels start (much of a kernel
     start is waiting): the HTML exporter, and altair with vl-convert if a notebook imports
-    ``pmkit.figures`` (hands charts over). Real work, paid once per run instead of at the first
+    ``pmkit.present.figures`` (hands charts over). Real work, paid once per run instead of at the first
     notebook's export; a failure here shows again, with its report, when that work is done."""
     import nbformat
 
-    from pmkit import figures
+    from pmkit.present import figures
 
     try:
-        if any("pmkit.figures" in s.read_text(encoding="utf-8") for s in sources):
+        if any("pmkit.present.figures" in s.read_text(encoding="utf-8") for s in sources):
             figures.warm_up()
         notebook_html(nbformat.v4.new_notebook(), "")
     except Exception:  # noqa: S110  (see the docstring)

@@ -19,8 +19,8 @@ import pandas as pd
 from pmkit import metrics
 from pmkit.config import Config, load_config
 from pmkit.normalize.owners import People
-from pmkit.present import Html, header
-from pmkit.reports.links import Links
+from pmkit.present.links import Links
+from pmkit.present.page import Html, header
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 """Where the default ``data/pmkit.duckdb`` lives when pmkit is used from its repository."""
@@ -88,7 +88,7 @@ class Report:
         ``path``), ``tracking_url`` (its ``tracking_ref`` as a link), ``what`` (an action's
         text without the owner, due date, reference and status its row shows) and
         ``severity`` (``L1``) where it has the columns these need."""
-        from pmkit.present import action_text, level_label
+        from pmkit.present.page import action_text, level_label
 
         out = frame.copy()
         if "text" in out.columns and "action_id" in out.columns:

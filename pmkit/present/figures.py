@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pmkit.present import Html
+    from pmkit.present.page import Html
 
 MODE_ENV = "PMKIT_FIGURES"
 """Environment variable read in the kernel: ``runner`` hands charts over, anything else draws."""
@@ -124,13 +124,13 @@ def _decode(value: Any) -> Any:
 
 
 def _builder_name(fn: Callable[..., Any] | str) -> str:
-    from pmkit import charts
+    from pmkit.present import charts
 
     name = fn if isinstance(fn, str) else getattr(fn, "__name__", "")
     if charts.BUILDERS.get(name) is None or (
         not isinstance(fn, str) and charts.BUILDERS[name] is not fn
     ):
-        raise ValueError(f"{fn!r} is not a chart builder of pmkit.charts")
+        raise ValueError(f"{fn!r} is not a chart builder of pmkit.present.charts")
     return name
 
 
@@ -159,7 +159,7 @@ class Figure:
 
     def html(self) -> Html:
         """Build and draw the chart now (altair and vl-convert in this process)."""
-        from pmkit import charts
+        from pmkit.present import charts
 
         chart = charts.BUILDERS[self.builder](*self.args, **self.kwargs)
         extra: dict[str, Any] = {} if self.min_n is None else {"min_n": self.min_n}
@@ -212,7 +212,7 @@ def plot(
     min_n: int | None = None,
     **kwargs: Any,
 ) -> Figure:
-    """The chart ``builder(*args, **kwargs)`` (a ``pmkit.charts`` builder) as a report figure.
+    """The chart ``builder(*args, **kwargs)`` (a ``pmkit.present.charts`` builder) as a report figure.
 
     ``caption`` says what to read from it, ``n`` what it rests on (the things it is made of);
     ``coverage`` = (known, total, what[, of]) how many things in scope have the value it needs
@@ -265,6 +265,6 @@ def warm_up() -> None:
     """Import altair and start vl-convert (one tiny chart), ahead of the first real chart."""
     import pandas as pd
 
-    from pmkit import charts
+    from pmkit.present import charts
 
     charts.to_svg(charts.factor_frequency(pd.DataFrame(columns=["category", "n_incidents"])))

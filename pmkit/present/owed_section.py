@@ -12,13 +12,13 @@ from typing import Any
 
 import pandas as pd
 
-from pmkit import charts
-from pmkit import present as p
-from pmkit.figures import plot
 from pmkit.metrics import owed
-from pmkit.present import MISSING, Html, Stat, fmt_hours
-from pmkit.reports.context import Report
-from pmkit.reports.headlines import REPORT_PAGES
+from pmkit.present import charts
+from pmkit.present import page as p
+from pmkit.present.figures import plot
+from pmkit.present.headlines import REPORT_PAGES
+from pmkit.present.page import MISSING, Html, Stat, fmt_hours
+from pmkit.present.report import Report
 
 NO_REGISTER = (
     "No incident register was ingested, so postmortems never started cannot be seen: pmkit "

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pmkit import metrics
 from pmkit.config import DRAFT_TARGET_HOURS, REVIEW_TARGET_BUSINESS_DAYS
-from pmkit.present import (
+from pmkit.present.page import (
     MISSING,
     Stat,
     coverage_text,
