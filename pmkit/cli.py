@@ -86,9 +86,7 @@ def ingest(
     from pmkit.config import load_config
     from pmkit.store import IngestError, ingest_paths
 
-    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    _check_exist(paths)
     try:
         config = load_config(config_path)
         sources = [*config.register_sources, *_register_sources(registers, register_tz)]
@@ -441,16 +439,28 @@ def lint(paths: tuple[Path, ...], fmt: str) -> None:
     """Check postmortem files (or folders of them) against the postmortem process.
 
     Exit status 1 when any error is found (missing field, placeholder left, untracked action...),
-    0 when there are only warnings (late draft or review, blaming language) or nothing.
+    0 when there are only warnings (late draft or review, blaming language) or nothing; 2 for a
+    path that does not exist. The text output ends with a totals line.
     """
-    from pmkit.lint import has_errors, lint_paths, render
+    from pmkit.config import load_config
+    from pmkit.lint import has_errors, lint_run, render, totals
 
-    messages = lint_paths(list(paths))
-    out = render(messages, fmt)
+    _check_exist(paths)
+    run = lint_run(list(paths), load_config())
+    out = render(run.messages, fmt)
     if out:
         click.echo(out)
-    if has_errors(messages):
+    if fmt == "text":
+        click.echo(totals(run.messages, run.files))
+    if has_errors(run.messages):
         sys.exit(1)
+
+
+def _check_exist(paths: tuple[Path, ...]) -> None:
+    """A usage error (exit 2) naming the paths that do not exist."""
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
 
 
 @cli.command()

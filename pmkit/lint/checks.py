@@ -10,189 +10,15 @@ than the target in business days, blaming language (``blame_hints``), the parser
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from pmkit.config import Config, load_config
 from pmkit.dates import business_days_between, hours_to_draft
+from pmkit.lint.blame import blame_hints
+from pmkit.lint.messages import LintMessage
+from pmkit.lint.scan import Lines, scan
 from pmkit.model import ParsedDocument, Postmortem
 from pmkit.normalize.placeholders import describe_placeholder, find_placeholder
-from pmkit.parse.fields import field_for_key
-from pmkit.parse.keyvalues import split_key_value
-
-
-@dataclass(frozen=True)
-class LintMessage:
-    path: str
-    line: int
-    """1-based; 1 when the problem concerns the whole file."""
-    level: str
-    """``error``, ``warning`` or ``info``; any error fails the run."""
-    code: str
-    message: str
-
-    def render(self) -> str:
-        return f"{_one_line(self.path)}:{self.line}: {self.level}: {self.message} [{self.code}]"
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _one_line(path: str) -> str:
-    """A file name with control characters (a newline could forge a lint line) escaped:
-    ``new\\nline.md``; any other name unchanged. The JSON output keeps names as they are."""
-    if not _CONTROL.search(path):
-        return path
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), path)
-
-
-# --- blameless language --------------------------------------------------------------------
-
-_NOT_NAMES = frozenset(
-    "the this that these those we it they our a an team service system monitoring alerting "
-    "nobody someone everyone no one there here then when after before during while if also and "
-    "but so ci cd job script deploy release config database api".split()
-)
-_MISTAKE_VERBS = (
-    r"forgot|mistakenly|accidentally|carelessly|neglected|ignored|overlooked|messed up|screwed up"
-    r"|should have (?:known|checked|noticed|tested|caught|asked)"
-    r"|did(?:n't| not) (?:check|test|verify|follow|read|notice|bother)"
-)
-BLAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(r"\b(?:human|operator|user|engineer|pilot|developer) error\b", re.I),
-        "describe the conditions that made the mistake possible (missing guard rail, confusing "
-        "tool, unclear runbook) instead of the person",
-    ),
-    (
-        re.compile(
-            r"\bcareless(?:ly|ness)?\b|\bsloppy\b|\bnegligen(?:t|ce)\b|\bincompeten\w*", re.I
-        ),
-        "describe what made the step risky or easy to get wrong, not a judgement of a person",
-    ),
-    (
-        re.compile(
-            rf"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?|[Hh]e|[Ss]he) (?:{_MISTAKE_VERBS})\b"
-        ),
-        "a named person as the subject of a mistake: make the system or the step the subject "
-        '("the deploy ran without a check")',
-    ),
-    (
-        re.compile(r"\b(?:\w+ )?forgot\b|\bforgetting\b", re.I),
-        "say what reminder, checklist or automation was missing",
-    ),
-    (
-        re.compile(r"\bshould have (?:known|checked|noticed|tested|caught|asked)\b", re.I),
-        "hindsight: say what information was not available or not visible at the time",
-    ),
-    (
-        re.compile(
-            r"\b(?:(?:his|her|their)(?: own)? fault|fault of|to blame|blamed on|is blamed)\b", re.I
-        ),
-        "blameless: describe what the system allowed, not whose fault it was",
-    ),
-)
-
-
-def blame_hints(text: str) -> list[tuple[int, str, str]]:
-    """``(line, phrase, suggestion)`` for phrases that blame a person (1-based line of ``text``).
-
-    Used by ``pmkit lint`` and by the drafting form as the author types.
-    """
-    hints: list[tuple[int, str, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        taken: list[tuple[int, int]] = []
-        for pattern, suggestion in BLAME_RULES:
-            for match in pattern.finditer(line):
-                name = match.groupdict().get("name")
-                if name and name.split()[0].lower() in _NOT_NAMES:
-                    continue
-                start, end = match.span()
-                if any(start < e and s < end for s, e in taken):
-                    continue
-                taken.append((start, end))
-                hints.append((number, match.group(0), suggestion))
-    return sorted(hints, key=lambda h: h[0])
-
-
-# --- the raw lines -------------------------------------------------------------------------
-
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_REFDEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
-
-
-@dataclass
-class _Lines:
-    """What the raw text says where: first line of each canonical field, placeholders left."""
-
-    field_lines: dict[str, int]
-    field_values: dict[str, str]
-    """First value written for each canonical field, placeholders included."""
-    placeholders: list[tuple[int, str, str]]
-    """(line, text, kind)"""
-    heading_line: int | None
-
-
-def _scan(text: str) -> _Lines:
-    lines = text.splitlines()
-    refdefs = frozenset(label.strip().lower() for label in _REFDEF.findall(text))
-
-    def placeholder(value: str) -> str | None:
-        return find_placeholder(value, refdefs)
-
-    field_lines: dict[str, int] = {}
-    field_values: dict[str, str] = {}
-    placeholders: list[tuple[int, str, str]] = []
-    heading_line: int | None = None
-    in_code = False
-    for i, line in enumerate(lines, start=1):
-        if _FENCE.match(line):
-            in_code = not in_code
-            continue
-        stripped = line.strip()
-        if in_code or not stripped or stripped.startswith((">", "<!--")):
-            continue
-        if stripped.startswith("#"):
-            heading_line = heading_line or i
-            continue
-        if stripped.startswith("|"):
-            following = lines[i] if i < len(lines) else ""
-            if _TABLE_SEPARATOR.match(stripped) or _TABLE_SEPARATOR.match(following):
-                continue  # separator or header row
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
-            kinds = [(c, placeholder(c)) for c in cells if c]
-            left = [(c, kind) for c, kind in kinds if kind and kind != "empty"]
-            # a template word ("On-call acknowledged") is a fair value in a row of real values
-            if left and (len(left) == len(kinds) or any(k != "template-word" for _, k in left)):
-                placeholders.append((i, ", ".join(c for c, _ in left), left[0][1]))
-            continue
-        body = _BULLET.sub("", line)
-        pair = split_key_value(body)
-        if pair:
-            key, value = pair
-            name = field_for_key(key)
-            if name:
-                field_lines.setdefault(name, i)
-                field_values.setdefault(name, value)
-            kind = placeholder(value) if value else None
-            if kind and kind != "empty":
-                placeholders.append((i, value, kind))
-            continue
-        kind = placeholder(body.strip())
-        if kind and kind not in ("empty", "tbd") and body.strip() != stripped.lstrip("#"):
-            placeholders.append((i, body.strip(), kind))  # a list item that is a placeholder
-        elif kind in ("bracketed", "question-template", "angle"):
-            placeholders.append((i, body.strip(), kind))
-    return _Lines(field_lines, field_values, placeholders, heading_line)
-
-
-# --- the checks ----------------------------------------------------------------------------
 
 _REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # (attribute of Postmortem, what to call it, fields whose line to point at)
@@ -206,7 +32,7 @@ _REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 
 class _Report:
-    def __init__(self, path: str, lines: _Lines, incident: Postmortem | None, many: bool) -> None:
+    def __init__(self, path: str, lines: Lines, incident: Postmortem | None, many: bool) -> None:
         self.path = path
         self.lines = lines
         self.prefix = f"{incident.incident_id}: " if incident is not None and many else ""
@@ -366,7 +192,7 @@ def lint_document(
     """Lint an already parsed document (``now``: naive UTC, for the future-date rule)."""
     config = config or load_config()
     now = now or utcnow()
-    lines = _scan(doc.raw_text)
+    lines = scan(doc.raw_text)
     whole = _Report(doc.path, lines, None, False)
     if doc.is_process_doc:
         whole.add(1, "info", "not-postmortem", "process document, not a postmortem: not linted")
@@ -404,56 +230,3 @@ def lint_document(
                 LintMessage(doc.path, line, "warning", "blame", f"{phrase!r}: {suggestion}")
             )
     return sorted(messages, key=lambda m: (m.line, m.level != "error", m.code))
-
-
-def lint_text(
-    text: str, path: str = "<text>", config: Config | None = None, now: datetime | None = None
-) -> list[LintMessage]:
-    """Lint Markdown text as if it were the file ``path``."""
-    from pmkit.parse import parse_text
-
-    config = config or load_config()
-    return lint_document(parse_text(text, path, config), config, now)
-
-
-def lint_paths(
-    paths: Sequence[Path | str], config: Config | None = None, now: datetime | None = None
-) -> list[LintMessage]:
-    """Lint files, and the postmortem files under folders (recursively), path as given."""
-    from pmkit.corpus import discover
-    from pmkit.parse import parse_file
-
-    config = config or load_config()
-    messages: list[LintMessage] = []
-    for given in map(Path, paths):
-        if not given.exists():
-            messages.append(
-                LintMessage(str(given), 1, "error", "no-file", "no such file or folder")
-            )
-            continue
-        files, problems = discover([given])
-        for problem in problems:
-            where = given / problem.rel if given.is_dir() else given
-            messages.append(LintMessage(str(where), 1, "error", "no-file", problem.message))
-        for src in files:
-            shown = given / src.rel if given.is_dir() else given
-            if src.refused:
-                messages.append(LintMessage(str(shown), 1, "error", "no-file", src.refused))
-                continue
-            doc = parse_file(src.path, src.path.parent, config)
-            doc.path = str(shown)
-            messages.extend(lint_document(doc, config, now))
-    return messages
-
-
-def has_errors(messages: Iterable[LintMessage]) -> bool:
-    return any(m.level == "error" for m in messages)
-
-
-def render(messages: Sequence[LintMessage], fmt: str = "text") -> str:
-    """``path:line: level: message [code]`` lines, or a JSON list of objects."""
-    if fmt == "json":
-        return json.dumps([asdict(m) for m in messages], indent=2)
-    if fmt != "text":
-        raise ValueError(f"format must be text or json, got {fmt!r}")
-    return "\n".join(m.render() for m in messages)
