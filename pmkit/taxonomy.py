@@ -252,9 +252,12 @@ def load_taxonomy(path: Path | str | None = None, config: Config | None = None) 
 
 
 def resolve_taxonomy_path(path: Path | str | None = None, config: Config | None = None) -> Path:
+    """``path``, else the configured ``taxonomy_path`` when that file exists (found as
+    ``Config.locate`` finds paths), else the bundled one."""
     if path is not None:
         return Path(path)
-    configured = (config or load_config()).taxonomy_path
+    config = config or load_config()
+    configured = config.locate(config.taxonomy_path)
     return configured if configured.is_file() else BUNDLED_TAXONOMY
 
 

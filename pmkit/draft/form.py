@@ -22,7 +22,7 @@ from typing import Any
 import ipywidgets as w
 from markdown_it import MarkdownIt
 
-from pmkit.config import Config, load_config
+from pmkit.config import CONFIG_ENV, Config, load_config
 from pmkit.draft.model import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -45,7 +45,7 @@ from pmkit.draft.validate import Message, has_errors, validate
 ENV_CORPUS = "PMKIT_DRAFT_CORPUS"
 ENV_DB = "PMKIT_DRAFT_DB"
 ENV_TEMPLATE = "PMKIT_DRAFT_TEMPLATE"
-ENV_CONFIG = "PMKIT_CONFIG"
+ENV_CONFIG = CONFIG_ENV
 
 KIND_TEXT = {"short_term": "Short-term", "long_term": "Long-term"}
 _LABEL = {"description_width": "140px"}
@@ -79,15 +79,6 @@ _CSS = """<style>
   border: 1px solid #ddd; padding: 2px 6px; }
 .pmkit-draft-form .pm-rows-head .widget-html-content { color: #555; font-size: 12px; }
 </style>"""
-
-
-def project_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` with a ``pmkit.toml`` or ``pyproject.toml``, so
-    the notebook opened from ``notebooks/`` in JupyterLab still finds ``data/corpus``."""
-    for folder in (start, *start.parents):
-        if (folder / "pmkit.toml").is_file() or (folder / "pyproject.toml").is_file():
-            return folder
-    return start
 
 
 def parse_time(text: str) -> datetime | None:
@@ -271,15 +262,13 @@ class DraftForm:
         cls, corpus: Path | None = None, db_path: Path | None = None, template: str | None = None
     ) -> DraftForm:
         """Paths from the arguments, else ``PMKIT_DRAFT_*`` variables (set by ``pmkit draft``),
-        else ``pmkit.toml`` / the defaults."""
-        root = project_root(Path.cwd())
-        config_file = os.environ.get(ENV_CONFIG)
-        if not config_file and (root / "pmkit.toml").is_file():
-            config_file = str(root / "pmkit.toml")
-        config = load_config(Path(config_file) if config_file else None)
-        corpus = corpus or Path(os.environ.get(ENV_CORPUS) or root / config.corpus_dir)
+        else ``pmkit.toml`` (found as every entry point finds it: ``$PMKIT_CONFIG``, else the
+        nearest one at or above the working folder) or the defaults, located as
+        ``Config.locate`` finds them (JupyterLab runs the notebook in ``notebooks/``)."""
+        config = load_config()
+        corpus = corpus or Path(os.environ.get(ENV_CORPUS) or config.locate(config.corpus_dir))
         db_env = os.environ.get(ENV_DB)
-        db_path = db_path or (Path(db_env) if db_env else root / config.db_path)
+        db_path = db_path or (Path(db_env) if db_env else config.locate(config.db_path))
         template = template or os.environ.get(ENV_TEMPLATE) or "canonical"
         return cls(corpus, db_path, config, template)
 

@@ -282,16 +282,15 @@ def policy_for(config: Config) -> Policy:
 
 
 def owed_report(
-    db_path: Path | str, as_of: str | None = None, config_path: Path | str | None = None
+    db_path: Path | str, as_of: str | None = None, config: Config | None = None
 ) -> tuple[str, int]:
     """``pmkit owed``: the owed list as text lines and how many are past target. Raises
     ValueError (bad date, no register ingested) and OSError (no database)."""
     from datetime import UTC, date
 
-    from pmkit.config import load_config
     from pmkit.normalize.owners import People
 
-    config = load_config(Path(config_path) if config_path else None)
+    config = config or Config()
     day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
     path = Path(db_path)
     if not path.is_file():

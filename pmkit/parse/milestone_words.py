@@ -212,11 +212,11 @@ def parse_milestone_words(text: str, source: Path | str = "<milestones>") -> Mil
 
 
 def resolve_milestones_path(path: Path | str | None = None, config: Config | None = None) -> Path:
-    """``path``, else the configured ``milestones_path`` when that file exists, else the bundled
-    one (the same rule as the taxonomy)."""
+    """``path``, else the configured ``milestones_path`` when that file exists (found as
+    ``Config.locate`` finds paths), else the bundled one (the same rule as the taxonomy)."""
     if path is not None:
         return Path(path)
-    configured = config.milestones_path if config is not None else None
+    configured = config.locate(config.milestones_path) if config is not None else None
     if configured is not None and configured.is_file():
         return configured
     return BUNDLED_MILESTONES

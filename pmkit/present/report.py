@@ -22,9 +22,6 @@ from pmkit.normalize.owners import People
 from pmkit.present.links import Links
 from pmkit.present.page import Html, header
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-"""Where the default ``data/pmkit.duckdb`` lives when pmkit is used from its repository."""
-
 
 @dataclass
 class Report:
@@ -130,15 +127,14 @@ def open_report(
 
     A plain read-only DuckDB connection: the store swaps in a new file atomically on ingest, so a
     reader keeps a complete snapshot, and a report kernel need not import the parser.
-    ``config_path`` is the ``pmkit.toml`` to read (``""`` or None: ``./pmkit.toml`` if there is
-    one, else the defaults).
+    ``config_path`` is the ``pmkit.toml`` to read (``""`` or None: the one
+    ``pmkit.config.find_config_file`` finds, else the defaults). A relative ``db_path`` is found
+    as ``Config.locate`` finds it.
     """
-    path = Path(db_path)
-    if not path.is_absolute() and not path.is_file() and (REPO_ROOT / path).is_file():
-        path = REPO_ROOT / path  # opened interactively: the kernel runs in notebooks/reports/
+    config = load_config(Path(config_path) if config_path else None)
+    path = config.locate(db_path)  # opened interactively, the kernel runs in its own folder
     if not path.is_file():
         raise FileNotFoundError(f"database {path} does not exist (run `pmkit ingest` first)")
-    config = load_config(Path(config_path) if config_path else None)
     filters = metrics.Filters(
         as_of=as_of,  # type: ignore[arg-type]  (Filters accepts ISO text from papermill)
         lookback_days=int(lookback_days),

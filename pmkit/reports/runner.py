@@ -37,13 +37,11 @@ from typing import Any
 
 from pmkit import __version__
 from pmkit.fastimport import skip_slow_optional_imports
-from pmkit.reports.errors import NotebookFailed, ReportError
+from pmkit.reports.errors import NotebookFailed, OutputNotWritable, ReportError
 from pmkit.reports.export import notebook_html, run_pages
 from pmkit.reports.index import MANIFEST, write_index
-from pmkit.reports.params import ReportParams, available_notebooks, check_jobs, select_notebooks
+from pmkit.reports.request import ReportRequest, available_notebooks
 
-DEFAULT_NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks" / "reports"
-"""The shipped report notebooks (``notebooks/reports/`` in the repository)."""
 KERNEL = "python3"
 CELL_TIMEOUT_SECONDS = 900
 """A scheduled run must end: a cell running longer than this fails the report."""
@@ -91,7 +89,7 @@ def notebook_title(path: Path) -> str:
     return str(title) if title else path.stem.replace("_", " ").capitalize()
 
 
-def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Any:
+def _execute(source: Path, target: Path, request: ReportRequest, cwd: Path) -> Any:
     """Run ``source`` with papermill into ``target``; returns the executed notebook."""
     skip_slow_optional_imports()
     import papermill
@@ -103,7 +101,7 @@ def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Any
         return papermill.execute_notebook(
             str(source),
             str(target),
-            parameters=params.notebook_parameters(),
+            parameters=request.notebook_parameters(),
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
@@ -150,12 +148,12 @@ class _FigureFailed(Exception):
         self.error = error
 
 
-def _keep_failed(out_dir: Path, params: ReportParams, executed: Path) -> Path | None:
+def _keep_failed(out_dir: Path, request: ReportRequest, executed: Path) -> Path | None:
     """Move the failed executed notebook to ``<out>/failed/<as_of>-<UTC time>/``."""
     if not executed.is_file():
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder = out_dir / FAILED_DIR / f"{params.as_of.isoformat()}-{stamp}"
+    folder = out_dir / FAILED_DIR / f"{request.as_of.isoformat()}-{stamp}"
     folder.mkdir(parents=True, exist_ok=True)
     kept = folder / executed.name
     shutil.move(str(executed), kept)
@@ -293,7 +291,7 @@ def clean_leftovers(out_dir: Path) -> None:
 class _Job:
     """One notebook of a run: where it comes from, where it goes, and how to report progress."""
 
-    params: ReportParams
+    request: ReportRequest
     out_dir: Path
     tmp: Path
     source: Path
@@ -325,9 +323,9 @@ def _run_one(job: _Job) -> Any:
     """Execute one notebook; returns the executed notebook, raises a :class:`ReportError`."""
     job.tell("start")
     try:
-        return _execute(job.source, job.executed, job.params, job.tmp)
+        return _execute(job.source, job.executed, job.request, job.tmp)
     except NotebookFailed as exc:
-        kept = _keep_failed(job.out_dir, job.params, job.executed)
+        kept = _keep_failed(job.out_dir, job.request, job.executed)
         cell, code = _failed_cell(kept, job.source) if kept else (exc.cell_index, None)
         job.tell("failed")
         raise NotebookFailed(exc.notebook, cell, exc.ename, exc.evalue, kept, code) from exc
@@ -345,7 +343,7 @@ def _publish_one(nb: Any, job: _Job) -> NotebookResult:
     try:
         _finish(nb, job.executed, job.tmp / f"{name}.html", title, job.pages)
     except _FigureFailed as exc:
-        kept = _keep_failed(job.out_dir, job.params, job.executed)
+        kept = _keep_failed(job.out_dir, job.request, job.executed)
         cell, code = _failed_cell(kept, job.source, exc.cell_id) if kept else (None, None)
         job.tell("failed")
         failure = exc.error  # a pmkit.present.figures.FigureError
@@ -373,7 +371,7 @@ def _warm_up(sources: list[Path]) -> None:
 
 
 def _run_all(
-    params: ReportParams,
+    request: ReportRequest,
     out_dir: Path,
     tmp: Path,
     sources: list[Path],
@@ -404,7 +402,9 @@ def _run_all(
     def run(position: int, source: Path) -> Future[NotebookResult] | None:
         if stop.is_set():
             return None
-        job = _Job(params, out_dir, tmp, source, position, total, progress, time.monotonic(), pages)
+        job = _Job(
+            request, out_dir, tmp, source, position, total, progress, time.monotonic(), pages
+        )
         try:
             nb = _run_one(job)
         except BaseException:
@@ -443,33 +443,33 @@ def _run_all(
     return results
 
 
-def run_reports(
-    params: ReportParams,
-    out_dir: Path,
-    notebook_dir: Path = DEFAULT_NOTEBOOK_DIR,
-    progress: Progress | None = None,
-    jobs: int | None = None,
-) -> RunResult:
-    """Execute the selected notebooks for ``params`` and publish ``<out_dir>/<as_of>/``.
+def run_reports(request: ReportRequest, progress: Progress | None = None) -> RunResult:
+    """Execute the requested notebooks and publish ``<out_dir>/<as_of>/``.
 
-    ``jobs`` notebooks run at a time (default :func:`default_jobs`; 1 runs them one after
+    ``request.jobs`` notebooks run at a time (default :func:`default_jobs`; 1 runs them one after
     another). Raises :class:`NotebookFailed` (naming notebook, cell and error) when a notebook
     fails.
     """
-    names = select_notebooks(notebook_dir, params.only)
-    jobs = default_jobs() if jobs is None else check_jobs(jobs)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    as_of = params.as_of.isoformat()
-    clean_leftovers(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{as_of}.tmp-", dir=out_dir))
+    notebook_dir = request.notebook_dir
+    names = list(request.only) or available_notebooks(notebook_dir)
+    jobs = default_jobs() if request.jobs is None else request.jobs
+    out_dir = request.out_dir
+    as_of = request.as_of.isoformat()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(out_dir)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{as_of}.tmp-", dir=out_dir))
+    except OSError as exc:
+        raise OutputNotWritable(
+            f"cannot write the reports folder {out_dir}: {exc.strerror or exc}"
+        ) from exc
     held = _hold(tmp)
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published run is readable like any folder
     try:
         sources = [notebook_dir / f"{name}.ipynb" for name in names]
         every = available_notebooks(notebook_dir)
         pages = run_pages([(n, notebook_title(notebook_dir / f"{n}.ipynb")) for n in every])
-        results = _run_all(params, out_dir, tmp, sources, progress, jobs, pages)
+        results = _run_all(request, out_dir, tmp, sources, progress, jobs, pages)
         final = out_dir / as_of
         entries = [asdict(r) for r in results]
         if final.is_dir():
@@ -478,8 +478,10 @@ def run_reports(
             "as_of": as_of,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "pmkit_version": __version__,
-            "parameters": {k: v for k, v in params.notebook_parameters().items() if k != "db_path"},
-            "database": str(params.db_path),
+            "parameters": {
+                k: v for k, v in request.notebook_parameters().items() if k != "db_path"
+            },
+            "database": str(request.db_path),
             "notebooks": sorted(entries, key=lambda e: (e["name"] != "summary", e["name"])),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")

@@ -11,6 +11,7 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,16 @@ class ReportSchedule:
 
     workdir: Path
     db_path: Path
-    corpus: Path
+    corpora: tuple[Path, ...]
+    """The postmortem folders each run ingests first."""
     out_dir: Path
     log_file: Path
     lookback_days: int = 365
     cron: str = DEFAULT_CRON
     only: tuple[str, ...] = ()
     """Run only these reports (``--only``); empty = all."""
+    config: Path | None = None
+    """The ``pmkit.toml`` each run reads (``--config``); None: found as every run finds it."""
     program: tuple[str, ...] = ()
     """How to start pmkit; default: this interpreter with ``-m pmkit.cli``."""
 
@@ -50,12 +54,13 @@ class ReportSchedule:
         cls,
         workdir: Path,
         db_path: Path,
-        corpus: Path,
+        corpora: Sequence[Path] | Path,
         out_dir: Path,
         log_file: Path | None = None,
         lookback_days: int = 365,
         cron: str = DEFAULT_CRON,
         only: tuple[str, ...] = (),
+        config: Path | None = None,
     ) -> ReportSchedule:
         """Resolve every path against ``workdir`` and check the cron expression."""
         workdir = Path(workdir).expanduser().resolve()
@@ -67,10 +72,21 @@ class ReportSchedule:
         out = absolute(out_dir)
         log = absolute(log_file) if log_file else out / "pmkit-report.log"
         check_cron(cron)
+        folders = (corpora,) if isinstance(corpora, Path | str) else tuple(corpora)
         made = cls(
-            workdir, absolute(db_path), absolute(corpus), out, log, lookback_days, cron, tuple(only)
+            workdir,
+            absolute(db_path),
+            tuple(absolute(c) for c in folders),
+            out,
+            log,
+            lookback_days,
+            cron,
+            tuple(only),
+            absolute(config) if config is not None else None,
         )
-        for value in (*map(str, (made.workdir, made.db_path, made.corpus, out, log)), *only):
+        paths = [made.workdir, made.db_path, *made.corpora, out, log]
+        paths += [made.config] if made.config is not None else []
+        for value in (*map(str, paths), *only):
             # a crontab and a systemd unit are line-based: a line break would start a new entry
             if any(c in value for c in "\n\r\x00"):
                 raise ScheduleError(f"{value!r}: a line break cannot go into a crontab or unit")
@@ -84,8 +100,8 @@ class ReportSchedule:
             "report",
             "--db",
             str(self.db_path),
-            "--corpus",
-            str(self.corpus),
+            *[arg for corpus in self.corpora for arg in ("--corpus", str(corpus))],
+            *(["--config", str(self.config)] if self.config is not None else []),
             "--out",
             str(self.out_dir),
             "--lookback",
