@@ -1,8 +1,10 @@
 """The drafting form as a web app: `pmkit draft` (Voila) driven by headless Debian chromium.
 
 Starts the real command on a free 127.0.0.1 port in its own process group, fills the form the way
-a person does, and checks the file Save wrote and what ``pmkit ingest`` reads from it. Every
-request is recorded and any that would leave 127.0.0.1 is blocked and fails the test. Set
+a person does, and checks the file Save wrote and what ``pmkit ingest`` reads from it. The corpus
+starts with three postmortems (``fixtures/draft/similar``, ingested by ``pmkit ingest``): the
+"similar past incidents" panel beside the form lists the earlier one the draft resembles, escaped.
+Every request is recorded and any that would leave 127.0.0.1 is blocked and fails the test. Set
 ``PMKIT_DRAFT_SCREENSHOTS=folder`` to keep the 1400 px and 900 px screenshots (the README's come
 from here).
 """
@@ -32,6 +34,10 @@ from browser_support import (
 )
 
 TIMEOUT_MS = 60_000
+PAST = Path(__file__).parent / "fixtures" / "draft" / "similar"
+"""Two postmortems before the draft's start (one like it, with markup in its title) and one
+after it (like it too, so never listed)."""
+LIKE_IT = "Search results stale: the indexer batch job fell behind"
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +46,14 @@ pytestmark = pytest.mark.browser
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     """``pmkit draft`` on a free port: (url, corpus, db). Stopped in the finalizer."""
     require_browser()
+    from click.testing import CliRunner
+
+    from pmkit.cli import cli
+
     corpus, db = tmp_path / "corpus", tmp_path / "pmkit.duckdb"
+    shutil.copytree(PAST, corpus)
+    ingested = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db), "-q"])
+    assert ingested.exit_code == 0, ingested.output
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     argv = [sys.executable, "-m", "pmkit.cli", "draft", "--corpus", str(corpus), "--db", str(db)]
@@ -137,6 +150,19 @@ def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Pat
             )
             expect(page.locator(".f-root-cause-msg")).to_contain_text("Blameless wording")
 
+            # the similar past incidents fill in beside the form, escaped, earlier ones only
+            similar = page.locator(".f-similar-body")
+            expect(similar.locator(".pm-similar-item").first).to_contain_text(LIKE_IT)
+            first = similar.locator(".pm-similar-item").first
+            expect(first).to_contain_text("2025-11-20")
+            expect(first).to_contain_text("P2")
+            expect(first).to_contain_text("same service indexer, search-api")
+            expect(first).to_contain_text("2025/11/2025-11-20-search-results-stale.md")
+            expect(first).to_contain_text("""<img src=x onerror="document.title='pwned'">""")
+            expect(similar).to_contain_text("the 2 past incidents before 2026-03-04 23:40")
+            expect(similar).not_to_contain_text("Search results stale again")
+            assert similar.locator("img").count() == 0
+
             events = (("23:52", "Lag alert fired"), ("00:10", "Batch size halved"))
             for n, (time_text, event) in enumerate(events):
                 page.click(".f-add-event")
@@ -187,6 +213,17 @@ def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Pat
             page.mouse.wheel(0, -10_000)
             shots["1400"] = tmp_path / "draft-form-1400.png"
             page.screenshot(path=str(shots["1400"]))
+            # typing further down, the similar past incidents stay in sight beside the form
+            page.locator(".f-add-factor").scroll_into_view_if_needed()
+            shots["1400-similar"] = tmp_path / "draft-form-1400-similar.png"
+            page.screenshot(path=str(shots["1400-similar"]))
+            form_box, similar_box = (
+                _box(page, ".pm-form"),
+                _box(page, ".f-similar .pm-similar-item"),
+            )
+            assert similar_box["x"] >= form_box["x"] + form_box["width"] - 1
+            assert 0 <= similar_box["y"] and similar_box["y"] + similar_box["height"] <= 1000
+            assert page.title() != "pwned"
             page.locator(".f-root-cause").scroll_into_view_if_needed()
             shots["1400-hints"] = tmp_path / "draft-form-1400-hints.png"
             page.screenshot(path=str(shots["1400-hints"]))
@@ -228,14 +265,15 @@ def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Pat
         try:
             (row,) = con.execute(
                 "SELECT path, title, severity_level, owner, responders, root_cause, services "
-                "FROM incidents"
+                "FROM incidents WHERE path LIKE '2026/03/%'"
             ).fetchall()
             events = con.execute(
-                "SELECT occurred_at, event FROM timeline_events ORDER BY seq"
+                "SELECT occurred_at, event FROM timeline_events WHERE path LIKE '2026/03/%' "
+                "ORDER BY seq"
             ).fetchall()
             actions = con.execute(
                 "SELECT text, owner, due_date, status, tracking_ref, kind FROM action_items "
-                "ORDER BY text DESC"
+                "WHERE path LIKE '2026/03/%' ORDER BY text DESC"
             ).fetchall()
         finally:
             con.close()

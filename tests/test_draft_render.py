@@ -203,19 +203,60 @@ def test_list_items_cannot_open_nested_blocks(sample: Draft) -> None:
     assert "- 1\\. first\n- \\- dash\n- \\# hash" in md
 
 
-def test_names_pmkit_reads_differently_are_warned_about(sample: Draft) -> None:
-    """The parser normalizes names (see _PARSER_RULES in test_draft_roundtrip): the form says how."""
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_names_read_back_as_typed_with_nothing_to_warn(sample: Draft, template: str) -> None:
+    """Names pmkit used to read differently (a second markup pass, ``& + / and`` splits, a
+    trailing ``.`` or ``(note)`` dropped) are written so that they read back whole."""
+    from pmkit.parse import parse_text
+
     sample.owner = "__init__ team"
-    sample.responders = ["Ops & Infra", "Bo Chen"]
-    sample.actions[0].owner = "Bo Chen."
+    sample.responders = ["Ops & Infra", "Search and Rescue", "(", "2)", "Bo Chen"]
+    sample.services = ["api <v2>", "search and index", "cache (v2)", "web."]
+    sample.actions[0].owner = "Ana `ops` Silva."
     messages = validate(sample, Config(), now=NOW)
     assert not has_errors(messages)
-    assert [m.text for m in messages["owner"]] == [
-        "pmkit reads the owner '__init__ team' as 'init team'."
-    ]
+    assert not {"owner", "responders", "services", "actions[0]"} & set(messages)
+    pm = parse_text(render(sample, template, Config()), "x.md").incidents[0]
+    assert pm.owner == "__init__ team"
+    assert pm.responders == ["Ops & Infra", "Search and Rescue", "(", "2)", "Bo Chen"]
+    assert pm.services == ["api <v2>", "search and index", "cache (v2)", "web."]
+    assert pm.actions[0].owner == "Ana `ops` Silva."
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_factor_with_a_template_word_for_label_reads_back(sample: Draft, template: str) -> None:
+    """``Owner: nobody reviewed the alert`` is a factor, not a template line left over: the
+    colon is written literally, and validate has nothing to refuse."""
+    from pmkit.parse import parse_text
+
+    texts = ["Owner: nobody reviewed the alert", "[Factor]: x", "TBD: no runbook: none"]
+    sample.factors = [DraftFactor(t) for t in texts]
+    assert not _errors(sample)
+    md = render(sample, template, Config())
+    assert "Owner\\: nobody" in md
+    assert [f.text for f in parse_text(md, "x.md").incidents[0].factors] == texts
+
+
+def test_names_pmkit_leaves_out_are_warned_about(sample: Draft) -> None:
+    """What reads as no one (a placeholder, ``nobody``) or twice is read so, and the form says
+    it; a list that only as a whole looks like template text reads name by name."""
+    from pmkit.parse import parse_text
+
+    sample.responders = ["Bo Chen", "nobody", "TBD", "Bo Chen"]
+    sample.services = ["api", "<service>", "api"]
+    messages = validate(sample, Config(), now=NOW)
     assert [m.text for m in messages["responders"]] == [
-        "pmkit reads 'Ops & Infra' as 'Ops', 'Infra'."
+        "'nobody' reads as a placeholder: left out.",
+        "'TBD' reads as a placeholder: left out.",
+        "'Bo Chen' is listed twice: read once.",
     ]
-    assert [m.text for m in messages["actions[0]"]] == [
-        "pmkit reads the owner 'Bo Chen.' as 'Bo Chen'."
+    assert [m.text for m in messages["services"]] == [
+        "'<service>' reads as a placeholder: left out.",
+        "'api' is listed twice: read once.",
     ]
+    pm = parse_text(render(sample, "canonical", Config()), "x.md").incidents[0]
+    assert (pm.responders, pm.services) == (["Bo Chen"], ["api"])
+    sample.responders = ["error rates", "latency spikes", "or downtime metrics"]
+    md = render(sample, "canonical", Config())
+    assert "&#101;rror rates, latency spikes, or downtime metrics" in md
+    assert parse_text(md, "x.md").incidents[0].responders == sample.responders

@@ -240,7 +240,7 @@ def test_selections_in_two_charts_narrow_each_other_and_filters_clear_them(
 
 def test_incident_detail_shows_timeline_factors_actions_and_source(panel: ExplorePanel) -> None:
     row = panel.table_frame[panel.table_frame["incident_id"] == "INC-20261001-001"].iloc[0]
-    assert (row["path"], row["incident_id"]) in dict(panel.incident.options).values()
+    assert (row["root"], row["path"], row["incident_id"]) in dict(panel.incident.options).values()
     panel.show_incident(row["path"], row["incident_id"])
     html = panel.detail.value
     assert "cdn-edge crash loop" in html

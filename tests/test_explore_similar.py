@@ -31,7 +31,8 @@ def test_picking_an_incident_shows_its_similar_earlier_incidents(db: Path) -> No
         panel.show_incident(*HOSTILE)
         html = panel.similar.value
         assert "Similar earlier incidents" in html
-        frame = similar_incidents(panel.db, *HOSTILE)
+        assert panel.incident.value == (str(CORPUS.resolve()), *HOSTILE)
+        frame = similar_incidents(panel.db, str(CORPUS.resolve()), *HOSTILE)
         assert frame is not None and 1 <= len(frame) <= 5
         assert list(frame["rank"]) == list(range(1, len(frame) + 1))
         assert all(d < date(2026, 10, 23) for d in pd.to_datetime(frame["day"]).dt.date)
@@ -75,7 +76,7 @@ def test_a_database_without_the_table_says_so(tmp_path: Path) -> None:
     db.con = duckdb.connect()
     db.con.execute("ATTACH ? AS src (READ_ONLY)", [str(old)])
     try:
-        assert similar_incidents(db, "a.md", "a") is None
+        assert similar_incidents(db, "/pm", "a.md", "a") is None
         assert "Not computed for this database" in render(None)
     finally:
         db.con.close()

@@ -32,14 +32,17 @@ Before the parser's size cap it was ~1,000 MB; with it ~360 MB."""
 INGEST_TIMEOUT_S = 600
 
 _CHILD = """
-import json, re, sys
+import json, sys
 from pathlib import Path
 from pmkit.store import ingest_paths
 summary = ingest_paths([Path(sys.argv[1])], Path(sys.argv[2]), workers=1)
-# VmHWM: the peak of this process's own memory. Not ru_maxrss, which a child inherits from
-# the parent it was forked from (a test session that had grown to 700 MB read as 700 MB here).
-peak_kb = int(re.search(r"VmHWM:\\s*(\\d+)", Path("/proc/self/status").read_text()).group(1))
-print(json.dumps({"files": summary.files, "errors": summary.errors, "max_rss_mb": peak_kb / 1024}))
+# VmHWM, not getrusage's ru_maxrss: Linux carries the parent's peak into a child's ru_maxrss
+# across fork and exec, so that would measure the pytest process as well
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({
+    "files": summary.files, "errors": summary.errors,
+    "max_rss_mb": int(hwm.split()[1]) / 1024,
+}))
 """
 
 

@@ -1,4 +1,7 @@
-"""Owners as written, minus markdown; template names and non-owners read as missing."""
+"""Owners as written; template names and non-owners read as missing.
+
+The text here is plain (the parser read its Markdown once: ``tests/test_parse_names.py``), so
+nothing in it is taken for markup a second time."""
 
 from __future__ import annotations
 
@@ -11,13 +14,16 @@ from pmkit.normalize.owners import normalize_owner, split_people
     ("text", "owner"),
     [
         ("@alice", "@alice"),
-        ("**@alice**", "@alice"),
         ("Jane Doe (SRE)", "Jane Doe (SRE)"),
         ("Platform team", "Platform team"),
-        ("_Bob_", "Bob"),
-        ("[Jane](https://example.com/jane)", "Jane"),
         ("  Team   Storage ", "Team Storage"),
         ("snake_case_handle", "snake_case_handle"),
+        ("Jane Doe.", "Jane Doe"),  # the sentence's punctuation, not the name's
+        (": @bob,", "@bob"),
+        # plain text is never stripped of "markup" again
+        ("__init__ team", "__init__ team"),
+        ("**@alice**", "**@alice**"),
+        ("Ana `ops` Silva", "Ana `ops` Silva"),
         *[
             (blank, None)
             for blank in (
@@ -51,8 +57,10 @@ def test_normalize_owner(text: str | None, owner: str | None) -> None:
         ("Alice, Bob and @carol", ["Alice", "Bob", "@carol"]),
         ("Alice (SRE, EU), Bob", ["Alice (SRE, EU)", "Bob"]),
         ("Alice & Bob; Carol", ["Alice", "Bob", "Carol"]),
+        ("Alice/Bob + Carol\nDan", ["Alice", "Bob", "Carol", "Dan"]),
         ("@a, @a, @b", ["@a", "@b"]),
-        ("**Alice**, TBD", ["Alice"]),
+        ("Alice, TBD", ["Alice"]),
+        ("<name>, <name>", []),
         ("[Name]", []),
         ("Names", []),
         ("", []),
@@ -61,6 +69,39 @@ def test_normalize_owner(text: str | None, owner: str | None) -> None:
 )
 def test_split_people(text: str | None, people: list[str]) -> None:
     assert split_people(text) == people
+
+
+L = "\ue000"
+"""How the parser marks a character written literally (``pmkit.parse.blocks.LITERAL``)."""
+
+
+@pytest.mark.parametrize(
+    ("text", "masked", "owner"),
+    [
+        ("Ana Silva.", "Ana Silva" + L, "Ana Silva."),
+        (".NET team", L + "NET team", ".NET team"),
+        ("TBD.", "TBD" + L, None),  # still a placeholder: the form says so
+    ],
+)
+def test_owner_keeps_what_was_written_literally(text: str, masked: str, owner: str) -> None:
+    assert normalize_owner(text, masked) == owner
+
+
+@pytest.mark.parametrize(
+    ("text", "masked", "people"),
+    [
+        ("Ops & Infra, Bob", f"Ops {L} Infra, Bob", ["Ops & Infra", "Bob"]),
+        ("search and index", f"search {L}nd index", ["search and index"]),
+        ("(, 2)", f"{L}, 2{L}", ["(", "2)"]),  # a parenthesis written literally protects nothing
+        ("Alice (SRE, EU), Bob", "Alice (SRE, EU), Bob", ["Alice (SRE, EU)", "Bob"]),
+        ("<, >", f"{L}, >", ["<", ">"]),  # a list written out by a tool, item by item
+        ("<, >", "<, >", []),  # the same as template text: a placeholder as a whole
+    ],
+)
+def test_split_people_on_separators_written_as_markup(
+    text: str, masked: str, people: list[str]
+) -> None:
+    assert split_people(text, masked) == people
 
 
 # --- people and their aliases --------------------------------------------------------------

@@ -82,3 +82,24 @@ def test_any_text_as_character_references_reads_back(text: str, hexadecimal: boo
         return (f"&#x{ord(c):X};" if hexadecimal else f"&#{ord(c)};") if c in PUNCT else c
 
     assert plain("".join(ref(c) for c in text)) == _collapsed(text)
+
+
+_MARKDOWN = st.lists(
+    st.one_of(
+        st.sampled_from(list("\\`*_[]()<>&#;:, \t!") + ["&amp;", "&#97;", "<b>", "](u)", "**"]),
+        st.text(max_size=3),
+    ),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(raw=_MARKDOWN)
+def test_plain_marked_is_plain(raw: str) -> None:
+    """``plain_marked`` reads exactly what ``plain`` reads; it only marks what was literal."""
+    from pmkit.parse.blocks import LITERAL, plain_marked
+
+    m = plain_marked(raw)
+    assert m.text == plain(raw)
+    assert len(m.masked) == len(m.text)
+    assert all(k in (c, LITERAL) or c == " " for c, k in zip(m.text, m.masked, strict=True))

@@ -76,3 +76,48 @@ def test_seed_001_lessons_lose_the_template_instruction() -> None:
     )
     (pm,) = parse_text(md, "2026/x.md").incidents
     assert pm.lessons == "What Went Well: Rollback took 14 minutes end to end."
+
+
+def test_impact_is_not_the_fields_listed_under_its_heading() -> None:
+    """A list of fields under an Impact heading is read as those fields (services, duration);
+    the customer impact is the prose beside it, none when there is none. A paragraph of
+    ``**Key:** value`` lines is the author's and stays."""
+    fields_only = (
+        "# Outage\n\n## Impact\n\n- **Systems/services affected:** api\n\n"
+        "### Customer Impact\n\n- **Duration of Impact:** 60 minutes\n"
+    )
+    pm = parse_text(fields_only, "x.md").incidents[0]
+    assert (pm.customer_impact, pm.services) == (None, ["api"])
+    with_prose = (
+        "# Outage\n\n## Impact\n\n- **Affected Services**: api\n\nLogins failed in the EU.\n\n"
+        "**Affected customers:** 305 teams\n"
+    )
+    pm = parse_text(with_prose, "x.md").incidents[0]
+    assert pm.customer_impact == "Logins failed in the EU.\nAffected customers: 305 teams"
+
+
+def test_a_factor_labelled_by_a_placeholder_is_template_text_unless_the_colon_is_escaped() -> None:
+    md = (
+        "# Outage\n\n## Contributing Factors\n\n"
+        "- Factor 1: describe it\n"
+        "- [Factor]: [Description]\n"
+        "- Owner\\: nobody reviewed the alert\n"
+        "- Retries: unbounded\n"
+    )
+    factors = parse_text(md, "x.md").incidents[0].factors
+    assert [f.text for f in factors] == ["Owner: nobody reviewed the alert", "Retries: unbounded"]
+
+
+def test_placeholders_are_judged_by_line_and_paragraph_wherever_the_text_sits() -> None:
+    """A template line is left out of a ``- **Key:**`` value as it is from a section; a
+    paragraph that is a placeholder as a whole (wrapped over two lines) is left out; two
+    paragraphs never make one together."""
+    md = (
+        "# Outage\n\n## Summary\n\n- **What happened:** Builds failed.\n\n  TBD\n\n"
+        "## Root Cause\n\n[Describe the\nroot cause]\n\n"
+        "## Impact\n\n\\[Describe\n\nthe impact]\n"
+    )
+    pm = parse_text(md, "x.md").incidents[0]
+    assert pm.executive_summary == "Builds failed."
+    assert pm.root_cause is None
+    assert pm.customer_impact == "[Describe\nthe impact]"

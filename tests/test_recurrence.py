@@ -61,7 +61,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         )
         if name != "F":
             db.execute(
-                "INSERT INTO similarity_vectors VALUES (?, ?, 'x', ''::BLOB)", [f"{name}.md", name]
+                "INSERT INTO similarity_vectors VALUES ('/pm', ?, ?, 'x', ''::BLOB)",
+                [f"{name}.md", name],
             )
         for n, status in enumerate(ACTIONS.get(name, [])):
             db.execute(
@@ -72,9 +73,9 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     for name, (earlier, score) in BEST.items():
         days = (DAYS[name] - DAYS[earlier]).days
         db.execute(
-            "INSERT INTO incident_similarity (path, incident_id, similar_path, "
-            "similar_incident_id, rank, window_best, score, days_apart) "
-            "VALUES (?, ?, ?, ?, 1, true, ?, ?)",
+            "INSERT INTO incident_similarity (root, path, incident_id, similar_root, "
+            "similar_path, similar_incident_id, rank, window_best, score, days_apart) "
+            "VALUES ('/pm', ?, ?, '/pm', ?, ?, 1, true, ?, ?)",
             [f"{name}.md", name, f"{earlier}.md", earlier, score, days],
         )
     db.execute(
@@ -117,6 +118,42 @@ def test_repeats_and_what_the_earlier_actions_say(con: duckdb.DuckDBPyConnection
 def test_a_stricter_rule_finds_fewer(con: duckdb.DuckDBPyConnection) -> None:
     reps = r.repeats(con, Filters(AS_OF, 365), r.RecurrenceRule(0.76, 180))
     assert sorted(reps[reps["is_repeat"]]["incident_id"]) == ["B"]
+
+
+def test_another_root_holding_the_same_paths_stays_apart(con: duckdb.DuckDBPyConnection) -> None:
+    """A second corpus folder with files of the same names and ids (its own incidents, never
+    compared): each incident keeps its own row, its own best earlier incident and actions."""
+    for name, day in DAYS.items():
+        con.execute(
+            "INSERT INTO documents (root, path, sha256, size_bytes, ingested_at, template, "
+            "is_unfilled_template, is_process_doc, raw_text) VALUES "
+            "('/other', ?, '0', 1, ?, 'freeform', false, false, '')",
+            [f"{name}.md", datetime(2026, 11, 16)],
+        )
+        con.execute(
+            "INSERT INTO incidents (root, path, incident_id, title, incident_date, "
+            "severity_level) VALUES ('/other', ?, ?, 'other team', ?, 3)",
+            [f"{name}.md", name, day],
+        )
+        con.execute(
+            "INSERT INTO action_items (root, path, incident_id, text, status, kind) "
+            "VALUES ('/other', ?, ?, 'x', 'open', 'unspecified')",
+            [f"{name}.md", name],
+        )
+    reps = r.repeats(con, Filters(AS_OF, 365), RULE)
+    assert len(reps) == 12
+    mine = reps[reps["root"] == "/pm"].set_index("incident_id")
+    assert (
+        mine.loc["B", "follow_up"] == r.DID_NOT_HOLD and mine.loc["B", "actions_done"] == "2 of 2"
+    )
+    assert mine.loc["B", "earlier_root"] == "/pm"
+    other = reps[reps["root"] == "/other"]
+    assert not other["compared"].any() and not other["is_repeat"].any()
+    fam = r.families(con, Filters(AS_OF, 365), RULE)
+    assert set(fam["root"]) == {"/pm"} and len(fam) == 5
+    assert fam.set_index("incident_id").loc["B", "actions_done"] == "1 of 2"
+    rate = r.repeat_rate(con, Filters(AS_OF, 365), RULE)
+    assert int(rate["n"].sum()) == 5 and int(rate["n_repeats"].sum()) == 3
 
 
 def test_follow_up_verdicts() -> None:

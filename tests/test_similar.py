@@ -41,6 +41,7 @@ def feat(
     cats: tuple[str, ...] = (),
 ) -> IncidentFeatures:
     return IncidentFeatures(
+        "/pm",
         f"{name}.md",
         name,
         DAY + timedelta(days=days),

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import string
 
+from pmkit.normalize.placeholders import find_placeholder
+
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 and C1 control characters (tab and line feed aside): never text a person means to type,
 and a file dense in them is taken for a binary file by the ingest."""
@@ -62,8 +64,9 @@ def _hash_closes_heading(s: str, i: int) -> bool:
     return (i == 0 or s[i - 1] in " \t") and s[i:].rstrip(" \t").strip("#") == ""
 
 
-def _escape_chars(s: str) -> list[str]:
-    """One output piece per character of ``s`` (so indexes still match ``s``)."""
+def _escape_chars(s: str, always: str = "") -> list[str]:
+    """One output piece per character of ``s`` (so indexes still match ``s``); backslashes typed
+    are settled last, by :func:`_joined`. ``always``: more characters to escape wherever."""
     mojibake = _MOJIBAKE_PAIR.search(s) is not None
     tildes = s.count("~") >= 2
     out: list[str] = []
@@ -71,8 +74,8 @@ def _escape_chars(s: str) -> list[str]:
         prev = s[i - 1] if i else ""
         nxt = s[i + 1] if i + 1 < len(s) else ""
         if c == "\\":
-            escape = False  # decided below, once the next character's piece is known
-        elif c in "`*[<|":
+            escape = False  # decided by _joined, once the next character's piece is known
+        elif c in "`*[<|" or c in always:
             escape = True
         elif c == "_":
             escape = not (prev.isalnum() and nxt.isalnum())
@@ -88,6 +91,23 @@ def _escape_chars(s: str) -> list[str]:
             out.append(f"&#x{ord(c):X};")
         else:
             out.append("\\" + c if escape else c)
+    return out
+
+
+def _mark(out: list[str], index: int) -> None:
+    """Escape one more character (ASCII punctuation), unless it is already."""
+    if not out[index].startswith(("\\", "&#")):
+        out[index] = "\\" + out[index]
+
+
+def _reference(out: list[str], index: int, char: str) -> None:
+    """Write one character as a numeric reference: how a letter is written literally."""
+    if not out[index].startswith(("\\", "&#")):
+        out[index] = f"&#{ord(char)};"
+
+
+def _settle(s: str, out: list[str]) -> list[str]:
+    """Each typed backslash: escaped where the output's next character would make it one."""
     for i in range(len(out) - 1, -1, -1):
         # a backslash is literal unless ASCII punctuation follows it in the output
         if s[i] == "\\" and (i + 1 == len(out) or out[i + 1][0] in _ASCII_PUNCT):
@@ -95,27 +115,132 @@ def _escape_chars(s: str) -> list[str]:
     return out
 
 
+def _joined(s: str, out: list[str]) -> str:
+    return "".join(_settle(s, out))
+
+
+def _is_literal(piece: str) -> bool:
+    """A piece the parser reads as a character written literally (escaped, a reference)."""
+    return piece.startswith(("\\", "&#")) and piece != "\\"
+
+
+def _line_pieces(s: str, always: str = "") -> list[str]:
+    """The pieces of one typed line, with what would open a block or a field escaped."""
+    out = _escape_chars(s, always)
+    if s[0] in ":>" or (s[0] in "-+=" and (_LIST_MARK.match(s) or _RULE_OR_UNDERLINE.match(s))):
+        _mark(out, 0)  # a leading ":" would be taken for the colon of the key before it
+    ordered = _ORDERED_MARK.match(s)
+    if ordered:
+        _mark(out, len(ordered.group(1)))
+    key = _KEY_COLON.match(s)
+    if key:
+        _mark(out, key.end() - 1)
+    return out
+
+
 def escape_line(text: str) -> str:
     """One line of typed text as Markdown text that reads back as :func:`typed_line` of it,
     wherever it is put: a heading, a paragraph or list item line, a table cell."""
     s = typed_line(text)
+    return _joined(s, _line_pieces(s)) if s else ""
+
+
+_ID_TITLE_KEY = re.compile(r"^[A-Z][A-Z0-9]*(?=-)")
+"""``OPS-12: DB down``: pmkit reads a title shaped so as an incident id and a title."""
+
+
+def escape_title(text: str) -> str:
+    """A title: :func:`escape_line`, and what pmkit's parser would read as more than a title
+    written literally too: the ``-`` of a leading ``KEY-12`` (an incident id) and every ``{``,
+    ``}`` (``{{ template }}`` braces)."""
+    s = typed_line(text)
     if not s:
         return ""
-    out = _escape_chars(s)
-
-    def mark(index: int) -> None:
-        if not out[index].startswith(("\\", "&#")):
-            out[index] = "\\" + out[index]
-
-    if s[0] in ":>" or (s[0] in "-+=" and (_LIST_MARK.match(s) or _RULE_OR_UNDERLINE.match(s))):
-        mark(0)  # a leading ":" would be taken for the colon of the key before it
-    ordered = _ORDERED_MARK.match(s)
-    if ordered:
-        mark(len(ordered.group(1)))
-    key = _KEY_COLON.match(s)
+    out = _line_pieces(s, always="{}")
+    key = _ID_TITLE_KEY.match(s)
     if key:
-        mark(key.end() - 1)
-    return "".join(out)
+        _mark(out, key.end())
+    return _joined(s, out)
+
+
+def escape_factor(text: str) -> str:
+    """A contributing factor: :func:`escape_line`, and each colon whose text before it reads as
+    a placeholder written literally, since pmkit drops a factor whose label is one (``Owner:``
+    or ``[Factor]:`` left from a template)."""
+    s = typed_line(text)
+    if not s:
+        return ""
+    out = _line_pieces(s)
+    for i, c in enumerate(s):
+        if c == ":" and find_placeholder(s[:i].strip()) is not None:
+            _mark(out, i)
+    return _joined(s, out)
+
+
+NAME_SEPARATORS = ",;&+/"
+"""What splits a list of people (``Alice & Bob``, ``ops/infra``), written literally in a name."""
+_NAME_TRIM = ",;:."
+"""Punctuation pmkit drops around a name (``Owner: Jane.``), written literally at its ends."""
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_IN_PARENS = re.compile(r"\([^)]*\)")
+_NOTE_AT_END = re.compile(r"\([^)]*\)$")
+_LITERAL = "\ue000"
+
+
+def _masked(s: str, out: list[str]) -> str:
+    """``s`` as pmkit's parser sees it: each character written literally is no character."""
+    return "".join(_LITERAL if _is_literal(p) else c for c, p in zip(s, out, strict=True))
+
+
+def _owner_pieces(s: str, always: str = "") -> list[str]:
+    out = _line_pieces(s, always)
+    for i in (0, len(s) - 1):
+        if s[i] in _NAME_TRIM:
+            _mark(out, i)
+    return out
+
+
+def escape_owner(text: str) -> str:
+    """An owner (of the incident, of an action): :func:`escape_line`, and ``,;:.`` at its ends
+    written literally, since pmkit drops them around a name (``Owner: Jane.``)."""
+    s = typed_line(text)
+    return _joined(s, _owner_pieces(s)) if s else ""
+
+
+def _name_pieces(s: str) -> list[str]:
+    out = _owner_pieces(s, always=NAME_SEPARATORS)
+    grouped = {i for m in _IN_PARENS.finditer(s) for i in (m.start(), m.end() - 1)}
+    for i, c in enumerate(s):
+        if c in "()" and i not in grouped:
+            _mark(out, i)  # a parenthesis left open would hold the next name's comma
+    note = _NOTE_AT_END.search(s)
+    if note:
+        _mark(out, note.start())  # "api (v2)": pmkit reads a trailing "(...)" as a note
+    while (m := _AND.search(_masked(s, out))) is not None:
+        _reference(out, m.start(), s[m.start()])  # "and" splits a list; "&#97;nd" does not
+    return out
+
+
+def escape_name(text: str) -> str:
+    """A name (a responder, a service) as one item of a list pmkit splits: every
+    separator it holds (``,;&+/``, the word ``and``), a parenthesis left open, a trailing
+    ``(note)`` and ``,;:.`` at its ends are written literally, so it reads back whole."""
+    s = typed_line(text)
+    return _joined(s, _name_pieces(s)) if s else ""
+
+
+def escape_names(names: list[str]) -> str:
+    """Names as one ``, ``-separated list that reads back name by name. A list that as a whole
+    looks like a template's placeholder (``error rates, latency spikes, or downtime metrics``)
+    is template text to pmkit unless some character in it is written literally: then its first
+    character is."""
+    typed = [typed_line(n) for n in names if typed_line(n)]
+    pieces = [_settle(s, _name_pieces(s)) for s in typed]
+    literal = any(_is_literal(p) for out in pieces for p in out)
+    if typed and not literal and find_placeholder(", ".join(typed)) is not None:
+        first = typed[0][0]
+        pieces[0][0] = f"&#{ord(first)};" if first not in _ASCII_PUNCT else "\\" + first
+    return ", ".join(_joined(s, out) for s, out in zip(typed, pieces, strict=True))
 
 
 def escape_paragraphs(text: str) -> str:

@@ -40,6 +40,7 @@ from pmkit.draft.save import (
     relative_target,
     save_draft,
 )
+from pmkit.draft.similar_panel import SimilarPanel
 from pmkit.draft.validate import Message, has_errors, validate
 
 ENV_CORPUS = "PMKIT_DRAFT_CORPUS"
@@ -252,6 +253,7 @@ class DraftForm:
         self.factor_rows: list[_FactorRow] = []
         self.action_rows: list[_ActionRow] = []
         self.msgs: dict[str, w.HTML] = {}
+        self.similar = SimilarPanel(self.db_path, self.config)  # issue 18, in the side panel
         self._build(template)
         self.refresh()
 
@@ -385,8 +387,10 @@ class DraftForm:
         self.target = _cls(w.HTML(value=""), "f-target")
         self.save_status = _cls(w.HTML(value="", layout=w.Layout(width="100%")), "f-save-status")
         self.preview = _cls(w.HTML(value="", layout=w.Layout(width="100%")), "f-preview")
-        self.side_panel = _cls(w.VBox([], layout=w.Layout(width="100%")), "f-side-panel")
-        """Empty for now: room under the preview for a panel such as similar past incidents."""
+        self.side_panel = _cls(
+            w.VBox([self.similar.widget], layout=w.Layout(width="100%")), "f-side-panel"
+        )
+        """Under the preview: the similar past incidents (``pmkit.draft.similar_panel``)."""
 
         def heading(text: str) -> w.HTML:
             return w.HTML(value=f"<h3 style='margin:14px 0 4px'>{html.escape(text)}</h3>")
@@ -749,6 +753,7 @@ class DraftForm:
         )
         self.preview.value = preview_html(render(draft, self.template.value, self.config))
         self.target.value = self._target_note(draft)
+        self.similar.update(draft, self.corpus, self._target(draft)[0])
 
     def _target(self, draft: Draft) -> tuple[Path, Path]:
         """(the path Save would take, the one the title and date give) relative to the corpus."""

@@ -16,7 +16,16 @@ from importlib import resources
 from string import Template
 
 from pmkit.config import Config, load_config
-from pmkit.draft.escape import escape_item_paragraphs, escape_line, escape_paragraphs
+from pmkit.draft.escape import (
+    escape_factor,
+    escape_item_paragraphs,
+    escape_line,
+    escape_name,
+    escape_names,
+    escape_owner,
+    escape_paragraphs,
+    escape_title,
+)
 from pmkit.draft.model import Draft, DraftAction, DraftEvent
 from pmkit.normalize.links import extract_tracking_ref
 
@@ -99,14 +108,9 @@ def _severity_definitions(draft: Draft, config: Config) -> str:
     return "\n".join(f"- **{cell(k)}:** {inline(defs[k])}" for k in labels)
 
 
-def list_text(text: str) -> str:
-    """One list item's text: a leading ``1.``/``-``/``>``/``#`` is escaped with the rest, so the
-    text does not open a nested list, a quote or a heading."""
-    return escape_line(text)
-
-
-def _list_items(texts: list[str], indent: str = "") -> str:
-    return "\n".join(f"{indent}- {list_text(t)}" for t in texts if list_text(t))
+def _factor_items(draft: Draft, indent: str) -> str:
+    texts = [escape_factor(f.text) for f in draft.factors]
+    return "\n".join(f"{indent}- {t}" for t in texts if t)
 
 
 def _timeline_rows(draft: Draft, template: str) -> str:
@@ -134,7 +138,7 @@ def _action_rows(actions: list[tuple[int, DraftAction]], template: str) -> str:
     for n, a in actions:
         cells = [
             cell(a.text),
-            cell(a.owner),
+            escape_owner(a.owner),
             fmt_date(a.due_date),
             STATUS_TEXT.get(a.status, cell(a.status)),
             tracking_cell(a.tracking_ref),
@@ -149,19 +153,21 @@ def _action_rows(actions: list[tuple[int, DraftAction]], template: str) -> str:
 
 def context(draft: Draft, template: str, config: Config) -> dict[str, str]:
     """Every ``${slot}`` value for ``template``, as Markdown text."""
-    responders = [inline(r) for r in draft.responders if inline(r)]
+    responders = [r for r in draft.responders if escape_name(r)]
     numbered = list(enumerate(draft.actions, start=1))
     start, end = fmt_time(draft.started_at), fmt_time(draft.resolved_at)
     return {
-        "title": inline(draft.title),
+        "title": escape_title(draft.title),
         "severity": inline(draft.severity),
         "status": inline(draft.status),
-        "owner": inline(draft.owner),
-        "responders": ", ".join(responders),
-        "primary_responder": responders[0] if responders else "",
-        "contributors": ", ".join(responders[1:]),
-        "services": ", ".join(inline(s) for s in draft.services if inline(s)),
-        "service_subitems": _list_items(draft.services, "  "),
+        "owner": escape_owner(draft.owner),
+        "responders": escape_names(responders),
+        "primary_responder": escape_names(responders[:1]),
+        "contributors": escape_names(responders[1:]),
+        "services": escape_names(draft.services),
+        "service_subitems": "\n".join(
+            f"  - {escape_name(s)}" for s in draft.services if escape_name(s)
+        ),
         "date": draft.started_at.date().isoformat() if draft.started_at else "",
         "timeframe": f"{start} to {end} UTC" if start and end else "",
         "started_at": start,
@@ -179,8 +185,8 @@ def context(draft: Draft, template: str, config: Config) -> dict[str, str]:
         "root_cause_item": item_block(draft.root_cause),
         "lessons": block(draft.lessons),
         "timeline_rows": _timeline_rows(draft, template),
-        "factor_items": _list_items([f.text for f in draft.factors]),
-        "factor_subitems": _list_items([f.text for f in draft.factors], "  "),
+        "factor_items": _factor_items(draft, ""),
+        "factor_subitems": _factor_items(draft, "  "),
         "short_term_rows": _action_rows(
             [p for p in numbered if p[1].kind != "long_term"], template
         ),

@@ -7,7 +7,6 @@ language, odd but possible values) is advice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -17,7 +16,7 @@ from pmkit.draft.escape import typed_line, typed_lines
 from pmkit.draft.model import Draft
 from pmkit.lint.blame import blame_hints
 from pmkit.normalize.links import extract_tracking_ref
-from pmkit.normalize.owners import normalize_owner, split_people
+from pmkit.normalize.owners import owner_name
 from pmkit.normalize.placeholders import find_placeholder
 
 Level = Literal["error", "warning"]
@@ -73,7 +72,7 @@ def validate(
             add(name, "error", f"{label} is required.")
         elif name != "severity" and _placeholder(value):
             add(name, "error", f"{label} still looks like a template placeholder ({value!r}).")
-        elif name == "owner" and normalize_owner(value) is None:
+        elif name == "owner" and owner_name(value) is None:
             add(name, "error", f"{value!r} is not an owner: name a person or a team.")
     if draft.severity.strip() and not is_known_severity(draft.severity, config):
         add(
@@ -124,7 +123,7 @@ def validate(
         text = typed_line(factor.text).lower()
         if not text:
             add(f"factors[{i}]", "error", "Empty factor: fill it in or remove the row.")
-        elif _placeholder(text) or _placeholder(text.split(":")[0]):
+        elif _placeholder(text):
             add(
                 f"factors[{i}]",
                 "error",
@@ -161,7 +160,7 @@ def validate(
         ):
             if typed_line(value) and _placeholder(typed_line(value)):
                 add(key, "error", f"Action {label} still looks like a placeholder ({value!r}).")
-        if typed_line(action.owner) and normalize_owner(typed_line(action.owner)) is None:
+        if typed_line(action.owner) and owner_name(typed_line(action.owner)) is None:
             add(key, "error", f"{action.owner!r} is not an owner: name a person or a team.")
         ref = action.tracking_ref.strip()
         if ref and extract_tracking_ref(ref) != ref:
@@ -176,11 +175,14 @@ def validate(
         for line in typed_lines(getattr(draft, name)):
             if _placeholder(line):
                 add(name, "warning", f"The line {line!r} reads as template text: it is left out.")
-    for name in ("responders", "services"):
-        for value in getattr(draft, name):
-            if typed_line(value) and _placeholder(typed_line(value)):
-                add(name, "warning", f"{typed_line(value)!r} reads as a placeholder: left out.")
-    _name_readings(draft, add)
+    for name, reads in (("responders", owner_name), ("services", _value)):
+        seen = set()
+        for value in map(typed_line, getattr(draft, name)):
+            if value and reads(value) is None:
+                add(name, "warning", f"{value!r} reads as a placeholder: left out.")
+            elif value in seen:
+                add(name, "warning", f"{value!r} is listed twice: read once.")
+            seen.add(value)
 
     texts = [(name, getattr(draft, name)) for name in TEXT_FOR_HINTS]
     texts += [(f"factors[{i}]", f.text) for i, f in enumerate(draft.factors)]
@@ -191,25 +193,9 @@ def validate(
     return out
 
 
-def _name_readings(draft: Draft, add: Callable[[str, Level, str], None]) -> None:
-    """Warn where pmkit's reading of a name differs from what was typed (it drops markup
-    characters and trailing ``,;:.`` from owners, and splits responders on ``& + / and``), so the
-    author sees what the reports will show."""
-    owners = [("owner", draft.owner)] + [
-        (f"actions[{i}]", a.owner) for i, a in enumerate(draft.actions)
-    ]
-    for key, value in owners:
-        typed = typed_line(value)
-        read = normalize_owner(typed) if typed else None
-        if read is not None and read != typed:
-            add(key, "warning", f"pmkit reads the owner {typed!r} as {read!r}.")
-    for value in draft.responders:
-        typed = typed_line(value)
-        people = split_people(typed) if typed else []
-        if people and people != [typed]:
-            add(
-                "responders", "warning", f"pmkit reads {typed!r} as {', '.join(map(repr, people))}."
-            )
+def _value(value: str) -> str | None:
+    """``value`` as pmkit reads it: None for a placeholder."""
+    return None if _placeholder(value) else value
 
 
 def _placeholder(value: str) -> bool:

@@ -41,7 +41,8 @@ skip_slow_optional_imports()
 
 import altair as alt  # noqa: E402  (after the import speed-up above)
 
-Key = tuple[str, str]
+Key = tuple[str, str, str]
+"""(root, path, incident_id) of the picked incident: two roots may hold the same path."""
 _NONE_LABEL = "(pick an incident)"
 _LIST_HEIGHT = 5
 EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
@@ -328,21 +329,33 @@ class ExplorePanel:
             self.table_frame, len(self.data.incidents), narrowed_by
         )
         previous = self.incident.value
-        records = self.table_frame[["path", "incident_id", "title", "day"]].to_dict("records")
+        records = self.table_frame[["root", "path", "incident_id", "title", "day"]].to_dict(
+            "records"
+        )
         options: list[tuple[str, Key | None]] = [(_NONE_LABEL, None)]
-        options += [(_incident_label(r), (str(r["path"]), str(r["incident_id"]))) for r in records]
+        options += [
+            (_incident_label(r), (str(r["root"]), str(r["path"]), str(r["incident_id"])))
+            for r in records
+        ]
         keys = {value for _, value in options}
         self.incident.options = options
         self.incident.value = previous if previous in keys else None
         self._show_detail()
 
-    def show_incident(self, path: str, incident_id: str) -> None:
-        """Show one incident of the table in the detail pane (as picking it in the dropdown)."""
-        self.incident.value = (path, incident_id)
+    def show_incident(self, path: str, incident_id: str, root: str | None = None) -> None:
+        """Show one incident of the table in the detail pane (as picking it in the dropdown);
+        ``root`` tells apart two roots holding ``path`` (default: the table's first)."""
+        if root is None:
+            rows = self.table_frame[
+                (self.table_frame["path"] == path)
+                & (self.table_frame["incident_id"] == incident_id)
+            ]
+            root = str(rows["root"].iloc[0]) if len(rows) else ""
+        self.incident.value = (root, path, incident_id)
 
     def _show_detail(self) -> None:
         key = self.incident.value
-        detail = incident_detail(self.db, key[0], key[1]) if key else None
+        detail = incident_detail(self.db, key[1], key[2]) if key else None
         self.detail.value = render.incident_detail(detail)
         self.similar.value = similar_panel.panel_html(self.db, key)
 

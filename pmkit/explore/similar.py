@@ -11,14 +11,16 @@ from pmkit.explore.data import ExploreDB
 from pmkit.present.page import Html, table
 
 _SQL = """
-SELECT s.rank, s.score, round(s.days_apart) AS days_before, s.similar_path AS path,
-       s.similar_incident_id AS incident_id, i.title,
+SELECT s.rank, s.score, round(s.days_apart) AS days_before, s.similar_root AS root,
+       s.similar_path AS path, s.similar_incident_id AS incident_id, i.title,
        COALESCE(CAST(i.started_at AS DATE), i.incident_date) AS day, i.severity_label,
        s.shared_services, s.same_trigger, s.shared_factor_categories,
        s.title_score, s.summary_score, s.root_cause_score, s.factors_score, s.window_best
 FROM src.incident_similarity AS s
-LEFT JOIN src.incidents AS i ON i.path = s.similar_path AND i.incident_id = s.similar_incident_id
-WHERE s.path = $path AND s.incident_id = $iid AND s.rank IS NOT NULL
+LEFT JOIN src.incidents AS i
+    ON i.root = s.similar_root AND i.path = s.similar_path
+   AND i.incident_id = s.similar_incident_id
+WHERE s.root = $root AND s.path = $path AND s.incident_id = $iid AND s.rank IS NOT NULL
 ORDER BY s.rank
 """
 _FIELDS = (
@@ -29,12 +31,13 @@ _FIELDS = (
 )
 
 
-def similar_incidents(db: ExploreDB, path: str, incident_id: str) -> pd.DataFrame | None:
-    """The incident's most similar earlier incidents, best first, with a ``why`` column; None
-    when the database has no similarity table (written by a pmkit before it had one)."""
+def similar_incidents(db: ExploreDB, root: str, path: str, incident_id: str) -> pd.DataFrame | None:
+    """The incident's (its file: ``root``/``path``) most similar earlier incidents, best first,
+    with a ``why`` column; None when the database has no similarity table, or one without
+    roots (written by an older pmkit: the next ingest rebuilds it)."""
     try:
-        frame = db.con.execute(_SQL, {"path": path, "iid": incident_id}).df()
-    except duckdb.CatalogException:
+        frame = db.con.execute(_SQL, {"root": root, "path": path, "iid": incident_id}).df()
+    except (duckdb.CatalogException, duckdb.BinderException):
         return None
     frame["why"] = [_why(row) for row in frame.to_dict("records")]
     frame["score_text"] = [f"{v:.2f}" for v in frame["score"]]
@@ -88,8 +91,9 @@ def render(frame: pd.DataFrame | None) -> Html:
     return Html(f'<div class="pmkit-explore pmkit-x-similar-panel">{head}{body}</div>')
 
 
-def panel_html(db: ExploreDB, key: tuple[str, str] | None) -> str:
-    """The panel for the selected incident (empty when none is selected)."""
+def panel_html(db: ExploreDB, key: tuple[str, str, str] | None) -> str:
+    """The panel for the selected incident, (root, path, incident_id) (empty when none is
+    selected)."""
     if key is None:
         return ""
-    return str(render(similar_incidents(db, key[0], key[1])))
+    return str(render(similar_incidents(db, *key)))

@@ -1,4 +1,4 @@
-"""Owner and people fields: keep what was written, minus markdown; template names are no owner.
+"""Owner and people fields: keep what was written; template names are no owner.
 
 An action item without a real owner is "untracked" (seeds/003), so ``[Name]``, ``TBD`` and ``?``
 must read as missing, while ``@handle``, ``Jane Doe (SRE)`` and team names stay as written.
@@ -18,8 +18,6 @@ from functools import lru_cache
 from pmkit.config import Config, person_key
 from pmkit.normalize.placeholders import is_placeholder
 
-_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()]|\([^)]*\))*\)|\[([^\[\]]*)\]\[[^\]]*\]")
-_MARKUP = re.compile(r"\*\*|__|`|~~|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _SPACES = re.compile(r"\s+")
 _NO_OWNER = re.compile(
     r"^(?:n/?a|none|nobody|no one|noone|unassigned|not assigned|unknown|unowned|owner|owners|"
@@ -29,47 +27,71 @@ _NO_OWNER = re.compile(
 _CACHE_MAX = 200
 """Longer values are not cached: the caches stay small however long a cell is."""
 _SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|/|\n)\s*", re.I)
+_IN_PARENS = re.compile(r"\([^)]*\)")
+_TRIM = ",;:."
+"""Punctuation around a name that is the sentence's, not the name's (``Owner: Jane Doe.``)."""
 
 
-def _strip(text: str) -> str:
-    value = _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    value = _MARKUP.sub("", value)
-    value = _SPACES.sub(" ", value).strip().strip(",;:.").strip()
-    # a whole value in brackets that is not a link is a placeholder unless it is a handle
-    return value
+def _trimmed(text: str, masked: str) -> str:
+    """``text`` without the spaces and ``,;:.`` around it, those ``masked`` shows as written."""
+    left = len(masked) - len(masked.lstrip().lstrip(_TRIM).lstrip())
+    right = len(masked.rstrip().rstrip(_TRIM).rstrip())
+    return text[left : max(left, right)]
 
 
 @lru_cache(maxsize=4096)
 def _owner(text: str) -> str | None:
-    value = _strip(text)
+    value = _SPACES.sub(" ", text).strip()
     if not value or _NO_OWNER.match(value) or is_placeholder(value):
         return None
     return value
 
 
-def normalize_owner(text: str | None) -> str | None:
-    """The owner as written without markdown (``@alice``, ``Jane Doe (SRE)``, ``Platform team``).
-
-    Placeholders and non-owners (``[Name]``, ``Name``, ``TBD``, ``-``, ``?``, ``N/A``, empty) -> None.
-    """
+def owner_name(text: str | None) -> str | None:
+    """``text`` as a name, exactly (spacing aside): None for a placeholder or a non-owner
+    (``[Name]``, ``Name``, ``TBD``, ``-``, ``?``, ``N/A``, empty)."""
     if text is None:
         return None
     return _owner(text) if len(text) <= _CACHE_MAX else _owner.__wrapped__(text)
 
 
-def split_people(text: str | None) -> list[str]:
-    """``Alice, Bob and @carol`` -> ``["Alice", "Bob", "@carol"]``; placeholders are dropped."""
+def normalize_owner(text: str | None, masked: str | None = None) -> str | None:
+    """The owner in plain text (``@alice``, ``Jane Doe (SRE)``, ``Platform team``), without the
+    ``,;:.`` around it; placeholders and non-owners -> None (see :func:`owner_name`).
+
+    The text is plain: its Markdown was read once, by the parser (``pmkit.parse.blocks``), and
+    is never stripped again, so ``__init__ team`` stays itself. ``masked`` is ``text`` with each
+    character that was written literally (an escaped ``\\.``) replaced by one that is no
+    punctuation: such characters are the name's and stay.
+    """
+    if text is None:
+        return None
+    return owner_name(_trimmed(text, text if masked is None else masked))
+
+
+def split_people(text: str | None, masked: str | None = None) -> list[str]:
+    """``Alice, Bob and @carol`` -> ``["Alice", "Bob", "@carol"]``; placeholders are dropped.
+
+    Commas inside parentheses do not split (``Alice (SRE, EU)``). ``masked`` as for
+    :func:`normalize_owner`: a separator written literally (``Ops \\& Infra``) splits nothing.
+    A list that is a placeholder as a whole (``<name>, <name>``) is none, unless some character
+    in it was written literally: that is a value a tool wrote out, not template text.
+    """
     if not text:
         return []
-    value = _strip(text)
-    if not value or is_placeholder(value):
+    masked = text if masked is None else masked
+    whole = _trimmed(text, masked)
+    if not whole or (masked == text and is_placeholder(whole)):
         return []
+    safe = _IN_PARENS.sub(lambda m: m.group(0).replace(",", "\0"), masked)
     people: list[str] = []
-    depth_safe = re.sub(r"\([^)]*\)", lambda m: m.group(0).replace(",", "\0"), value)
-    for part in _SPLIT.split(depth_safe):
-        name = normalize_owner(part.replace("\0", ","))
+    start = 0
+    for m in [*_SPLIT.finditer(safe), None]:
+        end = m.start() if m else len(text)
+        name = normalize_owner(text[start:end], safe[start:end])
         if name and name not in people:
             people.append(name)
+        start = m.end() if m else end
     return people
 
 

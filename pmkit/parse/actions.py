@@ -17,6 +17,7 @@ from pmkit.normalize.status import find_inline_status, normalize_action_status
 from pmkit.normalize.times import parse_date
 from pmkit.parse.blocks import Block, ListBlock, Paragraph, Quote, Section, Table, plain
 from pmkit.parse.fields import normalize_key
+from pmkit.parse.names import owner_in
 from pmkit.parse.sections import action_kind, section_role
 
 _TEXT_COLS = (
@@ -281,7 +282,6 @@ class ActionReader:
             text = plain(raw_text)
             if not text or is_placeholder(text):
                 continue
-            owner_raw = plain(_cell(row, c_owner))
             due_raw = plain(_cell(row, c_due))
             status_raw = plain(_cell(row, c_status))
             prio = plain(_cell(row, c_prio))
@@ -299,7 +299,7 @@ class ActionReader:
                 ActionItem(
                     text=text,
                     action_id=action_id if action_id and not is_placeholder(action_id) else None,
-                    owner=normalize_owner(owner_raw),
+                    owner=owner_in(_cell(row, c_owner)),
                     due_date=parse_date(due_raw) if due_raw else None,
                     status=status,  # type: ignore[arg-type]
                     status_text=status_raw or None,

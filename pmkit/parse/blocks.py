@@ -33,6 +33,8 @@ class ListItem:
     checked: bool | None = None
     """True/False for ``- [x]`` / ``- [ ]`` checklist items, None otherwise."""
     children: list[Block] = field(default_factory=list)
+    paragraphs: tuple[str, ...] = ()
+    """The Markdown source of each of the item's paragraphs, which :attr:`raw` joins."""
 
 
 @dataclass
@@ -162,13 +164,15 @@ def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
             i += 1  # list_item_close
             paras = [b for b in inner if isinstance(b, Paragraph)]
             rest = [b for b in inner if not isinstance(b, Paragraph)]
-            raw = "\n".join(p.raw for p in paras)
+            sources = [p.raw for p in paras]
+            raw = "\n".join(sources)
             checked = None
             m = _CHECKBOX.match(raw)
             if m:
                 checked = m.group(1) != " "
                 raw = raw[m.end() :]
-            block.items.append(ListItem(raw, _line(tok), checked, rest))
+                sources[0] = _CHECKBOX.sub("", sources[0], count=1)
+            block.items.append(ListItem(raw, _line(tok), checked, rest, tuple(sources)))
         else:
             i += 1
     return block, i + 1
@@ -306,12 +310,10 @@ def _emph(m: re.Match[str]) -> str:
     return m.group(2) or m.group(3) or m.group(4) or ""
 
 
-def plain(raw: str) -> str:
-    """Markdown inline source -> readable text, as a reader of the rendered page sees it: links
-    keep their text, emphasis markers and HTML tags go, code spans and backslash-escaped characters
-    are literal (``\\<tag\\>`` reads ``<tag>``), entities are decoded (``&lt;`` reads ``<``)."""
-    if not raw:
-        return ""
+def _without_markup(raw: str) -> tuple[str, bool]:
+    """``raw`` with links, tags and emphasis gone; its literal punctuation still hidden and its
+    references not yet decoded (what :func:`plain` and :func:`plain_marked` share). True when
+    something was hidden."""
     s = raw
     hidden = "`" in s or "\\" in s
     if hidden:
@@ -326,11 +328,116 @@ def plain(raw: str) -> str:
     if "*" in s or "_" in s:
         for _ in range(2):
             s = _EMPH.sub(_emph, s)
+    return s, hidden
+
+
+def plain(raw: str) -> str:
+    """Markdown inline source -> readable text, as a reader of the rendered page sees it: links
+    keep their text, emphasis markers and HTML tags go, code spans and backslash-escaped characters
+    are literal (``\\<tag\\>`` reads ``<tag>``), entities are decoded (``&lt;`` reads ``<``)."""
+    if not raw:
+        return ""
+    s, hidden = _without_markup(raw)
     if "&" in s:
         s = _ENTITY.sub(_entity, s)
     if hidden:
         s = _HIDDEN.sub(_unhide, s)
     return _SPACES.sub(" ", s).strip()
+
+
+LITERAL = "\ue000"
+"""What stands for a literal character in :attr:`Marked.masked`: no pattern's separator."""
+
+
+@dataclass(frozen=True)
+class Marked:
+    """Plain text that remembers which of its characters were written literally.
+
+    A character the source escaped (``\\&``, ``\\:``), wrote as a reference (``&#97;``) or put
+    in a code span is text, never markup or a separator: ``Ops \\& Infra`` is one team,
+    ``OPS-12\\: DB down`` a title without an id. Readers that split or trim a value run their
+    patterns over :attr:`masked` and cut :attr:`text` at the same places.
+    """
+
+    text: str
+    """The plain text, as :func:`plain` gives it."""
+    masked: str
+    """``text`` with every literal character replaced by :data:`LITERAL` (same length)."""
+
+    def __getitem__(self, key: slice) -> Marked:
+        return Marked(self.text[key], self.masked[key])
+
+    def strip(self, chars: str | None = None) -> Marked:
+        """Without the leading and trailing ``chars`` (whitespace by default) written as markup."""
+        left = len(self.masked) - len(self.masked.lstrip(chars))
+        right = len(self.masked.rstrip(chars))
+        return self[left : max(left, right)]
+
+    def split(self, pattern: re.Pattern[str]) -> list[Marked]:
+        """Cut at every match of ``pattern`` in :attr:`masked` (no literal character splits)."""
+        out: list[Marked] = []
+        start = 0
+        for m in pattern.finditer(self.masked):
+            if m.end() > m.start():
+                out.append(self[start : m.start()])
+                start = m.end()
+        out.append(self[start:])
+        return out
+
+    def sub(self, pattern: re.Pattern[str], repl: str = "") -> Marked:
+        """Every match of ``pattern`` in :attr:`masked` replaced by ``repl`` (taken as markup)."""
+        text, masked, start = [], [], 0
+        for m in pattern.finditer(self.masked):
+            text += [self.text[start : m.start()], repl]
+            masked += [self.masked[start : m.start()], repl]
+            start = m.end()
+        if not text:
+            return self
+        return Marked("".join(text) + self.text[start:], "".join(masked) + self.masked[start:])
+
+
+def plain_marked(raw: str) -> Marked:
+    """:func:`plain` of ``raw``, knowing which characters were written literally (a backslash
+    escape, a character reference, punctuation in a code span)."""
+    if not raw:
+        return Marked("", "")
+    s, hidden = _without_markup(raw)
+    text: list[str] = []
+    masked: list[str] = []
+    i, n = 0, len(s)
+    while i < n:
+        c = s[i]
+        if hidden and c == "\x00" and i + 1 < n and _HIDDEN.match(s, i):
+            text.append(_unhide(_HIDDEN.match(s, i)))  # type: ignore[arg-type]
+            masked.append(LITERAL)
+            i += 2
+            continue
+        m = _ENTITY.match(s, i) if c == "&" else None
+        if m is not None:
+            decoded = _entity(m)
+            text.append(decoded)
+            masked.append(LITERAL * len(decoded))
+            i = m.end()
+            continue
+        text.append(c)
+        masked.append(c)
+        i += 1
+    return _collapse(Marked("".join(text), "".join(masked)))
+
+
+def _collapse(marked: Marked) -> Marked:
+    """:func:`plain`'s spacing: a run of spaces and tabs is one space, the ends stripped."""
+    text, masked, start = [], [], 0
+    for m in _SPACES.finditer(marked.text):
+        text += [marked.text[start : m.start()], " "]
+        masked += [marked.masked[start : m.start()], " "]
+        start = m.end()
+    text.append(marked.text[start:])
+    masked.append(marked.masked[start:])
+    t = "".join(text)
+    left = len(t) - len(t.lstrip())
+    right = len(t.rstrip())
+    return Marked(t[left:right], "".join(masked)[left:right])
 
 
 def section_text(section: Section, *, deep: bool = True) -> str:

@@ -10,7 +10,8 @@ from pmkit.normalize.severity import is_severity_placeholder
 from pmkit.parse.blocks import Block, ListBlock, Paragraph
 from pmkit.parse.fields import field_for_key
 from pmkit.parse.keyvalues import KeyValue, split_key_value
-from pmkit.parse.prose import blocks_prose
+from pmkit.parse.names import is_literal
+from pmkit.parse.prose import blocks_prose, value_prose
 
 MAX_TEXT = 4000
 """A free-text field (summary, root cause, ...) is cut here: reports show paragraphs, not logs."""
@@ -18,6 +19,9 @@ IDENTITY_FIELDS = frozenset(
     {"title", "date", "timeframe", "start", "end", "severity", "incident_id"}
 )
 """The fields whose filling tells a filled template from an unfilled one."""
+LIST_FIELDS = frozenset({"services"})
+"""Fields whose value is a list, read item by item: such a value that looks like a placeholder
+as a whole (``<, >``) is one only when written all as markup (see ``pmkit.parse.names``)."""
 
 
 @dataclass
@@ -37,9 +41,28 @@ class Fields:
             return None
         return kv.value or "\n".join(blocks_prose(kv.blocks))[:MAX_TEXT]
 
+    def text(self, name: str) -> str | None:
+        """A free-text field's value (summary, root cause...) read as prose, its template lines
+        left out as they are from a section's (see ``pmkit.parse.prose.value_prose``)."""
+        kv = self.values.get(name)
+        if kv is None or not kv.raw:
+            return self.get(name)
+        return value_prose(kv)[:MAX_TEXT] or None
+
     def line(self, name: str) -> int | None:
         kv = self.values.get(name) or self.placeholders.get(name)
         return kv.line if kv else None
+
+
+def _is_placeholder_value(kv: KeyValue, value: str) -> bool:
+    """The value as a whole is template text. A value of several paragraphs is one only when
+    each paragraph is (paragraphs never make one together), a list written with a character
+    escaped only when each item is (see ``pmkit.parse.names``)."""
+    if not is_placeholder(value):
+        return False
+    if len(kv.paragraphs) > 1:
+        return not value_prose(kv)
+    return not (kv.field in LIST_FIELDS and is_literal(kv.raw))
 
 
 def collect_fields(kvs: list[KeyValue]) -> Fields:
@@ -51,7 +74,7 @@ def collect_fields(kvs: list[KeyValue]) -> Fields:
         empty = not value and not kv.items
         placeholder = (
             empty
-            or is_placeholder(value)
+            or _is_placeholder_value(kv, value)
             or (kv.field == "severity" and is_severity_placeholder(value))
         )
         if kv.items and (empty or placeholder):
@@ -70,8 +93,9 @@ def collect_fields(kvs: list[KeyValue]) -> Fields:
 
 
 def joined(parts: list[str]) -> str | None:
-    """Section texts as one field value: placeholders dropped, cut at ``MAX_TEXT``."""
-    text = "\n\n".join(p for p in parts if p and not is_placeholder(p)).strip()
+    """Section texts as one field value, cut at ``MAX_TEXT``. Their placeholders were left out
+    paragraph by paragraph (``pmkit.parse.prose``): paragraphs never make one together."""
+    text = "\n\n".join(p for p in parts if p).strip()
     return text[:MAX_TEXT] or None
 
 

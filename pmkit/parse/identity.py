@@ -12,8 +12,9 @@ from pmkit.normalize.placeholders import is_placeholder
 from pmkit.normalize.severity import parse_severity
 from pmkit.normalize.status import normalize_incident_status
 from pmkit.normalize.times import parse_date
-from pmkit.parse.blocks import Paragraph, plain
+from pmkit.parse.blocks import Marked, Paragraph, plain, plain_marked
 from pmkit.parse.context import TITLE_PREFIX, Document, file_stem
+from pmkit.parse.names import owner_in, services_in
 from pmkit.parse.sections import section_role
 from pmkit.parse.textdates import date_in
 
@@ -26,8 +27,6 @@ _TEMPLATE_TITLE = re.compile(
 _ID_TITLE = re.compile(
     r"^\s*(?P<id>[A-Z][A-Z0-9]*-[\w-]*\d[\w-]*)(?:\s*[/:|–—]|\s+-)\s*(?P<title>.+)$"
 )
-_SPLIT_LIST = re.compile(r"\s*(?:,|;|\band\b)\s*")
-_PARENS = re.compile(r"\s*\([^)]*\)\s*$")
 _BLOG_KEYS = frozenset(
     "authors tags categories layout teaser aliases slug permalink draft excerpt path".split()
 )
@@ -35,11 +34,25 @@ _BLOG_KEYS = frozenset(
 went out, not when the incident happened."""
 
 
+def _title_field(doc: Document) -> Marked | None:
+    """The title field's text; read from its Markdown, so that what it writes literally
+    (``OPS\\-12``, ``\\{\\{``) is title, never an id or template braces."""
+    kv = doc.fields.values.get("title")
+    if kv is None:
+        return None
+    if kv.raw:
+        return plain_marked(kv.raw)
+    value = doc.fields.get("title") or ""
+    return Marked(value, value)
+
+
 def title(doc: Document) -> str | None:
-    value = doc.fields.get("title")
-    if value:
-        m = _ID_TITLE.match(value)
-        value = _TITLE_NOISE.sub("", (m.group("title") if m else value)).strip()
+    field = _title_field(doc)
+    if field is not None and field.text:
+        m = _ID_TITLE.match(field.masked)
+        if m:
+            field = field[m.start("title") : m.end("title")]
+        value = field.sub(_TITLE_NOISE).text.strip()
         if value and not is_placeholder(value):
             return value
     for section in doc.md.root.children:
@@ -63,11 +76,11 @@ def incident_id(doc: Document) -> str:
     if value:
         m = _ID_TITLE.match(value)
         return (m.group("id") if m else value).strip()
-    t = doc.fields.get("title")
-    if t:
-        m = _ID_TITLE.match(t)
+    t = _title_field(doc)
+    if t is not None:
+        m = _ID_TITLE.match(t.masked)
         if m:
-            return m.group("id")
+            return t.text[m.start("id") : m.end("id")]
     # no id written: the file name (without folders and suffixes) names the incident
     return file_stem(doc.path) or doc.path
 
@@ -115,25 +128,21 @@ def severity(doc: Document, pm: Postmortem) -> None:
 def status_owner_team(doc: Document, pm: Postmortem) -> None:
     status = doc.fields.get("status")
     pm.status = normalize_incident_status(status) if status else None
-    pm.owner = (
-        normalize_owner(doc.fields.get("owner"))
-        or normalize_owner(doc.fields.get("author"))
-        or normalize_owner(doc.fields.get("commander"))
-    )
+    pm.owner = _owner(doc, "owner") or _owner(doc, "author") or _owner(doc, "commander")
     pm.team = doc.fields.get("team")
+
+
+def _owner(doc: Document, name: str) -> str | None:
+    """The field's owner, read from its Markdown (a value in a nested list: from its text)."""
+    kv = doc.fields.values.get(name)
+    if kv is None:
+        return None
+    return owner_in(kv.raw) if kv.raw else normalize_owner(doc.fields.get(name))
 
 
 def services(doc: Document) -> list[str]:
     kv = doc.fields.values.get("services")
-    if kv is None:
-        return []
-    items = [i for i in kv.items if not is_placeholder(i)] or _SPLIT_LIST.split(kv.value)
-    out: list[str] = []
-    for item in items:
-        name = _PARENS.sub("", plain(item)).strip(" .")
-        if name and not is_placeholder(name) and name not in out:
-            out.append(name)
-    return out
+    return services_in(kv.raw, kv.item_sources()) if kv is not None else []
 
 
 def is_unfilled(doc: Document) -> bool:

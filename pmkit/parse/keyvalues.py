@@ -38,10 +38,30 @@ class KeyValue:
     """Title of the section the pair sits in."""
     blocks: list[Block] = field(default_factory=list)
     """The nested blocks under the key, for keys that head a list (``- **Key events**``)."""
+    paragraphs: tuple[str, ...] = ()
+    """:attr:`raw` paragraph by paragraph, when the value goes on in more paragraphs of its
+    list item (``- **What happened:** ...`` then indented paragraphs); empty otherwise."""
 
     @property
     def value(self) -> str:
         return plain(self.raw)
+
+    def value_paragraphs(self) -> tuple[str, ...]:
+        """The Markdown source of the value's paragraphs (one for a one-paragraph value)."""
+        return self.paragraphs or ((self.raw,) if self.raw else ())
+
+    def item_sources(self) -> list[str]:
+        """The Markdown source of each of :attr:`items` (front matter: the values as written),
+        for readers that read the Markdown themselves (see ``pmkit.parse.names``)."""
+        if not self.blocks:
+            return list(self.items)
+        return [
+            item.raw
+            for child in self.blocks
+            if isinstance(child, ListBlock)
+            for item in child.items
+            if plain(item.raw)
+        ]
 
 
 # **Key:** value | **Key**: value | **Key** (qualifier): value | __Key__: value | *Key:* value
@@ -100,11 +120,22 @@ def _from_blocks(blocks: list[Block], section: str) -> Iterator[KeyValue]:
                     kv = (m.group("k").strip(), "") if m else None
                 if kv:
                     key, raw = kv
+                    paragraphs: tuple[str, ...] = ()
+                    if len(item.paragraphs) > 1:
+                        more = item.paragraphs[0].partition("\n")[2]
+                        paragraphs = (f"{raw}\n{more}".strip(), *item.paragraphs[1:])
                     if rest:
                         raw = f"{raw}\n{rest}".strip()
                     items = _nested_items(item.children)
                     yield KeyValue(
-                        key, field_for_key(key), raw, item.line, items, section, item.children
+                        key,
+                        field_for_key(key),
+                        raw,
+                        item.line,
+                        items,
+                        section,
+                        item.children,
+                        paragraphs,
                     )
                     continue
                 # a list item holding a nested list of pairs (``- **Key events**`` then items)

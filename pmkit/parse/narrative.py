@@ -7,7 +7,17 @@ import re
 
 from pmkit.model import ContributingFactor, Postmortem
 from pmkit.normalize.placeholders import is_placeholder
-from pmkit.parse.blocks import Block, ListBlock, ListItem, Paragraph, Table, plain
+from pmkit.parse.blocks import (
+    Block,
+    ListBlock,
+    ListItem,
+    Marked,
+    Paragraph,
+    Section,
+    Table,
+    plain,
+    plain_marked,
+)
 from pmkit.parse.context import Document
 from pmkit.parse.fields import field_for_key
 from pmkit.parse.fieldset import is_field_block, joined
@@ -69,43 +79,84 @@ def summary_text(doc: Document) -> str | None:
     return joined(parts)
 
 
+def _prose_beside_fields(section: Section) -> str:
+    """A section's prose without its lists of fields, in subsections too (a paragraph of
+    ``**Key:** value`` lines stays: in hand-written impact sections it is the author's)."""
+    texts = [
+        t
+        for b in section.blocks
+        if not (isinstance(b, ListBlock) and is_field_block(b))
+        for t in prose_texts(b)
+    ]
+    for child in section.children:
+        text = _prose_beside_fields(child)
+        if text:
+            texts += [plain(child.title), text]
+    return "\n".join(t for t in texts if t).strip()
+
+
+def impact_text(doc: Document) -> str | None:
+    """The impact sections' prose. Their lists of fields (seed-000's ``- **Systems/services
+    affected:** api``, seed-001's ``- **Duration of Impact:** ...``) are read as those fields;
+    they are not the customer impact, and a section holding nothing else holds none."""
+    return joined([_prose_beside_fields(s) for s in doc.sections.get("impact", [])])
+
+
+_FACTOR_SPLIT = re.compile(r"\s*;\s*")
+
+
+def _unmarked(text: str) -> Marked:
+    """Text with nothing known to be literal (front matter values, table cells joined)."""
+    return Marked(text, text)
+
+
+def _is_template_factor(m: Marked) -> bool:
+    """A placeholder, or a line whose label is one (``[Factor]: ...``, ``Owner: ...`` left
+    from a template). Only a colon written as markup ends a label: ``Owner\\: nobody
+    reviewed the alert`` is a factor."""
+    colon = m.masked.find(":")
+    return is_placeholder(m.text) or (colon >= 0 and is_placeholder(m.text[:colon]))
+
+
 def factors(doc: Document) -> list[ContributingFactor]:
-    texts: list[tuple[str, int | None]] = []
+    texts: list[tuple[Marked, int | None]] = []
     kv = doc.fields.values.get("factors")
     if kv is not None:
         if kv.items:
-            texts.extend((i, kv.line) for i in kv.items)
+            sources = (
+                map(plain_marked, kv.item_sources()) if kv.blocks else map(_unmarked, kv.items)
+            )
+            texts.extend((m, kv.line) for m in sources)
         elif kv.value:
-            texts.extend((t, kv.line) for t in re.split(r"\s*;\s*", kv.value) if t)
+            texts.extend((m, kv.line) for m in plain_marked(kv.raw).split(_FACTOR_SPLIT))
     for section in doc.sections.get("factors", []):
         for block in section.blocks:
             if isinstance(block, ListBlock):
-                texts.extend((plain(i.raw), i.line) for i in block.items)
+                texts.extend((plain_marked(i.raw), i.line) for i in block.items)
             elif isinstance(block, Table):
                 texts.extend(
-                    (" - ".join(plain(c) for c in row[:2] if c), ln)
+                    (_unmarked(" - ".join(plain(c) for c in row[:2] if c)), ln)
                     for row, ln in zip(block.rows, block.row_lines, strict=False)
                 )
         if not any(isinstance(b, (ListBlock, Table)) for b in section.blocks):
-            texts.extend((plain(b.raw), b.line) for b in section.blocks if isinstance(b, Paragraph))
+            texts.extend(
+                (plain_marked(b.raw), b.line) for b in section.blocks if isinstance(b, Paragraph)
+            )
     out: list[ContributingFactor] = []
-    for text, line in texts:
-        t = text.strip()
-        if (
-            t
-            and not is_placeholder(t)
-            and not is_placeholder(t.split(":")[0])
-            and t not in {f.text for f in out}
-        ):
-            out.append(ContributingFactor(len(out) + 1, t, line))
+    seen: set[str] = set()
+    for marked, line in texts:
+        m = marked.strip()
+        if m.text and m.text not in seen and not _is_template_factor(m):
+            out.append(ContributingFactor(len(out) + 1, m.text, line))
+            seen.add(m.text)
     return out
 
 
 def read_narrative(doc: Document, pm: Postmortem) -> None:
     f = doc.fields
-    pm.customer_impact = f.get("customer_impact") or doc.role_text("impact")
-    pm.executive_summary = f.get("executive_summary") or summary_text(doc)
-    pm.root_cause = f.get("root_cause") or root_cause_text(doc)
-    pm.trigger = f.get("trigger") or doc.role_text("trigger")
+    pm.customer_impact = f.text("customer_impact") or impact_text(doc)
+    pm.executive_summary = f.text("executive_summary") or summary_text(doc)
+    pm.root_cause = f.text("root_cause") or root_cause_text(doc)
+    pm.trigger = f.text("trigger") or doc.role_text("trigger")
     pm.lessons = doc.role_text("lessons")
     pm.factors = factors(doc)

@@ -7,9 +7,9 @@ responders (``## Responders`` over a list of handles), in the order written, eac
 
 from __future__ import annotations
 
-from pmkit.normalize.owners import split_people
-from pmkit.parse.blocks import ListBlock, Paragraph, plain
+from pmkit.parse.blocks import ListBlock, Paragraph
 from pmkit.parse.context import Document
+from pmkit.parse.names import people_in
 
 _MAX_PEOPLE = 50
 """A "responders" list longer than this is something else (a log, a table of users)."""
@@ -20,18 +20,18 @@ def responders(doc: Document) -> list[str]:
     each. Every such key counts (seed-000 has both "Primary responder" and "Contributors")."""
     people: list[str] = []
 
-    def add(text: str) -> None:
-        people.extend(p for p in split_people(text) if p not in people)
+    def add(raw: str) -> None:
+        people.extend(p for p in people_in(raw) if p not in people)
 
     for kv in doc.kvs:
         if kv.field in ("commander", "responders"):
-            for text in kv.items or [kv.value]:
-                add(text)
+            for raw in kv.item_sources() or [kv.raw]:
+                add(raw)
     for section in doc.sections.get("responders", []):
         for block in section.blocks:
             if isinstance(block, ListBlock):
                 for item in block.items:
-                    add(plain(item.raw.partition("\n")[0]))
+                    add(item.raw.partition("\n")[0])
             elif isinstance(block, Paragraph) and len(block.raw) <= 200:
-                add(plain(block.raw))
+                add(block.raw)
     return people[:_MAX_PEOPLE]

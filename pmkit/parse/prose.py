@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from pmkit.normalize.placeholders import is_placeholder
 from pmkit.parse.blocks import Block, ListBlock, ListItem, Paragraph, Quote, Section, Table, plain
-from pmkit.parse.keyvalues import split_key_value
+from pmkit.parse.keyvalues import KeyValue, split_key_value
 
 
 def _is_template_line(raw: str) -> bool:
@@ -30,8 +30,11 @@ def _is_template_line(raw: str) -> bool:
 
 
 def _paragraph_text(raw: str) -> str:
+    """The paragraph without its template lines; nothing when what remains is a placeholder
+    (``[Describe the`` / ``impact]`` wrapped over two lines)."""
     kept = [line for line in raw.split("\n") if not _is_template_line(line)]
-    return plain("\n".join(kept)) if kept else ""
+    text = plain("\n".join(kept)) if kept else ""
+    return "" if is_placeholder(text) else text
 
 
 def _item_texts(item: ListItem) -> list[str]:
@@ -45,6 +48,14 @@ def _item_texts(item: ListItem) -> list[str]:
             return [f"{kv[0]}:", *nested] if nested else []
     text = plain(item.raw)
     return ([] if is_placeholder(text) else [text]) + nested
+
+
+def value_prose(kv: KeyValue) -> str:
+    """A field's value read as prose is: each paragraph without its template lines, and left
+    out when what remains is a placeholder (``- **What happened:** ...`` reads as a section's
+    paragraphs would)."""
+    texts = [_paragraph_text(p) for p in kv.value_paragraphs()]
+    return "\n".join(t for t in texts if t)
 
 
 def prose_texts(block: Block) -> list[str]:

@@ -280,7 +280,7 @@ def coverage_note(known: int, total: int, what: str, of: str = "incidents") -> H
 
 def change_table(frame: pd.DataFrame, min_n: int) -> Html:
     """This period against the previous one: values, n, the test by name, its p-value and
-    whether the change is more than noise (``pmkit.change.as_frame``)."""
+    whether the change is more than noise (``pmkit.metrics.change.as_frame``)."""
     if frame.empty:
         return Html(
             '<p class="pmkit-empty">A window of all history has no previous period to compare.</p>'

@@ -48,8 +48,10 @@ BLOCK_ROWS = 128
 """Rows scored at a time: a block is rows x (earlier incidents) dense float32 arrays."""
 
 _SIM_COLUMNS = (
+    "root",
     "path",
     "incident_id",
+    "similar_root",
     "similar_path",
     "similar_incident_id",
     "rank",
@@ -65,6 +67,10 @@ _SIM_COLUMNS = (
     "same_trigger",
     "shared_factor_categories",
 )
+_AT = {name: n for n, name in enumerate(_SIM_COLUMNS)}
+"""Position of each column in a table row (a tuple in ``_SIM_COLUMNS`` order)."""
+Key = tuple[str, str, str]
+"""(root, path, incident_id): an incident, as every table keys it."""
 
 
 @dataclass
@@ -84,7 +90,9 @@ class RefreshSummary:
 
     def render(self) -> str:
         if self.mode == "skipped":
-            return f"similarity: not computed ({self.message})"
+            return (
+                f"similarity: not computed ({self.message}; `pmkit similar --refresh` computes it)"
+            )
         return (
             f"similarity: {self.mode}, {self.incidents} incidents ({self.changed} changed, "
             f"{self.removed} removed, {self.rescored} re-scored; {self.undated} undated left "
@@ -150,8 +158,8 @@ def _write_state(
 
 
 def _order(features: list[IncidentFeatures]) -> list[IncidentFeatures]:
-    """Time order (then path, id): "earlier" means earlier in this order."""
-    return sorted(features, key=lambda f: (f.when, f.path, f.incident_id))
+    """Time order (then root, path, id): "earlier" means earlier in this order."""
+    return sorted(features, key=lambda f: (f.when, f.root, f.path, f.incident_id))
 
 
 # -- vectors -----------------------------------------------------------------------------------
@@ -262,8 +270,10 @@ def _record(m: Matrix, block: Block, pick: Pick) -> tuple[Any, ...]:
         else None
     )
     return (
+        r.root,
         r.path,
         r.incident_id,
+        c.root,
         c.path,
         c.incident_id,
         pick.rank,
@@ -300,6 +310,7 @@ def _insert_vectors(
         return
     frame = pd.DataFrame(
         {
+            "root": [f.root for f in feats],
             "path": [f.path for f in feats],
             "incident_id": [f.incident_id for f in feats],
             "fingerprint": [f.fingerprint for f in feats],
@@ -309,26 +320,25 @@ def _insert_vectors(
     con.register("_pmkit_vectors_new", frame)
     try:
         con.execute(
-            "INSERT INTO similarity_vectors (path, incident_id, fingerprint, vector) "
-            "SELECT path, incident_id, fingerprint, CAST(vector AS BLOB) FROM _pmkit_vectors_new"
+            "INSERT INTO similarity_vectors (root, path, incident_id, fingerprint, vector) "
+            "SELECT root, path, incident_id, fingerprint, CAST(vector AS BLOB) "
+            "FROM _pmkit_vectors_new"
         )
     finally:
         con.unregister("_pmkit_vectors_new")
 
 
-def _delete_for(
-    con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[tuple[str, str]]
-) -> None:
+def _delete_for(con: duckdb.DuckDBPyConnection, table: str, keys: Iterable[Key]) -> None:
     keys = list(keys)
     if not keys:
         return
-    frame = pd.DataFrame(keys, columns=["path", "incident_id"], dtype=str)
+    frame = pd.DataFrame(keys, columns=["root", "path", "incident_id"], dtype=str)
     con.register("_pmkit_similarity_keys", frame)
     try:
         # table names come from this module's fixed strings, never from input
         con.execute(
-            f"DELETE FROM {table} WHERE (path, incident_id) IN "  # noqa: S608
-            "(SELECT (path, incident_id) FROM _pmkit_similarity_keys)"
+            f"DELETE FROM {table} AS t USING _pmkit_similarity_keys AS k "  # noqa: S608
+            "WHERE t.root = k.root AND t.path = k.path AND t.incident_id = k.incident_id"
         )
     finally:
         con.unregister("_pmkit_similarity_keys")
@@ -361,12 +371,12 @@ def refresh(
         summary.seconds = time.perf_counter() - started
         return summary
 
-    stored = dict(
-        ((p, i), fp)
-        for p, i, fp in con.execute(
-            "SELECT path, incident_id, fingerprint FROM similarity_vectors"
+    stored = {
+        (r, p, i): fp
+        for r, p, i, fp in con.execute(
+            "SELECT root, path, incident_id, fingerprint FROM similarity_vectors"
         ).fetchall()
-    )
+    }
     current = {f.key: f.fingerprint for f in feats}
     changed = [f for f in feats if stored.get(f.key) != current[f.key]]
     removed = [key for key in stored if key not in current]
@@ -421,7 +431,7 @@ def _incremental(
     con: duckdb.DuckDBPyConnection,
     feats: list[IncidentFeatures],
     changed: list[IncidentFeatures],
-    removed: list[tuple[str, str]],
+    removed: list[Key],
     settings: RecurrenceSettings,
     state: _State,
 ) -> RefreshSummary:
@@ -433,13 +443,13 @@ def _incremental(
 
     # every incident's vectors: stored ones for the unchanged, new ones for the changed
     unchanged_keys = [f.key for f in feats if f.key not in changed_keys]
-    blobs: dict[tuple[str, str], bytes] = {}
+    blobs: dict[Key, bytes] = {}
     if unchanged_keys:
-        for p, i, blob in con.execute(
-            "SELECT path, incident_id, vector FROM similarity_vectors"
+        for r, p, i, blob in con.execute(
+            "SELECT root, path, incident_id, vector FROM similarity_vectors"
         ).fetchall():
-            if (p, i) in pos and (p, i) not in changed_keys:
-                blobs[(p, i)] = blob
+            if (r, p, i) in pos and (r, p, i) not in changed_keys:
+                blobs[(r, p, i)] = blob
     new_fields = _vectorize(model, changed)
     new_blobs = _to_blobs(new_fields) if changed else []
     for f, blob in zip(changed, new_blobs, strict=True):
@@ -454,7 +464,7 @@ def _incremental(
     records = _score_rows(m, np.array(sorted(full_rows)), settings, False)
 
     # the others take in the changed incidents that beat their k-th or their window's best
-    rewritten: set[tuple[str, str]] = {m.features[r].key for r in full_rows}
+    rewritten: set[Key] = {m.features[r].key for r in full_rows}
     if changed:
         c_rows = np.array(sorted(pos[k] for k in changed_keys))
         cblock = score_block(m, c_rows, np.arange(len(m)))
@@ -503,20 +513,20 @@ def _incremental(
     return summary
 
 
-def _keys_listing(
-    con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, str]]
-) -> list[tuple[str, str]]:
+def _keys_listing(con: duckdb.DuckDBPyConnection, keys: Iterable[Key]) -> list[Key]:
     """Incidents whose stored list holds one of ``keys``."""
     keys = list(keys)
     if not keys:
         return []
-    con.register("_pmkit_similarity_gone", pd.DataFrame(keys, columns=["p", "i"], dtype=str))
+    gone = pd.DataFrame(keys, columns=["r", "p", "i"], dtype=str)
+    con.register("_pmkit_similarity_gone", gone)
     try:
         return [
-            (p, i)
-            for p, i in con.execute(
-                "SELECT DISTINCT path, incident_id FROM incident_similarity "
-                "WHERE (similar_path, similar_incident_id) IN (SELECT (p, i) FROM _pmkit_similarity_gone)"
+            (r, p, i)
+            for r, p, i in con.execute(
+                "SELECT DISTINCT s.root, s.path, s.incident_id "
+                "FROM incident_similarity AS s JOIN _pmkit_similarity_gone AS g "
+                "ON s.similar_root = g.r AND s.similar_path = g.p AND s.similar_incident_id = g.i"
             ).fetchall()
         ]
     finally:
@@ -524,7 +534,7 @@ def _keys_listing(
 
 
 def _bars(
-    con: duckdb.DuckDBPyConnection, pos: dict[tuple[str, str], int], n: int
+    con: duckdb.DuckDBPyConnection, pos: dict[Key, int], n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: the score of its k-th listed incident, how many it lists, and the score of its
     window's best (-1 when none): what a changed incident must beat to enter its list."""
@@ -532,12 +542,12 @@ def _bars(
     count = np.zeros(n, dtype=np.int64)
     best = np.full(n, -1.0, dtype=np.float32)
     rows = con.execute(
-        "SELECT path, incident_id, min(score) FILTER (WHERE rank IS NOT NULL), "
+        "SELECT root, path, incident_id, min(score) FILTER (WHERE rank IS NOT NULL), "
         "count(*) FILTER (WHERE rank IS NOT NULL), max(score) FILTER (WHERE window_best) "
-        "FROM incident_similarity GROUP BY path, incident_id"
+        "FROM incident_similarity GROUP BY root, path, incident_id"
     ).fetchall()
-    for p, i, low, k, top in rows:
-        y = pos.get((p, i))
+    for r, p, i, low, k, top in rows:
+        y = pos.get((r, p, i))
         if y is None:
             continue
         kth[y] = low if low is not None else -1.0
@@ -546,24 +556,30 @@ def _bars(
     return kth, count, best
 
 
-def _lists(
-    con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]]
-) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+def _lists(con: duckdb.DuckDBPyConnection, keys: list[Key]) -> dict[Key, list[tuple[Any, ...]]]:
     """The stored rows of these incidents' lists."""
-    out: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    out: dict[Key, list[tuple[Any, ...]]] = {}
     if not keys:
         return out
-    con.register("_pmkit_similarity_want", pd.DataFrame(keys, columns=["p", "i"], dtype=str))
+    want = pd.DataFrame(keys, columns=["r", "p", "i"], dtype=str)
+    con.register("_pmkit_similarity_want", want)
     try:
+        cols = ", ".join(f"s.{c}" for c in _SIM_COLUMNS)
         rows = con.execute(
-            f"SELECT {', '.join(_SIM_COLUMNS)} FROM incident_similarity "  # noqa: S608  (fixed names)
-            "WHERE (path, incident_id) IN (SELECT (p, i) FROM _pmkit_similarity_want)"
+            f"SELECT {cols} FROM incident_similarity AS s "  # noqa: S608  (fixed names)
+            "JOIN _pmkit_similarity_want AS w "
+            "ON s.root = w.r AND s.path = w.p AND s.incident_id = w.i"
         ).fetchall()
     finally:
         con.unregister("_pmkit_similarity_want")
     for row in rows:
-        out.setdefault((row[0], row[1]), []).append(row)
+        out.setdefault(_key(row, ""), []).append(row)
     return out
+
+
+def _key(row: tuple[Any, ...], side: str) -> Key:
+    """The incident (``side=""``) or its similar one (``side="similar_"``) of a table row."""
+    return (row[_AT[side + "root"]], row[_AT[side + "path"]], row[_AT[side + "incident_id"]])
 
 
 def _merge(
@@ -571,7 +587,7 @@ def _merge(
     y: int,
     entries: list[tuple[Any, ...]],
     cblock: Block,
-    pos: dict[tuple[str, str], int],
+    pos: dict[Key, int],
     settings: RecurrenceSettings,
 ) -> list[tuple[Any, ...]] | None:
     """Row ``y``'s new list from its stored entries (none of them changed) and the scores of
@@ -579,7 +595,7 @@ def _merge(
     list stays as it is."""
     # candidates: (score, column, record or None); a record is built only for what is kept
     cands: list[tuple[float, int, tuple[Any, ...] | None, int]] = [
-        (float(e[6]), pos[(e[2], e[3])], e, -1) for e in entries
+        (float(e[_AT["score"]]), pos[_key(e, "similar_")], e, -1) for e in entries
     ]
     for ci, c in enumerate(cblock.rows.tolist()):
         s = float(cblock.score[ci, y])
@@ -600,7 +616,7 @@ def _merge(
         is_best = best is not None and c is best
         if c[2] is not None:
             rec = list(c[2])
-            rec[4], rec[5] = rank, is_best
+            rec[_AT["rank"]], rec[_AT["window_best"]] = rank, is_best
             out.append(tuple(rec))
         else:
             # symmetric score: row y against column c is the changed row c against column y
@@ -616,21 +632,24 @@ def _merge(
 
 
 def similar_to(
-    con: duckdb.DuckDBPyConnection, path: str, incident_id: str, k: int | None = None
+    con: duckdb.DuckDBPyConnection, root: str, path: str, incident_id: str, k: int | None = None
 ) -> pd.DataFrame:
-    """The stored similar earlier incidents of one incident, best first, with their titles,
-    dates and severities (for the explorer and the CLI)."""
+    """The stored similar earlier incidents of one incident (its file is ``root``/``path``),
+    best first, with their titles, dates and severities."""
     return con.execute(
         """
-        SELECT s.rank, s.window_best, s.score, s.days_apart, s.similar_path, s.similar_incident_id,
-               i.title, COALESCE(CAST(i.started_at AS DATE), i.incident_date) AS day,
+        SELECT s.rank, s.window_best, s.score, s.days_apart, s.similar_root, s.similar_path,
+               s.similar_incident_id, i.title,
+               COALESCE(CAST(i.started_at AS DATE), i.incident_date) AS day,
                i.severity_label, i.severity_level, s.text_score, s.title_score, s.summary_score,
                s.root_cause_score, s.factors_score, s.shared_services, s.same_trigger,
                s.shared_factor_categories
         FROM incident_similarity AS s
-        LEFT JOIN incidents AS i ON i.path = s.similar_path AND i.incident_id = s.similar_incident_id
-        WHERE s.path = $path AND s.incident_id = $iid AND ($k IS NULL OR s.rank <= $k)
+        LEFT JOIN incidents AS i ON i.root = s.similar_root AND i.path = s.similar_path
+            AND i.incident_id = s.similar_incident_id
+        WHERE s.root = $root AND s.path = $path AND s.incident_id = $iid
+          AND ($k IS NULL OR s.rank <= $k)
         ORDER BY s.score DESC, day DESC
         """,
-        {"path": path, "iid": incident_id, "k": k},
+        {"root": root, "path": path, "iid": incident_id, "k": k},
     ).df()

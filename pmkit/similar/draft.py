@@ -33,6 +33,8 @@ MIN_SCORE = 0.3
 class SimilarIncident:
     """A past incident like the draft, and why."""
 
+    root: str
+    """The corpus folder of its file (``root``/``path``)."""
     path: str
     incident_id: str
     title: str
@@ -69,20 +71,23 @@ class SimilarIndex:
         feats, _ = load(con)
         self.features = _order(feats)
         state = _read_state(con)
-        stored: dict[tuple[str, str], tuple[str, bytes]] = {}
+        stored: dict[tuple[str, str, str], tuple[str, bytes]] = {}
+        rows = None
         if (
             state is not None
             and state.status == "ok"
             and state.version == MODEL_VERSION
             and state.model is not None
         ):
-            self.model = text.TextModel.from_bytes(state.model)
-            stored = {
-                (p, i): (fp, blob)
-                for p, i, fp, blob in con.execute(
-                    "SELECT path, incident_id, fingerprint, vector FROM similarity_vectors"
+            try:
+                rows = con.execute(
+                    "SELECT root, path, incident_id, fingerprint, vector FROM similarity_vectors"
                 ).fetchall()
-            }
+            except duckdb.BinderException:  # written before rows had a root: fit below
+                rows = None
+        if rows is not None and state is not None and state.model is not None:
+            self.model = text.TextModel.from_bytes(state.model)
+            stored = {(r, p, i): (fp, blob) for r, p, i, fp, blob in rows}
         else:  # never computed (or too large for ingest): fit on what the database holds
             counts = {
                 name: text.counts([f.text(name) for f in self.features], name)
@@ -94,9 +99,9 @@ class SimilarIndex:
         blobs = [new[f.key] if f.key in new else stored[f.key][1] for f in self.features]
         self.matrix = Matrix.build(self.features, _from_blobs(blobs))
         self.info = {
-            (p, i): (t, d, s)
-            for p, i, t, d, s in con.execute(
-                "SELECT path, incident_id, title, COALESCE(CAST(started_at AS DATE), "
+            (r, p, i): (t, d, s)
+            for r, p, i, t, d, s in con.execute(
+                "SELECT root, path, incident_id, title, COALESCE(CAST(started_at AS DATE), "
                 "incident_date), severity_label FROM incidents"
             ).fetchall()
         }
@@ -122,23 +127,33 @@ class SimilarIndex:
         return self._taxonomy
 
     def query(
-        self, draft: Postmortem, k: int = 5, path: str = "<draft>", min_score: float = MIN_SCORE
+        self,
+        draft: Postmortem,
+        k: int = 5,
+        path: str = "<draft>",
+        min_score: float = MIN_SCORE,
+        root: str | None = None,
     ) -> list[SimilarIncident]:
         """The ``k`` past incidents most like ``draft`` with a score of at least ``min_score``:
-        every incident before the draft's start when it has one, else every incident. An
-        incident of the same file (``path``) and id is the draft itself and is left out."""
-        me = from_postmortem(draft, path, self.taxonomy)
+        every incident before the draft's start when it has one, else every incident. The
+        draft's own file is left out: with ``root`` (a file being edited in the corpus), every
+        incident stored for the file ``root``/``path`` (whatever folder it was ingested as);
+        without, an incident of a file of the same name and the same id."""
+        me = from_postmortem(draft, path, self.taxonomy, root or "")
         if not self.features:
             return []
         m = self.matrix.with_row(me, _vectorize(self.model, [me]))
         n = len(self.features)
         block = score_block(m, np.array([n]), np.arange(n))
         name = Path(path).name
+        own = Path(root, path) if root is not None else None
         keep = []
         for j, f in enumerate(self.features):
             if me.when is not None and f.when is not None and f.when >= me.when:
                 continue
-            if f.incident_id == me.incident_id and Path(f.path).name == name:
+            if root is not None and f.path.endswith(name) and Path(f.root, f.path) == own:
+                continue
+            if root is None and f.incident_id == me.incident_id and Path(f.path).name == name:
                 continue
             if block.score[0, j] >= min_score:
                 keep.append(j)
@@ -153,6 +168,7 @@ class SimilarIndex:
             text_score = None if np.isnan(block.text[0, j]) else float(block.text[0, j])
             out.append(
                 SimilarIncident(
+                    root=f.root,
                     path=f.path,
                     incident_id=f.incident_id,
                     title=title or "",

@@ -28,6 +28,8 @@ UNKNOWN = ("unknown", "unclassified")
 class IncidentFeatures:
     """One incident as the similarity sees it."""
 
+    root: str
+    """The corpus folder it was ingested from: (root, path) is its file, as in every table."""
     path: str
     incident_id: str
     when: datetime | None
@@ -44,8 +46,9 @@ class IncidentFeatures:
     """Primary categories of the listed factors, sorted, ``unclassified`` left out."""
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.path, self.incident_id)
+    def key(self) -> tuple[str, str, str]:
+        """(root, path, incident_id): two roots may hold the same path."""
+        return (self.root, self.path, self.incident_id)
 
     def text(self, name: str) -> str:
         """The text of field ``name`` (``factors``: one line per factor)."""
@@ -85,20 +88,21 @@ def _when(started: datetime | None, day: date | None) -> datetime | None:
 
 _LOAD_SQL = """
 WITH docs AS (
-    SELECT path, bool_or(is_unfilled_template) AS unfilled, bool_or(is_process_doc) AS process
-    FROM documents GROUP BY path
+    SELECT root, path, bool_or(is_unfilled_template) AS unfilled,
+           bool_or(is_process_doc) AS process
+    FROM documents GROUP BY root, path
 ), facts AS (
-    SELECT path, incident_id, list(text ORDER BY seq) AS texts,
+    SELECT root, path, incident_id, list(text ORDER BY seq) AS texts,
            list(DISTINCT category) FILTER (WHERE category IS NOT NULL) AS categories
-    FROM contributing_factors GROUP BY path, incident_id
+    FROM contributing_factors GROUP BY root, path, incident_id
 )
-SELECT i.path, i.incident_id, i.started_at, i.incident_date, i.title, i.executive_summary,
-       i.root_cause, f.texts, i.services, i.trigger_category, f.categories
+SELECT i.root, i.path, i.incident_id, i.started_at, i.incident_date, i.title,
+       i.executive_summary, i.root_cause, f.texts, i.services, i.trigger_category, f.categories
 FROM incidents AS i
-JOIN docs AS d ON d.path = i.path
-LEFT JOIN facts AS f ON f.path = i.path AND f.incident_id = i.incident_id
+JOIN docs AS d ON d.root = i.root AND d.path = i.path
+LEFT JOIN facts AS f ON f.root = i.root AND f.path = i.path AND f.incident_id = i.incident_id
 WHERE NOT d.unfilled AND NOT d.process
-ORDER BY i.path, i.incident_id
+ORDER BY i.root, i.path, i.incident_id
 """
 
 
@@ -110,13 +114,14 @@ def load(con: duckdb.DuckDBPyConnection) -> tuple[list[IncidentFeatures], int]:
     rows = con.execute(_LOAD_SQL).fetchall()
     out: list[IncidentFeatures] = []
     undated = 0
-    for path, iid, started, day, title, summary, cause, texts, services, trig, cats in rows:
+    for root, path, iid, started, day, title, summary, cause, texts, services, trig, cats in rows:
         when = _when(started, day)
         if when is None:
             undated += 1
             continue
         out.append(
             IncidentFeatures(
+                root=root,
                 path=path,
                 incident_id=iid,
                 when=when,
@@ -132,7 +137,9 @@ def load(con: duckdb.DuckDBPyConnection) -> tuple[list[IncidentFeatures], int]:
     return out, undated
 
 
-def from_postmortem(pm: Postmortem, path: str, taxonomy: Taxonomy) -> IncidentFeatures:
+def from_postmortem(
+    pm: Postmortem, path: str, taxonomy: Taxonomy, root: str = ""
+) -> IncidentFeatures:
     """A parsed postmortem (a draft, not in the database) with its categories from ``taxonomy``,
     by the same rules as ingest (``pmkit.taxonomy``)."""
     from pmkit.taxonomy import trigger_category  # the ingest's rule
@@ -143,6 +150,7 @@ def from_postmortem(pm: Postmortem, path: str, taxonomy: Taxonomy) -> IncidentFe
         if found and _category(found[0]):
             factor_cats.add(found[0])
     return IncidentFeatures(
+        root=root,
         path=path,
         incident_id=pm.incident_id,
         when=_when(pm.started_at, pm.incident_date),

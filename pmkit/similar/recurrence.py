@@ -28,6 +28,8 @@ DID_NOT_HOLD = "fix did not hold"
 NEVER_LANDED = "fix never landed"
 CANNOT_TELL = "cannot tell"
 NO_ACTIONS = "no actions written"
+Key = tuple[str, str, str]
+"""(root, path, incident_id): an incident, as every table keys it."""
 
 
 @dataclass(frozen=True)
@@ -85,20 +87,21 @@ def status(con: duckdb.DuckDBPyConnection, rule: RecurrenceRule) -> tuple[bool, 
 
 _ACTIONS_CTE = """
 , acts AS (
-    SELECT path, incident_id, count(*) AS n_actions,
+    SELECT root, path, incident_id, count(*) AS n_actions,
            count(*) FILTER (WHERE status = 'done') AS n_done,
            count(*) FILTER (WHERE status IN ('open', 'in_progress')) AS n_open,
            count(*) FILTER (WHERE status NOT IN ('done', 'open', 'in_progress')) AS n_unknown
-    FROM action_items GROUP BY path, incident_id
+    FROM action_items GROUP BY root, path, incident_id
 ), sims AS (
-    SELECT DISTINCT path, incident_id FROM similarity_vectors
+    SELECT DISTINCT root, path, incident_id FROM similarity_vectors
 )
 """
 
 
 def repeats(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -> pd.DataFrame:
     """Every incident of the window with whether it is a repeat: its best earlier incident within
-    the window (``earlier_*``), the score, days apart, and the earlier incident's actions
+    the window (``earlier_*``; its file is ``earlier_root``/``earlier_path``), the score, days
+    apart, and the earlier incident's actions
     (``n_actions``, ``n_done``, ``n_open``, ``n_unknown``, ``actions_done`` as "2 of 3",
     ``follow_up``), ``score_text`` (two decimals). ``compared`` is false
     for an incident the similarity left out (no date, or not computed)."""
@@ -107,7 +110,7 @@ def repeats(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) ->
            sims.path IS NOT NULL AS compared,
            COALESCE(b.score >= $threshold AND b.days_apart <= $window, FALSE) AS is_repeat,
            b.score, printf('%.2f', b.score) AS score_text, round(b.days_apart) AS days_apart,
-           b.similar_path AS earlier_path,
+           b.similar_root AS earlier_root, b.similar_path AS earlier_path,
            b.similar_incident_id AS earlier_incident_id, e.title AS earlier_title,
            COALESCE(CAST(e.started_at AS DATE), e.incident_date) AS earlier_day,
            e.severity_level AS earlier_severity_level,
@@ -115,12 +118,18 @@ def repeats(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) ->
            COALESCE(a.n_open, 0) AS n_open, COALESCE(a.n_unknown, 0) AS n_unknown,
            printf('%d of %d', COALESCE(a.n_done, 0), COALESCE(a.n_actions, 0)) AS actions_done
     FROM scope AS s
-    LEFT JOIN sims ON sims.path = s.path AND sims.incident_id = s.incident_id
+    LEFT JOIN sims
+        ON sims.root = s.root AND sims.path = s.path AND sims.incident_id = s.incident_id
     LEFT JOIN incident_similarity AS b
-        ON b.path = s.path AND b.incident_id = s.incident_id AND b.window_best
-    LEFT JOIN incidents AS e ON e.path = b.similar_path AND e.incident_id = b.similar_incident_id
-    LEFT JOIN acts AS a ON a.path = b.similar_path AND a.incident_id = b.similar_incident_id
-    ORDER BY s.day DESC, s.path, s.incident_id
+        ON b.root = s.root AND b.path = s.path AND b.incident_id = s.incident_id
+       AND b.window_best
+    LEFT JOIN incidents AS e
+        ON e.root = b.similar_root AND e.path = b.similar_path
+       AND e.incident_id = b.similar_incident_id
+    LEFT JOIN acts AS a
+        ON a.root = b.similar_root AND a.path = b.similar_path
+       AND a.incident_id = b.similar_incident_id
+    ORDER BY s.day DESC, s.root, s.path, s.incident_id
     """
     df = scope_query(
         con,
@@ -147,7 +156,8 @@ def first_day(con: duckdb.DuckDBPyConnection) -> date | None:
     """The first day any compared incident happened: before it, nothing is known."""
     row = con.execute(
         "SELECT min(COALESCE(CAST(i.started_at AS DATE), i.incident_date)) FROM incidents AS i "
-        "JOIN similarity_vectors AS v ON v.path = i.path AND v.incident_id = i.incident_id"
+        "JOIN similarity_vectors AS v "
+        "ON v.root = i.root AND v.path = i.path AND v.incident_id = i.incident_id"
     ).fetchone()
     return row[0] if row else None
 
@@ -196,29 +206,32 @@ def families(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -
     member but the last: what the failure came back despite)."""
     body = """
     , links AS (
-        SELECT b.path, b.incident_id, b.similar_path, b.similar_incident_id
+        SELECT b.root, b.path, b.incident_id, b.similar_root, b.similar_path,
+               b.similar_incident_id
         FROM incident_similarity AS b
-        JOIN base AS x ON x.path = b.path AND x.incident_id = b.incident_id
+        JOIN base AS x
+            ON x.root = b.root AND x.path = b.path AND x.incident_id = b.incident_id
         WHERE b.window_best AND b.score >= $threshold AND b.days_apart <= $window
     )
-    SELECT l.path, l.incident_id, l.similar_path, l.similar_incident_id,
-           (s.path IS NOT NULL) AS in_window
+    SELECT l.root, l.path, l.incident_id, l.similar_root, l.similar_path,
+           l.similar_incident_id, (s.path IS NOT NULL) AS in_window
     FROM links AS l
-    LEFT JOIN scope AS s ON s.path = l.path AND s.incident_id = l.incident_id
+    LEFT JOIN scope AS s
+        ON s.root = l.root AND s.path = l.path AND s.incident_id = l.incident_id
     """
     links = scope_query(con, f, body, {"threshold": rule.threshold, "window": rule.window_days})
-    parent: dict[tuple[str, str], tuple[str, str]] = {}
+    parent: dict[Key, Key] = {}
 
-    def find(x: tuple[str, str]) -> tuple[str, str]:
+    def find(x: Key) -> Key:
         while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for p, i, sp, si, _ in links.itertuples(index=False):
-        parent[find((p, i))] = find((sp, si))
-    in_window = {(p, i) for p, i, _sp, _si, w in links.itertuples(index=False) if w}
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for r, p, i, sr, sp, si, _ in links.itertuples(index=False):
+        parent[find((r, p, i))] = find((sr, sp, si))
+    in_window = {(r, p, i) for r, p, i, *_, w in links.itertuples(index=False) if w}
+    groups: dict[Key, list[Key]] = {}
     for key in list(parent):
         groups.setdefault(find(key), []).append(key)
     keep = [g for g in groups.values() if any(k in in_window for k in g)]
@@ -242,16 +255,16 @@ def families(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -
     if not keep:
         return pd.DataFrame(columns=columns)
     members = pd.DataFrame(
-        [(n, p, i) for n, g in enumerate(keep) for p, i in g],
-        columns=["group", "path", "incident_id"],
+        [(n, r, p, i) for n, g in enumerate(keep) for r, p, i in g],
+        columns=["group", "root", "path", "incident_id"],
     )
     con.register("_pmkit_family_members", members)
     try:
         detail = con.execute(
             """
-            SELECT m."group", m.path, m.incident_id, i.title,
+            SELECT m."group", m.root, m.path, m.incident_id, i.title,
                    COALESCE(CAST(i.started_at AS DATE), i.incident_date) AS day,
-                   i.severity_level, d.root,
+                   i.severity_level,
                    count(a.path) AS n_actions,
                    count(a.path) FILTER (WHERE a.status = 'done') AS n_done,
                    count(a.path) FILTER (WHERE a.status IN ('open', 'in_progress')) AS n_open,
@@ -260,20 +273,21 @@ def families(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -
                    printf('%d of %d', count(a.path) FILTER (WHERE a.status = 'done'),
                           count(a.path)) AS actions_done
             FROM _pmkit_family_members AS m
-            JOIN incidents AS i ON i.path = m.path AND i.incident_id = m.incident_id
-            LEFT JOIN (SELECT path, any_value(root) AS root FROM documents GROUP BY path) AS d
-                ON d.path = m.path
-            LEFT JOIN action_items AS a ON a.path = m.path AND a.incident_id = m.incident_id
+            JOIN incidents AS i
+                ON i.root = m.root AND i.path = m.path AND i.incident_id = m.incident_id
+            LEFT JOIN action_items AS a
+                ON a.root = m.root AND a.path = m.path AND a.incident_id = m.incident_id
             GROUP BY ALL
             """
         ).df()
     finally:
         con.unregister("_pmkit_family_members")
-    repeat_keys = {(p, i) for p, i, *_ in links.itertuples(index=False)}
+    repeat_keys = {(r, p, i) for r, p, i, *_ in links.itertuples(index=False)}
     detail["is_repeat"] = [
-        (p, i) in repeat_keys for p, i in zip(detail["path"], detail["incident_id"], strict=True)
+        key in repeat_keys
+        for key in zip(detail["root"], detail["path"], detail["incident_id"], strict=True)
     ]
-    detail = detail.sort_values(["group", "day", "path", "incident_id"], kind="stable")
+    detail = detail.sort_values(["group", "day", "root", "path", "incident_id"], kind="stable")
     out = []
     order = detail.groupby("group")["day"].max().sort_values(ascending=False, kind="stable").index
     for number, group in enumerate(order, start=1):

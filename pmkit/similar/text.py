@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -120,7 +120,6 @@ class TextModel:
     n_docs: int
     df: dict[str, np.ndarray]
     """field -> document frequency per bucket (length ``WIDTH``, int32)."""
-    _idf: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def fit(cls, field_counts: dict[str, sp.csr_matrix]) -> TextModel:
@@ -132,21 +131,25 @@ class TextModel:
             df[name] = np.bincount(x.indices, minlength=WIDTH).astype(np.int32)
         return cls(n, df)
 
-    def idf(self, name: str) -> np.ndarray:
-        """Smooth idf, ``ln((1 + n) / (1 + df)) + 1``; 0 for n-grams in too many incidents."""
-        if name not in self._idf:
-            df = self.df[name].astype(np.float64)
-            idf = np.log((1.0 + self.n_docs) / (1.0 + df)) + 1.0
-            if self.n_docs >= MAX_DF_MIN_DOCS:
-                idf[df > MAX_DF * self.n_docs] = 0.0
-            self._idf[name] = idf.astype(np.float32)
-        return self._idf[name]
+    def idf(self, name: str, buckets: np.ndarray | slice) -> np.ndarray:
+        """Smooth idf of ``buckets``, ``ln((1 + n) / (1 + df)) + 1``; 0 for n-grams in too many
+        incidents. Computed for the buckets asked rather than kept for all of them: a dense idf
+        is another 8 MB a field, held by every index a drafting form opens."""
+        df = self.df[name][buckets].astype(np.float64)
+        idf = np.log((1.0 + self.n_docs) / (1.0 + df)) + 1.0
+        if self.n_docs >= MAX_DF_MIN_DOCS:
+            idf[df > MAX_DF * self.n_docs] = 0.0
+        return idf.astype(np.float32)
 
     def vectors(self, name: str, x: sp.csr_matrix) -> sp.csr_matrix:
         """Unit TF-IDF rows (sublinear tf) from the counts ``x`` of field ``name``; an empty
         text gives an empty row."""
         x = x.tocsr(copy=True)
-        x.data = (1.0 + np.log(x.data)) * self.idf(name)[x.indices]
+        if x.nnz > WIDTH // 4:  # many rows: one pass over every bucket, then a lookup
+            weights = self.idf(name, slice(None))[x.indices]
+        else:
+            weights = self.idf(name, x.indices)
+        x.data = (1.0 + np.log(x.data)) * weights
         return _normalize_halves(x)
 
     def to_bytes(self) -> bytes:

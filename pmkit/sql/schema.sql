@@ -162,9 +162,13 @@ CREATE TABLE IF NOT EXISTS register_matches (
 -- For each dated incident of a real postmortem: its k most similar earlier incidents (rank 1..k)
 -- and its most similar earlier incident within [recurrence] window_days (window_best; rank is
 -- NULL when that one is not also in the top k), with the score and its reasons.
+-- (root, path, incident_id) is the incident, (similar_root, similar_path, similar_incident_id)
+-- the earlier one: two roots may hold the same path.
 CREATE TABLE IF NOT EXISTS incident_similarity (
+    root                      VARCHAR NOT NULL DEFAULT '',
     path                      VARCHAR NOT NULL,
     incident_id               VARCHAR NOT NULL,
+    similar_root              VARCHAR NOT NULL DEFAULT '',
     similar_path              VARCHAR NOT NULL,
     similar_incident_id       VARCHAR NOT NULL,
     rank                      INTEGER,
@@ -184,6 +188,7 @@ CREATE TABLE IF NOT EXISTS incident_similarity (
 -- Each compared incident's fingerprint (of every value its score depends on) and its TF-IDF
 -- vectors (bytes), so that a refresh re-scores only what changed.
 CREATE TABLE IF NOT EXISTS similarity_vectors (
+    root         VARCHAR NOT NULL DEFAULT '',
     path         VARCHAR NOT NULL,
     incident_id  VARCHAR NOT NULL,
     fingerprint  VARCHAR NOT NULL,

@@ -67,6 +67,8 @@ class IngestSummary:
     error_messages: list[str] = field(default_factory=list)
     register: str = ""
     """The incident register's summary (pmkit.register.store.RegisterBatch.render)."""
+    similarity: str = ""
+    """What the similar-incidents refresh did (pmkit.similar.cache.RefreshSummary.render)."""
     empty_folders: list[str] = field(default_factory=list)
     """Folders given that hold no postmortem file at all (a typo, or the wrong folder)."""
 
@@ -87,6 +89,8 @@ class IngestSummary:
         )
         if self.register:
             lines.append(self.register)
+        if self.similarity:
+            lines.append(self.similarity)
         return "\n".join(lines)
 
 
@@ -260,6 +264,7 @@ def ingest_paths(
         plan = _plan(paths, stored_files(db_path), summary, remove_missing)
         if plan.nothing_to_do() and not register.sources and db_path.exists():
             summary.seconds = time.perf_counter() - started
+            summary.similarity = "similarity: not recomputed (no file changed)"
             return summary
         parsed: Iterable[tuple[ParsedDocument, str]] = parse_many(
             [p.job(config) for p in plan.changed], workers, lock_fd
@@ -272,7 +277,7 @@ def ingest_paths(
         def after(con: duckdb.DuckDBPyConnection) -> None:
             """What is derived from every postmortem, computed in the same private copy."""
             register_store.apply(con, register)  # the incident register (issue 17)
-            refresh(con, config)  # similar incidents (issue 18)
+            summary.similarity = refresh(con, config).render()  # similar incidents (issue 18)
 
         batches = _batches(plan, parsed, summary)
         _write(db_path, batches, plan, taxonomy, after)
