@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import pmkit.similar.cache as cache
+import pmkit.similar.tables as tables
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures
@@ -195,7 +196,7 @@ def _full_with_stored_model(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch
     shutil.copyfile(db, copy)
     con = duckdb.connect(str(copy))
     try:
-        state = cache._read_state(con)
+        state = tables.read_state(con)
         assert state is not None and state.model is not None
         model = text.TextModel.from_bytes(state.model)
         with monkeypatch.context() as m:

@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 import pmkit.similar.cache as cache
+import pmkit.similar.tables as tables
 from pmkit.cli import cli
 from pmkit.metrics import Filters
 from pmkit.model import ContributingFactor, Postmortem
@@ -268,7 +269,7 @@ def _full_copy(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copyfile(db, copy)
     con = duckdb.connect(str(copy))
     try:
-        state = cache._read_state(con)
+        state = tables.read_state(con)
         assert state is not None and state.model is not None
         model = text_model.TextModel.from_bytes(state.model)
         with monkeypatch.context() as m:
