@@ -357,7 +357,7 @@ def holder_pid(db: Path) -> int:
 _PUBLISH_CHILD = """
 import os, shutil, signal, sys
 from pathlib import Path
-import pmkit.reports.runner as runner
+import pmkit.reports.publish as publish
 stop_at = int(sys.argv[3])
 events = [0]
 def tick():
@@ -375,10 +375,10 @@ os.rename = killing(os.rename)
 os.replace = killing(os.replace)
 shutil.rmtree = killing(shutil.rmtree)
 if sys.argv[4] == "fallback":  # a file system without renameat2's exchange
-    runner._exchange = lambda a, b: False
-elif hasattr(runner, "_exchange"):
-    runner._exchange = killing(runner._exchange)
-runner._publish(Path(sys.argv[1]), Path(sys.argv[2]))
+    publish.exchange = lambda a, b: False
+else:
+    publish.exchange = killing(publish.exchange)
+publish.publish(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
@@ -407,7 +407,7 @@ def test_replacing_a_same_date_run_is_atomic(tmp_path: Path, how: str) -> None:
     publish, and just before each, the run folder holds the old run or the new one (with the
     exchange; without it, once the next run has put the old one back) and the next run cleans
     up."""
-    from pmkit.reports import runner
+    from pmkit.reports import publish
     from pmkit.reports.index import write_index
 
     killed_at: list[tuple[Path, str | None]] = []
@@ -437,7 +437,7 @@ def test_replacing_a_same_date_run_is_atomic(tmp_path: Path, how: str) -> None:
             break
     outcomes = set()
     for out, state in killed_at:
-        runner.clean_leftovers(out)  # what the next run does first
+        publish.clean_leftovers(out)  # what the next run does first
         assert sorted(p.name for p in out.iterdir()) == ["2026-11-16", "index.html"], out
         after = (out / "2026-11-16" / "severity_trends.html").read_text()
         assert after == state if state else after in ("old", "new")

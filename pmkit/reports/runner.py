@@ -1,13 +1,9 @@
 """Run the report notebooks with papermill and publish them as one dated folder, atomically.
 
 Everything is written to ``<out>/.<as_of>.tmp-XXXX/`` first; only when every notebook ran and was
-exported does that folder become ``<out>/<as_of>/``. An existing run of the same date is replaced
-only then, in one step: the two folders are exchanged (``renameat2(RENAME_EXCHANGE)``), so a
-SIGKILL at any moment leaves the old run or the new one, and ``index.html`` never links a missing
-folder. (Where the exchange is not available, the old run is renamed aside first; a run killed
-between the two renames is put back by the next run.) A running run holds a lock on its temporary
-folder; the next run removes the folders of runs that were killed. A failing notebook leaves
-earlier runs untouched and its executed copy is kept under ``<out>/failed/`` for debugging.
+exported does that folder become ``<out>/<as_of>/``, replacing a run of the same date in one step
+(``pmkit.reports.publish``), so ``index.html`` never links a missing folder. A failing notebook
+leaves earlier runs untouched and its executed copy is kept under ``<out>/failed/`` for debugging.
 
 How a run spends its time: papermill runs each notebook in a fresh ``python3`` kernel, ``jobs``
 of them at a time (default: 2, or 1 on a one-core machine). The kernels compute the numbers and
@@ -19,9 +15,6 @@ kernels go on with the next notebooks.
 
 from __future__ import annotations
 
-import ctypes
-import errno
-import fcntl
 import json
 import os
 import shutil
@@ -40,6 +33,7 @@ from pmkit.fastimport import skip_slow_optional_imports
 from pmkit.reports.errors import NotebookFailed, OutputNotWritable, ReportError
 from pmkit.reports.export import notebook_html, run_pages
 from pmkit.reports.index import MANIFEST, write_index
+from pmkit.reports.publish import carry_over, clean_leftovers, hold, publish
 from pmkit.reports.request import ReportRequest, available_notebooks
 
 KERNEL = "python3"
@@ -181,110 +175,6 @@ def _failed_cell(
             index = source_ids.index(cell.get("id")) if cell.get("id") in source_ids else None
             return index, first
     return None, None
-
-
-def _carry_over(
-    old_run: Path, new_run: Path, results: list[NotebookResult]
-) -> list[dict[str, Any]]:
-    """Copy reports of the same date that this (partial, ``--only``) run did not regenerate."""
-    try:
-        old = json.loads((old_run / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    done = {r.name for r in results}
-    kept: list[dict[str, Any]] = []
-    for entry in old.get("notebooks", []):
-        name = entry.get("name")
-        if not isinstance(name, str) or name in done:
-            continue
-        files = [entry.get("html"), entry.get("ipynb")]
-        if all(isinstance(f, str) and (old_run / f).is_file() for f in files):
-            for f in files:
-                shutil.copy2(old_run / f, new_run / f)
-            for table in old_run.glob(f"{name}*.csv"):  # what the report wrote beside it
-                shutil.copy2(table, new_run / table.name)
-            kept.append(entry)
-    return kept
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux ``renameat2``); False where it is not available."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if done == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # old kernel, file system without it
-        return False
-    raise OSError(code, os.strerror(code), str(a))
-
-
-def _publish(tmp: Path, final: Path) -> None:
-    """Make ``tmp`` the run folder ``final``, replacing an existing one only now, atomically.
-
-    After an exchange ``tmp`` holds the old run, which the caller deletes."""
-    if not final.exists():
-        os.rename(tmp, final)
-        return
-    if _exchange(tmp, final):
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-    old.rmdir()
-    os.rename(final, old)
-    try:
-        os.rename(tmp, final)
-    except OSError:
-        os.rename(old, final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _hold(folder: Path) -> int:
-    """Lock ``folder`` (its own inode, nothing written in it) while this run uses it."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return fd
-
-
-def _abandoned(folder: Path) -> bool:
-    """Whether no living run holds ``folder`` (a killed run's locks went with it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return True
-
-
-def clean_leftovers(out_dir: Path) -> None:
-    """Remove what killed runs left in ``out_dir``: ``.<date>.tmp-*`` folders no running run
-    holds, and ``.<date>.old-*`` folders, which are put back as ``<date>`` when that run folder
-    is missing (a run killed between the two renames of the fallback)."""
-    if not out_dir.is_dir():
-        return
-    for folder in sorted(out_dir.glob(".*.old-*")):
-        final = out_dir / folder.name[1:].split(".old-")[0]
-        if not folder.is_dir() or not _abandoned(folder):
-            continue
-        if not final.exists():
-            os.rename(folder, final)
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
-    for folder in out_dir.glob(".*.tmp-*"):
-        if folder.is_dir() and _abandoned(folder):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -463,7 +353,7 @@ def run_reports(request: ReportRequest, progress: Progress | None = None) -> Run
         raise OutputNotWritable(
             f"cannot write the reports folder {out_dir}: {exc.strerror or exc}"
         ) from exc
-    held = _hold(tmp)
+    held = hold(tmp)
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published run is readable like any folder
     try:
         sources = [notebook_dir / f"{name}.ipynb" for name in names]
@@ -473,7 +363,7 @@ def run_reports(request: ReportRequest, progress: Progress | None = None) -> Run
         final = out_dir / as_of
         entries = [asdict(r) for r in results]
         if final.is_dir():
-            entries += _carry_over(final, tmp, results)
+            entries += carry_over(final, tmp, {r.name for r in results})
         manifest = {
             "as_of": as_of,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -485,7 +375,7 @@ def run_reports(request: ReportRequest, progress: Progress | None = None) -> Run
             "notebooks": sorted(entries, key=lambda e: (e["name"] != "summary", e["name"])),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        _publish(tmp, final)
+        publish(tmp, final)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -10,7 +10,8 @@ Modules, every arrow pointing down:
 - ``pool``: parsing in worker processes.
 - ``classify``: the taxonomy's categories written to the database (``pmkit.taxonomy`` has the
   rules).
-- ``ingest``: the incremental ingest of files and folders (found by ``pmkit.corpus``).
+- ``ingest``: the incremental ingest of files and folders (found by ``pmkit.corpus``);
+  ``summary`` is what it did.
 - ``similar``: ``pmkit similar --refresh``.
 
 Knows nothing of metrics, charts or notebooks. Readers open the file read-only (``connect``) and
@@ -26,7 +27,8 @@ from pmkit.store.db import (
     db_is_current,
     schema_sql,
 )
-from pmkit.store.ingest import MAX_FILE_BYTES, IngestSummary, ingest_paths
+from pmkit.store.ingest import MAX_FILE_BYTES, ingest_paths
+from pmkit.store.summary import IngestSummary
 
 __all__ = [
     "MAX_FILE_BYTES",

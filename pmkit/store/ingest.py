@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from pmkit.config import Config, RegisterSource, load_config
-from pmkit.corpus import SUFFIXES, CorpusProblem, SourceFile, discover
+from pmkit.corpus import CorpusProblem, SourceFile, discover
 from pmkit.gitdates import first_commit_dates
 from pmkit.model import ParsedDocument, ParseIssue
 from pmkit.store.atomic import ingest_lock, lock_wait_seconds, private_copy
@@ -35,6 +35,7 @@ from pmkit.store.classify import reclassify
 from pmkit.store.db import IngestError, stored_files
 from pmkit.store.pool import Job, cannot_read, parse_many
 from pmkit.store.rows import TABLE_NAMES, FileRows, frames, insert
+from pmkit.store.summary import IngestSummary, count_parsed
 from pmkit.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
 _BATCH_FILES = 2000
@@ -49,49 +50,6 @@ MAX_DURATION_MINUTES = 100 * 366 * 24 * 60.0
 """A duration longer than a century (or not a finite number) is refused: it is a typo, and an
 infinite one breaks every chart (JSON has no infinity)."""
 _INT64 = (-(2**63), 2**63 - 1)
-
-
-@dataclass
-class IngestSummary:
-    files: int = 0
-    parsed: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    incidents: int = 0
-    actions: int = 0
-    warnings: int = 0
-    errors: int = 0
-    unfilled: int = 0
-    process_docs: int = 0
-    seconds: float = 0.0
-    error_messages: list[str] = field(default_factory=list)
-    register: str = ""
-    """The incident register's summary (pmkit.register.store.RegisterBatch.render)."""
-    similarity: str = ""
-    """What the similar-incidents refresh did (pmkit.similar.cache.RefreshSummary.render)."""
-    empty_folders: list[str] = field(default_factory=list)
-    """Folders given that hold no postmortem file at all (a typo, or the wrong folder)."""
-
-    def render(self) -> str:
-        lines = [
-            f"files: {self.files} ({self.parsed} parsed, {self.unchanged} unchanged, "
-            f"{self.removed} removed)",
-            f"incidents: {self.incidents}   actions: {self.actions}   unfilled templates: "
-            f"{self.unfilled}   process docs: {self.process_docs}",
-            f"issues: {self.errors} errors, {self.warnings} warnings   ({self.seconds:.2f} s)",
-        ]
-        lines.extend(f"  error: {m}" for m in self.error_messages[:20])
-        if len(self.error_messages) > 20:
-            lines.append(f"  ... and {len(self.error_messages) - 20} more (see table parse_issues)")
-        lines.extend(
-            f"no postmortems in {folder} (none of its files ends in {', '.join(SUFFIXES)})"
-            for folder in self.empty_folders
-        )
-        if self.register:
-            lines.append(self.register)
-        if self.similarity:
-            lines.append(self.similarity)
-        return "\n".join(lines)
 
 
 @dataclass
@@ -302,7 +260,7 @@ def _batches(
         if src.root not in git and any(pm.drafted_at is None for pm in doc.incidents):
             git[src.root] = first_commit_dates(src.root)
         _refuse_out_of_range(doc)
-        _count(summary, doc)
+        count_parsed(summary, doc)
         size = pending.size if sha or pending.keep_stat else 0
         if files and held + size > _BATCH_BYTES:
             yield frames(files, now, git)
@@ -335,22 +293,6 @@ def _refuse_out_of_range(doc: ParsedDocument) -> None:
                     pm.incident_id,
                 )
             )
-
-
-def _count(summary: IngestSummary, doc: ParsedDocument) -> None:
-    """Add one parsed file to the ingest summary."""
-    summary.parsed += 1
-    summary.incidents += 0 if doc.is_unfilled_template else len(doc.incidents)
-    summary.actions += sum(len(pm.actions) for pm in doc.incidents)
-    summary.unfilled += doc.is_unfilled_template
-    summary.process_docs += doc.is_process_doc
-    for issue in doc.issues:
-        if issue.level == "error":
-            summary.errors += 1
-            line = f":{issue.line}" if issue.line else ""
-            summary.error_messages.append(f"{doc.path}{line}: {issue.message}")
-        elif issue.level == "warning":
-            summary.warnings += 1
 
 
 def _write(
