@@ -263,6 +263,38 @@ def test_cli_folder_without_postmortems_says_so(tmp_path: Path) -> None:
     assert [d["code"] for d in json.loads(out)] == ["no-postmortems"]  # JSON: no totals line
 
 
+def test_cli_names_a_subfolder_it_cannot_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subfolder the walk cannot list is an error naming it, and the rest is still linted
+    (it was an AttributeError: the problems came back as tuples and lint read ``.message``).
+    The tests run as root, which lists any folder, so the refusal is the one ``os.scandir``
+    gives a user without the permission."""
+    import os
+
+    import pmkit.corpus
+
+    folder = tmp_path / "postmortems"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "good.md").write_text(GOOD, encoding="utf-8")
+    (folder / "locked" / "hidden.md").write_text(GOOD, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.basename(os.path.normpath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(pmkit.corpus.os, "scandir", scandir)
+    code, out = run(str(folder))
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert lines == [
+        f"{folder / 'locked'}:1: error: cannot list folder: Permission denied [no-file]",
+        "1 file, 1 error, 0 warnings",
+    ]
+
+
 def test_cli_help() -> None:
     assert CliRunner().invoke(cli, ["lint", "--help"]).exit_code == 0
 
