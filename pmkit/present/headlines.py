@@ -98,7 +98,8 @@ def severity(
     total = int(cov["n_incidents"])
     share = metrics.severity_share(con, f).iloc[0]
     known, severe = int(share["n_known"]), int(share["n_level_le_1"])
-    resolve = metrics.mttx(con, f).set_index("measure").loc["resolve"]
+    measures = metrics.mttx(con, f)
+    resolve = measures[measures["measure"] == "resolve"].iloc[0]
     n_resolve = int(resolve["n"])
     median = float(resolve["median_minutes"]) / 60.0 if n_resolve else None
     services = metrics.top_services(con, f, limit=1)

@@ -124,7 +124,9 @@ def action_completion(df: pd.DataFrame, period: str = "month") -> alt.Chart:
 
 
 @builder
-def repeat_rate_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
+def repeat_rate_over_time(
+    df: pd.DataFrame, period: str = "month"
+) -> alt.LayerChart | alt.FacetChart:
     """Points and line: share of the incidents compared that repeat an earlier one, per period
     (``pmkit.similar.recurrence.repeat_rate``), each point labelled with its n; a period whose
     earlier history is shorter than the recurrence window is drawn hollow."""

@@ -57,7 +57,9 @@ def severity_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
 
 
 @builder
-def severity_share_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
+def severity_share_over_time(
+    df: pd.DataFrame, period: str = "month"
+) -> alt.LayerChart | alt.FacetChart:
     """Points and line: share of incidents at level <= 1 per period, drawn only where a level is
     known (``metrics.severity_share(period=)``), each labelled with its n."""
     import altair as alt
