@@ -44,7 +44,7 @@ format: $(STAMP)  ## apply ruff formatting and fixes
 test: $(STAMP) browser-deps lint  ## run ruff and every test (but the slow ones)
 	$(BIN)/pytest -q -m "not slow"
 
-test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, 20-kill crash loop (prints their counts)
+test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, 20-kill crash loop (prints their counts), the benchmark smoke run
 	$(BIN)/pytest -q -s -m slow --hypothesis-show-statistics
 
 BENCH_SIZES  ?= 1000,10000,100000
