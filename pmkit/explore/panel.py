@@ -21,6 +21,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
+from pmkit.config import Config
 from pmkit.explore import charts, render
 from pmkit.explore import similar as similar_panel
 from pmkit.explore.data import (
@@ -359,8 +360,12 @@ class ExplorePanel:
         self.similar.value = similar_panel.panel_html(self.db, key)
 
 
-def explore(db_path: str | Path = "data/pmkit.duckdb", today: date | None = None) -> ExplorePanel:
-    """Open ``db_path`` read-only and build the panel (the notebook's one call).
+def explore(
+    db_path: str | Path | None = None, today: date | None = None, config: Config | None = None
+) -> ExplorePanel:
+    """Open ``db_path`` (default: the configured database) read-only and build the panel (the
+    notebook's one call). Settings and a relative path are found as every entry point finds
+    them (``pmkit.config``).
 
     ``today`` (default: the real date) is the default end of the window; tests pin it."""
-    return ExplorePanel(ExploreDB(db_path), today=today)
+    return ExplorePanel(ExploreDB(db_path, config), today=today)
