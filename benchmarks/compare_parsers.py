@@ -113,7 +113,7 @@ def fallbacks(paths: list[Path]) -> Counter[str]:
     from pmkit.parse.blocks import _toml_front_matter
     from pmkit.parse.decode import decode_bytes
     from pmkit.parse.document import MAX_PARSE_CHARS
-    from pmkit.store import discover
+    from pmkit.corpus import discover
 
     reasons: Counter[str] = Counter()
     for src in discover(paths)[0]:

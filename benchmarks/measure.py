@@ -98,11 +98,11 @@ def _floor_one(path: str) -> None:
 
 def floor_workers(files: int) -> int:
     """As many parse workers as ``pmkit ingest`` runs for ``files`` new files
-    (``pmkit.store._parse_many``: two, one per core, from 64 files on)."""
-    from pmkit import store
+    (``pmkit.store.pool``: two, one per core, from ``PARALLEL_MIN_FILES`` files on)."""
+    from pmkit.store.pool import PARALLEL_MIN_FILES
 
     workers = min(2, os.cpu_count() or 1)
-    return workers if files >= store._PARALLEL_MIN_FILES else 1
+    return workers if files >= PARALLEL_MIN_FILES else 1
 
 
 def floor_parse(corpus: Path, workers: int | None = None) -> dict[str, Any]:
@@ -115,7 +115,7 @@ def floor_parse(corpus: Path, workers: int | None = None) -> dict[str, Any]:
 
     from markdown_it import MarkdownIt
 
-    from pmkit.store import discover
+    from pmkit.corpus import discover
 
     files = [str(f.path) for f in discover([corpus])[0]]
     workers = workers or floor_workers(len(files))
@@ -222,10 +222,11 @@ def reports(db: Path, out: Path, as_of: str, jobs: int | None = None) -> dict[st
     """``pmkit report --no-ingest`` on ``db``: every shipped notebook, executed and exported,
     ``jobs`` at a time (default: as ``pmkit report``)."""
     started = time.perf_counter()
+    from pmkit.reports import ReportRequest
     from pmkit.reports.job import report_job
     from pmkit.reports.runner import default_jobs
 
-    result = report_job(None, db, out, as_of=as_of, jobs=jobs)
+    result = report_job(ReportRequest.build(db, as_of, out_dir=out, jobs=jobs))
     return {
         "runs": len(result.notebooks),
         "jobs": jobs or default_jobs(),
@@ -243,10 +244,9 @@ def metrics(db: Path, as_of: str, repeat: int) -> dict[str, Any]:
     f = m.Filters(as_of=as_of)
     timings: dict[str, float] = {}
     try:
-        for name in m.__all__:
-            fn: Callable[..., Any] = getattr(m, name)
-            if name == "Filters":
-                continue
+        for query in m.QUERIES:
+            fn: Callable[..., Any] = query
+            name = query.__name__
             fn(con, f)  # warm: the first run pays for DuckDB loading the columns
             runs = []
             for _ in range(repeat):

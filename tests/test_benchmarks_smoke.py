@@ -3,6 +3,9 @@
 Nothing here is timed: the numbers only mean something at 10k files (``make bench``). The run
 checks itself (every file parsed once, nothing re-parsed when unchanged, exactly one file when one
 changed) and exits non-zero when a check fails.
+
+Slow (~75 s: it runs the report suite and the similarity runs of the benchmark too), so in
+``make test-slow``, not ``make test``.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
-SUITE = f"report suite ({len(list((REPO / 'notebooks' / 'reports').glob('*.ipynb')))} notebooks"
+SUITE = f"report suite ({len(list((REPO / 'pmkit' / 'reports' / 'notebooks').glob('*.ipynb')))} notebooks"
 """How the rows of the report suite start: as many notebooks as are shipped."""
 BENCH = REPO / "benchmarks" / "bench.py"
 MEASURE = REPO / "benchmarks" / "measure.py"
@@ -96,7 +101,7 @@ def test_bench_keeps_raw_numbers_and_restores_the_corpus(bench_run: tuple[Path, 
     assert all(r["parsed"] == 0 for r in raw["reingest_20"]["unchanged"])
     assert all(r["parsed"] == 1 for r in raw["reingest_20"]["one_changed"])
     reports = raw["reports_20"]
-    shipped = len(list((REPO / "notebooks" / "reports").glob("*.ipynb")))
+    shipped = len(list((REPO / "pmkit" / "reports" / "notebooks").glob("*.ipynb")))
     assert reports["suite"]["runs"] == reports["floor"]["runs"] == shipped
     assert reports["floor"]["jobs"] == 1  # the floor: one empty notebook after another
     if reports["suite"]["jobs"] > 1:

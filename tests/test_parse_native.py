@@ -19,11 +19,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fuzz import markdown  # the parser fuzz's Markdown strategy
 
 from pmkit.parse import blocks, native
 from pmkit.parse.decode import decode_bytes
-
-from test_fuzz import markdown  # noqa: I001  (the parser fuzz's Markdown strategy)
 
 pytestmark = pytest.mark.skipif(not native.available(), reason="markdown-it-pyrs not installed")
 

@@ -16,7 +16,7 @@ import papermill
 import pytest
 from test_report_fixture_db import AS_OF, HOSTILE, build_fixture_db
 
-from pmkit.reports import DEFAULT_NOTEBOOK_DIR, RunResult, build_params, run_reports
+from pmkit.reports import DEFAULT_NOTEBOOK_DIR, ReportRequest, RunResult, run_reports
 from pmkit.reports.index import render_index
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
@@ -69,14 +69,15 @@ def report_run(
 ) -> RunResult:
     """The whole shipped suite, run once for the session, with [people] and [links]."""
     out = tmp_path_factory.mktemp("reports")
-    params = build_params(
+    request = ReportRequest.build(
         fixture_db,
         AS_OF.isoformat(),
         365,
+        out_dir=out,
         notebook_dir=DEFAULT_NOTEBOOK_DIR,
         config_path=config_path,
     )
-    return run_reports(params, out)
+    return run_reports(request)
 
 
 def _html(run: RunResult, name: str) -> str:
@@ -240,15 +241,16 @@ def test_index_escapes_what_it_shows(tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def sparse_run(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     """Only the most severe incidents: too few to trust a trend."""
-    params = build_params(
+    request = ReportRequest.build(
         fixture_db,
         AS_OF.isoformat(),
         365,
+        out_dir=tmp_path_factory.mktemp("sparse"),
         only=("severity_trends", "summary"),
         notebook_dir=DEFAULT_NOTEBOOK_DIR,
         severity_levels=(0,),
     )
-    return run_reports(params, tmp_path_factory.mktemp("sparse"))
+    return run_reports(request)
 
 
 def test_small_n_is_called_out(sparse_run: RunResult, report_run: RunResult) -> None:
@@ -318,3 +320,41 @@ def test_reports_render_offline_in_chromium(
         assert shot.stat().st_size > 10_000
     assert blocked == [], f"reports tried to reach the network: {blocked}"
     assert dialogs == [], f"incident text ran as script: {dialogs}"
+
+
+def test_the_targets_of_pmkit_toml_set_the_numbers_and_the_prose(
+    fixture_db: Path, report_run: RunResult, tmp_path: Path
+) -> None:
+    """``[targets] draft_hours = 24``: the late drafts are those past 24 h, and the page says
+    "within 24 hours" where the default run says 48 (the prose is no longer written in)."""
+    import duckdb
+
+    from pmkit import metrics
+
+    config = tmp_path / "pmkit.toml"
+    config.write_text("[targets]\ndraft_hours = 24\nreview_business_days = 3\n", encoding="utf-8")
+    request = ReportRequest.build(
+        fixture_db,
+        AS_OF.isoformat(),
+        365,
+        out_dir=tmp_path / "out",
+        only=("time_to_draft",),
+        notebook_dir=DEFAULT_NOTEBOOK_DIR,
+        config_path=config,
+    )
+    page = _html(run_reports(request), "time_to_draft")
+    default = _html(report_run, "time_to_draft")
+    assert "a draft within 24 hours" in page and "48 hours" not in page
+    assert "a draft within 48 hours" in default and "Due 48 hours after" in default
+    assert "Due 24 hours after" in page
+    assert "reviews that took longer than 3 business days" in page
+    assert "reviews that took longer than 5 business days" in default
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        f = metrics.Filters(AS_OF)
+        late = {h: len(metrics.late_drafts(con, f, h)) for h in (24, 48)}
+    finally:
+        con.close()
+    assert late[24] > late[48]  # the fixture has drafts between 24 and 48 hours
+    assert f"{late[24]:,} late drafts of" in page
+    assert f"{late[48]:,} late drafts of" in default

@@ -18,10 +18,13 @@ import pytest
 import scipy.sparse as sp
 
 import pmkit.similar.cache as cache
+import pmkit.similar.rescore as rescore
 import pmkit.similar.scoring as scoring
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, load
 from pmkit.similar.scoring import Block, Matrix, Pick, score_block, select
+from pmkit.similar.tables import read_state
+from pmkit.similar.vectors import time_order
 from pmkit.store import ingest_paths
 from pmkit.synth import write_corpus
 
@@ -86,7 +89,7 @@ def _matrices(db: Path) -> tuple[Matrix, Matrix]:
         feats, _ = load(con)
     finally:
         con.close()
-    feats = cache._order(feats)
+    feats = time_order(feats)
     counts = {n: text.counts([f.text(n) for f in feats], n) for n in TEXT_FIELDS}
     model = text.TextModel.fit(counts)
     fields = {n: model.vectors(n, counts[n]) for n in TEXT_FIELDS}
@@ -113,8 +116,8 @@ def test_incremental_equals_full_with_the_split(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """test_similar's incremental-equals-full property, with the dense products in use."""
-    monkeypatch.setattr(cache, "SPLIT_MIN_DOCS", 10)
-    monkeypatch.setattr(cache, "SPLIT_SHARE", 0.05)
+    monkeypatch.setattr(rescore, "SPLIT_MIN_DOCS", 10)
+    monkeypatch.setattr(rescore, "SPLIT_SHARE", 0.05)
     monkeypatch.setattr(cache, "FULL_BELOW", 0)
     work = tmp_path / "pm.duckdb"
     work.write_bytes(db.read_bytes())
@@ -136,7 +139,7 @@ def test_incremental_equals_full_with_the_split(
         assert cache.refresh(con).mode == "incremental"
         con.execute("COMMIT")
         incremental = _rows(con)
-        state = cache._read_state(con)
+        state = read_state(con)
         assert state is not None and state.model is not None
         model = text.TextModel.from_bytes(state.model)
         monkeypatch.setattr(text.TextModel, "fit", classmethod(lambda cls, counts: model))

@@ -1,6 +1,6 @@
 """The explorer's four charts, each with a named point selection that narrows the incident table.
 
-Unlike the report charts (``pmkit.charts``, static SVG), these are shown live through
+Unlike the report charts (``pmkit.present.charts``, static SVG), these are shown live through
 ``alt.JupyterChart``, whose selections come back to Python. Selected fields are plain strings
 (a period as ISO text, never a timestamp), so a selection means the same in every browser time
 zone. Postmortem text reaches the charts only as data, which Vega renders as SVG text.
@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from pmkit.charts import BUCKET_ORDER, SEVERITY_COLORS, level_label
 from pmkit.fastimport import skip_slow_optional_imports
-from pmkit.present import fmt_hours
+from pmkit.present.charts import BUCKET_ORDER, SEVERITY_COLORS, level_label
+from pmkit.present.page import fmt_hours
 
 skip_slow_optional_imports()
 

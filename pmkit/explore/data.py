@@ -10,7 +10,7 @@ and renames it) never waits for the explorer; :meth:`ExploreDB.reload` picks up 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +20,8 @@ import duckdb
 import pandas as pd
 
 from pmkit import metrics
+from pmkit.config import DRAFT_TARGET_HOURS, Config, load_config
+from pmkit.normalize.owners import People
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "unknown")
 """Normalised action statuses (``action_items.status``)."""
@@ -50,27 +52,14 @@ class ExploreError(ValueError):
     """A database that cannot be explored (missing file) or a filter state that makes no sense."""
 
 
-def resolve_db_path(db_path: str | Path) -> Path:
-    """``db_path`` as given, or, when relative and absent, found in a parent folder.
-
-    JupyterLab runs a notebook in its own folder (``notebooks/``), the CLI in the project root:
-    the default ``data/pmkit.duckdb`` should mean the project's database in both.
-    """
-    path = Path(db_path).expanduser()
-    if path.is_file() or path.is_absolute():
-        return path
-    for parent in Path.cwd().parents:
-        candidate = parent / path
-        if candidate.is_file():
-            return candidate
-    return path
-
-
 class ExploreDB:
     """A read-only view of a pmkit database with the explorer's action-status filter."""
 
-    def __init__(self, db_path: str | Path) -> None:
-        self.db_path = resolve_db_path(db_path)
+    def __init__(self, db_path: str | Path | None = None, config: Config | None = None) -> None:
+        self.config = config or load_config()
+        """The settings (``pmkit.toml``, found as every entry point finds it): the database when
+        none is given, the draft target, ``[people]``."""
+        self.db_path = self.config.locate(db_path or self.config.db_path)
         if not self.db_path.is_file():
             raise ExploreError(f"{self.db_path}: no database yet (run `pmkit ingest` first)")
         self.con = duckdb.connect()
@@ -167,8 +156,9 @@ class ExploreState:
     templates: tuple[str, ...] = ()
     action_statuses: tuple[str, ...] = ()
 
-    def to_filters(self) -> metrics.Filters:
-        """The metric filters (all but action status, which the views apply)."""
+    def to_filters(self, people: People | None = None) -> metrics.Filters:
+        """The metric filters (all but action status, which the views apply); ``people``
+        merges the names one person is written as (``[people]``)."""
         if self.start is not None and self.start > self.end:
             raise ExploreError(
                 f"the start date {self.start.isoformat()} is after the end date "
@@ -182,6 +172,7 @@ class ExploreState:
             services=self.services,
             teams=self.teams,
             templates=self.templates,
+            people=people or People(),
         )
 
     @property
@@ -206,7 +197,7 @@ class ExploreData:
     factor_incidents: pd.DataFrame
     overdue: pd.DataFrame
     overdue_by_owner: pd.DataFrame
-    target_hours: float = metrics.DRAFT_TARGET_HOURS
+    target_hours: float = DRAFT_TARGET_HOURS
 
 
 _FACTOR_INCIDENTS_SQL = """
@@ -221,7 +212,8 @@ LEFT JOIN factor_categories AS fc
 
 def load(db: ExploreDB, state: ExploreState) -> ExploreData:
     """Run every query for ``state``: the metric functions plus the incident list."""
-    f = state.to_filters()
+    f = state.to_filters(People.from_config(db.config))
+    target = db.config.draft_target_hours
     db.set_action_statuses(state.action_statuses)
     con = db.con
     incidents = metrics.incident_list(con, f)
@@ -232,11 +224,12 @@ def load(db: ExploreDB, state: ExploreState) -> ExploreData:
         filters=f,
         incidents=incidents,
         severity=metrics.severity_by_period(con, f, state.period),
-        drafts=metrics.time_to_draft(con, f),
+        drafts=metrics.time_to_draft(con, f, target),
         factors=metrics.factor_frequency(con, f),
         factor_incidents=factor_incidents,
         overdue=metrics.overdue_actions(con, f),
         overdue_by_owner=metrics.overdue_by_owner(con, f),
+        target_hours=target,
     )
 
 
@@ -244,7 +237,7 @@ def load(db: ExploreDB, state: ExploreState) -> ExploreData:
 class IncidentDetail:
     """One incident as the detail pane shows it (all its actions, whatever the status filter)."""
 
-    incident: dict[str, Any]
+    incident: dict[Hashable, Any]
     source: str
     timeline: pd.DataFrame
     factors: pd.DataFrame

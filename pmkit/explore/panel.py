@@ -11,16 +11,17 @@ bundled from vl-convert (``enable_offline``), so nothing is fetched from the net
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as w
 import pandas as pd
 
+from pmkit.config import Config
 from pmkit.explore import charts, render
 from pmkit.explore import similar as similar_panel
 from pmkit.explore.data import (
@@ -66,7 +67,7 @@ def _multi(label: str, options: Sequence[Any], css: str) -> w.SelectMultiple:
     return box
 
 
-def _chart_spec(name: str, data: ExploreData) -> alt.TopLevelMixin:
+def _chart_spec(name: str, data: ExploreData) -> alt.TopLevelSpec:
     if name == charts.SEVERITY:
         return charts.severity_chart(data.severity, data.state.period)
     if name == charts.DRAFT:
@@ -76,7 +77,7 @@ def _chart_spec(name: str, data: ExploreData) -> alt.TopLevelMixin:
     return charts.overdue_chart(data.overdue_by_owner)
 
 
-def _incident_label(row: Mapping[str, Any]) -> str:
+def _incident_label(row: Mapping[Hashable, Any]) -> str:
     day = row.get("day")
     day_text = pd.Timestamp(day).date().isoformat() if day is not None and not pd.isna(day) else "?"
     title = str(row.get("title") or "(no title)")
@@ -143,7 +144,9 @@ class ExplorePanel:
     def _build_outputs(self) -> None:
         self.charts: dict[str, alt.JupyterChart] = {}
         for name in charts.CHARTS:
-            chart = alt.JupyterChart(None, embed_options=EMBED_OPTIONS)
+            # no spec until the first load: the widget's trait allows None, its __init__'s
+            # annotation does not say so
+            chart = alt.JupyterChart(cast("alt.TopLevelSpec", None), embed_options=EMBED_OPTIONS)
             chart.add_class(f"pmkit-x-chart-{name}")
             chart.observe(self._selection_handler(name), names="_vl_selections")
             self.charts[name] = chart
@@ -359,8 +362,12 @@ class ExplorePanel:
         self.similar.value = similar_panel.panel_html(self.db, key)
 
 
-def explore(db_path: str | Path = "data/pmkit.duckdb", today: date | None = None) -> ExplorePanel:
-    """Open ``db_path`` read-only and build the panel (the notebook's one call).
+def explore(
+    db_path: str | Path | None = None, today: date | None = None, config: Config | None = None
+) -> ExplorePanel:
+    """Open ``db_path`` (default: the configured database) read-only and build the panel (the
+    notebook's one call). Settings and a relative path are found as every entry point finds
+    them (``pmkit.config``).
 
     ``today`` (default: the real date) is the default end of the window; tests pin it."""
-    return ExplorePanel(ExploreDB(db_path), today=today)
+    return ExplorePanel(ExploreDB(db_path, config), today=today)

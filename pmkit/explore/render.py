@@ -8,9 +8,9 @@ from html import escape
 
 import pandas as pd
 
-from pmkit.charts import level_label
 from pmkit.explore.data import IncidentDetail
-from pmkit.present import Html, fmt_value, table
+from pmkit.present.charts import level_label
+from pmkit.present.page import Html, fmt_value, table
 
 TABLE_ROWS = 40
 

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmkit.charts import level_label
 from pmkit.explore.charts import (
     DRAFT,
     FACTOR,
@@ -24,6 +23,7 @@ from pmkit.explore.charts import (
     period_label,
 )
 from pmkit.explore.data import ExploreData
+from pmkit.present.charts import level_label
 
 Points = Sequence[Mapping[str, Any]]
 Key = tuple[str, str]

@@ -88,7 +88,7 @@ def tokenize(text: str) -> tuple[list[Any], dict[str, str]]:
 
 
 def _python_tokens(text: str) -> tuple[list[Any], dict[str, str]]:
-    env: dict = {}
+    env: dict[str, Any] = {}
     tokens = _markdown().parse(text, env)
     refdefs = {
         str(label).lower(): str(ref.get("href", ""))
@@ -119,8 +119,8 @@ def _blocks(tokens: list[Any], i: int, stop: str | None) -> tuple[list[Block], i
             block, i = _list(tokens, i)
             out.append(block)
         elif t == "table_open":
-            block, i = _table(tokens, i)
-            out.append(block)
+            table, i = _table(tokens, i)
+            out.append(table)
         elif t in ("fence", "code_block"):
             out.append(Code(tok.content, _line(tok)))
             i += 1

@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from pmkit.parse.tree import (
     Block,
@@ -116,7 +116,7 @@ class Fallback(Exception):
 def _parser() -> Any:
     from markdown_it_pyrs import MarkdownIt
 
-    return MarkdownIt("zero").enable_many(BLOCK_RULES)
+    return MarkdownIt("zero").enable_many(cast("list[Any]", BLOCK_RULES))
 
 
 @lru_cache(maxsize=1)

@@ -102,7 +102,7 @@ def list_item(inner: list[Block], line: int) -> ListItem:
     """A list item from the blocks it holds: its paragraphs make its text (a leading ``[ ]`` or
     ``[x]`` its checkbox), the other blocks its children."""
     paras = [b for b in inner if isinstance(b, Paragraph)]
-    rest = [b for b in inner if not isinstance(b, Paragraph)]
+    rest: list[Block] = [b for b in inner if not isinstance(b, Paragraph)]
     sources = [p.raw for p in paras]
     raw = "\n".join(sources)
     checked = None

@@ -84,7 +84,7 @@ def _exporter() -> Any:
     from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    class ReportExporter(HTMLExporter):  # type: ignore[misc]
+    class ReportExporter(HTMLExporter):
         """nbconvert's HTML exporter without its last step, a BeautifulSoup pass over the whole
         page (~40% of an export here) that adds ``alt`` to images and ``tabindex`` to cells:
         report pages have no images, the code cells are hidden, and our template puts
@@ -92,7 +92,7 @@ def _exporter() -> Any:
 
         def from_notebook_node(
             self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
-        ) -> tuple[str, dict[str, Any]]:
+        ) -> tuple[Any, dict[str, Any]]:  # (the page's HTML text, resources)
             resources = self._init_resources(resources)
             self.register_filter("highlight_code", Highlight2HTML(parent=self))  # (code hidden)
             self.register_filter(
@@ -101,7 +101,7 @@ def _exporter() -> Any:
                     notebook_metadata=self._nb_metadata, parent=self, resources=resources
                 ),
             )
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)  # type: ignore[no-any-return]
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     return ReportExporter(
         template_name="lab",
@@ -137,12 +137,12 @@ def _css() -> str:
 def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     """Write ``notebook_path`` (executed) as HTML to ``html_path`` and return it.
 
-    Charts a kernel handed over (``pmkit.figures``, as under ``pmkit report``) are drawn here;
+    Charts a kernel handed over (``pmkit.present.figures``, as under ``pmkit report``) are drawn here;
     a notebook executed by papermill alone already holds them drawn.
     """
     import nbformat
 
-    from pmkit.figures import draw_deferred
+    from pmkit.present.figures import draw_deferred
 
     nb = nbformat.read(notebook_path, as_version=4)
     draw_deferred(nb)

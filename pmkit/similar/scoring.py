@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -330,8 +331,8 @@ def _product(a: sp.csr_matrix, b: sp.csr_matrix, a_rows: int | None = None) -> n
         from scipy.sparse import _sparsetools
 
         idx = np.int64 if max(m * n, a.nnz, b.nnz) >= 2**31 - 1 else np.int32
-        indptr = np.empty(m + 1, dtype=idx)
-        indices = np.empty(max(1, m * n), dtype=idx)
+        indptr: Any = np.empty(m + 1, dtype=idx)
+        indices: Any = np.empty(max(1, m * n), dtype=idx)
         data = np.empty(max(1, m * n), dtype=np.float32)
         _sparsetools.csr_matmat(
             m,
