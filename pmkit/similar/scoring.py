@@ -97,12 +97,8 @@ class Matrix:
     vocab: dict[str, dict[str, int]] = field(default_factory=dict)
     """Column of each service (``services``), category (``categories``) and code of each
     trigger (``triggers``): what ``with_row`` needs to add one incident."""
-    split: dict[str, tuple[np.ndarray, sp.csr_matrix]] = field(default_factory=dict)
-    """Per text field, when its common n-grams are split off (``build(common=...)``): the
-    distinct rows' values of those n-grams as a dense float64 array, and the rows without
-    them (sparse). A cosine is then the dense product (float64, rounded to float32) plus the
-    sparse one; both are computed per pair the same way whatever else a block holds, so a
-    refresh of some rows gives what a full one does."""
+    split: dict[str, Split] = field(default_factory=dict)
+    """Per text field, when its common n-grams are split off (``build(common=...)``)."""
 
     @classmethod
     def build(
@@ -114,7 +110,8 @@ class Matrix:
     ) -> Matrix:
         """``dedupe``: find the texts written word for word more than once (worth it when every
         incident is compared with every other, not for a few). ``common``: per field, the
-        n-grams to split off (``TextModel.common``; only for many incidents, see ``split``)."""
+        n-grams to split off (``TextModel.common``; only for many incidents, see ``Split``),
+        held as dense arrays too when ``dedupe`` (every incident is to be scored)."""
         when = np.array(
             [np.datetime64(f.when, "s") if f.when else _EPOCH for f in features],
             dtype="datetime64[s]",
@@ -156,7 +153,7 @@ class Matrix:
                 "triggers": trigger_codes,
             },
             split={
-                name: _split(distinct[name][0], buckets)
+                name: Split.of(distinct[name][0], buckets, dense=dedupe)
                 for name, buckets in (common or {}).items()
                 if len(buckets)
             },
@@ -299,23 +296,88 @@ def _take(x: sp.csr_matrix, idx: np.ndarray) -> sp.csr_matrix:
     return x[idx] if len(idx) != x.shape[0] else x
 
 
-def _split(x: sp.csr_matrix, buckets: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
-    """``x``'s columns ``buckets`` as a dense float64 array, and ``x`` without them, its columns
-    renumbered to those in use (a transpose then costs what the rows hold, not 2M columns)."""
-    x = x.tocsr()
-    where = np.full(x.shape[1], -1, dtype=np.int64)
-    where[buckets] = np.arange(len(buckets))
-    col = where[x.indices]
-    hit = col >= 0
-    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
-    dense = np.zeros((x.shape[0], len(buckets)), dtype=np.float64)
-    dense[rows[hit], col[hit]] = x.data[hit]
-    rest = ~hit
-    used, compact = np.unique(x.indices[rest], return_inverse=True)
-    indptr = np.zeros(x.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows[rest], minlength=x.shape[0]), out=indptr[1:])
-    shape = (x.shape[0], max(1, len(used)))
-    return dense, sp.csr_matrix((x.data[rest], compact.astype(np.int32), indptr), shape=shape)
+@dataclass
+class Split:
+    """A field's common n-grams (``TextModel.common``) apart from the others.
+
+    A cosine is then the product of the common parts, summed in float64 and rounded to float32,
+    plus the product of the rest, summed in float32 in the order of the corpus row's n-grams as
+    a plain sparse product sums it (the common ones, missing on the other side, add nothing).
+    Either part comes out the same whichever way it is computed (dense for a block of many rows,
+    sparse for a few; in float64 the order of a sum is lost when it is rounded to float32), so a
+    refresh of some rows gives what a full one does.
+    """
+
+    mask: np.ndarray
+    """bool per bucket: the common ones."""
+    dense: np.ndarray | None = None
+    """The distinct rows' common n-grams as a dense float64 array (C order), for blocks of many
+    rows (``dense=True``: a full refresh)."""
+    rest: sp.csr_matrix | None = None
+    """With ``dense``: the rows without the common n-grams, columns renumbered to those in use
+    (a block's transpose then costs what its rows hold, not 2M columns)."""
+
+    @classmethod
+    def of(cls, x: sp.csr_matrix, buckets: np.ndarray, dense: bool) -> Split:
+        mask = np.zeros(x.shape[1], dtype=bool)
+        mask[buckets] = True
+        if not dense:
+            return cls(mask)
+        x = x.tocsr()
+        where = np.full(x.shape[1], -1, dtype=np.int64)
+        where[buckets] = np.arange(len(buckets))
+        col = where[x.indices]
+        hit = col >= 0
+        rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        common = np.zeros((x.shape[0], len(buckets)), dtype=np.float64)
+        common[rows[hit], col[hit]] = x.data[hit]
+        used, compact = np.unique(x.indices[~hit], return_inverse=True)
+        indptr = np.zeros(x.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[~hit], minlength=x.shape[0]), out=indptr[1:])
+        rest = sp.csr_matrix(
+            (x.data[~hit], compact.astype(np.int32), indptr),
+            shape=(x.shape[0], max(1, len(used))),
+        )
+        return cls(mask, common, rest)
+
+    def products(
+        self, x: sp.csr_matrix, ru: np.ndarray, cu: np.ndarray, prefix: bool
+    ) -> np.ndarray:
+        """ru x cu cosines of the distinct rows ``x`` (as :func:`_cosines`)."""
+        if self.dense is not None and self.rest is not None and len(ru) >= DENSE_MIN_ROWS:
+            right = self.dense[: len(cu)] if prefix else self.dense[cu]
+            common = (self.dense[ru] @ right.T).astype(np.float32)
+            return _sparse_products(self.rest, ru, cu, prefix) + common
+        block = _take(x, ru).tocsr()
+        hit = self.mask[block.indices]
+        row = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+        ptr_hit = np.zeros(block.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row[hit], minlength=block.shape[0]), out=ptr_hit[1:])
+        ptr_rest = block.indptr - ptr_hit
+        shape = block.shape
+        rest = sp.csr_matrix((block.data[~hit], block.indices[~hit], ptr_rest), shape=shape)
+        common = sp.csr_matrix(
+            (block.data[hit].astype(np.float64), block.indices[hit], ptr_hit), shape=shape
+        )
+        left = x[: len(cu)] if prefix else _take(x, cu)
+        # the rest: the corpus rows whole, the block without its common n-grams; the same sums
+        # in the same order as with the corpus rows split
+        product = _product(left, rest.T.tocsr()).T
+        return product + (left.astype(np.float64) @ common.T).T.toarray().astype(np.float32)
+
+
+DENSE_MIN_ROWS = 8
+"""Distinct texts in a block from which its common n-grams go through the dense product."""
+
+
+def _sparse_products(x: sp.csr_matrix, ru: np.ndarray, cu: np.ndarray, prefix: bool) -> np.ndarray:
+    """ru x cu products of the rows of ``x``, float32, summed in the order of each cu row."""
+    # the long side on the left, the block transposed on the right: scipy converts the right
+    # operand to CSR, which is cheap for the block and costly for the corpus
+    right = _take(x, ru).T.tocsr()
+    if prefix:
+        return _product(x, right, a_rows=len(cu)).T
+    return _product(_take(x, cu), right).T
 
 
 def _product(a: sp.csr_matrix, b: sp.csr_matrix, a_rows: int | None = None) -> np.ndarray:
@@ -358,28 +420,19 @@ def _cosines(
     field: tuple[sp.csr_matrix, np.ndarray],
     rows: np.ndarray,
     cols: np.ndarray,
-    split: tuple[np.ndarray, sp.csr_matrix] | None = None,
+    split: Split | None = None,
 ) -> np.ndarray:
     """rows x cols cosines of one field, each distinct pair of texts computed once."""
     distinct, inverse = field
     ru, inv_r = np.unique(inverse[rows], return_inverse=True)
     cu, inv_c = np.unique(inverse[cols], return_inverse=True)
-    sparse = distinct if split is None else split[1]
     # distinct texts are numbered as they first appear, in time order: the earlier columns of
     # a block are usually a first stretch of them, taken without a copy
     prefix = len(cu) > 0 and cu[-1] == len(cu) - 1
-    # the long side on the left, the block transposed on the right: scipy converts the right
-    # operand to CSR, which is cheap for the block and costly for the corpus
-    right = _take(sparse, ru).T.tocsr()
-    if prefix:
-        product = _product(sparse, right, a_rows=len(cu)).T
+    if split is None:
+        product = _sparse_products(distinct, ru, cu, prefix)
     else:
-        product = _product(_take(sparse, cu), right).T
-    if split is not None:
-        dense = split[0]
-        product = product + (dense[ru] @ (dense[: len(cu)] if prefix else dense[cu]).T).astype(
-            np.float32
-        )
+        product = split.products(distinct, ru, cu, prefix)
     return product[inv_r][:, inv_c]
 
 

@@ -109,6 +109,7 @@ def counts_all(fields: dict[str, Sequence[str]], workers: int = 1) -> dict[str, 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    _vectorizers()  # scikit-learn imported once, before the fork: the workers inherit it
     jobs = [
         (name, part)
         for name, ds in distinct.items()
