@@ -48,7 +48,7 @@ SPLIT_MIN_DOCS = 2000
 """From this many incidents on, the n-grams common to many of them go through a dense product
 (``Matrix.split``): a sparse product costs the square of how many incidents share an n-gram, and
 a few hundred n-grams in more than ``SPLIT_SHARE`` of a corpus made most of that cost."""
-SPLIT_SHARE = 0.1
+SPLIT_SHARE = 0.15
 
 
 def _indicator(values: Sequence[Sequence[str]], vocab: dict[str, int]) -> sp.csr_matrix:
