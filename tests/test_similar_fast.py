@@ -21,7 +21,7 @@ import pmkit.similar.cache as cache
 import pmkit.similar.rescore as rescore
 import pmkit.similar.scoring as scoring
 from pmkit.similar import text
-from pmkit.similar.features import TEXT_FIELDS, load
+from pmkit.similar.features import TEXT_FIELDS, count, load
 from pmkit.similar.scoring import Block, Matrix, Pick, score_block, select
 from pmkit.similar.tables import read_state
 from pmkit.similar.vectors import time_order
@@ -157,3 +157,14 @@ def _rows(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
         "text_score, title_score, summary_score, root_cause_score, factors_score "
         "FROM incident_similarity ORDER BY ALL"
     ).fetchall()
+
+
+def test_counted_before_loaded(db: Path) -> None:
+    """refresh() counts the incidents before reading them: above max_incidents (a 100k corpus)
+    it skips without loading every text into the ingest's capped DuckDB memory."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        feats, undated = load(con)
+        assert count(con) == (len(feats), undated)
+    finally:
+        con.close()

@@ -35,7 +35,7 @@ import pandas as pd
 
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
-from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, load
+from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, count, load
 from pmkit.similar.rescore import common, incremental, score_rows, workers
 from pmkit.similar.scoring import Matrix
 from pmkit.similar.tables import (
@@ -61,22 +61,23 @@ def refresh(
     docstring for what is recomputed). ``full`` refits the model and re-scores everything."""
     started = time.perf_counter()
     settings = (config or Config()).recurrence
-    feats, undated = load(con)
-    feats = time_order(feats)
-    state = read_state(con)
-    if len(feats) > settings.max_incidents:
+    dated, undated = count(con)
+    if dated > settings.max_incidents:
         con.execute("DELETE FROM incident_similarity")
         con.execute("DELETE FROM similarity_vectors")
         summary = RefreshSummary(
             "skipped",
-            len(feats),
+            dated,
             undated,
-            message=f"{len(feats):,} incidents, more than [recurrence] max_incidents "
+            message=f"{dated:,} incidents, more than [recurrence] max_incidents "
             f"= {settings.max_incidents:,}",
         )
         write_state(con, settings, summary, None, 0, 0, None)
         summary.seconds = time.perf_counter() - started
         return summary
+    feats, undated = load(con)
+    feats = time_order(feats)
+    state = read_state(con)
 
     stored = {
         (r, p, i): fp
