@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from pmkit.explore.data import IncidentDetail
 from pmkit.explore.strip import timeline_strip
 from pmkit.explore.table import severity_text
-from pmkit.present import MISSING, Html, fmt_value, table
+from pmkit.present import MISSING, Html, action_text, fmt_value, table
 
 STYLE = """
 <style>
@@ -46,6 +46,8 @@ STYLE = """
   padding: 6px; font-size: 11px; white-space: pre-wrap; }
 .pmkit-detail { border-top: 2px solid #4c78a8; padding-top: 4px; }
 .pmkit-detail .pmkit-table td:first-child { white-space: nowrap; }
+.pmkit-detail .pmkit-x-actions td:nth-child(4), .pmkit-detail .pmkit-x-actions td:nth-child(5) {
+  white-space: nowrap; }
 </style>
 """
 
@@ -110,6 +112,14 @@ def _status(status: Any, due: Any, as_of: date | None) -> str:
     return badge
 
 
+def _cell(value: Any) -> str:
+    """A table cell: the value escaped, or a grey dash (hover: not recorded)."""
+    text = fmt_value(value)
+    if text == MISSING:
+        return f'<span class="pmkit-missing" title="not in the postmortem">{MISSING}</span>'
+    return escape(text)
+
+
 def _actions(detail: IncidentDetail) -> str:
     actions = detail.actions
     if actions.empty:
@@ -119,17 +129,20 @@ def _actions(detail: IncidentDetail) -> str:
     for a in actions.to_dict("records"):
         ref = a.get("tracking_ref")
         url = web_url(ref)
-        tracking = _value(ref)
+        tracking = _cell(ref)
         if url is not None:
             tracking = (
                 f'<a href="{escape(url, quote=True)}" target="_blank" '
                 f'rel="noopener noreferrer">{escape(str(ref).strip())}</a>'
             )
+        text = action_text(
+            a.get("text"), a.get("owner"), a.get("due_date"), ref, a.get("status_text")
+        )
         cells = [
-            _value(a.get("action_id")),
-            _value(a.get("text")),
-            _value(a.get("owner")),
-            _value(a.get("due_date")),
+            _cell(a.get("action_id")),
+            _cell(text),
+            _cell(a.get("owner")),
+            _cell(a.get("due_date")),
             _status(a.get("status"), a.get("due_date"), detail.as_of),
             tracking,
         ]
