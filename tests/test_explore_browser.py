@@ -298,7 +298,7 @@ def test_explore_notebook_in_jupyterlab(lab: tuple[str, Path], tmp_path: Path) -
 
             # the report command: same window and filters, the selection and search left out
             command = page.text_content(".pmkit-x-command pre") or ""
-            assert " report --db " in command and "--as-of" in command
+            assert "pmkit report \\\n  --db " in command and "--as-of" in command
             assert "the period selection (2026-10)" in (page.text_content(".pmkit-x-command") or "")
 
             # postmortem text never became markup

@@ -5,6 +5,7 @@ validation; the timeline strip and the detail's Markdown, escaped."""
 from __future__ import annotations
 
 import shlex
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
@@ -99,6 +100,14 @@ def test_the_report_command_has_the_explorers_window_and_filters(tmp_path: Path)
     duckdb.connect(str(tmp_path / "my db.duckdb")).close()
     command = report_command(tmp_path / "my db.duckdb", state, {})
     assert shlex.split(command.text) == command.argv  # quoted for a shell
+    assert command.lines.count("\\\n") == 9  # one option (and its value) a line
+    shell = subprocess.run(  # what a shell makes of the lines shown
+        ["sh", "-c", "set -- " + command.lines.split(" ", 1)[1] + '\nprintf "%s\\0" "$@"'],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shell.stdout.split("\0")[:-1] == command.argv[1:]
     assert command.argv[1] == "report"
     params = _parsed(command.argv[2:])
     assert params["as_of"] == "2026-10-23" and params["lookback"] == 52
@@ -148,7 +157,7 @@ def test_what_a_report_cannot_be_asked_is_listed(tmp_path: Path) -> None:
 def test_the_panel_shows_the_command_for_copying(fixture_db: Path, tmp_path: Path) -> None:
     panel = explore(fixture_db, today=date(2026, 10, 23), export_dir=tmp_path)
     try:
-        assert "--as-of 2026-10-23 --lookback 140" in panel.command.value
+        assert "--as-of 2026-10-23 \\\n  --lookback 140" in panel.command.value
         assert "Not carried over" not in panel.command.value
         panel.select(xcharts.SEVERITY, [{"severity": "L2"}], selection=xcharts.LEVEL)
         assert "--severity 2" in panel.command.value

@@ -115,8 +115,21 @@ class ReportCommand:
 
     @property
     def text(self) -> str:
-        """The command, shell-quoted, to copy into a terminal."""
+        """The command, shell-quoted, on one line."""
         return shlex.join(self.argv)
+
+    @property
+    def lines(self) -> str:
+        """The command, shell-quoted, one option a line (``\\`` continues it): easy to read,
+        and it pastes into a shell as one command."""
+        groups = [shlex.join(self.argv[:2])]
+        rest = self.argv[2:]
+        i = 0
+        while i < len(rest):
+            takes_value = i + 1 < len(rest) and not rest[i + 1].startswith("--")
+            groups.append(shlex.join(rest[i : i + 2] if takes_value else rest[i : i + 1]))
+            i += 2 if takes_value else 1
+        return " \\\n  ".join(groups)
 
 
 def pmkit_executable() -> str:

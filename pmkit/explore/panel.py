@@ -466,7 +466,7 @@ class ExplorePanel:
         )
         self.command.value = (
             "<b>Make this a report</b> (run in a terminal; same window and filters, on this "
-            f"database as it is):<pre>{escape(command.text)}</pre>{left_out}"
+            f"database as it is):<pre>{escape(command.lines)}</pre>{left_out}"
         )
 
     # --- exports -----------------------------------------------------------------------------
