@@ -92,7 +92,7 @@ def floor_parse(corpus: Path) -> dict[str, Any]:
     """The floor for a full ingest: read + bare ``MarkdownIt().parse`` of the same files, one core."""
     from markdown_it import MarkdownIt
 
-    from pmkit.store import discover
+    from pmkit.corpus import discover
 
     files = [f.path for f in discover([corpus])[0]]
     md = MarkdownIt()
@@ -188,10 +188,11 @@ def reports(db: Path, out: Path, as_of: str, jobs: int | None = None) -> dict[st
     """``pmkit report --no-ingest`` on ``db``: every shipped notebook, executed and exported,
     ``jobs`` at a time (default: as ``pmkit report``)."""
     started = time.perf_counter()
+    from pmkit.reports import ReportRequest
     from pmkit.reports.job import report_job
     from pmkit.reports.runner import default_jobs
 
-    result = report_job(None, db, out, as_of=as_of, jobs=jobs)
+    result = report_job(ReportRequest.build(db, as_of, out_dir=out, jobs=jobs))
     return {
         "runs": len(result.notebooks),
         "jobs": jobs or default_jobs(),
@@ -209,10 +210,9 @@ def metrics(db: Path, as_of: str, repeat: int) -> dict[str, Any]:
     f = m.Filters(as_of=as_of)
     timings: dict[str, float] = {}
     try:
-        for name in m.__all__:
-            fn: Callable[..., Any] = getattr(m, name)
-            if name == "Filters":
-                continue
+        for query in m.QUERIES:
+            fn: Callable[..., Any] = query
+            name = query.__name__
             fn(con, f)  # warm: the first run pays for DuckDB loading the columns
             runs = []
             for _ in range(repeat):

@@ -6,8 +6,8 @@ guards:
 
 - ``pre_save_hook``: a Jupyter ``ContentsManager.pre_save_hook`` (``jupyter_server_config.py``,
   used by ``make lab``) that strips a notebook as JupyterLab saves it (Ctrl-S or autosave), when
-  the notebook asks for it (metadata ``pmkit.strip_outputs``) or lies in this project's
-  ``notebooks/`` folder. Outputs stay on screen; only the file is clean.
+  the notebook asks for it (metadata ``pmkit.strip_outputs``) or is one of this project's
+  (``notebooks/``, ``pmkit/reports/notebooks/``). Outputs stay on screen; only the file is clean.
 - ``python -m pmkit.nbstrip [--check] [--staged] FILE...``: strips files in place, or (``--check``)
   lists those that are not clean and exits 1; ``--staged`` checks what ``git add`` staged (the
   pre-commit hook in ``.githooks/``, installed by ``make hooks``).
@@ -27,8 +27,12 @@ from typing import Any
 
 import nbformat
 
-PROJECT_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-"""The shipped notebooks' folder (when pmkit runs from its checkout)."""
+PROJECT_NOTEBOOKS: tuple[Path, ...] = (
+    Path(__file__).resolve().parents[1] / "notebooks",
+    Path(__file__).resolve().parent / "reports" / "notebooks",
+)
+"""The shipped notebooks' folders: the explorer's and the drafting form's (when pmkit runs from
+its checkout) and the report notebooks (package data)."""
 CELL_METADATA_DROPPED = ("execution", "collapsed", "scrolled", "ExecuteTime", "papermill")
 """Per-cell metadata that records a run, not the code."""
 NOTEBOOK_METADATA_DROPPED = ("widgets", "signature", "papermill")
@@ -43,11 +47,7 @@ def wants_stripping(notebook: Mapping[str, Any], path: Path | None = None) -> bo
         return True
     if path is None:
         return False
-    try:
-        path.resolve().relative_to(PROJECT_NOTEBOOKS)
-    except ValueError:
-        return False
-    return True
+    return any(path.resolve().is_relative_to(folder) for folder in PROJECT_NOTEBOOKS)
 
 
 def problems(notebook: Mapping[str, Any]) -> list[str]:

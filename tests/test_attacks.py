@@ -279,8 +279,10 @@ def test_folder_link_loops_and_chains_are_not_walked(tmp_path: Path) -> None:
         timeout=300,
     )
     assert "Traceback" not in proc.stderr
-    listed = {line.split(":")[0] for line in proc.stdout.splitlines()}
+    *lines, totals = proc.stdout.splitlines()
+    listed = {line.split(":")[0] for line in lines}
     assert listed == {str(corpus / "a.md"), str(corpus / "sub" / "b.md")}
+    assert totals.startswith("2 files, ")
 
 
 def test_two_ingests_of_different_folders_into_one_database(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SUITE = f"report suite ({len(list((REPO / 'notebooks' / 'reports').glob('*.ipynb')))} notebooks"
+SUITE = f"report suite ({len(list((REPO / 'pmkit' / 'reports' / 'notebooks').glob('*.ipynb')))} notebooks"
 """How the rows of the report suite start: as many notebooks as are shipped."""
 BENCH = REPO / "benchmarks" / "bench.py"
 MEASURE = REPO / "benchmarks" / "measure.py"
@@ -96,7 +96,7 @@ def test_bench_keeps_raw_numbers_and_restores_the_corpus(bench_run: tuple[Path, 
     assert all(r["parsed"] == 0 for r in raw["reingest_20"]["unchanged"])
     assert all(r["parsed"] == 1 for r in raw["reingest_20"]["one_changed"])
     reports = raw["reports_20"]
-    shipped = len(list((REPO / "notebooks" / "reports").glob("*.ipynb")))
+    shipped = len(list((REPO / "pmkit" / "reports" / "notebooks").glob("*.ipynb")))
     assert reports["suite"]["runs"] == reports["floor"]["runs"] == shipped
     assert reports["floor"]["jobs"] == 1  # the floor: one empty notebook after another
     if reports["suite"]["jobs"] > 1:

@@ -26,7 +26,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pmkit import change, metrics
+from pmkit import metrics
+from pmkit.metrics import change
 
 SCHEMA = Path(__file__).resolve().parents[1] / "pmkit" / "sql" / "schema.sql"
 AS_OF = date(2026, 3, 31)

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from test_report_fixture_db import AS_OF, build_fixture_db
 
-from pmkit import charts, metrics
+from pmkit import metrics
+from pmkit.present import charts
 from pmkit.similar import recurrence
 
 Builder = Callable[[duckdb.DuckDBPyConnection, metrics.Filters], Any]
@@ -127,7 +128,7 @@ def test_no_slow_iri_grammar_in_a_report_kernel(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    code = "import sys, pmkit.charts; print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is not None)"
+    code = "import sys, pmkit.present.charts; print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is not None)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )

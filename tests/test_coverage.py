@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from pmkit.cli import cli
-from pmkit.coverage import CoverageError, field_coverage
+from pmkit.metrics.fields import CoverageError, field_coverage
 from pmkit.store import connect
 
 T = datetime(2026, 3, 4, 14, 5)

@@ -27,9 +27,10 @@ import pandas as pd
 import pytest
 
 from pmkit import metrics
+from pmkit.config import Config, locate
 from pmkit.explore import ExploreDB, ExploreError, ExplorePanel, ExploreState, explore, load
 from pmkit.explore import charts as xcharts
-from pmkit.explore.data import coverage_notes, filter_options, resolve_db_path
+from pmkit.explore.data import coverage_notes, filter_options
 from pmkit.explore.table import COLUMNS, lab_href, row_id, widths
 from pmkit.explore.table_assets import MIN_WIDTH
 from pmkit.store import ingest_paths
@@ -494,8 +495,25 @@ def test_missing_database_and_relative_paths(
     (tmp_path / "data" / "pmkit.duckdb").write_bytes(b"")
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
-    assert resolve_db_path("data/pmkit.duckdb") == tmp_path / "data" / "pmkit.duckdb"
-    assert resolve_db_path("data/other.duckdb") == Path("data/other.duckdb")
+    monkeypatch.delenv("PMKIT_CONFIG", raising=False)
+    assert locate("data/pmkit.duckdb") == tmp_path / "data" / "pmkit.duckdb"
+    assert locate("data/other.duckdb") == tmp_path / "notebooks" / "data" / "other.duckdb"
+
+
+def test_the_explorer_opens_the_configured_database(
+    fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No db_path: the database of pmkit.toml, found from a folder below it (JupyterLab runs
+    the notebook in notebooks/)."""
+    below = fixture_db.parent / "notebooks"
+    below.mkdir(exist_ok=True)
+    monkeypatch.chdir(below)
+    db = ExploreDB(config=Config(db_path=Path(fixture_db.name), draft_target_hours=12))
+    try:
+        assert db.db_path == fixture_db
+        assert load(db, ExploreState(end=TODAY)).target_hours == 12  # [targets] draft_hours
+    finally:
+        db.close()
 
 
 def test_state_to_filters(fixture_db: Path) -> None:

@@ -19,7 +19,7 @@ from pmkit.explore import charts as xcharts
 from pmkit.explore.export import report_command, write_export
 from pmkit.explore.render import markdown, web_url
 from pmkit.explore.strip import _label, _label_width, _rows, marks, timeline_strip
-from pmkit.reports.params import build_params
+from pmkit.reports import ReportRequest
 from pmkit.store import ingest_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "explore" / "corpus"
@@ -117,10 +117,10 @@ def test_the_report_command_has_the_explorers_window_and_filters(tmp_path: Path)
     assert params["service"] == ("checkout api",) and params["team"] == ("Bob's team",)
     assert params["template"] == ("seed-002",)
     assert command.left_out == []
-    checked = build_params(
-        db_path=params["db_path"],
-        as_of=params["as_of"],
-        lookback_days=params["lookback"],
+    checked = ReportRequest.build(
+        params["db_path"],
+        params["as_of"],
+        params["lookback"],
         severity_levels=params["severity"],
         services=params["service"],
         teams=params["team"],

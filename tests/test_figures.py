@@ -1,4 +1,4 @@
-"""Charts handed from a report kernel to the runner (``pmkit.figures``).
+"""Charts handed from a report kernel to the runner (``pmkit.present.figures``).
 
 The kernel sends a builder's name and its data instead of drawing; the runner must draw exactly
 the figure the kernel would have drawn, for every builder, on every frame the metrics give it.
@@ -21,7 +21,8 @@ import pytest
 from test_charts import BUILDERS
 from test_report_fixture_db import AS_OF, build_fixture_db
 
-from pmkit import charts, figures, metrics
+from pmkit import metrics
+from pmkit.present import charts, figures
 
 GRADIENT_ID = re.compile(r"gradient_\d+")
 """vl-convert numbers gradients per process: the only part of a drawing that may differ."""
@@ -113,10 +114,11 @@ def test_a_report_kernel_neither_imports_altair_nor_starts_vl_convert(tmp_path: 
     code = """
 import sys
 import pandas as pd
-from pmkit import charts, metrics, present
-from pmkit.figures import FIGURE_MIME, plot
-from pmkit.reports import headlines
-from pmkit.reports.context import open_report
+from pmkit import metrics
+from pmkit.present import charts, headlines
+from pmkit.present import page as p
+from pmkit.present.figures import FIGURE_MIME, plot
+from pmkit.present.report import open_report
 df = pd.DataFrame({"service": ["a"], "n_incidents": [3], "n_level_le_1": [1]})
 bundle = plot(charts.top_services, df, caption="c", n=3)._repr_mimebundle_()
 assert FIGURE_MIME in bundle and "text/html" not in bundle, bundle

@@ -40,7 +40,7 @@ from pmkit.draft.save import (
     slugify,
     write_text,
 )
-from pmkit.reports.params import build_params
+from pmkit.reports import ReportRequest
 from pmkit.store import ingest_paths
 
 SETTINGS = settings(
@@ -308,8 +308,10 @@ def test_papermill_parameters_are_literals(
 
     db = tmp_path / "empty.duckdb"
     db.touch()
-    params = build_params(db, "2026-06-01", services=services, teams=teams, today=AS_OF)
-    values = params.notebook_parameters()
+    request = ReportRequest.build(
+        db, "2026-06-01", out_dir=tmp_path, services=services, teams=teams, today=AS_OF
+    )
+    values = request.notebook_parameters()
     source = translate_parameters("python", "python", values, "Parameters")
     tree = ast.parse(source)
     assigned = {}
@@ -472,27 +474,30 @@ def test_write_never_replaces_a_file_without_overwrite(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "field",
-    ["db_path", "corpus", "out_dir", "only"],
+    ["db_path", "corpora", "out_dir", "only", "config"],
 )
 def test_schedule_refuses_a_line_break_that_would_add_a_cron_job(
     tmp_path: Path, field: str
 ) -> None:
     """A crontab is line-based: ``x\\n* * * * * cmd #`` in a path would install a second job."""
-    from pmkit.schedule import ReportSchedule, ScheduleError
+    from pmkit.reports.schedule import ReportSchedule, ScheduleError
 
     evil = "x\n* * * * * touch /tmp/pwned #"
     kwargs: dict[str, object] = {
         "db_path": tmp_path / "db.duckdb",
-        "corpus": tmp_path / "corpus",
+        "corpora": (tmp_path / "corpus",),
         "out_dir": tmp_path / "reports",
     }
-    kwargs[field] = (evil,) if field == "only" else tmp_path / evil
+    if field in ("only", "corpora"):
+        kwargs[field] = (evil,) if field == "only" else (tmp_path / "ok", tmp_path / evil)
+    else:
+        kwargs[field] = tmp_path / evil
     with pytest.raises(ScheduleError, match="line break"):
         ReportSchedule.create(tmp_path, **kwargs)  # type: ignore[arg-type]
 
 
 def test_schedule_quotes_shell_and_cron_characters(tmp_path: Path) -> None:
-    from pmkit.schedule import ReportSchedule, crontab_line
+    from pmkit.reports.schedule import ReportSchedule, crontab_line
 
     odd = tmp_path / "a b'c; touch pwned; $(id) `id` 100%"
     line = crontab_line(ReportSchedule.create(tmp_path, odd / "db.duckdb", odd, odd / "out"))

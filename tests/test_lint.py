@@ -194,7 +194,7 @@ def test_render_formats() -> None:
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI reads the real clock; the fixtures' dates must stay in the past on any machine."""
-    monkeypatch.setattr("pmkit.lint.utcnow", lambda: NOW)
+    monkeypatch.setattr("pmkit.lint.checks.utcnow", lambda: NOW)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -202,14 +202,14 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_cli_good_file_exit_0_and_silent() -> None:
+def test_cli_good_file_exit_0_and_only_the_totals() -> None:
     code, out = run(str(FIXTURES / "good.md"))
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "1 file, 0 errors, 0 warnings\n")
 
 
 def test_cli_filled_seed_is_clean() -> None:
     code, out = run(str(SEEDS_FILLED / "seed_000_filled.md"))
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "1 file, 0 errors, 0 warnings\n")
 
 
 def test_cli_bad_file_exit_1_with_path_line_level() -> None:
@@ -227,6 +227,9 @@ def test_cli_bad_file_exit_1_with_path_line_level() -> None:
         line.startswith(f"{path}:20: error: action") and "no owner, no tracking reference" in line
         for line in lines
     )
+    errors = sum(": error: " in line for line in lines)
+    warnings = sum(": warning: " in line for line in lines)
+    assert lines[-1] == f"1 file, {errors} errors, {warnings} warning{'' if warnings == 1 else 's'}"
 
 
 def test_cli_json_and_folders(tmp_path: Path) -> None:
@@ -243,7 +246,53 @@ def test_cli_json_and_folders(tmp_path: Path) -> None:
         (str(folder / "late.md"), "warning", "late-draft")
     ]
     code, out = run(str(tmp_path / "missing.md"))
-    assert code == 1 and "no such file or folder" in out
+    assert code == 2 and "no such file or folder" in out  # like pmkit ingest
+
+
+def test_cli_folder_without_postmortems_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "README.md").write_text("# not a postmortem\n", encoding="utf-8")
+    (folder / "data.csv").write_text("a,b\n", encoding="utf-8")
+    code, out = run(str(folder))
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].startswith(f"{folder}:1: warning: no postmortems in this folder")
+    assert lines[-1] == "0 files, 0 errors, 1 warning"
+    code, out = run(str(folder), "--format", "json")
+    assert [d["code"] for d in json.loads(out)] == ["no-postmortems"]  # JSON: no totals line
+
+
+def test_cli_names_a_subfolder_it_cannot_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subfolder the walk cannot list is an error naming it, and the rest is still linted
+    (it was an AttributeError: the problems came back as tuples and lint read ``.message``).
+    The tests run as root, which lists any folder, so the refusal is the one ``os.scandir``
+    gives a user without the permission."""
+    import os
+
+    import pmkit.corpus
+
+    folder = tmp_path / "postmortems"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "good.md").write_text(GOOD, encoding="utf-8")
+    (folder / "locked" / "hidden.md").write_text(GOOD, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.basename(os.path.normpath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(pmkit.corpus.os, "scandir", scandir)
+    code, out = run(str(folder))
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert lines == [
+        f"{folder / 'locked'}:1: error: cannot list folder: Permission denied [no-file]",
+        "1 file, 1 error, 0 warnings",
+    ]
 
 
 def test_cli_help() -> None:
@@ -270,10 +319,10 @@ def test_cli_process_document_passes() -> None:
     (path,) = seeds.glob("003_*")
     code, out = run(str(path))
     assert code == 0
-    assert (
-        out.strip()
-        == f"{path}:1: info: process document, not a postmortem: not linted [not-postmortem]"
-    )
+    assert out.strip().splitlines() == [
+        f"{path}:1: info: process document, not a postmortem: not linted [not-postmortem]",
+        "1 file, 0 errors, 0 warnings",
+    ]
 
 
 def test_lint_paths_matches_cli() -> None:

@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 
 from pmkit import metrics as m
-from pmkit.factors import load_taxonomy, reclassify
 from pmkit.metrics import Filters
+from pmkit.store.classify import reclassify
+from pmkit.taxonomy import load_taxonomy
 
 SEEDS_FILLED = Path(__file__).resolve().parent / "fixtures" / "seeds_filled"
 F = Filters(as_of=date(2026, 11, 16), lookback_days=None)
@@ -38,7 +39,7 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyCon
     connection.close()
 
 
-ALL = [getattr(m, name) for name in m.__all__ if name != "Filters"]
+ALL = list(m.QUERIES)
 
 
 @pytest.mark.parametrize("fn", ALL, ids=lambda fn: fn.__name__)

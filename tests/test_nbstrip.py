@@ -69,11 +69,14 @@ def test_the_save_hook_strips_through_jupyters_contents_manager(tmp_path: Path) 
 
 def test_the_hook_strips_every_notebook_of_the_project_folder() -> None:
     class Manager:
-        root_dir = str(PROJECT_NOTEBOOKS.parent)
+        root_dir = str(PROJECT_NOTEBOOKS[0].parent)
 
     model = {"type": "notebook", "content": _dirty(False)}
     pre_save_hook(model, "notebooks/draft.ipynb", contents_manager=Manager())
     assert problems(model["content"]) == []
+    report = {"type": "notebook", "content": _dirty(False)}
+    pre_save_hook(report, "pmkit/reports/notebooks/summary.ipynb", contents_manager=Manager())
+    assert problems(report["content"]) == []
     other = {"type": "notebook", "content": _dirty(False)}
     pre_save_hook(other, "elsewhere/x.ipynb", contents_manager=Manager())
     assert problems(other["content"]) != []

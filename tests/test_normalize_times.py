@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmkit.normalize import times as times_module
+from pmkit.normalize import datetimes
 from pmkit.normalize.times import (
     find_tz_hint,
     parse_date,
@@ -21,6 +21,7 @@ from pmkit.normalize.times import (
     parse_timeframe,
     resolve_zone,
 )
+from pmkit.normalize.zones import UTC_TZ
 
 BASE = date(2021, 10, 30)  # a Saturday
 BASE2 = date(2026, 3, 4)  # a Wednesday
@@ -335,8 +336,8 @@ def test_month_name_fast_path_agrees_with_dateutil(
     h12 = hour % 12 or 12
     ap = "PM" if hour >= 12 else "AM"
     text = shape.format(m=month, d=day, y=year, H=hour, M=minute, h=h12, ap=ap)
-    fast = times_module._fields(text)
-    slow = times_module._PARSER._parse(text)[0]
+    fast = datetimes._fields(text)
+    slow = datetimes._PARSER._parse(text)[0]
     assert slow is not None
     assert fast is not None
     assert fast[:6] == (slow.year, slow.month, slow.day, slow.hour, slow.minute or 0, 0)
@@ -353,7 +354,7 @@ def test_iso_with_zone_round_trips(moment: datetime, zone: str) -> None:
     assert got is not None
     tzinfo = resolve_zone(zone)
     assert tzinfo is not None
-    expected = moment.replace(tzinfo=tzinfo.tzinfo).astimezone(times_module._UTC)
+    expected = moment.replace(tzinfo=tzinfo.tzinfo).astimezone(UTC_TZ)
     assert got.at == expected.replace(tzinfo=None)
 
 

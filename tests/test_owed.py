@@ -1,5 +1,5 @@
 """Postmortems owed, end to end: `pmkit ingest` with the fixture registers (tests/fixtures/
-register/, one export per format) into a real DuckDB file, then `pmkit.owed` and `pmkit owed`.
+register/, one export per format) into a real DuckDB file, then `pmkit.metrics.owed` and `pmkit owed`.
 
 The fixture, judged at 2026-04-03 (end of day: 2026-04-04 00:00 UTC), draft target 48 h:
 
@@ -27,10 +27,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pmkit import owed
 from pmkit.cli import main
 from pmkit.config import load_config
-from pmkit.metrics import Filters
+from pmkit.metrics import Filters, owed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "register"
 TOML = FIXTURES / "pmkit.toml"
@@ -249,8 +248,8 @@ def test_register_rows_are_replaced_and_matches_follow_new_postmortems(tmp_path:
 
 def test_owed_section_escapes_register_text(tmp_path: Path) -> None:
     """A register title, owner or URL is shown as text; a script URL is never a link."""
-    from pmkit.reports import owed_section
-    from pmkit.reports.context import open_report
+    from pmkit.present import owed_section
+    from pmkit.present.report import open_report
 
     export = tmp_path / "pd.csv"
     export.write_text(

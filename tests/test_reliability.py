@@ -30,6 +30,7 @@ from make_hostile import filled  # noqa: E402
 from pmkit import metrics, store  # noqa: E402
 from pmkit.cli import main  # noqa: E402
 from pmkit.config import ConfigError, load_config  # noqa: E402
+from pmkit.corpus import OUTSIDE  # noqa: E402
 from pmkit.lint import lint_paths, render  # noqa: E402
 from pmkit.parse.decode import decode_bytes  # noqa: E402
 from pmkit.store import ingest_paths  # noqa: E402
@@ -356,7 +357,7 @@ def holder_pid(db: Path) -> int:
 _PUBLISH_CHILD = """
 import os, shutil, signal, sys
 from pathlib import Path
-import pmkit.reports.runner as runner
+import pmkit.reports.publish as publish
 stop_at = int(sys.argv[3])
 events = [0]
 def tick():
@@ -374,10 +375,10 @@ os.rename = killing(os.rename)
 os.replace = killing(os.replace)
 shutil.rmtree = killing(shutil.rmtree)
 if sys.argv[4] == "fallback":  # a file system without renameat2's exchange
-    runner._exchange = lambda a, b: False
-elif hasattr(runner, "_exchange"):
-    runner._exchange = killing(runner._exchange)
-runner._publish(Path(sys.argv[1]), Path(sys.argv[2]))
+    publish.exchange = lambda a, b: False
+else:
+    publish.exchange = killing(publish.exchange)
+publish.publish(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
@@ -406,7 +407,7 @@ def test_replacing_a_same_date_run_is_atomic(tmp_path: Path, how: str) -> None:
     publish, and just before each, the run folder holds the old run or the new one (with the
     exchange; without it, once the next run has put the old one back) and the next run cleans
     up."""
-    from pmkit.reports import runner
+    from pmkit.reports import publish
     from pmkit.reports.index import write_index
 
     killed_at: list[tuple[Path, str | None]] = []
@@ -436,7 +437,7 @@ def test_replacing_a_same_date_run_is_atomic(tmp_path: Path, how: str) -> None:
             break
     outcomes = set()
     for out, state in killed_at:
-        runner.clean_leftovers(out)  # what the next run does first
+        publish.clean_leftovers(out)  # what the next run does first
         assert sorted(p.name for p in out.iterdir()) == ["2026-11-16", "index.html"], out
         after = (out / "2026-11-16" / "severity_trends.html").read_text()
         assert after == state if state else after in ("old", "new")
@@ -581,8 +582,8 @@ def test_a_symlink_out_of_the_corpus_is_not_followed(tmp_path: Path) -> None:
     assert docs["inside.md"][0] != "unreadable"
     linted = {m.path: m.message for m in lint_paths([corpus]) if m.code == "no-file"}
     assert linted == {
-        str(corpus / "passwd.md"): store._OUTSIDE,
-        str(corpus / "secret.md"): store._OUTSIDE,
+        str(corpus / "passwd.md"): OUTSIDE,
+        str(corpus / "secret.md"): OUTSIDE,
     }
     # named on the command line, the same link is refused the same way
     ingest_paths([corpus / "secret.md"], db, workers=1)

@@ -10,7 +10,7 @@ import pytest
 from test_report_fixture_db import AS_OF, SCHEMA, build_fixture_db
 
 from pmkit import metrics
-from pmkit.reports import headlines
+from pmkit.present import headlines
 
 SETS = [headlines.severity, headlines.drafting, headlines.factors, headlines.actions]
 
@@ -51,7 +51,7 @@ def test_headlines_on_an_empty_database(tmp_path: Path, filters: metrics.Filters
 def test_open_report_builds_filters_and_rejects_a_missing_db(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmkit.reports.context import open_report
+    from pmkit.present.report import open_report
 
     db = build_fixture_db(tmp_path / "f.duckdb")
     report = open_report(db, "2026-11-16", 30, [0, 1], ["checkout"], [], ["seed-002"])

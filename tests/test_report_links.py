@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pmkit.config import TICKET_KEY, Config, LinkRule
-from pmkit.reports.links import Links, web_url
+from pmkit.present.links import Links, web_url
 
 
 def test_web_url_accepts_only_http_and_https() -> None:

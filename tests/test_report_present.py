@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmkit import present as p
+from pmkit.present import page as p
 
 
 def test_table_escapes_cells_headings_and_caption() -> None:

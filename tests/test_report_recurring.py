@@ -15,17 +15,17 @@ import duckdb
 import pytest
 from test_report_fixture_db import AS_OF, HOSTILE, build_fixture_db
 
-from pmkit.reports import DEFAULT_NOTEBOOK_DIR, RunResult, build_params, run_reports
+from pmkit.reports import DEFAULT_NOTEBOOK_DIR, ReportRequest, RunResult, run_reports
 from pmkit.similar.cache import refresh
 
 NAME = "recurring_incidents"
 
 
 def _run(db: Path, out: Path) -> str:
-    params = build_params(
-        db, AS_OF.isoformat(), 365, only=(NAME,), notebook_dir=DEFAULT_NOTEBOOK_DIR
+    request = ReportRequest.build(
+        db, AS_OF.isoformat(), 365, out_dir=out, only=(NAME,), notebook_dir=DEFAULT_NOTEBOOK_DIR
     )
-    result: RunResult = run_reports(params, out)
+    result: RunResult = run_reports(request)
     return (result.run_dir / f"{NAME}.html").read_text(encoding="utf-8")
 
 

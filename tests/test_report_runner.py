@@ -14,12 +14,13 @@ import pytest
 
 from pmkit.cli import main
 from pmkit.reports import (
+    DEFAULT_NOTEBOOK_DIR,
     NotebookFailed,
     ParameterError,
-    build_params,
+    ReportRequest,
     run_reports,
 )
-from pmkit.reports.params import available_notebooks, parse_as_of
+from pmkit.reports.request import available_notebooks, parse_as_of
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "reports" / "notebooks"
 TODAY = date(2026, 11, 22)
@@ -33,8 +34,12 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def _params(db: Path, only: tuple[str, ...], as_of: str = "2026-11-16") -> object:
-    return build_params(db, as_of, 30, only=only, notebook_dir=NOTEBOOKS, today=TODAY)
+def _request(
+    db: Path, only: tuple[str, ...], out: Path, as_of: str = "2026-11-16", jobs: int | None = None
+) -> ReportRequest:
+    return ReportRequest.build(
+        db, as_of, 30, out_dir=out, only=only, notebook_dir=NOTEBOOKS, jobs=jobs, today=TODAY
+    )
 
 
 # --- parameters ------------------------------------------------------------------------------
@@ -64,21 +69,26 @@ def test_as_of_defaults_to_today_and_allows_one_day_of_slack() -> None:
 @pytest.mark.parametrize("lookback", [0, -5, 3651, True])
 def test_bad_lookback_is_rejected(db: Path, lookback: int) -> None:
     with pytest.raises(ParameterError, match="lookback"):
-        build_params(db, "2026-11-16", lookback, today=TODAY)
+        ReportRequest.build(db, "2026-11-16", lookback, today=TODAY)
 
 
 def test_unknown_report_and_missing_db_are_rejected(db: Path, tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match="unknown report 'nope'; known: alpha, beta, broken"):
-        build_params(db, "2026-11-16", 30, only=("nope",), notebook_dir=NOTEBOOKS, today=TODAY)
+        ReportRequest.build(
+            db, "2026-11-16", 30, only=("nope",), notebook_dir=NOTEBOOKS, today=TODAY
+        )
     with pytest.raises(ParameterError, match="does not exist"):
-        build_params(tmp_path / "missing.duckdb", "2026-11-16", 30, today=TODAY)
-    with pytest.raises(ParameterError, match="severity level"):
-        build_params(db, "2026-11-16", 30, severity_levels=(12,), today=TODAY)
+        ReportRequest.build(tmp_path / "missing.duckdb", "2026-11-16", 30, today=TODAY)
+    with pytest.raises(ParameterError, match="is not a level"):
+        ReportRequest.build(db, "2026-11-16", 30, severity_levels=(100,), today=TODAY)
+    with pytest.raises(ParameterError, match="is not a level"):
+        ReportRequest.build(db, "2026-11-16", 30, severity_levels=(-1,), today=TODAY)
+    # the one rule of pmkit.toml and metrics.Filters: 0..99
+    assert ReportRequest.build(db, "2026-11-16", 30, severity_levels=(12,), today=TODAY)
 
 
 def test_summary_runs_last() -> None:
-    shipped = Path(__file__).parents[1] / "notebooks" / "reports"
-    assert available_notebooks(shipped)[-1] == "summary"
+    assert available_notebooks(DEFAULT_NOTEBOOK_DIR)[-1] == "summary"
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -86,12 +96,12 @@ def test_summary_runs_last() -> None:
 
 def test_same_date_run_is_replaced_and_other_reports_carried_over(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    first = run_reports(_params(db, ("alpha", "beta")), out, NOTEBOOKS)
+    first = run_reports(_request(db, ("alpha", "beta"), out))
     assert sorted(p.name for p in first.run_dir.glob("*.html")) == ["alpha.html", "beta.html"]
     (first.run_dir / "alpha.html").write_text("old", encoding="utf-8")
     (first.run_dir / "beta.csv").write_text("a\n1\n", encoding="utf-8")  # as a report writes one
 
-    second = run_reports(_params(db, ("alpha",)), out, NOTEBOOKS)
+    second = run_reports(_request(db, ("alpha",), out))
     assert second.run_dir == first.run_dir
     assert (second.run_dir / "alpha.html").read_text(encoding="utf-8") != "old"
     assert (second.run_dir / "beta.html").is_file(), "a partial run keeps the other reports"
@@ -106,12 +116,12 @@ def test_failing_notebook_names_cell_and_error_and_leaves_earlier_runs(
     db: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "reports"
-    earlier = run_reports(_params(db, ("alpha",)), out, NOTEBOOKS)
+    earlier = run_reports(_request(db, ("alpha",), out))
     before = {p.name: p.read_bytes() for p in earlier.run_dir.iterdir()}
     index_before = earlier.index_path.read_bytes()
 
     with pytest.raises(NotebookFailed) as failed:
-        run_reports(_params(db, ("alpha", "broken")), out, NOTEBOOKS)
+        run_reports(_request(db, ("alpha", "broken"), out))
     error = failed.value
     assert error.notebook == "broken"
     assert error.ename == "ZeroDivisionError"
@@ -197,7 +207,7 @@ def test_cli_report_fails_loudly(
     assert main([*args, "--lookback", "0"]) == 1
     assert "--lookback must be" in capsys.readouterr().err
     assert main([*args, "--severity", "P1 please"]) == 1
-    assert "neither a level (0..9) nor a severity label" in capsys.readouterr().err
+    assert "neither a level (0..99) nor a severity label" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -207,20 +217,20 @@ def test_cli_report_fails_loudly(
 def test_severity_labels_become_levels(
     db: Path, values: tuple[object, ...], levels: tuple[int, ...]
 ) -> None:
-    params = build_params(db, "2026-11-16", 30, severity_levels=values, today=TODAY)  # type: ignore[arg-type]
-    assert params.severity_levels == levels
+    request = ReportRequest.build(db, "2026-11-16", 30, severity_levels=values, today=TODAY)  # type: ignore[arg-type]
+    assert request.severity_levels == levels
 
 
 def test_severity_labels_of_pmkit_toml(db: Path, tmp_path: Path) -> None:
     config = tmp_path / "pmkit.toml"
     config.write_text('[severity.levels]\n"Sev-Blue" = 4\n', encoding="utf-8")
-    params = build_params(
+    request = ReportRequest.build(
         db, "2026-11-16", 30, severity_levels=("sev-blue",), today=TODAY, config_path=config
     )
-    assert params.severity_levels == (4,)
-    assert params.notebook_parameters()["config_path"] == str(config.resolve())
+    assert request.severity_levels == (4,)
+    assert request.notebook_parameters()["config_path"] == str(config.resolve())
     with pytest.raises(ParameterError, match="neither a level"):
-        build_params(db, "2026-11-16", 30, severity_levels=("sev-blue",), today=TODAY)
+        ReportRequest.build(db, "2026-11-16", 30, severity_levels=("sev-blue",), today=TODAY)
 
 
 @pytest.mark.parametrize("command", ["report", "schedule"])
@@ -264,8 +274,16 @@ def test_two_notebooks_run_at_once_in_the_run_folder(db: Path, tmp_path: Path) -
     )
     _notebook(notebooks, "left", wait.format(me="left", other="right"))
     _notebook(notebooks, "right", wait.format(me="right", other="left"))
-    params = build_params(db, "2026-11-16", 30, notebook_dir=notebooks, today=TODAY)
-    result = run_reports(params, tmp_path / "reports", notebooks, jobs=2)
+    request = ReportRequest.build(
+        db,
+        "2026-11-16",
+        30,
+        out_dir=tmp_path / "reports",
+        notebook_dir=notebooks,
+        jobs=2,
+        today=TODAY,
+    )
+    result = run_reports(request)
     assert sorted(r.name for r in result.notebooks) == ["left", "right"]
     assert sorted(p.name for p in result.run_dir.glob("*.flag")) == ["left.flag", "right.flag"]
 
@@ -277,13 +295,15 @@ def test_a_chart_the_runner_cannot_draw_fails_its_report_naming_the_cell(
     _notebook(
         notebooks,
         "badchart",
-        "import pandas as pd\nfrom pmkit import charts\nfrom pmkit.figures import plot",
+        "import pandas as pd\nfrom pmkit.present import charts\nfrom pmkit.present.figures import plot",
         "plot(charts.top_services, pd.DataFrame({'service': ['a']}), caption='c', n=1)",
     )
-    params = build_params(db, "2026-11-16", 30, notebook_dir=notebooks, today=TODAY)
     out = tmp_path / "reports"
+    request = ReportRequest.build(
+        db, "2026-11-16", 30, out_dir=out, notebook_dir=notebooks, today=TODAY
+    )
     with pytest.raises(NotebookFailed) as failed:
-        run_reports(params, out, notebooks)
+        run_reports(request)
     error = failed.value
     assert (error.notebook, error.cell_index, error.ename) == ("badchart", 2, "KeyError")
     assert (
@@ -301,11 +321,11 @@ def test_a_chart_the_runner_cannot_draw_fails_its_report_naming_the_cell(
 @pytest.mark.parametrize("jobs", [0, -1, 17, True])
 def test_bad_jobs_are_rejected_before_a_kernel_starts(db: Path, tmp_path: Path, jobs: int) -> None:
     with pytest.raises(ParameterError, match="--jobs must be"):
-        run_reports(_params(db, ("alpha",)), tmp_path / "r", NOTEBOOKS, jobs=jobs)
+        _request(db, ("alpha",), tmp_path / "r", jobs=jobs)
     assert not (tmp_path / "r").exists()
 
 
 def test_one_at_a_time_gives_the_same_run(db: Path, tmp_path: Path) -> None:
-    result = run_reports(_params(db, ("alpha", "beta")), tmp_path / "r", NOTEBOOKS, jobs=1)
+    result = run_reports(_request(db, ("alpha", "beta"), tmp_path / "r", jobs=1))
     assert [r.name for r in result.notebooks] == ["alpha", "beta"]
     assert (result.run_dir / "beta.html").is_file()

@@ -16,7 +16,7 @@ import papermill
 import pytest
 from test_report_fixture_db import AS_OF, HOSTILE, build_fixture_db
 
-from pmkit.reports import DEFAULT_NOTEBOOK_DIR, RunResult, build_params, run_reports
+from pmkit.reports import DEFAULT_NOTEBOOK_DIR, ReportRequest, RunResult, run_reports
 from pmkit.reports.index import render_index
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
@@ -69,14 +69,15 @@ def report_run(
 ) -> RunResult:
     """The whole shipped suite, run once for the session, with [people] and [links]."""
     out = tmp_path_factory.mktemp("reports")
-    params = build_params(
+    request = ReportRequest.build(
         fixture_db,
         AS_OF.isoformat(),
         365,
+        out_dir=out,
         notebook_dir=DEFAULT_NOTEBOOK_DIR,
         config_path=config_path,
     )
-    return run_reports(params, out)
+    return run_reports(request)
 
 
 def _html(run: RunResult, name: str) -> str:
@@ -240,15 +241,16 @@ def test_index_escapes_what_it_shows(tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def sparse_run(fixture_db: Path, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     """Only the most severe incidents: too few to trust a trend."""
-    params = build_params(
+    request = ReportRequest.build(
         fixture_db,
         AS_OF.isoformat(),
         365,
+        out_dir=tmp_path_factory.mktemp("sparse"),
         only=("severity_trends", "summary"),
         notebook_dir=DEFAULT_NOTEBOOK_DIR,
         severity_levels=(0,),
     )
-    return run_reports(params, tmp_path_factory.mktemp("sparse"))
+    return run_reports(request)
 
 
 def test_small_n_is_called_out(sparse_run: RunResult, report_run: RunResult) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pmkit.cli import main
-from pmkit.schedule import (
+from pmkit.reports.schedule import (
     MARKER,
     ReportSchedule,
     ScheduleError,

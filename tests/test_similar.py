@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import pmkit.similar.cache as cache
+import pmkit.similar.tables as tables
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures
@@ -195,7 +196,7 @@ def _full_with_stored_model(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch
     shutil.copyfile(db, copy)
     con = duckdb.connect(str(copy))
     try:
-        state = cache._read_state(con)
+        state = tables.read_state(con)
         assert state is not None and state.model is not None
         model = text.TextModel.from_bytes(state.model)
         with monkeypatch.context() as m:
@@ -309,14 +310,15 @@ def test_every_incident_lists_only_earlier_ones_with_reasons(corpus: tuple[Path,
 
 
 def test_classify_refreshes_the_similarity_too(corpus: tuple[Path, Path], tmp_path: Path) -> None:
-    from pmkit.factors import classify_database
+    from pmkit.config import Config
+    from pmkit.store import classify_database
 
     _root, db = corpus
     taxonomy = tmp_path / "taxonomy.toml"
     taxonomy.write_text(
         '[factors.everything]\ndescription = "x"\npatterns = ["."]\n', encoding="utf-8"
     )
-    classify_database(db, taxonomy)
+    classify_database(db, Config(), taxonomy)
     con = duckdb.connect(str(db), read_only=True)
     try:
         # every factor is now in one category: factor overlap is 1 wherever both list factors

@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 import pmkit.similar.cache as cache
+import pmkit.similar.tables as tables
 from pmkit.cli import cli
 from pmkit.metrics import Filters
 from pmkit.model import ContributingFactor, Postmortem
@@ -268,7 +269,7 @@ def _full_copy(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copyfile(db, copy)
     con = duckdb.connect(str(copy))
     try:
-        state = cache._read_state(con)
+        state = tables.read_state(con)
         assert state is not None and state.model is not None
         model = text_model.TextModel.from_bytes(state.model)
         with monkeypatch.context() as m:
@@ -311,7 +312,7 @@ def test_the_report_links_each_incident_to_its_own_roots_file(
     path under team-b."""
     import re
 
-    from pmkit.reports import DEFAULT_NOTEBOOK_DIR, build_params, run_reports
+    from pmkit.reports import DEFAULT_NOTEBOOK_DIR, ReportRequest, run_reports
 
     a, b, db = corpus
     title = "Checkout timed out as the Redis cache evicted hot keys"
@@ -326,17 +327,16 @@ def test_the_report_links_each_incident_to_its_own_roots_file(
     assert reps.loc[title, "is_repeat"] and reps.loc[title, "earlier_root"] == str(a)
     config = tmp_path / "pmkit.toml"
     config.write_text("[recurrence]\nthreshold = 0.6\n", encoding="utf-8")
-    params = build_params(
+    request = ReportRequest.build(
         db,
         "2026-05-01",
         365,
+        out_dir=tmp_path / "out",
         only=("recurring_incidents",),
         notebook_dir=DEFAULT_NOTEBOOK_DIR,
         config_path=config,
     )
-    html = (run_reports(params, tmp_path / "out").run_dir / "recurring_incidents.html").read_text(
-        encoding="utf-8"
-    )
+    html = (run_reports(request).run_dir / "recurring_incidents.html").read_text(encoding="utf-8")
     roots = {files[path][2]: root for root, files in ((a, TEAM_A), (b, TEAM_B)) for path in files}
     roots[title] = b
     links = [

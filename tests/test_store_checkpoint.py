@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from pmkit import store
+from pmkit.store import atomic, ingest, rows
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "ingest" / "corpus"
 
@@ -21,7 +22,7 @@ def _contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         out = {}
-        for table in (*store._TABLES, "factor_categories"):
+        for table in (*rows.TABLE_NAMES, "factor_categories"):
             cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
             keep = ", ".join(f'"{c}"' for c in cols if c != "ingested_at")
             out[table] = sorted(
@@ -42,10 +43,10 @@ def test_rows_do_not_depend_on_the_checkpoint_threshold(
 ) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURE_CORPUS, corpus)
-    monkeypatch.setattr(store, "_BATCH_FILES", 1)  # several committed batches
+    monkeypatch.setattr(ingest, "_BATCH_FILES", 1)  # several committed batches
     dbs = {}
-    for threshold in ("0B", "16MB", store._INGEST_CHECKPOINT_THRESHOLD):
-        monkeypatch.setattr(store, "_INGEST_CHECKPOINT_THRESHOLD", threshold)
+    for threshold in ("0B", "16MB", atomic.INGEST_CHECKPOINT_THRESHOLD):
+        monkeypatch.setattr(atomic, "INGEST_CHECKPOINT_THRESHOLD", threshold)
         db = tmp_path / threshold / "pm.duckdb"
         summary = store.ingest_paths([corpus], db, workers=1)
         assert summary.parsed >= 2

@@ -9,10 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pmkit import owed
 from pmkit.cli import main
 from pmkit.config import load_config
-from pmkit.metrics import Filters
+from pmkit.metrics import Filters, owed
 from pmkit.synth import generate, write_corpus
 from pmkit.synth.register import FILES, generate_register, render_register, write_register
 

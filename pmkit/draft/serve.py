@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from pmkit.config import find_config_file
 from pmkit.draft.form import ENV_CONFIG, ENV_CORPUS, ENV_DB, ENV_TEMPLATE
 
 VOILA_TEMPLATE = "pmkit-draft"
@@ -75,8 +76,8 @@ def serve_spec(
         env[ENV_DB] = str(Path(db_path).resolve())
     if template:
         env[ENV_TEMPLATE] = template
-    if config_path is None and (Path.cwd() / "pmkit.toml").is_file():
-        config_path = Path.cwd() / "pmkit.toml"
+    if config_path is None:
+        config_path = find_config_file()
     if config_path is not None:
         env[ENV_CONFIG] = str(Path(config_path).resolve())
     env["JUPYTER_PATH"] = os.pathsep.join(

@@ -14,7 +14,7 @@ from typing import Literal
 from pmkit.config import Config, load_config, normalize_severity_key
 from pmkit.draft.escape import typed_line, typed_lines
 from pmkit.draft.model import Draft
-from pmkit.lint import blame_hints
+from pmkit.lint.blame import blame_hints
 from pmkit.normalize.links import extract_tracking_ref
 from pmkit.normalize.owners import owner_name
 from pmkit.normalize.placeholders import find_placeholder

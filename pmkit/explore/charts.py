@@ -1,6 +1,6 @@
 """The explorer's four charts and their five selections (linked views).
 
-Unlike the report charts (``pmkit.charts``, static SVG), these are shown live through
+Unlike the report charts (``pmkit.present.charts``, static SVG), these are shown live through
 ``alt.JupyterChart``, whose selections come back to Python. Each selection picks values of one
 field: a period (click a bar of the severity trend), a severity level (click its legend entry),
 a time-to-draft bucket, a factor category, an owner. Selected values are plain strings (a
@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from pmkit.charts import BUCKET_ORDER, SEVERITY_COLORS, level_label
 from pmkit.fastimport import skip_slow_optional_imports
-from pmkit.present import fmt_hours
+from pmkit.present.charts import BUCKET_ORDER, SEVERITY_COLORS
+from pmkit.present.format import fmt_hours, level_label
 
 skip_slow_optional_imports()
 

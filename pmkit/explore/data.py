@@ -21,7 +21,9 @@ import duckdb
 import pandas as pd
 
 from pmkit import metrics
-from pmkit.present import coverage_text
+from pmkit.config import DRAFT_TARGET_HOURS, Config, load_config
+from pmkit.normalize.owners import People
+from pmkit.present.format import coverage_text
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "unknown")
 """Normalised action statuses (``action_items.status``)."""
@@ -65,27 +67,14 @@ class ExploreError(ValueError):
     """A database that cannot be explored (missing file) or a filter state that makes no sense."""
 
 
-def resolve_db_path(db_path: str | Path) -> Path:
-    """``db_path`` as given, or, when relative and absent, found in a parent folder.
-
-    JupyterLab runs a notebook in its own folder (``notebooks/``), the CLI in the project root:
-    the default ``data/pmkit.duckdb`` should mean the project's database in both.
-    """
-    path = Path(db_path).expanduser()
-    if path.is_file() or path.is_absolute():
-        return path
-    for parent in Path.cwd().parents:
-        candidate = parent / path
-        if candidate.is_file():
-            return candidate
-    return path
-
-
 class ExploreDB:
     """A read-only view of a pmkit database with the explorer's action-status filter."""
 
-    def __init__(self, db_path: str | Path) -> None:
-        self.db_path = resolve_db_path(db_path)
+    def __init__(self, db_path: str | Path | None = None, config: Config | None = None) -> None:
+        self.config = config or load_config()
+        """The settings (``pmkit.toml``, found as every entry point finds it): the database when
+        none is given, the draft target, ``[people]``."""
+        self.db_path = self.config.locate(db_path or self.config.db_path)
         if not self.db_path.is_file():
             raise ExploreError(f"{self.db_path}: no database yet (run `pmkit ingest` first)")
         self.con = duckdb.connect()
@@ -203,8 +192,9 @@ class ExploreState:
     templates: tuple[str, ...] = ()
     action_statuses: tuple[str, ...] = ()
 
-    def to_filters(self) -> metrics.Filters:
-        """The metric filters (all but action status, which the views apply)."""
+    def to_filters(self, people: People | None = None) -> metrics.Filters:
+        """The metric filters (all but action status, which the views apply); ``people``
+        merges the names one person is written as (``[people]``)."""
         if self.start is not None and self.start > self.end:
             raise ExploreError(
                 f"the start date {self.start.isoformat()} is after the end date "
@@ -218,6 +208,7 @@ class ExploreState:
             services=self.services,
             teams=self.teams,
             templates=self.templates,
+            people=people or People(),
         )
 
     @property
@@ -245,7 +236,7 @@ class ExploreData:
     coverage: dict[str, int] = field(default_factory=dict)
     """``metrics.coverage`` and ``metrics.action_summary`` (one row each) as one dict: how
     many incidents (actions) have each value a chart needs."""
-    target_hours: float = metrics.DRAFT_TARGET_HOURS
+    target_hours: float = DRAFT_TARGET_HOURS
 
 
 # The primary category of each factor (contributing_factors.category), as factor_frequency
@@ -276,7 +267,8 @@ def _keys_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def load(db: ExploreDB, state: ExploreState) -> ExploreData:
     """Run every query for ``state``: the metric functions plus the incident list."""
-    f = state.to_filters()
+    f = state.to_filters(People.from_config(db.config))
+    target = db.config.draft_target_hours
     db.set_action_statuses(state.action_statuses)
     con = db.con
     incidents = metrics.incident_list(con, f)
@@ -291,11 +283,12 @@ def load(db: ExploreDB, state: ExploreState) -> ExploreData:
         filters=f,
         incidents=incidents,
         severity=metrics.severity_by_period(con, f, state.period),
-        drafts=metrics.time_to_draft(con, f),
+        drafts=metrics.time_to_draft(con, f, target),
         factors=metrics.factor_frequency(con, f),
         factor_incidents=factor_incidents,
         overdue=overdue,
         overdue_by_owner=metrics.overdue_grouped(overdue, "owner"),
+        target_hours=target,
     )
 
 
@@ -311,7 +304,7 @@ def restricted_view(
         if part == "severity":
             frames = {"severity": metrics.severity_by_period(con, f, data.state.period)}
         elif part == "drafts":
-            frames = {"drafts": metrics.time_to_draft(con, f)}
+            frames = {"drafts": metrics.time_to_draft(con, f, data.target_hours)}
         elif part == "factors":
             frames = {"factors": metrics.factor_frequency(con, f)}
         elif part == "overdue":

@@ -146,14 +146,18 @@ def report_command(
     picked: Picked,
     first_day: date | None = None,
     query: str = "",
+    config_path: Path | None = None,
 ) -> ReportCommand:
     """The ``pmkit report`` line with the explorer's window and filters, on its database as it
-    is (``--no-ingest``). ``first_day`` (the first incident's) stands for "all history".
+    is (``--no-ingest``), with the explorer's ``pmkit.toml`` (``config_path``: the same
+    ``[people]`` and targets). ``first_day`` (the first incident's) stands for "all history".
 
     A severity selection (the legend) is a filter the report knows: it is carried over,
     together with the severity filter. Everything else that narrows the explorer is listed
     in ``left_out``."""
     argv = [pmkit_executable(), "report", "--db", str(Path(db_path).resolve()), "--no-ingest"]
+    if config_path is not None:
+        argv += ["--config", str(Path(config_path).resolve())]
     argv += ["--as-of", state.end.isoformat()]
     left_out: list[str] = []
     start = state.start or first_day

@@ -23,6 +23,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from pmkit.config import Config
 from pmkit.explore import charts, render
 from pmkit.explore import similar as similar_panel
 from pmkit.explore.data import (
@@ -453,7 +454,12 @@ class ExplorePanel:
     def report_command(self) -> ReportCommand:
         """The ``pmkit report`` line for what the explorer shows."""
         return report_command(
-            self.db.db_path, self.state, self.picked, self.options.first_day, self.table.query
+            self.db.db_path,
+            self.state,
+            self.picked,
+            self.options.first_day,
+            self.table.query,
+            self.db.config.source,
         )
 
     def _update_command(self) -> None:
@@ -513,12 +519,15 @@ class ExplorePanel:
 
 
 def explore(
-    db_path: str | Path = "data/pmkit.duckdb",
+    db_path: str | Path | None = None,
     today: date | None = None,
+    config: Config | None = None,
     export_dir: str | Path = "exports",
 ) -> ExplorePanel:
-    """Open ``db_path`` read-only and build the panel (the notebook's one call).
+    """Open ``db_path`` (default: the configured database) read-only and build the panel (the
+    notebook's one call). Settings and a relative path are found as every entry point finds
+    them (``pmkit.config``).
 
     ``today`` (default: the real date) is the default end of the window; tests pin it.
     ``export_dir`` is where the export buttons write (relative: to the notebook's folder)."""
-    return ExplorePanel(ExploreDB(db_path), today=today, export_dir=export_dir)
+    return ExplorePanel(ExploreDB(db_path, config), today=today, export_dir=export_dir)

@@ -18,7 +18,8 @@ from markdown_it import MarkdownIt
 from pmkit.explore.data import IncidentDetail
 from pmkit.explore.strip import timeline_strip
 from pmkit.explore.table import severity_text
-from pmkit.present import MISSING, Html, action_text, fmt_value, table
+from pmkit.present.format import MISSING, action_text, fmt_value
+from pmkit.present.page import Html, table
 
 STYLE = """
 <style>

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmkit.charts import level_label
 from pmkit.explore.charts import (
     BUCKET,
     CATEGORY,
@@ -33,6 +32,7 @@ from pmkit.explore.charts import (
     selections_of,
 )
 from pmkit.explore.data import ExploreData, Key
+from pmkit.present.format import level_label
 
 LABELS: dict[str, str] = {
     PERIOD: "period",

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from pmkit.explore.data import ExploreDB
-from pmkit.present import Html, table
+from pmkit.present.page import Html, table
 
 _SQL = """
 SELECT s.rank, s.score, round(s.days_apart) AS days_before, s.similar_root AS root,

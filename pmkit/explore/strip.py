@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from pmkit.present import Html
+from pmkit.present.page import Html
 
 MILESTONES: tuple[tuple[str, str, str], ...] = (
     ("started_at", "started", "#d62728"),

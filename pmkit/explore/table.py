@@ -22,9 +22,8 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from pmkit.charts import level_label
 from pmkit.explore.table_assets import TABLE_CSS, TABLE_JS
-from pmkit.present import MISSING, fmt_value
+from pmkit.present.format import MISSING, fmt_value, level_label
 
 KEY_SEP = "\x1f"
 """Joins root, path and incident_id into a row id (a character no path or id contains)."""

@@ -14,7 +14,8 @@ from datetime import date
 from pmkit.parse.blocks import Section
 from pmkit.parse.context import Document
 from pmkit.parse.sections import section_role
-from pmkit.parse.timeline import TimelineReader, read_timeline, timed_entries
+from pmkit.parse.timeline import TimelineReader, read_timeline
+from pmkit.parse.timeline_clock import timed_entries
 
 _NOT_A_TIMELINE = frozenset({"actions", "lessons", "factors", "process", "followup_timeline"})
 

@@ -1,4 +1,4 @@
-"""The milestone word lists (``data/milestones.toml``, user-editable): which words in a timeline
+"""The milestone word lists (``pmkit/data/milestones.toml``, user-editable): which words in a timeline
 event or a sentence say the incident started, was detected, acknowledged, mitigated or resolved.
 
 The file is read once per path and modification time, and compiled to one regular expression per
@@ -11,12 +11,13 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from pmkit.config import Config
 
-BUNDLED_MILESTONES = Path(__file__).resolve().parents[2] / "data" / "milestones.toml"
-"""The word lists shipped with pmkit (``data/milestones.toml`` in the repository)."""
+BUNDLED_MILESTONES = Path(str(resources.files("pmkit").joinpath("data", "milestones.toml")))
+"""The word lists shipped with pmkit (package data: ``pmkit/data/milestones.toml``)."""
 MILESTONES = ("started", "detected", "acknowledged", "mitigated", "resolved")
 _KEYS = {"labels", "keywords", "patterns", "exclude", "soon_after", "cause", "prose"}
 _STARTED_ONLY = {"cause", "prose"}
@@ -211,11 +212,11 @@ def parse_milestone_words(text: str, source: Path | str = "<milestones>") -> Mil
 
 
 def resolve_milestones_path(path: Path | str | None = None, config: Config | None = None) -> Path:
-    """``path``, else the configured ``milestones_path`` when that file exists, else the bundled
-    one (the same rule as the taxonomy)."""
+    """``path``, else the configured ``milestones_path`` when that file exists (found as
+    ``Config.locate`` finds paths), else the bundled one (the same rule as the taxonomy)."""
     if path is not None:
         return Path(path)
-    configured = config.milestones_path if config is not None else None
+    configured = config.locate(config.milestones_path) if config is not None else None
     if configured is not None and configured.is_file():
         return configured
     return BUNDLED_MILESTONES

@@ -17,10 +17,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pmkit.config import Config
+from pmkit.config import Config, RegisterSource
 from pmkit.normalize.severity import parse_severity
 from pmkit.normalize.times import parse_datetime, resolve_zone
-from pmkit.register.formats import LIST_FIELDS, Format, FormatError, by_name, detect, squash
+from pmkit.register.formats import (
+    FORMAT_NAMES,
+    LIST_FIELDS,
+    Format,
+    FormatError,
+    by_name,
+    detect,
+    squash,
+)
 from pmkit.register.model import RegisterIncident, RegisterIssue
 
 Row = list[tuple[str, str]]
@@ -150,6 +158,16 @@ def _when(
         issues.append(where)
         return None, False
     return read.at, read.assumed_utc
+
+
+def register_source(value: str, timezone: str | None = None) -> RegisterSource:
+    """``[FORMAT:]FILE`` (``pmkit ingest --register``) as a source: ``pagerduty:export.csv``
+    names its format; a bare path (or one whose prefix is no format name) is recognised from
+    its columns."""
+    fmt, _, rest = value.partition(":")
+    if rest and fmt in FORMAT_NAMES:
+        return RegisterSource(Path(rest), fmt, timezone)
+    return RegisterSource(Path(value), None, timezone)
 
 
 def read_register(

@@ -1,26 +1,30 @@
-"""Scheduled reports: run the notebooks in ``notebooks/reports/`` with papermill, export HTML,
-publish ``reports/<as_of>/`` atomically and keep ``reports/index.html`` up to date.
+"""Scheduled reports: run the report notebooks (``pmkit/reports/notebooks/``, package data) with
+papermill, export HTML, publish ``reports/<as_of>/`` atomically and keep ``reports/index.html``
+up to date.
 
-Light to import (papermill and nbconvert load only when a run starts), because the report
-notebooks themselves import ``pmkit.reports.headlines`` and ``pmkit.reports.context``.
+Modules: ``request`` (one run, validated once), ``job`` (ingest, then run), ``runner``
+(papermill, the drawing thread, atomic publishing), ``kernel``, ``export`` (HTML), ``index``
+(the list of runs), ``schedule`` (cron line or systemd timer), ``errors``.
+
+Light to import: papermill and nbconvert load only when a run starts. What the notebooks
+themselves call lives in ``pmkit.present`` (headlines, ``open_report``, charts).
 """
 
 from __future__ import annotations
 
 from pmkit.reports.errors import NotebookFailed, ParameterError, ReportError
 from pmkit.reports.index import write_index
-from pmkit.reports.params import ReportParams, available_notebooks, build_params
-from pmkit.reports.runner import DEFAULT_NOTEBOOK_DIR, RunResult, run_reports
+from pmkit.reports.request import DEFAULT_NOTEBOOK_DIR, ReportRequest, available_notebooks
+from pmkit.reports.runner import RunResult, run_reports
 
 __all__ = [
     "DEFAULT_NOTEBOOK_DIR",
     "NotebookFailed",
     "ParameterError",
     "ReportError",
-    "ReportParams",
+    "ReportRequest",
     "RunResult",
     "available_notebooks",
-    "build_params",
     "run_reports",
     "write_index",
 ]

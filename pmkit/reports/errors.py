@@ -13,6 +13,10 @@ class ParameterError(ReportError):
     """A parameter was rejected before any notebook ran."""
 
 
+class OutputNotWritable(ReportError):
+    """The reports folder cannot be created or written (permissions, read-only disk)."""
+
+
 class NotebookFailed(ReportError):
     """A notebook raised while papermill executed it; earlier runs were left untouched.
 

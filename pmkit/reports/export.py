@@ -137,12 +137,12 @@ def _css() -> str:
 def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     """Write ``notebook_path`` (executed) as HTML to ``html_path`` and return it.
 
-    Charts a kernel handed over (``pmkit.figures``, as under ``pmkit report``) are drawn here;
+    Charts a kernel handed over (``pmkit.present.figures``, as under ``pmkit report``) are drawn here;
     a notebook executed by papermill alone already holds them drawn.
     """
     import nbformat
 
-    from pmkit.figures import draw_deferred
+    from pmkit.present.figures import draw_deferred
 
     nb = nbformat.read(notebook_path, as_version=4)
     draw_deferred(nb)

@@ -15,7 +15,7 @@ from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 
-from pmkit.figures import MODE_ENV, RUNNER
+from pmkit.present.figures import MODE_ENV, RUNNER
 
 
 class ReportKernelManager(AsyncKernelManager):

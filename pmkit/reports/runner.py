@@ -1,17 +1,13 @@
 """Run the report notebooks with papermill and publish them as one dated folder, atomically.
 
 Everything is written to ``<out>/.<as_of>.tmp-XXXX/`` first; only when every notebook ran and was
-exported does that folder become ``<out>/<as_of>/``. An existing run of the same date is replaced
-only then, in one step: the two folders are exchanged (``renameat2(RENAME_EXCHANGE)``), so a
-SIGKILL at any moment leaves the old run or the new one, and ``index.html`` never links a missing
-folder. (Where the exchange is not available, the old run is renamed aside first; a run killed
-between the two renames is put back by the next run.) A running run holds a lock on its temporary
-folder; the next run removes the folders of runs that were killed. A failing notebook leaves
-earlier runs untouched and its executed copy is kept under ``<out>/failed/`` for debugging.
+exported does that folder become ``<out>/<as_of>/``, replacing a run of the same date in one step
+(``pmkit.reports.publish``), so ``index.html`` never links a missing folder. A failing notebook
+leaves earlier runs untouched and its executed copy is kept under ``<out>/failed/`` for debugging.
 
 How a run spends its time: papermill runs each notebook in a fresh ``python3`` kernel, ``jobs``
 of them at a time (default: 2, or 1 on a one-core machine). The kernels compute the numbers and
-hand their charts over by name and data (``pmkit.figures``); one drawing thread in this process
+hand their charts over by name and data (``pmkit.present.figures``); one drawing thread in this process
 builds every chart of the run with altair, draws it with one vl-convert (started once, not once
 per kernel), writes the executed notebook with its charts and exports it to HTML, while the
 kernels go on with the next notebooks.
@@ -19,9 +15,6 @@ kernels go on with the next notebooks.
 
 from __future__ import annotations
 
-import ctypes
-import errno
-import fcntl
 import json
 import os
 import shutil
@@ -37,13 +30,12 @@ from typing import Any
 
 from pmkit import __version__
 from pmkit.fastimport import skip_slow_optional_imports
-from pmkit.reports.errors import NotebookFailed, ReportError
+from pmkit.reports.errors import NotebookFailed, OutputNotWritable, ReportError
 from pmkit.reports.export import notebook_html, run_pages
 from pmkit.reports.index import MANIFEST, write_index
-from pmkit.reports.params import ReportParams, available_notebooks, check_jobs, select_notebooks
+from pmkit.reports.publish import carry_over, clean_leftovers, hold, publish
+from pmkit.reports.request import ReportRequest, available_notebooks
 
-DEFAULT_NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks" / "reports"
-"""The shipped report notebooks (``notebooks/reports/`` in the repository)."""
 KERNEL = "python3"
 CELL_TIMEOUT_SECONDS = 900
 """A scheduled run must end: a cell running longer than this fails the report."""
@@ -91,7 +83,7 @@ def notebook_title(path: Path) -> str:
     return str(title) if title else path.stem.replace("_", " ").capitalize()
 
 
-def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Any:
+def _execute(source: Path, target: Path, request: ReportRequest, cwd: Path) -> Any:
     """Run ``source`` with papermill into ``target``; returns the executed notebook."""
     skip_slow_optional_imports()
     import papermill
@@ -103,7 +95,7 @@ def _execute(source: Path, target: Path, params: ReportParams, cwd: Path) -> Any
         return papermill.execute_notebook(
             str(source),
             str(target),
-            parameters=params.notebook_parameters(),
+            parameters=request.notebook_parameters(),
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
@@ -130,7 +122,7 @@ def _finish(nb: Any, executed: Path, html: Path, title: str, pages: list[tuple[s
     """
     import nbformat
 
-    from pmkit.figures import FigureError, draw_deferred
+    from pmkit.present.figures import FigureError, draw_deferred
 
     try:
         draw_deferred(nb)
@@ -150,12 +142,12 @@ class _FigureFailed(Exception):
         self.error = error
 
 
-def _keep_failed(out_dir: Path, params: ReportParams, executed: Path) -> Path | None:
+def _keep_failed(out_dir: Path, request: ReportRequest, executed: Path) -> Path | None:
     """Move the failed executed notebook to ``<out>/failed/<as_of>-<UTC time>/``."""
     if not executed.is_file():
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder = out_dir / FAILED_DIR / f"{params.as_of.isoformat()}-{stamp}"
+    folder = out_dir / FAILED_DIR / f"{request.as_of.isoformat()}-{stamp}"
     folder.mkdir(parents=True, exist_ok=True)
     kept = folder / executed.name
     shutil.move(str(executed), kept)
@@ -185,115 +177,11 @@ def _failed_cell(
     return None, None
 
 
-def _carry_over(
-    old_run: Path, new_run: Path, results: list[NotebookResult]
-) -> list[dict[str, Any]]:
-    """Copy reports of the same date that this (partial, ``--only``) run did not regenerate."""
-    try:
-        old = json.loads((old_run / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    done = {r.name for r in results}
-    kept: list[dict[str, Any]] = []
-    for entry in old.get("notebooks", []):
-        name = entry.get("name")
-        if not isinstance(name, str) or name in done:
-            continue
-        files = [entry.get("html"), entry.get("ipynb")]
-        if all(isinstance(f, str) and (old_run / f).is_file() for f in files):
-            for f in files:
-                shutil.copy2(old_run / f, new_run / f)
-            for table in old_run.glob(f"{name}*.csv"):  # what the report wrote beside it
-                shutil.copy2(table, new_run / table.name)
-            kept.append(entry)
-    return kept
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux ``renameat2``); False where it is not available."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if done == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # old kernel, file system without it
-        return False
-    raise OSError(code, os.strerror(code), str(a))
-
-
-def _publish(tmp: Path, final: Path) -> None:
-    """Make ``tmp`` the run folder ``final``, replacing an existing one only now, atomically.
-
-    After an exchange ``tmp`` holds the old run, which the caller deletes."""
-    if not final.exists():
-        os.rename(tmp, final)
-        return
-    if _exchange(tmp, final):
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-    old.rmdir()
-    os.rename(final, old)
-    try:
-        os.rename(tmp, final)
-    except OSError:
-        os.rename(old, final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _hold(folder: Path) -> int:
-    """Lock ``folder`` (its own inode, nothing written in it) while this run uses it."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return fd
-
-
-def _abandoned(folder: Path) -> bool:
-    """Whether no living run holds ``folder`` (a killed run's locks went with it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return True
-
-
-def clean_leftovers(out_dir: Path) -> None:
-    """Remove what killed runs left in ``out_dir``: ``.<date>.tmp-*`` folders no running run
-    holds, and ``.<date>.old-*`` folders, which are put back as ``<date>`` when that run folder
-    is missing (a run killed between the two renames of the fallback)."""
-    if not out_dir.is_dir():
-        return
-    for folder in sorted(out_dir.glob(".*.old-*")):
-        final = out_dir / folder.name[1:].split(".old-")[0]
-        if not folder.is_dir() or not _abandoned(folder):
-            continue
-        if not final.exists():
-            os.rename(folder, final)
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
-    for folder in out_dir.glob(".*.tmp-*"):
-        if folder.is_dir() and _abandoned(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
 @dataclass(frozen=True)
 class _Job:
     """One notebook of a run: where it comes from, where it goes, and how to report progress."""
 
-    params: ReportParams
+    request: ReportRequest
     out_dir: Path
     tmp: Path
     source: Path
@@ -325,9 +213,9 @@ def _run_one(job: _Job) -> Any:
     """Execute one notebook; returns the executed notebook, raises a :class:`ReportError`."""
     job.tell("start")
     try:
-        return _execute(job.source, job.executed, job.params, job.tmp)
+        return _execute(job.source, job.executed, job.request, job.tmp)
     except NotebookFailed as exc:
-        kept = _keep_failed(job.out_dir, job.params, job.executed)
+        kept = _keep_failed(job.out_dir, job.request, job.executed)
         cell, code = _failed_cell(kept, job.source) if kept else (exc.cell_index, None)
         job.tell("failed")
         raise NotebookFailed(exc.notebook, cell, exc.ename, exc.evalue, kept, code) from exc
@@ -345,10 +233,10 @@ def _publish_one(nb: Any, job: _Job) -> NotebookResult:
     try:
         _finish(nb, job.executed, job.tmp / f"{name}.html", title, job.pages)
     except _FigureFailed as exc:
-        kept = _keep_failed(job.out_dir, job.params, job.executed)
+        kept = _keep_failed(job.out_dir, job.request, job.executed)
         cell, code = _failed_cell(kept, job.source, exc.cell_id) if kept else (None, None)
         job.tell("failed")
-        failure = exc.error  # a pmkit.figures.FigureError
+        failure = exc.error  # a pmkit.present.figures.FigureError
         ename, evalue = type(failure.error).__name__, f"chart {failure.builder}: {failure.error}"
         raise NotebookFailed(name, cell, ename, evalue, kept, code) from exc
     seconds = job.tell("done")
@@ -358,14 +246,14 @@ def _publish_one(nb: Any, job: _Job) -> NotebookResult:
 def _warm_up(sources: list[Path]) -> None:
     """What drawing and exporting need, loaded while the first kernels start (much of a kernel
     start is waiting): the HTML exporter, and altair with vl-convert if a notebook imports
-    ``pmkit.figures`` (hands charts over). Real work, paid once per run instead of at the first
+    ``pmkit.present.figures`` (hands charts over). Real work, paid once per run instead of at the first
     notebook's export; a failure here shows again, with its report, when that work is done."""
     import nbformat
 
-    from pmkit import figures
+    from pmkit.present import figures
 
     try:
-        if any("pmkit.figures" in s.read_text(encoding="utf-8") for s in sources):
+        if any("pmkit.present.figures" in s.read_text(encoding="utf-8") for s in sources):
             figures.warm_up()
         notebook_html(nbformat.v4.new_notebook(), "")
     except Exception:  # noqa: S110  (see the docstring)
@@ -373,7 +261,7 @@ def _warm_up(sources: list[Path]) -> None:
 
 
 def _run_all(
-    params: ReportParams,
+    request: ReportRequest,
     out_dir: Path,
     tmp: Path,
     sources: list[Path],
@@ -404,7 +292,9 @@ def _run_all(
     def run(position: int, source: Path) -> Future[NotebookResult] | None:
         if stop.is_set():
             return None
-        job = _Job(params, out_dir, tmp, source, position, total, progress, time.monotonic(), pages)
+        job = _Job(
+            request, out_dir, tmp, source, position, total, progress, time.monotonic(), pages
+        )
         try:
             nb = _run_one(job)
         except BaseException:
@@ -443,47 +333,49 @@ def _run_all(
     return results
 
 
-def run_reports(
-    params: ReportParams,
-    out_dir: Path,
-    notebook_dir: Path = DEFAULT_NOTEBOOK_DIR,
-    progress: Progress | None = None,
-    jobs: int | None = None,
-) -> RunResult:
-    """Execute the selected notebooks for ``params`` and publish ``<out_dir>/<as_of>/``.
+def run_reports(request: ReportRequest, progress: Progress | None = None) -> RunResult:
+    """Execute the requested notebooks and publish ``<out_dir>/<as_of>/``.
 
-    ``jobs`` notebooks run at a time (default :func:`default_jobs`; 1 runs them one after
+    ``request.jobs`` notebooks run at a time (default :func:`default_jobs`; 1 runs them one after
     another). Raises :class:`NotebookFailed` (naming notebook, cell and error) when a notebook
     fails.
     """
-    names = select_notebooks(notebook_dir, params.only)
-    jobs = default_jobs() if jobs is None else check_jobs(jobs)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    as_of = params.as_of.isoformat()
-    clean_leftovers(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{as_of}.tmp-", dir=out_dir))
-    held = _hold(tmp)
+    notebook_dir = request.notebook_dir
+    names = list(request.only) or available_notebooks(notebook_dir)
+    jobs = default_jobs() if request.jobs is None else request.jobs
+    out_dir = request.out_dir
+    as_of = request.as_of.isoformat()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(out_dir)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{as_of}.tmp-", dir=out_dir))
+    except OSError as exc:
+        raise OutputNotWritable(
+            f"cannot write the reports folder {out_dir}: {exc.strerror or exc}"
+        ) from exc
+    held = hold(tmp)
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published run is readable like any folder
     try:
         sources = [notebook_dir / f"{name}.ipynb" for name in names]
         every = available_notebooks(notebook_dir)
         pages = run_pages([(n, notebook_title(notebook_dir / f"{n}.ipynb")) for n in every])
-        results = _run_all(params, out_dir, tmp, sources, progress, jobs, pages)
+        results = _run_all(request, out_dir, tmp, sources, progress, jobs, pages)
         final = out_dir / as_of
         entries = [asdict(r) for r in results]
         if final.is_dir():
-            entries += _carry_over(final, tmp, results)
+            entries += carry_over(final, tmp, {r.name for r in results})
         manifest = {
             "as_of": as_of,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "pmkit_version": __version__,
-            "parameters": {k: v for k, v in params.notebook_parameters().items() if k != "db_path"},
-            "database": str(params.db_path),
+            "parameters": {
+                k: v for k, v in request.notebook_parameters().items() if k != "db_path"
+            },
+            "database": str(request.db_path),
             "notebooks": sorted(entries, key=lambda e: (e["name"] != "summary", e["name"])),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        _publish(tmp, final)
+        publish(tmp, final)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -18,12 +18,13 @@ import duckdb
 import numpy as np
 
 from pmkit.config import Config, load_config
-from pmkit.factors import Taxonomy, load_taxonomy
 from pmkit.model import Postmortem
 from pmkit.similar import text
-from pmkit.similar.cache import MODEL_VERSION, _from_blobs, _order, _read_state, _vectorize
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, from_postmortem, load
 from pmkit.similar.scoring import Matrix, score_block
+from pmkit.similar.tables import MODEL_VERSION, read_state
+from pmkit.similar.vectors import from_blobs, time_order, vectorize
+from pmkit.taxonomy import Taxonomy, load_taxonomy
 
 MIN_SCORE = 0.3
 """Below this a past incident is not listed as similar (it shares little but boilerplate)."""
@@ -69,8 +70,8 @@ class SimilarIndex:
     def __init__(self, con: duckdb.DuckDBPyConnection, config: Config | None = None) -> None:
         self.config = config or load_config()
         feats, _ = load(con)
-        self.features = _order(feats)
-        state = _read_state(con)
+        self.features = time_order(feats)
+        state = read_state(con)
         stored: dict[tuple[str, str, str], tuple[str, bytes]] = {}
         rows = None
         if (
@@ -97,7 +98,7 @@ class SimilarIndex:
         fresh = [f for f in self.features if stored.get(f.key, ("",))[0] != f.fingerprint]
         new = dict(zip((f.key for f in fresh), _blobs_of(self.model, fresh), strict=True))
         blobs = [new[f.key] if f.key in new else stored[f.key][1] for f in self.features]
-        self.matrix = Matrix.build(self.features, _from_blobs(blobs))
+        self.matrix = Matrix.build(self.features, from_blobs(blobs))
         self.info = {
             (r, p, i): (t, d, s)
             for r, p, i, t, d, s in con.execute(
@@ -142,7 +143,7 @@ class SimilarIndex:
         me = from_postmortem(draft, path, self.taxonomy, root or "")
         if not self.features:
             return []
-        m = self.matrix.with_row(me, _vectorize(self.model, [me]))
+        m = self.matrix.with_row(me, vectorize(self.model, [me]))
         n = len(self.features)
         block = score_block(m, np.array([n]), np.arange(n))
         name = Path(path).name
@@ -190,9 +191,9 @@ class SimilarIndex:
 
 
 def _blobs_of(model: text.TextModel, feats: Sequence[IncidentFeatures]) -> list[bytes]:
-    from pmkit.similar.cache import _to_blobs
+    from pmkit.similar.vectors import to_blobs
 
-    return _to_blobs(_vectorize(model, feats)) if feats else []
+    return to_blobs(vectorize(model, feats)) if feats else []
 
 
 def for_draft(

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 if TYPE_CHECKING:
-    from pmkit.factors import Taxonomy
     from pmkit.model import Postmortem
+    from pmkit.taxonomy import Taxonomy
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "summary", "root_cause", "factors")
 """The texts compared, each with its own TF-IDF vector (see ``scoring.FIELD_WEIGHTS``)."""
@@ -141,10 +141,8 @@ def from_postmortem(
     pm: Postmortem, path: str, taxonomy: Taxonomy, root: str = ""
 ) -> IncidentFeatures:
     """A parsed postmortem (a draft, not in the database) with its categories from ``taxonomy``,
-    by the same rules as ingest (``pmkit.factors``)."""
-    from pmkit.factors import (
-        _trigger_of,
-    )  # the ingest's rule: written trigger, else cause, else summary
+    by the same rules as ingest (``pmkit.taxonomy``)."""
+    from pmkit.taxonomy import trigger_category  # the ingest's rule
 
     factor_cats = set()
     for factor in pm.factors:
@@ -162,7 +160,7 @@ def from_postmortem(
         factors=tuple(f.text for f in pm.factors if f.text),
         services=_services(pm.services),
         trigger_category=_category(
-            _trigger_of(taxonomy, pm.trigger, pm.root_cause, pm.executive_summary)
+            trigger_category(taxonomy, pm.trigger, pm.root_cause, pm.executive_summary)
         ),
         factor_categories=tuple(sorted(factor_cats)),
     )

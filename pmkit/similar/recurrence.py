@@ -22,8 +22,7 @@ import duckdb
 import pandas as pd
 
 from pmkit.config import Config, RecurrenceSettings
-from pmkit.metrics import Filters, periods
-from pmkit.metrics import _query as scope_query  # integration point: the metrics' scope SQL
+from pmkit.metrics.scope import Filters, periods, scope_query
 
 DID_NOT_HOLD = "fix did not hold"
 NEVER_LANDED = "fix never landed"

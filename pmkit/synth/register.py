@@ -7,7 +7,7 @@ that write an incident id, the export carries it as the tool's internal id, so t
 id; the others match by service and time. Besides those, ``orphans`` incidents have no
 postmortem at all, in planned categories: required and past the draft target, required and
 still within it, not required by seeds/003's policy, and ones the policy cannot judge from
-what the tool exports. :class:`RegisterTruth` says which are owed at ``end`` and by how many
+what the tool exports. :class:`RegisterTruth` (``register_model``) says which are owed at ``end`` and by how many
 days: what ``pmkit owed`` and the reports must show, exactly.
 
 Its own ``random.Random``, derived from the corpus seed, draws everything here: the corpus
@@ -16,96 +16,31 @@ files stay byte-for-byte what they were.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
 import random
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pmkit.register.match import searchable
 from pmkit.synth import vocab
 from pmkit.synth.corpus import GeneratedIncident, render
+from pmkit.synth.register_files import render_register
+from pmkit.synth.register_model import (
+    DRAFT_HOURS,
+    FILES,
+    JIRA_ZONE,
+    TOOLS,
+    RegisterRow,
+    RegisterTruth,
+)
 
-TOOLS: dict[str, str] = {
-    "Payments": "pagerduty",
-    "Platform": "opsgenie",
-    "Identity": "incidentio",
-    "Data": "jira",
-    "Edge": "generic",
-}
-"""Which tool each team's incidents are exported from."""
-FILES: dict[str, str] = {
-    "pagerduty": "pagerduty-incidents.csv",
-    "opsgenie": "opsgenie-incidents.csv",
-    "incidentio": "incidentio-incidents.csv",
-    "jira": "jira-issues.csv",
-    "generic": "edge-incidents.json",
-}
-JIRA_ZONE = "Europe/Berlin"
-"""The zone the Jira export's dates are written in (it names none): ``[register]`` says so."""
-DRAFT_HOURS = 48
 ORPHANS = 28
 _WRITES_ID = ("seed-001", "seed-002", "seed-004")
 """Shapes whose files write the incident id (``INC-YYYYMMDD-NNN``)."""
-_INCIDENTIO_SEVERITY = {0: "Critical", 1: "Major", 2: "Minor", 3: "Low", 4: "Low"}
-
-
-@dataclass
-class RegisterRow:
-    """One incident in one tool's export, with what pmkit must conclude about it."""
-
-    tool: str
-    key: str
-    title: str
-    level: int | None
-    started_at: datetime
-    resolved_at: datetime
-    service: str
-    team: str
-    owner: str
-    other_id: str
-    tags: tuple[str, ...] = ()
-    customer_impact: bool | None = None
-    postmortem: str | None = None
-    """The path of its postmortem in the corpus; None for an orphan."""
-    category: str = "postmortem"
-    """``postmortem``, ``late``, ``within``, ``not-required`` or ``cannot-tell``."""
-
-
-@dataclass
-class RegisterTruth:
-    rows: list[RegisterRow] = field(default_factory=list)
-    end: date = date(2026, 11, 16)
-
-    def owed(self) -> dict[str, int]:
-        """key -> whole days past the 48 h draft target at the end of ``end`` (0: not yet)."""
-        end_of_day = datetime(self.end.year, self.end.month, self.end.day) + timedelta(days=1)
-        out = {}
-        for r in self.rows:
-            if r.category in ("late", "within"):
-                hours = (end_of_day - r.resolved_at).total_seconds() / 3600 - DRAFT_HOURS
-                out[r.key] = max(0, math.floor(hours / 24))
-        return out
 
 
 def _uid(rng: random.Random, n: int = 7) -> str:
     return "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(n))
-
-
-def _severity(level: int | None, tool: str) -> str:
-    if level is None:
-        return ""
-    if tool == "incidentio":
-        return _INCIDENTIO_SEVERITY[level]
-    if tool == "jira":
-        return f"SEV-{level}"
-    if tool == "generic":
-        return f"SEV{level}"
-    return f"P{level}"
 
 
 def _clear(
@@ -257,180 +192,6 @@ def _orphan(
     return None, 0, (), None
 
 
-def _iso(at: datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _jira_date(at: datetime) -> str:
-    """``26/Mar/26 9:00 AM`` in Europe/Berlin, as Jira writes it (no zone named)."""
-    from dateutil import tz
-
-    local = at.replace(tzinfo=tz.UTC).astimezone(tz.gettz(JIRA_ZONE))
-    return local.strftime("%d/%b/%y %I:%M %p").replace(" 0", " ")
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
-def render_register(truth: RegisterTruth) -> dict[str, str]:
-    """File name -> text of each tool's export (rows in order of resolution)."""
-    by_tool: dict[str, list[RegisterRow]] = {tool: [] for tool in FILES}
-    for r in sorted(truth.rows, key=lambda r: (r.resolved_at, r.key)):
-        by_tool[r.tool].append(r)
-    out = {}
-    out[FILES["pagerduty"]] = _csv(
-        [
-            "id",
-            "incident_number",
-            "title",
-            "status",
-            "urgency",
-            "priority_name",
-            "service_name",
-            "team_name",
-            "created_at",
-            "resolved_at",
-            "html_url",
-        ],
-        [
-            [
-                r.other_id,
-                r.key,
-                r.title,
-                "resolved",
-                "high" if (r.level or 9) <= 1 else "low",
-                _severity(r.level, "pagerduty"),
-                r.service,
-                r.team,
-                _iso(r.started_at),
-                _iso(r.resolved_at),
-                f"https://example.pagerduty.com/incidents/{r.other_id}",
-            ]
-            for r in by_tool["pagerduty"]
-        ],
-    )
-    out[FILES["opsgenie"]] = _csv(
-        [
-            "id",
-            "tinyId",
-            "message",
-            "status",
-            "priority",
-            "tags",
-            "createdAt",
-            "impactStartDate",
-            "impactEndDate",
-            "ownerTeam",
-            "impactedServices",
-        ],
-        [
-            [
-                r.other_id,
-                r.key,
-                r.title,
-                "resolved",
-                _severity(r.level, "opsgenie"),
-                ", ".join(r.tags),
-                _iso(r.started_at),
-                _iso(r.started_at),
-                _iso(r.resolved_at),
-                r.team,
-                r.service,
-            ]
-            for r in by_tool["opsgenie"]
-        ],
-    )
-    out[FILES["incidentio"]] = _csv(
-        [
-            "id",
-            "reference",
-            "name",
-            "incident_status",
-            "severity",
-            "reported_at",
-            "resolved_at",
-            "affected_services",
-            "incident_lead",
-            "customer_impact",
-            "permalink",
-        ],
-        [
-            [
-                r.other_id,
-                r.key,
-                r.title,
-                "Closed",
-                _severity(r.level, "incidentio"),
-                _iso(r.started_at),
-                _iso(r.resolved_at),
-                r.service,
-                r.owner,
-                "" if r.customer_impact is None else ("Yes" if r.customer_impact else "No"),
-                f"https://app.incident.io/example/incidents/{r.key.split('-')[1]}",
-            ]
-            for r in by_tool["incidentio"]
-        ],
-    )
-    out[FILES["jira"]] = _csv(
-        [
-            "Summary",
-            "Issue key",
-            "Issue id",
-            "Issue Type",
-            "Status",
-            "Priority",
-            "Custom field (Severity)",
-            "Assignee",
-            "Created",
-            "Resolved",
-            "Component/s",
-            "Labels",
-            "Labels",
-        ],
-        [
-            [
-                r.title,
-                r.key,
-                r.other_id,
-                "Incident",
-                "Done",
-                "High" if (r.level or 9) <= 1 else "Medium",
-                _severity(r.level, "jira"),
-                r.owner,
-                _jira_date(r.started_at),
-                _jira_date(r.resolved_at),
-                r.service,
-                *(list(r.tags) + ["", ""])[:2],
-            ]
-            for r in by_tool["jira"]
-        ],
-    )
-    items = [
-        {
-            "Ticket": r.key,
-            "Ref": r.other_id,
-            "Summary": r.title,
-            "Sev": _severity(r.level, "generic"),
-            "Opened": _iso(r.started_at),
-            "Closed": _iso(r.resolved_at),
-            "System": r.service,
-            "Team": r.team,
-            "Owner": r.owner,
-            "CustomerImpact": None
-            if r.customer_impact is None
-            else ("yes" if r.customer_impact else "no"),
-        }
-        for r in by_tool["generic"]
-    ]
-    out[FILES["generic"]] = json.dumps({"incidents": items}, indent=1) + "\n"
-    return out
-
-
 def write_register(
     incidents: list[GeneratedIncident], seed: int, end: date, out: Path | str
 ) -> RegisterTruth:
@@ -441,3 +202,16 @@ def write_register(
     for name, text in render_register(truth).items():
         (root / name).write_bytes(text.encode("utf-8"))
     return truth
+
+
+__all__ = [
+    "DRAFT_HOURS",
+    "FILES",
+    "JIRA_ZONE",
+    "TOOLS",
+    "RegisterRow",
+    "RegisterTruth",
+    "generate_register",
+    "render_register",
+    "write_register",
+]

@@ -1,0 +1,237 @@
+"""The incidents a report looks at: ``Filters`` and the shared scope SQL every query starts from.
+
+Two incident sets, both built by :func:`scope_query` from one SQL prefix (:data:`SCOPE_SQL`):
+
+- ``scope``: the incidents a *trend* looks at. Incidents of real postmortems (never unfilled
+  templates, never the process document) whose day, ``COALESCE(started_at, incident_date)``, lies
+  in ``[as_of - lookback_days, as_of]``, narrowed by severity level, service, team and template.
+  Incidents with no date at all cannot be placed in a window and are left out.
+- ``base``: the same without the window's start: every incident up to as-of. The *backlog* reads
+  it (overdue and untracked actions, postmortems not written or waiting for review): an overdue
+  action does not stop being overdue because its incident is older than the window.
+
+Child rows (timeline events, action items, factors) count when their incident does; the CTEs
+:data:`FACTOR_CTE`, :data:`ACTION_CTE` and :data:`BACKLOG_CTE` join them. Any report query, in
+this package or beside it (``pmkit.similar.recurrence``, ``pmkit.metrics.owed``), runs through
+:func:`scope_query` so that it counts exactly the incidents every other number counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pmkit.config import check_severity_level
+from pmkit.normalize.owners import People
+from pmkit.periods import period_for_days, period_grid
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a report looks at. Empty tuples mean "no filter"; ``lookback_days=None`` means all
+    history up to ``as_of``. ``as_of`` may be given as an ISO string (papermill parameters).
+    ``people`` merges the names one person is written as wherever owners are counted."""
+
+    as_of: date
+    lookback_days: int | None = 365
+    severity_levels: tuple[int, ...] = ()
+    services: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    people: People = field(default_factory=People)
+
+    def __post_init__(self) -> None:
+        as_of: Any = self.as_of
+        if isinstance(as_of, str):
+            try:
+                as_of = date.fromisoformat(as_of.strip())
+            except ValueError:
+                raise ValueError(
+                    f"Filters.as_of: {self.as_of!r} is not a YYYY-MM-DD date"
+                ) from None
+        elif isinstance(as_of, datetime):
+            as_of = as_of.date()
+        if not isinstance(as_of, date):
+            raise ValueError(f"Filters.as_of must be a date, got {type(self.as_of).__name__}")
+        object.__setattr__(self, "as_of", as_of)
+
+        lookback: Any = self.lookback_days
+        if lookback is not None and (
+            isinstance(lookback, bool) or not isinstance(lookback, int) or lookback < 0
+        ):
+            raise ValueError(
+                f"Filters.lookback_days must be a whole number >= 0 or None, got {lookback!r}"
+            )
+
+        levels = _as_tuple("severity_levels", self.severity_levels)
+        for level in levels:
+            check_severity_level(level, "Filters.severity_levels")
+        object.__setattr__(self, "severity_levels", levels)
+        for name in ("services", "teams", "templates"):
+            values = _as_tuple(name, getattr(self, name))
+            for value in values:
+                if not isinstance(value, str) or not value.strip():
+                    raise ValueError(f"Filters.{name}: {value!r} is not a non-empty string")
+            object.__setattr__(self, name, values)
+        if not isinstance(self.people, People):
+            raise ValueError(f"Filters.people must be a People, got {self.people!r}")
+
+    @property
+    def window_start(self) -> date | None:
+        """The first day of the window; None for all history."""
+        if self.lookback_days is None:
+            return None
+        return self.as_of - timedelta(days=self.lookback_days)
+
+    def previous(self) -> Filters:
+        """The window of the same length just before this one (ValueError for all history)."""
+        if self.lookback_days is None:
+            raise ValueError("a window of all history has no previous period")
+        days = self.lookback_days + 1
+        return Filters(
+            self.as_of - timedelta(days=days),
+            self.lookback_days,
+            self.severity_levels,
+            self.services,
+            self.teams,
+            self.templates,
+            self.people,
+        )
+
+
+def _as_tuple(name: str, value: Any) -> tuple[Any, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError(f"Filters.{name} must be a tuple (empty for no filter), got {value!r}")
+    return tuple(value)
+
+
+# ``base`` is every incident the filters select up to as_of; ``scope`` is its part inside the
+# window. ``as_of_end`` is the first instant after ``as_of`` (as_of is a whole day): a draft or
+# review at or after it did not exist yet at as_of.
+SCOPE_SQL = """
+WITH filtered AS (
+    SELECT
+        i.path, i.incident_id, i.title, i.severity_label, i.severity_level, i.status,
+        i.owner, i.team, i.services, i.started_at, i.detected_at, i.acknowledged_at,
+        i.mitigated_at, i.resolved_at, i.duration_minutes, i.duration_source, i.drafted_at,
+        i.drafted_source,
+        i.reviewed_at, i.reviewed_source, i.trigger_category, i.root_cause,
+        i.executive_summary, d.template, i.root,
+        CASE WHEN i.started_at IS NOT NULL THEN COALESCE(i.started_source, 'field') END
+            AS started_source,
+        CASE WHEN i.detected_at IS NOT NULL THEN COALESCE(i.detected_source, 'field') END
+            AS detected_source,
+        CASE WHEN i.acknowledged_at IS NOT NULL THEN COALESCE(i.acknowledged_source, 'field') END
+            AS acknowledged_source,
+        CASE WHEN i.mitigated_at IS NOT NULL THEN COALESCE(i.mitigated_source, 'field') END
+            AS mitigated_source,
+        CASE WHEN i.resolved_at IS NOT NULL THEN COALESCE(i.resolved_source, 'field') END
+            AS resolved_source,
+        COALESCE(CAST(i.started_at AS DATE), i.incident_date) AS day,
+        CAST($as_of AS DATE) AS as_of,
+        CAST(CAST($as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP) AS as_of_end
+    FROM incidents AS i
+    JOIN documents AS d ON d.root = i.root AND d.path = i.path
+    WHERE NOT d.is_unfilled_template
+      AND NOT d.is_process_doc
+      AND (len(CAST($severity_levels AS INTEGER[])) = 0
+           OR list_contains(CAST($severity_levels AS INTEGER[]), i.severity_level))
+      AND (len(CAST($services AS VARCHAR[])) = 0
+           OR list_has_any(COALESCE(i.services, []), CAST($services AS VARCHAR[])))
+      AND (len(CAST($teams AS VARCHAR[])) = 0 OR list_contains(CAST($teams AS VARCHAR[]), i.team))
+      AND (len(CAST($templates AS VARCHAR[])) = 0
+           OR list_contains(CAST($templates AS VARCHAR[]), d.template))
+), base AS (
+    SELECT * FROM filtered WHERE day <= CAST($as_of AS DATE)
+), scope AS (
+    SELECT * FROM base
+    WHERE $lookback_days IS NULL
+       OR day >= CAST($as_of AS DATE) - CAST($lookback_days AS INTEGER)
+)
+"""
+
+# Factor rows of in-scope incidents, each once, in its primary category (the first taxonomy
+# match, contributing_factors.category); ``n_categories`` says how many categories it matched.
+FACTOR_CTE = """
+, factor_cats AS (
+    SELECT cf.path, cf.incident_id, cf.seq, cf.text, cf.line, s.title, s.severity_level, s.day,
+           s.root, COALESCE(cf.category, 'unclassified') AS category,
+           (SELECT count(DISTINCT fc.category) FROM factor_categories AS fc
+            WHERE fc.root = cf.root AND fc.path = cf.path AND fc.incident_id = cf.incident_id AND fc.seq = cf.seq
+              AND fc.category <> 'unclassified') AS n_categories
+    FROM contributing_factors AS cf
+    JOIN scope AS s ON s.root = cf.root AND s.path = cf.path AND s.incident_id = cf.incident_id
+)
+"""
+
+# Actions of in-window incidents (trends: completion by the incident's period).
+ACTION_CTE = """
+, acts AS (
+    SELECT a.*, s.title, s.team, s.services, s.severity_level, s.day, s.as_of
+    FROM action_items AS a
+    JOIN scope AS s ON s.root = a.root AND s.path = a.path AND s.incident_id = a.incident_id
+)
+"""
+
+# Every action of an incident up to as_of, whatever the window: the backlog. An action is
+# open when it is not done (``unknown``, no status written, counts as open: nothing says done).
+BACKLOG_CTE = """
+, backlog AS (
+    SELECT a.*, b.title, b.team, b.services, b.severity_level, b.day, b.as_of,
+           a.status <> 'done' AS is_open
+    FROM action_items AS a
+    JOIN base AS b ON b.root = a.root AND b.path = a.path AND b.incident_id = a.incident_id
+)
+"""
+
+
+def scope_params(f: Filters) -> dict[str, Any]:
+    """The named parameters :data:`SCOPE_SQL` takes, from ``f``."""
+    return {
+        "as_of": f.as_of,
+        "lookback_days": f.lookback_days,
+        "severity_levels": list(f.severity_levels),
+        "services": list(f.services),
+        "teams": list(f.teams),
+        "templates": list(f.templates),
+    }
+
+
+def scope_query(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    body: str,
+    params: Mapping[str, Any] | None = None,
+    ctes: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Run ``body`` after the scope CTEs (``filtered``, ``base``, ``scope``; then ``ctes``, e.g.
+    :data:`BACKLOG_CTE`), with the filter parameters bound (``$as_of``, ``$lookback_days``...)
+    and ``params`` besides. ``body`` starts with ``, name AS (...)`` for more CTEs or with the
+    final ``SELECT``. Parameterized: no value is ever formatted into the SQL."""
+    sql = "".join((SCOPE_SQL, *ctes, body))
+    return con.execute(sql, {**scope_params(f), **(params or {})}).df()
+
+
+def first_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
+    """The window's first day, or (all history) the first incident's day; None when empty."""
+    if f.window_start is not None:
+        return f.window_start
+    df = scope_query(con, f, "SELECT min(day) AS first FROM scope")
+    first = df["first"].iloc[0]
+    return None if pd.isna(first) else pd.Timestamp(first).date()
+
+
+def period_for(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
+    """week, month or quarter, by the window's length (all history: from the first incident)."""
+    first = first_day(con, f)
+    return period_for_days((f.as_of - first).days if first is not None else 0)
+
+
+def periods(con: duckdb.DuckDBPyConnection, f: Filters, period: str) -> pd.DataFrame:
+    """The time axis of every trend: ``pmkit.periods.period_grid`` over the window."""
+    return period_grid(first_day(con, f), f.as_of, period, cut_first=f.lookback_days is not None)
