@@ -24,7 +24,7 @@ ingest: $(STAMP)  ## ingest the bundled sample corpus into data/pmkit.duckdb
 	$(BIN)/pmkit ingest $(CORPUS) --db $(DB) --config data/pmkit.toml
 
 lab: $(STAMP)  ## JupyterLab on the explorer; saves the project's notebooks without outputs
-	JUPYTER_CONFIG_PATH=$(CURDIR) $(BIN)/jupyter lab notebooks/explore.ipynb
+	JUPYTER_CONFIG_PATH=$(CURDIR) PMKIT_CONFIG=$(CURDIR)/data/pmkit.toml $(BIN)/jupyter lab notebooks/explore.ipynb
 
 hooks:  ## install the git pre-commit hook that refuses notebooks with outputs
 	git config core.hooksPath .githooks

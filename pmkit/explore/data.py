@@ -3,7 +3,9 @@
 Why an in-memory connection with views: the metrics in ``pmkit.metrics`` filter by date, severity,
 service, team and template, but the explorer also filters by action status. Rather than copy the
 metric SQL, the database file is ATTACHed read-only as ``src`` and the tables the metrics read are
-views over it; the ``action_items`` and ``incidents`` views honour the chosen action statuses. The
+views over it; the ``action_items`` and ``incidents`` views honour the chosen action statuses
+(and the linked views' narrowing, ``explore_keys``), and the analysis views (``incident_facts``,
+``action_backlog``, ``factor_mentions``; ``pmkit/sql/views.sql``) are created over them. The
 metric functions then run unchanged. The file is only ever read, so an ingest (which writes a copy
 and renames it) never waits for the explorer; :meth:`ExploreDB.reload` picks up a newer file.
 """
@@ -24,6 +26,7 @@ from pmkit import metrics
 from pmkit.config import DRAFT_TARGET_HOURS, Config, load_config
 from pmkit.normalize.owners import People
 from pmkit.present.format import coverage_text
+from pmkit.store.db import views_sql
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "unknown")
 """Normalised action statuses (``action_items.status``)."""
@@ -83,6 +86,9 @@ class ExploreDB:
             # Table names come from the constant above, never from input.
             self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM src.{table}")  # noqa: S608
         self.con.execute(_VIEWS_SQL)
+        # The analysis views over these tables: the metrics read them, so they see the
+        # action-status filter and the linked views' narrowing as every other query does.
+        self.con.execute(views_sql())
 
     def _attach(self) -> None:
         self.con.execute("ATTACH ? AS src (READ_ONLY)", [str(self.db_path)])
