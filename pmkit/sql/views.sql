@@ -17,8 +17,8 @@ CREATE OR REPLACE MACRO pmkit_less_direct(a, b) AS
          WHEN 'git' IN (a, b) THEN 'git'
          WHEN a IS NOT NULL AND b IS NOT NULL THEN 'field' END;
 
--- Monday-Friday days in [a, b) (negative when b is before a), as numpy.busday_count counts:
--- x // 7 whole weeks of 5, then up to 5 of the days left, counted from the Monday before a.
+-- Monday-Friday days in [a, b), as numpy.busday_count counts them (b before a: minus those in
+-- (b, a]): x // 7 whole weeks of 5, then up to 5 of the days left, counted from a Monday.
 CREATE OR REPLACE MACRO pmkit_weekdays(x) AS (x // 7) * 5 + least(x % 7, 5);
 CREATE OR REPLACE MACRO pmkit_business_days(a, b) AS
     CASE WHEN a IS NULL OR b IS NULL THEN NULL
@@ -26,9 +26,9 @@ CREATE OR REPLACE MACRO pmkit_business_days(a, b) AS
              pmkit_weekdays(isodow(CAST(a AS DATE)) - 1
                             + date_diff('day', CAST(a AS DATE), CAST(b AS DATE)))
              - pmkit_weekdays(isodow(CAST(a AS DATE)) - 1)
-         ELSE -(pmkit_weekdays(isodow(CAST(b AS DATE)) - 1
+         ELSE -(pmkit_weekdays(isodow(CAST(b AS DATE) + 1) - 1
                                + date_diff('day', CAST(b AS DATE), CAST(a AS DATE)))
-                - pmkit_weekdays(isodow(CAST(b AS DATE)) - 1)) END;
+                - pmkit_weekdays(isodow(CAST(b AS DATE) + 1) - 1)) END;
 
 -- One row per incident of a real postmortem: what it is, its milestones (with where each was
 -- read), the durations the reports show, its draft and review, and its actions at `as_of`.
