@@ -124,8 +124,12 @@ def _pick(selection: str, picked: Picked, **kwargs: Any) -> Any:
     """The point selection ``selection``, starting with the values ``picked`` for it."""
     field = SELECTIONS[selection][1]
     values = [{field: v} for v in picked.get(selection, ())]
-    initial = {"value": values} if values else {}
-    return alt.selection_point(name=selection_name(selection), fields=[field], **initial, **kwargs)
+    return alt.selection_point(
+        name=selection_name(selection),
+        fields=[field],
+        value=values if values else alt.Undefined,
+        **kwargs,
+    )
 
 
 def _title(text: str, notes: Sequence[str]) -> alt.Title:

@@ -306,25 +306,25 @@ def restricted_view(
     The same metric functions, so a narrowed chart counts what the table lists."""
     f, con = data.filters, db.con
     db.set_action_statuses(data.state.action_statuses)
+    if part not in PARTS:
+        raise ValueError(f"unknown chart data {part!r}")
     with db.restricted(keys):
+        view = replace(data, coverage=_coverage(con, f))
         if part == "severity":
-            frames = {"severity": metrics.severity_by_period(con, f, data.state.period)}
+            view.severity = metrics.severity_by_period(con, f, data.state.period)
         elif part == "drafts":
-            frames = {"drafts": metrics.time_to_draft(con, f, data.target_hours)}
+            view.drafts = metrics.time_to_draft(con, f, data.target_hours)
         elif part == "factors":
-            frames = {"factors": metrics.factor_frequency(con, f)}
-        elif part == "overdue":
-            frames = {"overdue_by_owner": metrics.overdue_by_owner(con, f)}
+            view.factors = metrics.factor_frequency(con, f)
         else:
-            raise ValueError(f"unknown chart data {part!r}")
-        cover = _coverage(con, f)
-    return replace(data, coverage=cover, **frames)
+            view.overdue_by_owner = metrics.overdue_by_owner(con, f)
+    return view
 
 
 def _coverage(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> dict[str, int]:
     row = metrics.coverage(con, f).iloc[0].to_dict()
     row.update(metrics.action_summary(con, f).iloc[0].to_dict())
-    return {k: int(v) for k, v in row.items() if v is not None and not pd.isna(v)}
+    return {str(k): int(v) for k, v in row.items() if v is not None and not pd.isna(v)}
 
 
 def _known(known: int, total: int, what: str, of: str = "incidents") -> str:
@@ -400,7 +400,7 @@ def incident_detail(
         """,
         key,
     ).df()
-    incident = rows.iloc[0].to_dict()
+    incident = {str(k): v for k, v in rows.iloc[0].to_dict().items()}
     raw_text = incident.pop("raw_text", None)
     root_dir = incident.get("root")
     source = str(Path(root_dir) / path) if isinstance(root_dir, str) and root_dir else path

@@ -57,10 +57,14 @@ def export_frame(incidents: pd.DataFrame) -> pd.DataFrame:
         str(Path(r) / p) if isinstance(r, str) and r else str(p)
         for r, p in zip(out["root"], out["path"], strict=True)
     ]
-    out["services"] = [
-        [str(s) for s in v] if isinstance(v, list | tuple) or hasattr(v, "tolist") else None
-        for v in out["services"]
-    ]
+    out["services"] = pd.Series(
+        [
+            [str(s) for s in v] if isinstance(v, list | tuple) or hasattr(v, "tolist") else None
+            for v in out["services"]
+        ],
+        index=out.index,
+        dtype=object,
+    )
     return out
 
 
@@ -89,9 +93,8 @@ def write_export(
     partial = target.with_name(f".{target.name}.partial")
     try:
         if fmt == "csv":
-            flat = frame.assign(
-                services=["; ".join(v) if v is not None else None for v in frame["services"]]
-            )
+            services = ["; ".join(v) if v is not None else None for v in frame["services"]]
+            flat = frame.assign(services=pd.Series(services, index=frame.index, dtype=object))
             flat.to_csv(partial, index=False, encoding="utf-8")
         else:
             con = duckdb.connect()

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as w
 
@@ -191,7 +191,9 @@ class ExplorePanel:
     def _build_outputs(self) -> None:
         self.charts: dict[str, alt.JupyterChart] = {}
         for name in charts.CHARTS:
-            chart = alt.JupyterChart(None, embed_options=EMBED_OPTIONS)
+            # no spec until the first load: the widget's trait allows None, its __init__'s
+            # annotation does not say so
+            chart = alt.JupyterChart(cast("alt.TopLevelSpec", None), embed_options=EMBED_OPTIONS)
             chart.add_class(f"pmkit-x-chart-{name}")
             chart.observe(self._selection_handler(name), names="_vl_selections")
             self.charts[name] = chart
