@@ -306,6 +306,12 @@ def test_older_views_in_a_file_are_shadowed_by_this_versions(tmp_path: Path) -> 
 def test_pmkit_connect_is_read_only(corpus_db: Path, tmp_path: Path) -> None:
     con = pmkit.connect(corpus_db)
     try:
+        # the README's example: the relation API works on the connection as given
+        frame = con.sql(
+            "SELECT team, count(*) AS n, median(draft_hours) AS h FROM incident_facts(DATE "
+            "'2026-10-23') WHERE day BETWEEN DATE '2025-10-23' AND DATE '2026-10-23' GROUP BY team"
+        ).df()
+        assert int(frame["n"].sum()) == 10
         with pytest.raises(duckdb.Error):
             con.execute("CREATE TABLE main.mine AS SELECT 1")
         con.execute("CREATE TEMP TABLE mine AS SELECT * FROM factor_mentions")  # your own: fine

@@ -162,8 +162,8 @@ def filter_options(db: ExploreDB) -> FilterOptions:
     days = con.execute(
         f"SELECT min(COALESCE(CAST(i.started_at AS DATE), i.incident_date)), "  # noqa: S608
         f"max(COALESCE(CAST(i.started_at AS DATE), i.incident_date)) {_REAL}"
-    ).fetchone()
-    first, last = days if days else (None, None)
+    ).fetchall()
+    first, last = days[0] if days else (None, None)
     levels = column(f"SELECT DISTINCT i.severity_level {_REAL} ORDER BY 1")  # noqa: S608
     services = column(
         f"SELECT DISTINCT trim(s) FROM (SELECT unnest(i.services) AS s {_REAL}) "  # noqa: S608
@@ -386,10 +386,10 @@ def incident_detail(
         ORDER BY i.root LIMIT 1
         """,
         {"path": path, "incident_id": incident_id, "root": root},
-    ).fetchone()
-    if found is None:
+    ).fetchall()
+    if not found:
         return None
-    key = {"root": found[0], "path": path, "incident_id": incident_id}
+    key = {"root": found[0][0], "path": path, "incident_id": incident_id}
     rows = con.execute(
         """
         SELECT i.*, d.template, d.raw_text

@@ -46,13 +46,14 @@ def temp_views_sql() -> str:
 def views_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The version of the views ``con`` sees (None: none). A catalog lookup, never a failing
     statement: a caller's open transaction is left alone."""
+    # fetchall, not fetchone: a result left unfinished blocks the caller's next con.sql()
     found = con.execute(
         "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'pmkit_views_version'"
-    ).fetchone()
-    if not found or not found[0]:
+    ).fetchall()
+    if not found or not found[0][0]:
         return None
-    row = con.execute("SELECT pmkit_views_version()").fetchone()
-    return int(row[0]) if row else None
+    rows = con.execute("SELECT pmkit_views_version()").fetchall()
+    return int(rows[0][0]) if rows else None
 
 
 def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
