@@ -32,9 +32,10 @@ browser-deps:  ## install Debian's chromium for the browser tests (root, or skip
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and not root: browser tests will be skipped"; fi; }
 
-lint: $(STAMP)  ## ruff check and format check
+lint: $(STAMP)  ## ruff check, format check and mypy (strict for parse, normalize, metrics, store)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)  ## apply ruff formatting and fixes
 	$(BIN)/ruff check --fix .
@@ -43,7 +44,7 @@ format: $(STAMP)  ## apply ruff formatting and fixes
 test: $(STAMP) browser-deps lint  ## run ruff and every test (but the slow ones)
 	$(BIN)/pytest -q -m "not slow"
 
-test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, 20-kill crash loop (prints their counts)
+test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, 20-kill crash loop (prints their counts), the benchmark smoke run
 	$(BIN)/pytest -q -s -m slow --hypothesis-show-statistics
 
 BENCH_SIZES  ?= 1000,10000,100000

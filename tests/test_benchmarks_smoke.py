@@ -3,6 +3,9 @@
 Nothing here is timed: the numbers only mean something at 10k files (``make bench``). The run
 checks itself (every file parsed once, nothing re-parsed when unchanged, exactly one file when one
 changed) and exits non-zero when a check fails.
+
+Slow (~75 s: it runs the report suite and the similarity runs of the benchmark too), so in
+``make test-slow``, not ``make test``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE = f"report suite ({len(list((REPO / 'pmkit' / 'reports' / 'notebooks').glob('*.ipynb')))} notebooks"

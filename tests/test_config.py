@@ -53,6 +53,38 @@ def test_file_in_cwd_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert config.source == tmp_path / "pmkit.toml"
 
 
+def test_found_the_same_way_from_a_folder_below(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nearest pmkit.toml at or above the working folder, else $PMKIT_CONFIG when set: the
+    CLI takes its default database from it, wherever in the project it runs."""
+    from pmkit.cli import main
+
+    (tmp_path / "pmkit.toml").write_text(
+        '[paths]\ndb = "store/pm.duckdb"\ncorpus = "postmortems"\n', encoding="utf-8"
+    )
+    corpus = tmp_path / "postmortems"
+    corpus.mkdir()
+    fixture = (
+        Path(__file__).parent / "fixtures" / "ingest" / "corpus" / "2026-03-04-checkout-502s.md"
+    )
+    (corpus / "a.md").write_bytes(fixture.read_bytes())
+    below = tmp_path / "notebooks" / "deeper"
+    below.mkdir(parents=True)
+    monkeypatch.delenv("PMKIT_CONFIG", raising=False)
+    monkeypatch.chdir(below)
+    config = load_config()
+    assert config.source == tmp_path / "pmkit.toml"
+    assert config.locate(config.corpus_dir) == corpus
+    assert main(["ingest", str(corpus), "-q"]) == 0
+    assert (tmp_path / "store" / "pm.duckdb").is_file()  # --db from [paths], not ./data/
+    assert not (below / "data").exists()
+    other = tmp_path / "other.toml"
+    other.write_text('[paths]\ndb = "elsewhere.duckdb"\n', encoding="utf-8")
+    monkeypatch.setenv("PMKIT_CONFIG", str(other))
+    assert load_config().db_path == tmp_path / "elsewhere.duckdb"
+
+
 def test_full_file(tmp_path: Path) -> None:
     path = tmp_path / "conf" / "pmkit.toml"
     path.parent.mkdir()

@@ -274,3 +274,17 @@ def test_database_of_an_older_schema_is_rebuilt(corpus: Path, tmp_path: Path) ->
     stale = con.execute("SELECT count(*) FROM incidents WHERE started_source = 'stale'").fetchone()
     con.close()
     assert "responders" in cols and stale == (0,)
+
+
+def test_a_folder_with_no_postmortems_is_named(tmp_path: Path) -> None:
+    """A typo or the wrong folder: the summary says the folder held no postmortem files."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "README.md").write_text("# How we write postmortems\n", encoding="utf-8")
+    (folder / "data.csv").write_text("a,b\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["ingest", str(folder), "--db", str(tmp_path / "pm.duckdb"), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"no postmortems in {folder} (none of its files ends in .md," in result.output
+    assert "files: 0 (0 parsed" in result.output

@@ -513,6 +513,40 @@ def test_db_in_an_unwritable_folder_is_a_one_line_error(open_folder: Path) -> No
     assert len(lines) == 1 and "Permission denied" in lines[0] and str(closed) in lines[0], lines
 
 
+def test_report_into_an_unwritable_folder_is_a_one_line_error(open_folder: Path) -> None:
+    """``pmkit report --out`` in a folder the user cannot write: exit 2 and one line, before
+    the ingest (no database is written for a run that cannot be published)."""
+    corpus = open_folder / "corpus"
+    _write(corpus / "ok.md", filled())
+    corpus.chmod(0o755)
+    (corpus / "ok.md").chmod(0o644)
+    closed = open_folder / "closed"
+    closed.mkdir(mode=0o755)
+    db = open_folder / "pm.duckdb"
+    args = ["report", "--corpus", str(corpus), "--db", str(db), "--out", str(closed / "reports")]
+    proc = _as_nobody(["-m", "pmkit.cli", *args, "--as-of", "2026-11-16"], open_folder)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(closed) in lines[0] and "not writable" in lines[0], lines
+    assert not db.exists()
+
+
+def test_report_with_an_unwritable_db_is_a_one_line_error(open_folder: Path) -> None:
+    """``pmkit report --db`` in a folder the user cannot write: exit 2 and one line."""
+    corpus = open_folder / "corpus"
+    _write(corpus / "ok.md", filled())
+    corpus.chmod(0o755)
+    (corpus / "ok.md").chmod(0o644)
+    closed = open_folder / "closed"
+    closed.mkdir(mode=0o755)
+    args = ["report", "--corpus", str(corpus), "--db", str(closed / "pm.duckdb")]
+    args += ["--out", str(open_folder / "reports"), "--as-of", "2026-11-16"]
+    proc = _as_nobody(["-m", "pmkit.cli", *args], open_folder)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Permission denied" in lines[0] and str(closed) in lines[0], lines
+
+
 @pytest.mark.parametrize("level", ["99999999999", "-7", "2.5", '"high"'])
 def test_bad_severity_level_in_config_is_a_clean_error(
     tmp_path: Path,

@@ -329,3 +329,34 @@ def test_one_at_a_time_gives_the_same_run(db: Path, tmp_path: Path) -> None:
     result = run_reports(_request(db, ("alpha", "beta"), tmp_path / "r", jobs=1))
     assert [r.name for r in result.notebooks] == ["alpha", "beta"]
     assert (result.run_dir / "beta.html").is_file()
+
+
+def test_cli_report_ingests_every_corpus_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--corpus`` is repeatable, like ``pmkit ingest PATHS...``: both folders' postmortems
+    are in the database the reports run on, each under its own root."""
+    import duckdb
+
+    fixtures = Path(__file__).parent / "fixtures" / "ingest" / "corpus"
+    team_a, team_b = tmp_path / "team-a", tmp_path / "team-b"
+    team_a.mkdir()
+    (team_a / "outage.md").write_bytes((fixtures / "2026-03-04-checkout-502s.md").read_bytes())
+    (team_b / "sub").mkdir(parents=True)
+    (team_b / "sub" / "outage.md").write_bytes(
+        (fixtures / "2026-03-04-checkout-502s.md").read_bytes()
+    )
+    db, out = tmp_path / "pm.duckdb", tmp_path / "reports"
+    args = ["report", "--corpus", str(team_a), "--corpus", str(team_b), "--db", str(db)]
+    args += ["--out", str(out), "--notebooks", str(NOTEBOOKS), "--only", "alpha"]
+    code = main([*args, "--as-of", "2026-11-16"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert f"ingested {team_a}, {team_b}:" in captured.err.replace("\n", "")  # rich wraps
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT root, path FROM documents ORDER BY root").fetchall()
+    finally:
+        con.close()
+    assert rows == [(str(team_a), "outage.md"), (str(team_b), "sub/outage.md")]
+    assert main([*args, "--no-ingest", "--as-of", "2026-11-16"]) == 2  # one or the other

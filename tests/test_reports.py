@@ -320,3 +320,41 @@ def test_reports_render_offline_in_chromium(
         assert shot.stat().st_size > 10_000
     assert blocked == [], f"reports tried to reach the network: {blocked}"
     assert dialogs == [], f"incident text ran as script: {dialogs}"
+
+
+def test_the_targets_of_pmkit_toml_set_the_numbers_and_the_prose(
+    fixture_db: Path, report_run: RunResult, tmp_path: Path
+) -> None:
+    """``[targets] draft_hours = 24``: the late drafts are those past 24 h, and the page says
+    "within 24 hours" where the default run says 48 (the prose is no longer written in)."""
+    import duckdb
+
+    from pmkit import metrics
+
+    config = tmp_path / "pmkit.toml"
+    config.write_text("[targets]\ndraft_hours = 24\nreview_business_days = 3\n", encoding="utf-8")
+    request = ReportRequest.build(
+        fixture_db,
+        AS_OF.isoformat(),
+        365,
+        out_dir=tmp_path / "out",
+        only=("time_to_draft",),
+        notebook_dir=DEFAULT_NOTEBOOK_DIR,
+        config_path=config,
+    )
+    page = _html(run_reports(request), "time_to_draft")
+    default = _html(report_run, "time_to_draft")
+    assert "a draft within 24 hours" in page and "48 hours" not in page
+    assert "a draft within 48 hours" in default and "Due 48 hours after" in default
+    assert "Due 24 hours after" in page
+    assert "reviews that took longer than 3 business days" in page
+    assert "reviews that took longer than 5 business days" in default
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        f = metrics.Filters(AS_OF)
+        late = {h: len(metrics.late_drafts(con, f, h)) for h in (24, 48)}
+    finally:
+        con.close()
+    assert late[24] > late[48]  # the fixture has drafts between 24 and 48 hours
+    assert f"{late[24]:,} late drafts of" in page
+    assert f"{late[48]:,} late drafts of" in default

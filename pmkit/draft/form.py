@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ from pmkit.draft.widgets import (
     ActionRow,
     EventRow,
     FactorRow,
+    Row,
     action_row,
     event_row,
     factor_row,
@@ -257,11 +258,12 @@ class DraftForm(FormLayout):
         self.messages = messages
         for name, box in self.msgs.items():
             box.value = messages_html(messages.get(name, [])) if self._shown(name) else ""
-        for prefix, rows in (
+        groups: tuple[tuple[str, Sequence[Row]], ...] = (
             ("timeline", self.events),
             ("factors", self.factor_rows),
             ("actions", self.action_rows),
-        ):
+        )
+        for prefix, rows in groups:
             for i, row in enumerate(rows):
                 key = f"{prefix}[{i}]"
                 shown = self._shown(key, row.touched)

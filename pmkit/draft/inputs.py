@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from pmkit.draft.model import Draft, DraftAction, DraftEvent, DraftFactor
+from pmkit.draft.model import Draft, DraftAction, DraftEvent, DraftFactor, DraftStatus
 from pmkit.draft.validate import Message
 
 TIME_FIELDS: tuple[str, ...] = ("started_at", "detected_at", "mitigated_at", "resolved_at")
@@ -62,6 +62,13 @@ def parse_day(text: str) -> date | None:
 
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def _status(value: str) -> DraftStatus:
+    """An action's status as the dropdown gives it (one of ``ACTION_STATUSES``)."""
+    if value == "in_progress":
+        return "in_progress"
+    return "done" if value == "done" else "open"
 
 
 @dataclass
@@ -118,7 +125,10 @@ def read_draft(
         root_cause=v["root_cause"],
         lessons=v["lessons"],
         drafted_on=day_of("drafted_on", v["drafted_on"]),
-        **{name: time_of(name, v[name]) for name in TIME_FIELDS},
+        started_at=time_of("started_at", v["started_at"]),
+        detected_at=time_of("detected_at", v["detected_at"]),
+        mitigated_at=time_of("mitigated_at", v["mitigated_at"]),
+        resolved_at=time_of("resolved_at", v["resolved_at"]),
     )
     previous = draft.started_at
     for i, (when, text, actor) in enumerate(events):
@@ -150,9 +160,9 @@ def read_draft(
                 text=text,
                 owner=owner,
                 due_date=day_of(f"actions[{i}]", due),
-                status=status,
+                status=_status(status),
                 tracking_ref=tracking,
-                kind=kind,
+                kind="long_term" if kind == "long_term" else "short_term",
             )
         )
     out.draft = draft

@@ -101,7 +101,7 @@ def fmt_duration(draft: Draft) -> str:
 
 def _severity_definitions(draft: Draft, config: Config) -> str:
     """The definitions of the chosen label's scheme (``P0..``, ``SEV0..``), as a list."""
-    prefix = re.match(r"[A-Za-z]*", draft.severity.strip()).group(0).lower()
+    prefix = re.sub(r"[^A-Za-z].*", "", draft.severity.strip(), flags=re.S).lower()
     defs = config.severity_definitions
     same = [k for k in defs if prefix and re.fullmatch(rf"{re.escape(prefix)}[-\s]?\d+", k.lower())]
     labels = same or list(defs)

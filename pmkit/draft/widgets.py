@@ -122,6 +122,10 @@ class ActionRow:
     touched: bool = False
 
 
+Row = EventRow | FactorRow | ActionRow
+"""Any repeated row of the form."""
+
+
 def _small(css: str, placeholder: str, width: str | None, value: str = "") -> w.Text:
     layout = w.Layout(width=width) if width else w.Layout(**FLEX)
     return cls(w.Text(value=value, placeholder=placeholder, layout=layout), css)

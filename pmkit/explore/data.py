@@ -10,7 +10,7 @@ and renames it) never waits for the explorer; :meth:`ExploreDB.reload` picks up 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -237,7 +237,7 @@ def load(db: ExploreDB, state: ExploreState) -> ExploreData:
 class IncidentDetail:
     """One incident as the detail pane shows it (all its actions, whatever the status filter)."""
 
-    incident: dict[str, Any]
+    incident: dict[Hashable, Any]
     source: str
     timeline: pd.DataFrame
     factors: pd.DataFrame

@@ -11,12 +11,12 @@ bundled from vl-convert (``enable_offline``), so nothing is fetched from the net
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as w
 import pandas as pd
@@ -67,7 +67,7 @@ def _multi(label: str, options: Sequence[Any], css: str) -> w.SelectMultiple:
     return box
 
 
-def _chart_spec(name: str, data: ExploreData) -> alt.TopLevelMixin:
+def _chart_spec(name: str, data: ExploreData) -> alt.TopLevelSpec:
     if name == charts.SEVERITY:
         return charts.severity_chart(data.severity, data.state.period)
     if name == charts.DRAFT:
@@ -77,7 +77,7 @@ def _chart_spec(name: str, data: ExploreData) -> alt.TopLevelMixin:
     return charts.overdue_chart(data.overdue_by_owner)
 
 
-def _incident_label(row: Mapping[str, Any]) -> str:
+def _incident_label(row: Mapping[Hashable, Any]) -> str:
     day = row.get("day")
     day_text = pd.Timestamp(day).date().isoformat() if day is not None and not pd.isna(day) else "?"
     title = str(row.get("title") or "(no title)")
@@ -144,7 +144,9 @@ class ExplorePanel:
     def _build_outputs(self) -> None:
         self.charts: dict[str, alt.JupyterChart] = {}
         for name in charts.CHARTS:
-            chart = alt.JupyterChart(None, embed_options=EMBED_OPTIONS)
+            # no spec until the first load: the widget's trait allows None, its __init__'s
+            # annotation does not say so
+            chart = alt.JupyterChart(cast("alt.TopLevelSpec", None), embed_options=EMBED_OPTIONS)
             chart.add_class(f"pmkit-x-chart-{name}")
             chart.observe(self._selection_handler(name), names="_vl_selections")
             self.charts[name] = chart

@@ -4,6 +4,9 @@ Everything from a postmortem is escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -44,17 +47,17 @@ def similar_incidents(db: ExploreDB, root: str, path: str, incident_id: str) -> 
     return frame
 
 
-def _why(row: dict[str, object]) -> str:
+def _why(row: Mapping[Hashable, Any]) -> str:
     parts = []
     services = row.get("shared_services")
-    if services is not None and len(services):  # type: ignore[arg-type]
-        parts.append("service " + ", ".join(services))  # type: ignore[arg-type]
+    if services is not None and len(services):
+        parts.append("service " + ", ".join(services))
     trigger = row.get("same_trigger")
     if isinstance(trigger, str) and trigger:
         parts.append(f"trigger {trigger}")
     cats = row.get("shared_factor_categories")
-    if cats is not None and len(cats):  # type: ignore[arg-type]
-        parts.append("factors " + ", ".join(cats))  # type: ignore[arg-type]
+    if cats is not None and len(cats):
+        parts.append("factors " + ", ".join(cats))
     texts = [(name, row.get(col)) for col, name in _FIELDS]
     shown = sorted(
         ((n, float(v)) for n, v in texts if v is not None and not pd.isna(v) and float(v) >= 0.1),

@@ -94,7 +94,8 @@ def overdue_grouped(overdue: pd.DataFrame, by: str) -> pd.DataFrame:
     if by == "team":
         return _overdue_grouped(overdue.assign(team=overdue["owner_team"]), "team", NO_TEAM)
     if by == "service":
-        exploded = overdue.assign(service=[services_of(v) for v in overdue["services"]])
+        exploded = overdue.copy()
+        exploded["service"] = [services_of(v) for v in overdue["services"]]
         return _overdue_grouped(exploded.explode("service"), "service", NO_SERVICE)
     raise ValueError(f"by must be 'owner', 'team' or 'service', got {by!r}")
 

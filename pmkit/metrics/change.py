@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pmkit.config import DRAFT_TARGET_HOURS
@@ -81,7 +82,8 @@ def share_test(k1: int, n1: int, k2: int, n2: int) -> float:
     """Two-sided Fisher exact p-value that k1/n1 and k2/n2 are one share."""
     from scipy.stats import fisher_exact
 
-    return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
+    table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
+    return float(fisher_exact(table).pvalue)
 
 
 def median_test(current: list[float], previous: list[float]) -> float:

@@ -147,8 +147,8 @@ def time_to_review(
     ORDER BY day, path, incident_id
     """
     df = scope_query(con, f, body)
-    starts = pd.to_datetime(df["drafted_at"]).values.astype("datetime64[D]")
-    ends = pd.to_datetime(df["reviewed_at"]).values.astype("datetime64[D]")
+    starts = pd.to_datetime(df["drafted_at"]).to_numpy().astype("datetime64[D]")
+    ends = pd.to_datetime(df["reviewed_at"]).to_numpy().astype("datetime64[D]")
     df["business_days"] = np.busday_count(starts, ends).astype(int)
     df["within_target"] = df["business_days"] <= target_business_days
     return df
@@ -198,7 +198,7 @@ def waiting_for_review(
     ORDER BY s.drafted_at, s.path, s.incident_id
     """
     df = as_people(scope_query(con, f, body), f)
-    starts = pd.to_datetime(df["drafted_at"]).values.astype("datetime64[D]")
+    starts = pd.to_datetime(df["drafted_at"]).to_numpy().astype("datetime64[D]")
     end = np.datetime64(f.as_of.isoformat(), "D")
     df["business_days_waiting"] = np.busday_count(starts, end).astype(int)
     df["past_target"] = df["business_days_waiting"] > target_business_days

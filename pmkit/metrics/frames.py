@@ -127,7 +127,9 @@ def summary_key(df: pd.DataFrame, by: str, period: str | None = None) -> tuple[p
         df = df.assign(team=df["team"].astype(object).where(df["team"].notna(), NO_TEAM))
         return df, "team"
     if by == "service":
-        df = df.assign(service=[services_of(v) for v in df["services"]]).explode("service")
+        df = df.copy()
+        df["service"] = [services_of(v) for v in df["services"]]
+        df = df.explode("service")
         return df, "service"
     raise ValueError(f"by must be 'month', 'period', 'severity', 'team' or 'service', got {by!r}")
 

@@ -55,7 +55,7 @@ def has_register(con: duckdb.DuckDBPyConnection) -> bool:
     if "register_incidents" not in tables:
         return False
     ((n,),) = con.execute("SELECT count(*) FROM register_incidents").fetchall()
-    return n > 0
+    return int(n) > 0
 
 
 def _as_of_end(f: Filters) -> datetime:
@@ -324,8 +324,9 @@ def owed_report(
             (str(v) for v in (r.owner, r.team) if isinstance(v, str) and v),
             "no owner or team in the register",
         )
+        where, label, title = f"{r.file}:{r.line}", str(r.severity_label or "?"), str(r.title or "")
         lines.append(
-            f"{r.file}:{r.line}: {r.key} [{r.severity_label or '?'}] {r.title or ''} - resolved "
+            f"{where}: {r.key} [{label}] {title} - resolved "
             f"{r.resolved_at:%Y-%m-%d %H:%M} UTC, {overdue}; {who}; {r.why}"
         )
     return "\n".join(lines), late

@@ -31,6 +31,22 @@ from pmkit.normalize.owners import People
 from pmkit.periods import period_for_days, period_grid
 
 
+def as_of_date(value: object) -> date:
+    """``Filters.as_of`` as a date: a date, a datetime (its day) or ISO text (``2026-11-16``, as
+    papermill passes it); anything else raises ValueError."""
+    as_of = value
+    if isinstance(as_of, str):
+        try:
+            as_of = date.fromisoformat(as_of.strip())
+        except ValueError:
+            raise ValueError(f"Filters.as_of: {value!r} is not a YYYY-MM-DD date") from None
+    elif isinstance(as_of, datetime):
+        as_of = as_of.date()
+    if not isinstance(as_of, date):
+        raise ValueError(f"Filters.as_of must be a date, got {type(value).__name__}")
+    return as_of
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a report looks at. Empty tuples mean "no filter"; ``lookback_days=None`` means all
@@ -46,19 +62,7 @@ class Filters:
     people: People = field(default_factory=People)
 
     def __post_init__(self) -> None:
-        as_of: Any = self.as_of
-        if isinstance(as_of, str):
-            try:
-                as_of = date.fromisoformat(as_of.strip())
-            except ValueError:
-                raise ValueError(
-                    f"Filters.as_of: {self.as_of!r} is not a YYYY-MM-DD date"
-                ) from None
-        elif isinstance(as_of, datetime):
-            as_of = as_of.date()
-        if not isinstance(as_of, date):
-            raise ValueError(f"Filters.as_of must be a date, got {type(self.as_of).__name__}")
-        object.__setattr__(self, "as_of", as_of)
+        object.__setattr__(self, "as_of", as_of_date(self.as_of))
 
         lookback: Any = self.lookback_days
         if lookback is not None and (

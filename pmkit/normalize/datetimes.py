@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dateutil import parser as du_parser
 
@@ -130,7 +130,9 @@ def _month_name_fields(match: re.Match[str]) -> _Parts:
 _UNKNOWN_CLOCK = re.compile(r"(?:--|\?\?|[xX]{2}|HH|hh):(?:--|\?\?|[xX]{2}|MM|mm)")
 """``2019-12-03 --:--``: the writer says the time is unknown; midnight would be a guess."""
 
-_PARSER = du_parser.parser()
+_PARSER: Any = du_parser.parser()
+"""dateutil's parser; ``_parse`` (its reading before defaults fill the parts not written, which
+the stubs do not declare) says which parts the text gave."""
 
 
 def _clean(text: str) -> str:

@@ -112,10 +112,5 @@ def extract_tracking_ref(text: str | None, refdefs: Mapping[str, str] | None = N
         key = match.group("key")
         if key.rsplit("-", 1)[0] not in NOT_TICKET_PREFIXES:
             return key
-    match = _REPO_ISSUE.search(text)
-    if match:
-        return match.group("ref")
-    match = _ISSUE.search(text)
-    if match:
-        return match.group("ref")
-    return None
+    found = _REPO_ISSUE.search(text) or _ISSUE.search(text)
+    return found.group("ref") if found else None

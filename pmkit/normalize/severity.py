@@ -107,9 +107,9 @@ def _parse(text: str, levels: tuple[tuple[str, int], ...]) -> Severity | None:
     word = _WORD.match(value)
     if word:
         label = word.group(0).rstrip("-")
-        level = table.get(normalize_severity_key(label))
-        if level is not None:
-            return Severity(label=label, scheme="word", level=level)
+        word_level = table.get(normalize_severity_key(label))
+        if word_level is not None:
+            return Severity(label=label, scheme="word", level=word_level)
     return None
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.entities import html5
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -135,8 +136,8 @@ def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block],
             block, i = _list(tokens, i)
             out.append(block)
         elif t == "table_open":
-            block, i = _table(tokens, i)
-            out.append(block)
+            table, i = _table(tokens, i)
+            out.append(table)
         elif t in ("fence", "code_block"):
             out.append(Code(tok.content, _line(tok)))
             i += 1
@@ -163,7 +164,7 @@ def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
             inner, i = _blocks(tokens, i + 1, "list_item_close")
             i += 1  # list_item_close
             paras = [b for b in inner if isinstance(b, Paragraph)]
-            rest = [b for b in inner if not isinstance(b, Paragraph)]
+            rest: list[Block] = [b for b in inner if not isinstance(b, Paragraph)]
             sources = [p.raw for p in paras]
             raw = "\n".join(sources)
             checked = None
@@ -222,7 +223,7 @@ def _toml_front_matter(text: str) -> tuple[str | None, str]:
 def parse_markdown(text: str) -> MarkdownDoc:
     """Tokenize once and fold the flat token stream into nested sections."""
     toml, text = _toml_front_matter(text)
-    env: dict = {}
+    env: dict[str, Any] = {}
     tokens = _markdown().parse(text, env)
     refdefs = {
         str(label).lower(): str(ref.get("href", ""))

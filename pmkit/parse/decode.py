@@ -118,11 +118,11 @@ def _wide(data: bytes) -> tuple[str, str, list[str], bool] | None:
                 text = body.decode(codec, errors="replace")
                 fixes = [f"decoded as {name} ({order}) with invalid bytes replaced"]
             return text, name.lower(), fixes, "\x00" in text
-    codec = _utf16_without_bom(data)
-    if codec is not None:
-        order = codec[-2:].upper()
+    unmarked = _utf16_without_bom(data)
+    if unmarked is not None:
+        order = unmarked[-2:].upper()
         fixes = [f"decoded as UTF-16 ({order}, no byte-order mark)"]
-        return data.decode(codec), "utf-16", fixes, False
+        return data.decode(unmarked), "utf-16", fixes, False
     return None
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import yaml
 
@@ -32,11 +33,11 @@ class KeyValue:
     raw: str
     """The value's Markdown source (may be empty when the value sits in a nested list)."""
     line: int
-    items: list[str] = field(default_factory=list)
+    items: list[str] = dataclass_field(default_factory=list)
     """Plain texts of nested list items under the key (``Services Affected:`` then a list)."""
     section: str = ""
     """Title of the section the pair sits in."""
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[Block] = dataclass_field(default_factory=list)
     """The nested blocks under the key, for keys that head a list (``- **Key events**``)."""
     paragraphs: tuple[str, ...] = ()
     """:attr:`raw` paragraph by paragraph, when the value goes on in more paragraphs of its
@@ -210,9 +211,9 @@ def _front_matter_pairs(data: dict[str, object], line: int) -> Iterator[KeyValue
             continue
         yield _pair(str(key), value, line)
     top = {str(k) for k in data}
-    for key, value in nested:
-        if str(key) not in top and not isinstance(value, dict):
-            yield _pair(str(key), value, line)
+    for inner_key, inner_value in nested:
+        if str(inner_key) not in top and not isinstance(inner_value, dict):
+            yield _pair(str(inner_key), inner_value, line)
 
 
 def _pair(key: str, value: object, line: int) -> KeyValue:

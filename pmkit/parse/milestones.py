@@ -194,7 +194,7 @@ def read_other_milestones(
         reader.events,
         reader.notes,
         words,
-        window_start=prose().window[0] if start_open and prose().window else None,
+        window_start=window[0] if start_open and (window := prose().window) else None,
         durations=prose().durations if start_open else [],
         late_detection=late,
         trust_assumed_utc=lambda: doc.tz_hint() is not None or not zoned(),

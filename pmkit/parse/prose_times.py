@@ -193,7 +193,9 @@ def read_prose(
     facts = ProseFacts()
     day = base
     zone = tz_hint
-    fallback: str | None | bool = False
+    fallback: str | None = None
+    asked = False
+    """Whether ``assume_utc()`` was asked (once, when a time with no zone first comes up)."""
     year = base.year if base else None
     for paragraph in paragraphs:
         if not _DIGIT_OR_SPAN.search(paragraph):
@@ -220,7 +222,8 @@ def read_prose(
                 if t.group("z") and resolve_zone(t.group("z")):
                     zone = t.group("z")
                     break
-            if zone is None and times and fallback is False:
+            if zone is None and times and not asked:
+                asked = True
                 fallback = "UTC" if assume_utc() else None
             if zone is None and fallback:
                 zone = fallback
@@ -255,9 +258,10 @@ def read_prose(
                 # a start word, or the document's first dated statement of a time ("On Thursday,
                 # January 20th, 2022 at 22:04 (UTC) an employee's account was suspended")
                 said = ["started"]
-            for m in said:
-                if m not in facts.times or m == "resolved":  # the last word on the end counts
-                    facts.times[m] = at
-                    if m == "started":
+            for milestone in said:
+                # the last word on the end counts
+                if milestone not in facts.times or milestone == "resolved":
+                    facts.times[milestone] = at
+                    if milestone == "started":
                         facts.started_day = day
     return facts

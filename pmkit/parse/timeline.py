@@ -103,6 +103,9 @@ class EventNote:
 
 
 class TimelineReader:
+    first_date: date | None
+    """The first date written in the timeline itself (not inherited)."""
+
     def _year(self) -> int | None:
         known = self.clock.base_date or self.reference
         return known.year if known else None
@@ -123,8 +126,7 @@ class TimelineReader:
         self.notes: list[EventNote] = []
         """What the milestone reader needs to know of each event, in step with ``events``."""
         self.issues: list[ParseIssue] = []
-        self.first_date: date | None = None
-        """The first date written in the timeline itself (not inherited)."""
+        self.first_date = None
         self.follow_up = False
         """Events read now come from a follow-up timeline (after the incident)."""
         self.heading_date: date | None = None

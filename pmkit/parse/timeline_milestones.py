@@ -26,6 +26,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from pmkit.model import TimelineEvent
 from pmkit.parse.milestone_words import MilestoneWords
@@ -45,9 +46,12 @@ class Found:
     """Position of the event in the timeline."""
 
 
-def _lengths(times: list[datetime]) -> list[int]:
+_Ordered = TypeVar("_Ordered", datetime, timedelta)
+
+
+def _lengths(times: list[_Ordered]) -> list[int]:
     """For each position, the length of the longest non-decreasing run ending there."""
-    tails: list[datetime] = []
+    tails: list[_Ordered] = []
     out: list[int] = []
     for at in times:
         pos = bisect_right(tails, at)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,8 +54,9 @@ def _values(column: pd.Series) -> list[Any]:
 
     missing = column.isna().to_numpy()
     if column.dtype.kind == "M":  # ISO text, to the microsecond (naive or with its offset)
+        text: Sequence[Any]
         if getattr(column.dtype, "tz", None) is None:
-            text = np.datetime_as_string(column.to_numpy(dtype="datetime64[us]"), unit="us")
+            text = list(np.datetime_as_string(column.to_numpy(dtype="datetime64[us]"), unit="us"))
         else:
             text = [v.isoformat() for v in column]
         values = [None if m else t for t, m in zip(text, missing, strict=True)]
@@ -145,7 +146,7 @@ class Figure:
         caption: str,
         n: int | None = None,
         trend: bool = False,
-        coverage: tuple[int, int, str, str] | None = None,
+        coverage: tuple[int, int, str, str] | tuple[int, int, str] | None = None,
         min_n: int | None = None,
     ) -> None:
         self.builder = _builder_name(builder)

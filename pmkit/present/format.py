@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -120,7 +120,7 @@ def share_text(k: int, n: int, min_n: int) -> str:
     return fmt_pct(k / n)
 
 
-def sources_text(row: Mapping[str, Any]) -> str:
+def sources_text(row: Mapping[Hashable, Any] | pd.Series) -> str:
     """``from fields 5, timeline 3`` for a row with ``n_field``, ``n_timeline``, ... columns."""
     names = {"field": "fields", "git": "git history", "timeline": "timeline", "prose": "prose"}
     parts = []

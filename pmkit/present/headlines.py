@@ -82,6 +82,13 @@ def _covered(
     )
 
 
+def _first(frame: pd.DataFrame, column: str) -> tuple[str, int]:
+    """The first row's ``column`` and its ``n_incidents``; (missing, 0) for no row."""
+    if frame.empty:
+        return MISSING, 0
+    return str(frame[column].iloc[0]), int(frame["n_incidents"].iloc[0])
+
+
 def _part(k: int, n: int, min_n: int) -> str:
     """``40%`` of n, or ``2`` of n below ``min_n`` (the sentence names n)."""
     return share_text(k, n, min_n) if n >= min_n else f"{k:,}"
@@ -98,7 +105,8 @@ def severity(
     total = int(cov["n_incidents"])
     share = metrics.severity_share(con, f).iloc[0]
     known, severe = int(share["n_known"]), int(share["n_level_le_1"])
-    resolve = metrics.mttx(con, f).set_index("measure").loc["resolve"]
+    measures = metrics.mttx(con, f)
+    resolve = measures[measures["measure"] == "resolve"].iloc[0]
     n_resolve = int(resolve["n"])
     median = float(resolve["median_minutes"]) / 60.0 if n_resolve else None
     services = metrics.top_services(con, f, limit=1)
@@ -142,8 +150,7 @@ def severity(
         ),
         _covered(
             "Most involved service",
-            str(services["service"].iloc[0]) if not services.empty else MISSING,
-            int(services["n_incidents"].iloc[0]) if not services.empty else 0,
+            *_first(services, "service"),
             int(cov["n_services"]),
             total,
             "services",
@@ -264,8 +271,7 @@ def factors(
     known_triggers = triggers[triggers["trigger_category"] != "unknown"]
     href = REPORT_PAGES["contributing_factors"] if link else None
     top = classified.sort_values(["n_incidents", "n_factors"], ascending=False).head(1)
-    top_n = int(top["n_incidents"].iloc[0]) if not top.empty else 0
-    top_name = str(top["category"].iloc[0]) if not top.empty else MISSING
+    top_name, top_n = _first(top, "category")
     return [
         _covered(
             "Most cited factor category",
@@ -298,10 +304,7 @@ def factors(
         ),
         _covered(
             "Most common trigger",
-            str(known_triggers["trigger_category"].iloc[0])
-            if not known_triggers.empty
-            else MISSING,
-            int(known_triggers["n_incidents"].iloc[0]) if not known_triggers.empty else 0,
+            *_first(known_triggers, "trigger_category"),
             int(known_triggers["n_incidents"].sum()),
             total,
             "trigger",

@@ -297,7 +297,8 @@ def change_table(frame: pd.DataFrame, min_n: int) -> Html:
     rows = []
     for r in frame.itertuples(index=False):
         fmt = _change_formatter(str(r.measure), min_n)
-        p_text = MISSING if r.p_value is None or pd.isna(r.p_value) else f"{float(r.p_value):.3f}"
+        p_value: Any = r.p_value  # a float, or None/NaN where no test applies
+        p_text = MISSING if p_value is None or pd.isna(p_value) else f"{float(p_value):.3f}"
         cls = ' class="pmkit-real"' if r.verdict == "more than noise" else ""
         rows.append(
             "<tr>"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from pmkit import metrics
 from pmkit.config import Config, load_config
+from pmkit.metrics.scope import as_of_date
 from pmkit.normalize.owners import People
 from pmkit.present.links import Links
 from pmkit.present.page import Html, header
@@ -136,7 +137,7 @@ def open_report(
     if not path.is_file():
         raise FileNotFoundError(f"database {path} does not exist (run `pmkit ingest` first)")
     filters = metrics.Filters(
-        as_of=as_of,  # type: ignore[arg-type]  (Filters accepts ISO text from papermill)
+        as_of=as_of_date(as_of),  # papermill passes ISO text
         lookback_days=int(lookback_days),
         severity_levels=tuple(int(v) for v in severity_levels),
         services=tuple(services),

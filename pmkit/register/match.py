@@ -137,7 +137,8 @@ def match(
         span = _interval(inc.started_at, inc.resolved_at)
         ids = found.get(i, {})
         if ids:
-            near, far = [], []
+            near: list[tuple[int, str, float | None]] = []
+            far: list[tuple[int, str, float | None]] = []
             for j, how in ids.items():
                 when = _when(postmortems[j])
                 gap = abs((when - span[0]).total_seconds()) / 86400 if when and span else None

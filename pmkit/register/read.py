@@ -132,7 +132,7 @@ def _impact(text: str) -> bool | None:
 
 def _flags(tags: list[str], wanted: tuple[str, ...]) -> tuple[str, ...]:
     """Policy flags named by the tags: a tag whose words include a flag (``systemic-gap``)."""
-    found = []
+    found: list[str] = []
     for tag in tags:
         words = set(re.split(r"[^0-9a-z]+", tag.lower()))
         found.extend(f for f in wanted if f in words and f not in found)

@@ -84,7 +84,7 @@ def _exporter() -> Any:
     from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    class ReportExporter(HTMLExporter):  # type: ignore[misc]
+    class ReportExporter(HTMLExporter):
         """nbconvert's HTML exporter without its last step, a BeautifulSoup pass over the whole
         page (~40% of an export here) that adds ``alt`` to images and ``tabindex`` to cells:
         report pages have no images, the code cells are hidden, and our template puts
@@ -92,7 +92,7 @@ def _exporter() -> Any:
 
         def from_notebook_node(
             self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
-        ) -> tuple[str, dict[str, Any]]:
+        ) -> tuple[Any, dict[str, Any]]:  # (the page's HTML text, resources)
             resources = self._init_resources(resources)
             self.register_filter("highlight_code", Highlight2HTML(parent=self))  # (code hidden)
             self.register_filter(
@@ -101,7 +101,7 @@ def _exporter() -> Any:
                     notebook_metadata=self._nb_metadata, parent=self, resources=resources
                 ),
             )
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)  # type: ignore[no-any-return]
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     return ReportExporter(
         template_name="lab",

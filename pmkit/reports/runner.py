@@ -320,9 +320,9 @@ def _run_all(
                 else:
                     if done is not None:
                         published.append(done)
-            for future in published:
+            for publishing in published:
                 try:
-                    results.append(future.result())
+                    results.append(publishing.result())
                 except Exception as exc:
                     errors.append(exc)
         except BaseException:  # Ctrl-C: start nothing more; running notebooks end first

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -74,20 +75,28 @@ def _vectorizers() -> tuple[object, object]:
     return word, char
 
 
+def empty(rows: int, width: int = WIDTH) -> sp.csr_matrix:
+    """An all-zero float32 matrix of ``rows`` rows (no value stored)."""
+    indptr = np.zeros(rows + 1, dtype=np.int32)
+    return sp.csr_matrix(
+        (np.zeros(0, np.float32), np.zeros(0, np.int32), indptr), shape=(rows, width)
+    )
+
+
 def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
     """Raw n-gram counts of field ``name``, one row per text: word buckets, then character
     buckets (left empty for the fields in ``WORD_ONLY``). A text written word for word in
     several incidents (a template's root cause) is analysed once."""
     texts = list(texts)
     if not texts:  # scikit-learn's hashing cannot transform an empty list
-        return sp.csr_matrix((0, WIDTH), dtype=np.float32)
+        return empty(0)
     distinct = list(dict.fromkeys(texts))
     row = {t: n for n, t in enumerate(distinct)}
     cleaned = [clean(t) if any(c.isdigit() for c in t) else t.lower() for t in distinct]
     word, char = _vectorizers()
     w = word.transform(cleaned)  # type: ignore[attr-defined]
     if name in WORD_ONLY:
-        c = sp.csr_matrix((len(cleaned), N_FEATURES), dtype=np.float32)
+        c = empty(len(cleaned), N_FEATURES)
     else:
         c = char.transform(cleaned)  # type: ignore[attr-defined]
     both = sp.hstack([w, c], format="csr", dtype=np.float32)
@@ -154,7 +163,8 @@ class TextModel:
 
     def to_bytes(self) -> bytes:
         """The model as ``.npz`` bytes (numbers only: loaded without pickle)."""
-        arrays: dict[str, np.ndarray] = {"n_docs": np.array([self.n_docs], dtype=np.int64)}
+        # Any: np.savez's stub types its keyword arrays like its allow_pickle flag
+        arrays: dict[str, Any] = {"n_docs": np.array([self.n_docs], dtype=np.int64)}
         for name, df in self.df.items():
             nz = np.flatnonzero(df).astype(np.int32)
             arrays[f"{name}.idx"] = nz

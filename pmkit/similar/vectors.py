@@ -21,7 +21,7 @@ def time_order(features: list[IncidentFeatures]) -> list[IncidentFeatures]:
 
 def vectorize(model: text.TextModel, feats: Sequence[IncidentFeatures]) -> dict[str, sp.csr_matrix]:
     if not feats:
-        return {name: sp.csr_matrix((0, text.WIDTH), dtype=np.float32) for name in TEXT_FIELDS}
+        return {name: text.empty(0) for name in TEXT_FIELDS}
     return {
         name: model.vectors(name, text.counts([f.text(name) for f in feats], name))
         for name in TEXT_FIELDS

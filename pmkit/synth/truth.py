@@ -250,9 +250,10 @@ def generate_incident(
     if drafted >= as_of_dt:
         drafted = max(resolved + timedelta(minutes=30), as_of_dt - timedelta(hours=2))
     drafted = drafted.replace(second=0, microsecond=0)
-    reviewed = drafted + timedelta(days=rng.choice((1, 2, 3, 4, 5, 6, 7, 9, 12, 20)))
-    reviewed = datetime(reviewed.year, reviewed.month, reviewed.day)
-    if reviewed >= as_of_dt or rng.random() < 0.15:
+    review_day = drafted + timedelta(days=rng.choice((1, 2, 3, 4, 5, 6, 7, 9, 12, 20)))
+    review_midnight = datetime(review_day.year, review_day.month, review_day.day)
+    reviewed: datetime | None = review_midnight
+    if review_midnight >= as_of_dt or rng.random() < 0.15:
         reviewed = None
     person, handle = rng.choice(vocab.PEOPLE)
     commander = rng.choice(vocab.PEOPLE)[0]

@@ -9,11 +9,10 @@ import pandas as pd
 
 from pmkit.present.charts.common import (
     BUCKET_ORDER,
-    HEIGHT,
-    WIDTH,
     base,
     builder,
     count_axis,
+    labelled_share,
     partial_opacity,
     period_axis,
     period_title,
@@ -124,7 +123,9 @@ def action_completion(df: pd.DataFrame, period: str = "month") -> alt.Chart:
 
 
 @builder
-def repeat_rate_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
+def repeat_rate_over_time(
+    df: pd.DataFrame, period: str = "month"
+) -> alt.LayerChart | alt.FacetChart:
     """Points and line: share of the incidents compared that repeat an earlier one, per period
     (``pmkit.similar.recurrence.repeat_rate``), each point labelled with its n; a period whose
     earlier history is shorter than the recurrence window is drawn hollow."""
@@ -151,14 +152,12 @@ def repeat_rate_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
             tooltip=["period_label:N", "n:Q", "n_repeats:Q"],
         )
     )
-    counts = (
-        alt.Chart(known)
-        .mark_text(dy=-10, fontSize=9, color="#555")
-        .encode(x=axis, y=alt.Y("repeat_rate:Q"), text=alt.Text("n:Q", format="d"))
-    )
-    frame = alt.Chart(data).mark_tick(opacity=0).encode(x=axis)
-    return alt.layer(frame, line, points, counts, data=data).properties(
-        title="Repeat rate (labels: incidents compared; hollow: history shorter than the window)",
-        width=WIDTH,
-        height=HEIGHT,
+    return labelled_share(
+        data,
+        known,
+        axis,
+        (line, points),
+        "repeat_rate",
+        "n",
+        "Repeat rate (labels: incidents compared; hollow: history shorter than the window)",
     )

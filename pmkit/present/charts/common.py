@@ -135,3 +135,27 @@ def period_title(period: str, data: pd.DataFrame, paler: bool = True) -> str:
     partial = "partial" in data.columns and bool(data["partial"].astype(bool).any())
     mark = " (* = partial, paler)" if paler else " (* = partial)"
     return f"{period.capitalize()}" + (mark if partial else "")
+
+
+def labelled_share(
+    data: pd.DataFrame,
+    known: pd.DataFrame,
+    axis: alt.X,
+    marks: tuple[alt.Chart, alt.Chart],
+    share: str,
+    n: str,
+    title: str,
+) -> alt.LayerChart | alt.FacetChart:
+    """A share per period: its line and points (``marks``), each point's ``n`` written above
+    it, over an invisible layer that keeps every period (the empty ones too) on the axis."""
+    import altair as alt
+
+    counts = (
+        alt.Chart(known)
+        .mark_text(dy=-10, fontSize=9, color="#555")
+        .encode(x=axis, y=alt.Y(f"{share}:Q"), text=alt.Text(f"{n}:Q", format="d"))
+    )
+    frame = alt.Chart(data).mark_tick(opacity=0).encode(x=axis)
+    return alt.layer(frame, *marks, counts, data=data).properties(
+        title=title, width=WIDTH, height=HEIGHT
+    )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @builder
 def draft_hours_by_period(
     summary: pd.DataFrame, target_hours: float, period: str = "month"
-) -> alt.Chart:
+) -> alt.LayerChart | alt.FacetChart:
     """Median and p90 hours from resolution to draft per period, with the target as a rule
     (``time_to_draft_summary(by="period")``); p90 only where n >= ``OUTLIER_MIN_N``."""
     import altair as alt
@@ -63,7 +63,9 @@ def draft_hours_by_period(
 
 
 @builder
-def draft_hours_histogram(per_incident: pd.DataFrame, target_hours: float) -> alt.Chart:
+def draft_hours_histogram(
+    per_incident: pd.DataFrame, target_hours: float
+) -> alt.LayerChart | alt.FacetChart:
     """How many drafts took how long (``metrics.time_to_draft``), capped at 14 days."""
     import altair as alt
 
@@ -108,7 +110,9 @@ def draft_hours_histogram(per_incident: pd.DataFrame, target_hours: float) -> al
 
 
 @builder
-def review_days_histogram(per_incident: pd.DataFrame, target_days: int) -> alt.Chart:
+def review_days_histogram(
+    per_incident: pd.DataFrame, target_days: int
+) -> alt.LayerChart | alt.FacetChart:
     """Business days from draft to review (``metrics.time_to_review``), capped at 30."""
     import altair as alt
 

@@ -84,7 +84,7 @@ def factor_trend(df: pd.DataFrame, top: int = MAX_LINES, period: str = "month") 
 
 
 @builder
-def factor_by_severity(df: pd.DataFrame) -> alt.Chart:
+def factor_by_severity(df: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Heat map: incidents per category and severity level."""
     import altair as alt
 

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pmkit.present.charts.common import (
-    HEIGHT,
     OUTLIER_MIN_N,
-    WIDTH,
     base,
     builder,
     count_axis,
+    labelled_share,
     partial_opacity,
     period_axis,
     period_title,
@@ -57,7 +56,9 @@ def severity_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
 
 
 @builder
-def severity_share_over_time(df: pd.DataFrame, period: str = "month") -> alt.Chart:
+def severity_share_over_time(
+    df: pd.DataFrame, period: str = "month"
+) -> alt.LayerChart | alt.FacetChart:
     """Points and line: share of incidents at level <= 1 per period, drawn only where a level is
     known (``metrics.severity_share(period=)``), each labelled with its n."""
     import altair as alt
@@ -81,17 +82,14 @@ def severity_share_over_time(df: pd.DataFrame, period: str = "month") -> alt.Cha
             tooltip=["period_label:N", "n_known:Q", "n_level_le_1:Q"],
         )
     )
-    counts = (
-        alt.Chart(known)
-        .mark_text(dy=-10, fontSize=9, color="#555")
-        .encode(x=axis, y=alt.Y("share_level_le_1:Q"), text=alt.Text("n_known:Q", format="d"))
-    )
-    # an invisible layer over every period keeps the empty ones on the axis
-    frame = alt.Chart(data).mark_tick(opacity=0).encode(x=axis)
-    return alt.layer(frame, line, points, counts, data=data).properties(
-        title="Share of severe incidents (level 0-1; labels: incidents with a severity)",
-        width=WIDTH,
-        height=HEIGHT,
+    return labelled_share(
+        data,
+        known,
+        axis,
+        (line, points),
+        "share_level_le_1",
+        "n_known",
+        "Share of severe incidents (level 0-1; labels: incidents with a severity)",
     )
 
 
