@@ -154,10 +154,11 @@ def table(
     rows = []
     shown = frame if max_rows is None else frame.head(max_rows)
     # only the columns shown or linked: iterating a text column costs a Python call per value
-    used = list(dict.fromkeys([*present, *(hrefs[c] for c in present if c in hrefs)]))
-    used = [c for c in used if c in frame.columns] if frame.columns.is_unique else list(frame)
-    for record in shown[used].itertuples(index=False, name=None):
-        values = dict(zip(used, record, strict=True))
+    if frame.columns.is_unique:
+        used = dict.fromkeys([*present, *(hrefs[c] for c in present if c in hrefs)])
+        shown = shown[[c for c in used if c in frame.columns]]
+    for record in shown.itertuples(index=False, name=None):
+        values = dict(zip(shown.columns, record, strict=True))
         cells = []
         for c in present:
             text = escape(_share(values[c]) if c in shares else fmt_value(values[c]))
