@@ -62,7 +62,15 @@ from pmkit.metrics.incidents import (
     severity_share,
     top_services,
 )
-from pmkit.metrics.scope import Filters, first_day, period_for, periods, scope_query
+from pmkit.metrics.scope import (
+    Filters,
+    first_day,
+    forget_results,
+    period_for,
+    periods,
+    remember_results,
+    scope_query,
+)
 from pmkit.metrics.timing import milestones, mttx, mttx_by_period
 
 QUERIES = (
@@ -113,6 +121,8 @@ __all__ = [
     "period_for",
     "periods",
     "scope_query",
+    "remember_results",
+    "forget_results",
     "window_actions",
     "coverage",
     "incident_list",

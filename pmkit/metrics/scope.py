@@ -204,6 +204,26 @@ def scope_params(f: Filters) -> dict[str, Any]:
     }
 
 
+_REMEMBERED: dict[int, tuple[duckdb.DuckDBPyConnection, dict[str, pd.DataFrame]]] = {}
+"""Connections whose query results :func:`scope_query` keeps: id -> (the connection, results)."""
+_REMEMBER_AT_MOST = 4
+
+
+def remember_results(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep every :func:`scope_query` result on ``con`` and answer a repeated query (same SQL,
+    same parameters) with a copy. Only for a read-only connection to a file nothing writes while
+    it is open, as a report's (``pmkit.present.report.open_report``): a report asks the same
+    question several times (the summary counts incidents for four sections)."""
+    _REMEMBERED[id(con)] = (con, {})
+    while len(_REMEMBERED) > _REMEMBER_AT_MOST:  # a notebook re-run opens a new connection
+        del _REMEMBERED[next(iter(_REMEMBERED))]
+
+
+def forget_results(con: duckdb.DuckDBPyConnection) -> None:
+    """Stop keeping results for ``con`` (and drop those kept)."""
+    _REMEMBERED.pop(id(con), None)
+
+
 def scope_query(
     con: duckdb.DuckDBPyConnection,
     f: Filters,
@@ -217,7 +237,14 @@ def scope_query(
     final ``SELECT``. Parameterized: no value is ever formatted into the SQL."""
     ensure_views(con)
     sql = "".join((SCOPE_SQL, *ctes, body))
-    return con.execute(sql, {**scope_params(f), **(params or {})}).df()
+    bound = {**scope_params(f), **(params or {})}
+    kept = _REMEMBERED.get(id(con))
+    if kept is None or kept[0] is not con:
+        return con.execute(sql, bound).df()
+    key = repr((sql, sorted(bound.items())))
+    if key not in kept[1]:
+        kept[1][key] = con.execute(sql, bound).df()
+    return kept[1][key].copy(deep=True)
 
 
 def first_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
