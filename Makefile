@@ -7,7 +7,7 @@ AS_OF   ?= 2026-11-16
 DB      ?= data/pmkit.duckdb
 CORPUS  ?= data/corpus
 
-.PHONY: help setup report ingest test test-slow lint format browser-deps bench bench-reports bench-lint bench-similarity clean
+.PHONY: help setup report ingest lab hooks test test-slow lint format browser-deps bench bench-reports bench-lint bench-similarity clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,6 +22,12 @@ setup: $(STAMP)  ## create .venv and install pmkit with its dev extra
 
 ingest: $(STAMP)  ## ingest the bundled sample corpus into data/pmkit.duckdb
 	$(BIN)/pmkit ingest $(CORPUS) --db $(DB) --config data/pmkit.toml
+
+lab: $(STAMP)  ## JupyterLab on the explorer; saves the project's notebooks without outputs
+	JUPYTER_CONFIG_PATH=$(CURDIR) PMKIT_CONFIG=$(CURDIR)/data/pmkit.toml $(BIN)/jupyter lab notebooks/explore.ipynb
+
+hooks:  ## install the git pre-commit hook that refuses notebooks with outputs
+	git config core.hooksPath .githooks
 
 report: $(STAMP)  ## ingest the sample corpus and write the reports (reports/index.html)
 	$(BIN)/pmkit report --corpus $(CORPUS) --db $(DB) --out reports --as-of $(AS_OF) --config data/pmkit.toml

@@ -15,7 +15,9 @@ query, so the notebooks and callers need not know which module holds it. By topi
 - ``owed``: postmortems owed from the incident register (``[policy]``).
 - ``fields``: the parser's field coverage of a database (``pmkit stats --coverage``).
 
-Knows nothing of HTML, charts or notebooks; reads the tables of ``pmkit/sql/schema.sql`` only.
+Knows nothing of HTML, charts or notebooks; reads the analysis views of ``pmkit/sql/views.sql``
+(``incident_facts``, ``action_backlog``, ``factor_mentions``: what an analyst's SQL reads too) and
+the tables of ``pmkit/sql/schema.sql``.
 All SQL is parameterized; the definitions are in the README's "Metrics" table. ``QUERIES`` names
 the queries taking ``(con, filters)``.
 """
