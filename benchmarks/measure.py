@@ -88,20 +88,54 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def floor_parse(corpus: Path) -> dict[str, Any]:
-    """The floor for a full ingest: read + bare ``MarkdownIt().parse`` of the same files, one core."""
+_FLOOR_MD: Any = None
+"""The floor's parser, made before the workers fork (as pmkit's workers inherit theirs)."""
+
+
+def _floor_one(path: str) -> None:
+    _FLOOR_MD.parse(Path(path).read_bytes().decode("utf-8", errors="replace"))
+
+
+def floor_workers(files: int) -> int:
+    """As many parse workers as ``pmkit ingest`` runs for ``files`` new files
+    (``pmkit.store.pool``: two, one per core, from ``PARALLEL_MIN_FILES`` files on)."""
+    from pmkit.store.pool import PARALLEL_MIN_FILES
+
+    workers = min(2, os.cpu_count() or 1)
+    return workers if files >= PARALLEL_MIN_FILES else 1
+
+
+def floor_parse(corpus: Path, workers: int | None = None) -> dict[str, Any]:
+    """The floor for a full ingest: read + bare ``MarkdownIt().parse`` of the same files, with
+    the parallelism pmkit's ingest has (forked workers, the same chunks), so that the two compare
+    like with like."""
+    global _FLOOR_MD
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     from markdown_it import MarkdownIt
 
     from pmkit.corpus import discover
 
-    files = [f.path for f in discover([corpus])[0]]
-    md = MarkdownIt()
+    files = [str(f.path) for f in discover([corpus])[0]]
+    workers = workers or floor_workers(len(files))
+    _FLOOR_MD = MarkdownIt()
     cpu0 = _cpu_seconds()
     started = time.perf_counter()
-    for path in files:
-        md.parse(path.read_bytes().decode("utf-8", errors="replace"))
+    if workers <= 1:
+        for path in files:
+            _floor_one(path)
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            list(pool.map(_floor_one, files, chunksize=64))
     seconds = time.perf_counter() - started
-    return {"files": len(files), "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu0}
+    return {
+        "files": len(files),
+        "workers": workers,
+        "seconds": seconds,
+        "cpu_seconds": _cpu_seconds() - cpu0,
+    }
 
 
 def ingest(corpus: Path, db: Path) -> dict[str, Any]:
@@ -292,7 +326,9 @@ def similarity(db: Path, work: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="kind", required=True)
-    sub.add_parser("floor").add_argument("corpus", type=Path)
+    p = sub.add_parser("floor")
+    p.add_argument("corpus", type=Path)
+    p.add_argument("--workers", type=int, default=None, help="default: as pmkit ingest")
     p = sub.add_parser("ingest")
     p.add_argument("corpus", type=Path)
     p.add_argument("db", type=Path)
@@ -314,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     if args.kind == "floor":
-        result = floor_parse(args.corpus)
+        result = floor_parse(args.corpus, args.workers)
     elif args.kind == "ingest":
         result = ingest(args.corpus, args.db)
     elif args.kind == "papermill-floor":

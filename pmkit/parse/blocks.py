@@ -1,4 +1,4 @@
-"""Markdown -> a small tree of sections and blocks, built from markdown-it-py tokens.
+"""Markdown -> a small tree of sections and blocks (:mod:`pmkit.parse.tree`), from markdown-it tokens.
 
 Everything downstream (fields, timeline, actions) walks this tree instead of the text, so that a
 ``- **Severity:**`` inside a code fence or a table cell is never mistaken for a field. Each block keeps
@@ -7,118 +7,101 @@ its 1-based source line so that every parse issue can name it.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from html.entities import html5
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
+from pmkit.parse import native
+from pmkit.parse.tree import (  # the tree's classes, imported from here by every reader
+    Block,
+    Code,
+    Html,
+    ListBlock,
+    ListItem,
+    MarkdownDoc,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+    list_item,
+)
 
+__all__ = [
+    "Block",
+    "Code",
+    "Html",
+    "ListBlock",
+    "ListItem",
+    "LITERAL",
+    "MarkdownDoc",
+    "Marked",
+    "Paragraph",
+    "Quote",
+    "Section",
+    "Table",
+    "block_texts",
+    "parse_markdown",
+    "plain",
+    "plain_marked",
+    "section_text",
+    "tokenize",
+]
 
-@dataclass
-class Paragraph:
-    raw: str
-    """Markdown source of the paragraph (soft breaks kept as newlines)."""
-    line: int
-
-
-@dataclass
-class ListItem:
-    raw: str
-    """Markdown source of the item's own paragraphs (not its nested lists)."""
-    line: int
-    checked: bool | None = None
-    """True/False for ``- [x]`` / ``- [ ]`` checklist items, None otherwise."""
-    children: list[Block] = field(default_factory=list)
-    paragraphs: tuple[str, ...] = ()
-    """The Markdown source of each of the item's paragraphs, which :attr:`raw` joins."""
-
-
-@dataclass
-class ListBlock:
-    items: list[ListItem]
-    ordered: bool
-    line: int
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-    line: int
-    row_lines: list[int]
-
-
-@dataclass
-class Code:
-    text: str
-    line: int
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
-@dataclass
-class Html:
-    text: str
-    line: int
-
-
-@dataclass
-class Quote:
-    blocks: list[Block]
-    line: int
-
-
-Block = Paragraph | ListBlock | Table | Code | Html | Quote
-
-
-@dataclass
-class Section:
-    level: int
-    """Heading level 1-6; 0 for the document root."""
-    title: str
-    """Heading text as written (Markdown source)."""
-    line: int
-    blocks: list[Block] = field(default_factory=list)
-    children: list[Section] = field(default_factory=list)
-
-    def walk(self) -> Iterator[Section]:
-        """This section and every section below it, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-@dataclass
-class MarkdownDoc:
-    root: Section
-    front_matter: str | None
-    front_matter_line: int | None
-    refdefs: dict[str, str]
-    """Reference-style link definitions (``[label]: url``), labels lower-cased."""
-    front_matter_format: str = "yaml"
-    """``yaml`` (between ``---`` lines) or ``toml`` (between ``+++`` lines, as Hugo and Zola
-    blogs write it)."""
+PARSER_ENV = "PMKIT_MARKDOWN"
+"""Set to ``markdown-it-py`` to tokenize every document with markdown-it-py (the comparison in
+``benchmarks/compare_parsers.py``); by default markdown-it-pyrs does, see :mod:`.native`."""
 
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     """Block rules only: we read each inline token's source (``content``, made plain by
     :func:`plain`), never its children, so the inline pass (~45% of parse time) is skipped."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     md = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
     return md.disable(["inline", "text_join"])
 
 
-_CHECKBOX = re.compile(r"^\[( |x|X)\]\s+")
+def _native() -> bool:
+    return os.environ.get(PARSER_ENV) != "markdown-it-py" and native.available()
 
 
-def _line(tok: Token) -> int:
+def tokenize(text: str) -> tuple[list[Any], dict[str, str]]:
+    """The block tokens of ``text`` and its reference definitions (lower-cased label -> URL).
+
+    markdown-it-pyrs tokenizes when it is installed, markdown-it-py where the two would differ
+    (:func:`pmkit.parse.native.block_tokens` says where) or when :data:`PARSER_ENV` asks for it.
+    """
+    if _native():
+        got = native.block_tokens(text)
+        if got is not None:
+            return got
+    return _python_tokens(text)
+
+
+def _python_tokens(text: str) -> tuple[list[Any], dict[str, str]]:
+    env: dict[str, Any] = {}
+    tokens = _markdown().parse(text, env)
+    refdefs = {
+        str(label).lower(): str(ref.get("href", ""))
+        for label, ref in env.get("references", {}).items()
+    }
+    return tokens, refdefs
+
+
+def _line(tok: Any) -> int:
     return tok.map[0] + 1 if tok.map else 0
 
 
-def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block], int]:
+def _blocks(tokens: list[Any], i: int, stop: str | None) -> tuple[list[Block], int]:
     """Read blocks from ``tokens[i:]`` until a ``stop`` closing token (exclusive of headings)."""
     out: list[Block] = []
     n = len(tokens)
@@ -153,7 +136,7 @@ def _blocks(tokens: list[Token], i: int, stop: str | None) -> tuple[list[Block],
     return out, i
 
 
-def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
+def _list(tokens: list[Any], i: int) -> tuple[ListBlock, int]:
     open_tok = tokens[i]
     close = open_tok.type.replace("_open", "_close")
     block = ListBlock([], open_tok.type == "ordered_list_open", _line(open_tok))
@@ -163,23 +146,13 @@ def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
         if tok.type == "list_item_open":
             inner, i = _blocks(tokens, i + 1, "list_item_close")
             i += 1  # list_item_close
-            paras = [b for b in inner if isinstance(b, Paragraph)]
-            rest: list[Block] = [b for b in inner if not isinstance(b, Paragraph)]
-            sources = [p.raw for p in paras]
-            raw = "\n".join(sources)
-            checked = None
-            m = _CHECKBOX.match(raw)
-            if m:
-                checked = m.group(1) != " "
-                raw = raw[m.end() :]
-                sources[0] = _CHECKBOX.sub("", sources[0], count=1)
-            block.items.append(ListItem(raw, _line(tok), checked, rest, tuple(sources)))
+            block.items.append(list_item(inner, _line(tok)))
         else:
             i += 1
     return block, i + 1
 
 
-def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
+def _table(tokens: list[Any], i: int) -> tuple[Table, int]:
     table = Table([], [], _line(tokens[i]), [])
     row: list[str] | None = None
     in_head = False
@@ -221,14 +194,20 @@ def _toml_front_matter(text: str) -> tuple[str | None, str]:
 
 
 def parse_markdown(text: str) -> MarkdownDoc:
-    """Tokenize once and fold the flat token stream into nested sections."""
+    """Tokenize once and fold the flat token stream into nested sections (markdown-it-pyrs
+    gives the sections straight away, see :func:`pmkit.parse.native.document`)."""
     toml, text = _toml_front_matter(text)
-    env: dict[str, Any] = {}
-    tokens = _markdown().parse(text, env)
-    refdefs = {
-        str(label).lower(): str(ref.get("href", ""))
-        for label, ref in env.get("references", {}).items()
-    }
+    got = native.document(text) if _native() else None
+    if isinstance(got, MarkdownDoc):
+        doc = got
+    else:
+        doc = _fold(*(got or _python_tokens(text)))
+    if toml is not None:
+        return MarkdownDoc(doc.root, toml, 1, doc.refdefs, "toml")
+    return doc
+
+
+def _fold(tokens: list[Any], refdefs: dict[str, str]) -> MarkdownDoc:
     root = Section(0, "", 1)
     stack = [root]
     front_matter: str | None = None
@@ -252,8 +231,6 @@ def parse_markdown(text: str) -> MarkdownDoc:
             continue
         blocks, i = _blocks(tokens, i, None)
         stack[-1].blocks.extend(blocks)
-    if toml is not None:
-        return MarkdownDoc(root, toml, 1, refdefs, "toml")
     return MarkdownDoc(root, front_matter, fm_line, refdefs)
 
 
@@ -332,6 +309,12 @@ def _without_markup(raw: str) -> tuple[str, bool]:
     return s, hidden
 
 
+_PLAIN_CACHE = 1 << 15
+"""Texts :func:`plain` and :func:`plain_marked` remember: the readers ask for the same few a
+hundred times a document (a field's paragraph is read as a key, a value, prose, a milestone)."""
+
+
+@lru_cache(maxsize=_PLAIN_CACHE)
 def plain(raw: str) -> str:
     """Markdown inline source -> readable text, as a reader of the rendered page sees it: links
     keep their text, emphasis markers and HTML tags go, code spans and backslash-escaped characters
@@ -397,6 +380,7 @@ class Marked:
         return Marked("".join(text) + self.text[start:], "".join(masked) + self.masked[start:])
 
 
+@lru_cache(maxsize=_PLAIN_CACHE)
 def plain_marked(raw: str) -> Marked:
     """:func:`plain` of ``raw``, knowing which characters were written literally (a backslash
     escape, a character reference, punctuation in a code span)."""

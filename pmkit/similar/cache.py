@@ -35,8 +35,8 @@ import pandas as pd
 
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
-from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, load
-from pmkit.similar.rescore import incremental, score_rows
+from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, count, load
+from pmkit.similar.rescore import common, incremental, score_rows, workers
 from pmkit.similar.scoring import Matrix
 from pmkit.similar.tables import (
     MODEL_VERSION,
@@ -61,22 +61,23 @@ def refresh(
     docstring for what is recomputed). ``full`` refits the model and re-scores everything."""
     started = time.perf_counter()
     settings = (config or Config()).recurrence
-    feats, undated = load(con)
-    feats = time_order(feats)
-    state = read_state(con)
-    if len(feats) > settings.max_incidents:
+    dated, undated = count(con)
+    if dated > settings.max_incidents:
         con.execute("DELETE FROM incident_similarity")
         con.execute("DELETE FROM similarity_vectors")
         summary = RefreshSummary(
             "skipped",
-            len(feats),
+            dated,
             undated,
-            message=f"{len(feats):,} incidents, more than [recurrence] max_incidents "
+            message=f"{dated:,} incidents, more than [recurrence] max_incidents "
             f"= {settings.max_incidents:,}",
         )
         write_state(con, settings, summary, None, 0, 0, None)
         summary.seconds = time.perf_counter() - started
         return summary
+    feats, undated = load(con)
+    feats = time_order(feats)
+    state = read_state(con)
 
     stored = {
         (r, p, i): fp
@@ -120,10 +121,13 @@ def refresh(
 def _full(
     con: duckdb.DuckDBPyConnection, feats: list[IncidentFeatures], settings: RecurrenceSettings
 ) -> RefreshSummary:
-    counts = {name: text.counts([f.text(name) for f in feats], name) for name in TEXT_FIELDS}
+    counts = text.counts_all(
+        {name: [f.text(name) for f in feats] for name in TEXT_FIELDS}, workers()
+    )
     model = text.TextModel.fit(counts)
     fields = {name: model.vectors(name, counts[name]) for name in TEXT_FIELDS}
-    m = Matrix.build(feats, fields)
+    del counts  # ~80 MB at 10k incidents, not needed while every pair is scored
+    m = Matrix.build(feats, fields, common=common(model))
     con.execute("DELETE FROM incident_similarity")
     con.execute("DELETE FROM similarity_vectors")
     insert_rows(con, score_rows(m, np.arange(1, len(m)), settings, only_earlier_cols=True))

@@ -106,6 +106,28 @@ ORDER BY i.root, i.path, i.incident_id
 """
 
 
+_COUNT_SQL = """
+WITH docs AS (
+    SELECT root, path, bool_or(is_unfilled_template) AS unfilled,
+           bool_or(is_process_doc) AS process
+    FROM documents GROUP BY root, path
+)
+SELECT count(*) FILTER (WHERE i.started_at IS NOT NULL OR i.incident_date IS NOT NULL),
+       count(*) FILTER (WHERE i.started_at IS NULL AND i.incident_date IS NULL)
+FROM incidents AS i
+JOIN docs AS d ON d.root = i.root AND d.path = i.path
+WHERE NOT d.unfilled AND NOT d.process
+"""
+
+
+def count(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """How many incidents :func:`load` would return, and how many it would leave out undated,
+    without reading them (a 100k corpus's texts and factor lists would not fit the ingest's
+    DuckDB memory, only to be told there are too many to compare)."""
+    row = con.execute(_COUNT_SQL).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 def load(con: duckdb.DuckDBPyConnection) -> tuple[list[IncidentFeatures], int]:
     """Every real postmortem's incident that has a date, and how many were left out undated.
 

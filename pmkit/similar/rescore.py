@@ -5,6 +5,7 @@ time, and the incremental refresh that re-scores only what a change can have mov
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -15,7 +16,15 @@ import numpy as np
 from pmkit.config import RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures
-from pmkit.similar.scoring import Block, Matrix, Pick, score_block, select
+from pmkit.similar.scoring import (
+    SPLIT_MIN_DOCS,
+    SPLIT_SHARE,
+    Block,
+    Matrix,
+    Pick,
+    score_block,
+    select,
+)
 from pmkit.similar.tables import (
     AT,
     Key,
@@ -36,8 +45,17 @@ BLOCK_ROWS = 128
 """Rows scored at a time: a block is rows x (earlier incidents) dense float32 arrays."""
 
 
-def _workers() -> int:
+def workers() -> int:
+    """Threads (or processes) a refresh works with: one per core, two at most."""
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def common(model: text.TextModel) -> dict[str, np.ndarray] | None:
+    """The n-grams a large corpus's products take densely (``scoring.Matrix.split``), decided by
+    the model alone, so that a full and an incremental refresh with one model agree."""
+    if model.n_docs < SPLIT_MIN_DOCS:
+        return None
+    return {name: model.common(name, SPLIT_SHARE) for name in TEXT_FIELDS}
 
 
 def score_rows(
@@ -57,16 +75,21 @@ def score_rows(
         picks = select(block, m.days, settings.k, settings.window_days)
         return [record(m, block, p) for p in picks]
 
-    # scipy's sparse products and numpy release the GIL: two threads use two cores
+    # scipy's sparse products and numpy release the GIL: two threads use two cores, each with
+    # a single-threaded BLAS (its own threads on top would only wait for the cores)
     out: list[tuple[Any, ...]] = []
-    with ThreadPoolExecutor(_workers()) as pool:
+    with _one_blas_thread(), ThreadPoolExecutor(workers()) as pool:
         for records in pool.map(one, chunks):
             out.extend(records)
     return out
 
 
-def _nan_none(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
+def _one_blas_thread() -> Any:
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
 
 
 def record(m: Matrix, block: Block, pick: Pick) -> tuple[Any, ...]:
@@ -89,8 +112,8 @@ def record(m: Matrix, block: Block, pick: Pick) -> tuple[Any, ...]:
         pick.window_best,
         float(block.score[pick.i, pick.j]),
         days,
-        _nan_none(block.text[pick.i, pick.j]),
-        *(_nan_none(block.per_field[name][pick.i, pick.j]) for name in TEXT_FIELDS),
+        block.text_at(pick.i, pick.j),
+        *(block.field_at(name, pick.i, pick.j) for name in TEXT_FIELDS),
         sorted(set(r.services) & set(c.services)),
         same,
         sorted(set(r.factor_categories) & set(c.factor_categories)),
@@ -124,7 +147,9 @@ def incremental(
     new_blobs = to_blobs(new_fields) if changed else []
     for f, blob in zip(changed, new_blobs, strict=True):
         blobs[f.key] = blob
-    m = Matrix.build(feats, from_blobs([blobs[f.key] for f in feats]), dedupe=False)
+    m = Matrix.build(
+        feats, from_blobs([blobs[f.key] for f in feats]), dedupe=False, common=common(model)
+    )
 
     # lists that held a changed or removed incident are computed again in full
     full_rows = {pos[k] for k in changed_keys}
@@ -221,12 +246,6 @@ def merge(
             out.append(tuple(rec))
         else:
             # symmetric score: row y against column c is the changed row c against column y
-            block = Block(
-                rows=np.array([y]),
-                cols=np.array([c[1]]),
-                score=cblock.score[c[3] : c[3] + 1, y : y + 1],
-                text=cblock.text[c[3] : c[3] + 1, y : y + 1],
-                per_field={k: v[c[3] : c[3] + 1, y : y + 1] for k, v in cblock.per_field.items()},
-            )
+            block = cblock.at(c[3], y, rows=np.array([y]), cols=np.array([c[1]]))
             out.append(record(m, block, Pick(0, 0, rank, is_best)))
     return out

@@ -91,7 +91,56 @@ def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
     if not texts:  # scikit-learn's hashing cannot transform an empty list
         return empty(0)
     distinct = list(dict.fromkeys(texts))
-    row = {t: n for n, t in enumerate(distinct)}
+    return _expand(_distinct_counts((name, distinct)), distinct, texts)
+
+
+PARALLEL_MIN_TEXTS = 2000
+"""Below this many distinct texts in all, :func:`counts_all` hashes them in this process."""
+
+
+def counts_all(fields: dict[str, Sequence[str]], workers: int = 1) -> dict[str, sp.csr_matrix]:
+    """:func:`counts` of several fields at once (``name -> texts``). Hashing is Python code
+    that holds the GIL: with ``workers`` > 1 and many texts, the distinct texts are shared out
+    between that many forked processes (the same counts, each text hashed once)."""
+    texts = {name: list(t) for name, t in fields.items()}
+    distinct = {name: list(dict.fromkeys(t)) for name, t in texts.items()}
+    if workers <= 1 or sum(map(len, distinct.values())) < PARALLEL_MIN_TEXTS:
+        return {name: counts(t, name) for name, t in texts.items()}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _vectorizers()  # scikit-learn imported once, before the fork: the workers inherit it
+    jobs = [
+        (name, part)
+        for name, ds in distinct.items()
+        for part in (ds[i::workers] for i in range(workers))
+        if part
+    ]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = list(pool.map(_distinct_counts, jobs))
+    out = {}
+    for name, ds in distinct.items():
+        parts = [(part, x) for (n, part), x in zip(jobs, done, strict=True) if n == name]
+        if not ds:
+            out[name] = empty(0)
+            continue
+        order = [t for part, _x in parts for t in part]
+        stacked = sp.vstack([x for _part, x in parts], format="csr", dtype=np.float32)
+        out[name] = _expand(stacked, order, texts[name])
+    return out
+
+
+def _expand(rows: sp.csr_matrix, distinct: list[str], texts: list[str]) -> sp.csr_matrix:
+    """One row per text from one row per distinct text (``rows[i]`` is ``distinct[i]``'s)."""
+    if distinct == texts:
+        return rows
+    at = {t: n for n, t in enumerate(distinct)}
+    return rows[np.array([at[t] for t in texts], dtype=np.int64)]
+
+
+def _distinct_counts(job: tuple[str, list[str]]) -> sp.csr_matrix:
+    """The counts of field ``name``'s texts, each given once."""
+    name, distinct = job
     cleaned = [clean(t) if any(c.isdigit() for c in t) else t.lower() for t in distinct]
     word, char = _vectorizers()
     w = word.transform(cleaned)  # type: ignore[attr-defined]
@@ -99,10 +148,7 @@ def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
         c = empty(len(cleaned), N_FEATURES)
     else:
         c = char.transform(cleaned)  # type: ignore[attr-defined]
-    both = sp.hstack([w, c], format="csr", dtype=np.float32)
-    if len(distinct) == len(texts):
-        return both
-    return both[np.array([row[t] for t in texts], dtype=np.int64)]
+    return sp.hstack([w, c], format="csr", dtype=np.float32)
 
 
 def _normalize_halves(x: sp.csr_matrix) -> sp.csr_matrix:
@@ -149,6 +195,15 @@ class TextModel:
         if self.n_docs >= MAX_DF_MIN_DOCS:
             idf[df > MAX_DF * self.n_docs] = 0.0
         return idf.astype(np.float32)
+
+    def common(self, name: str, share: float) -> np.ndarray:
+        """The buckets of field ``name`` in at least ``share`` of the incidents that still carry
+        weight (see :meth:`idf`): those a dense product takes (``scoring.Matrix.split``)."""
+        df = self.df[name]
+        keep = df >= max(1, int(np.ceil(share * self.n_docs)))
+        if self.n_docs >= MAX_DF_MIN_DOCS:
+            keep &= df <= MAX_DF * self.n_docs
+        return np.flatnonzero(keep)
 
     def vectors(self, name: str, x: sp.csr_matrix) -> sp.csr_matrix:
         """Unit TF-IDF rows (sublinear tf) from the counts ``x`` of field ``name``; an empty

@@ -201,7 +201,6 @@ def ingest_paths(
     configuration); see ``pmkit.register.store``.
     """
     from pmkit.register import store as register_store
-    from pmkit.similar.cache import refresh
 
     started = time.perf_counter()
     config = config or load_config()
@@ -234,6 +233,9 @@ def ingest_paths(
 
         def after(con: duckdb.DuckDBPyConnection) -> None:
             """What is derived from every postmortem, computed in the same private copy."""
+            # imported here: scipy's import (~0.15 s) is not for an ingest with nothing to do
+            from pmkit.similar.cache import refresh
+
             register_store.apply(con, register)  # the incident register (issue 17)
             summary.similarity = refresh(con, config).render()  # similar incidents (issue 18)
 
