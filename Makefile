@@ -7,7 +7,7 @@ AS_OF   ?= 2026-11-16
 DB      ?= data/pmkit.duckdb
 CORPUS  ?= data/corpus
 
-.PHONY: help setup report ingest test test-slow lint format browser-deps bench bench-reports bench-similarity clean
+.PHONY: help setup report ingest lab hooks test test-slow lint format browser-deps bench bench-reports bench-lint bench-similarity clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,6 +22,12 @@ setup: $(STAMP)  ## create .venv and install pmkit with its dev extra
 
 ingest: $(STAMP)  ## ingest the bundled sample corpus into data/pmkit.duckdb
 	$(BIN)/pmkit ingest $(CORPUS) --db $(DB) --config data/pmkit.toml
+
+lab: $(STAMP)  ## JupyterLab on the explorer; saves the project's notebooks without outputs
+	JUPYTER_CONFIG_PATH=$(CURDIR) PMKIT_CONFIG=$(CURDIR)/data/pmkit.toml $(BIN)/jupyter lab notebooks/explore.ipynb
+
+hooks:  ## install the git pre-commit hook that refuses notebooks with outputs
+	git config core.hooksPath .githooks
 
 report: $(STAMP)  ## ingest the sample corpus and write the reports (reports/index.html)
 	$(BIN)/pmkit report --corpus $(CORPUS) --db $(DB) --out reports --as-of $(AS_OF) --config data/pmkit.toml
@@ -55,6 +61,9 @@ bench: $(STAMP)  ## benchmarks vs their floors (BENCH_SIZES=1000,10000 for a sho
 BENCH_REPORT_SIZE ?= 10000
 bench-reports: $(STAMP)  ## only the report suite vs its floors on the 10k corpus (~1 min); appends to benchmarks/RESULTS.md
 	BENCH_REPORT_SIZE=$(BENCH_REPORT_SIZE) BENCH_RECORD=$(BENCH_RECORD) $(BIN)/python benchmarks/bench.py --reports-only
+
+bench-lint: $(STAMP)  ## only `pmkit lint FILE` (start-up + one file) vs `python -c pass` (~10 s); appends to benchmarks/RESULTS.md
+	BENCH_RECORD=$(BENCH_RECORD) $(BIN)/python benchmarks/bench.py --lint-only
 
 bench-similarity: $(STAMP)  ## the recurrence threshold's precision-recall sweep on synthetic corpora (~1 min); appends to benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/similarity.py --record $(BENCH_RECORD)

@@ -48,6 +48,7 @@ class Settings:
     record: Path | None
     rounds: int = 2
     reports_only: bool = False
+    lint_only: bool = False
 
 
 @dataclass
@@ -360,6 +361,8 @@ def bench_reports(settings: Settings, results: Results, db: Path, n: int) -> Non
                 f"{suite['seconds']:.1f} s",
                 f"{both:.1f} s",
                 f"{suite['seconds'] / both:.2f}x",
+                f"<= {SAME_PARALLELISM_TARGET}x floor",
+                _verdict(suite["seconds"] / both <= SAME_PARALLELISM_TARGET),
             )
         )
     queries = _run("metrics", str(db), AS_OF, "--repeat", str(max(3, settings.repeat)))
@@ -371,6 +374,53 @@ def bench_reports(settings: Settings, results: Results, db: Path, n: int) -> Non
             f"metrics queries ({len(queries['queries_ms'])})",
             n,
             f"{queries['total_ms']:.0f} ms in all (slowest: {detail} ms)",
+        )
+    )
+
+
+SAME_PARALLELISM_TARGET = 1.5
+"""Issue 19: the suite against empty notebooks run as many at a time as the suite runs."""
+LINT_RUNS_PER_REPEAT = 5
+"""Start-up times are short and noisy: ``5 x --repeat`` (15) alternated runs of each, the fastest
+counts."""
+LINT_TARGET = 0.3
+
+
+def _wall(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, check=False)
+    seconds = time.perf_counter() - started
+    if proc.returncode not in (0, 1):  # 1: the file has findings, which is a normal lint run
+        sys.stderr.write(proc.stdout.decode() + proc.stderr.decode())
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
+    return seconds
+
+
+def bench_lint(settings: Settings, results: Results) -> None:
+    """``pmkit lint FILE`` as a pre-commit hook runs it: a fresh process, start-up and one file
+    (the console script, wall time) vs the floor of starting Python at all (``python -c pass``).
+    The target is on the absolute time, which is what a person committing waits for."""
+    print("lint, one file", flush=True)
+    script = Path(sys.executable).with_name("pmkit")
+    pmkit = [str(script)] if script.exists() else [sys.executable, "-m", "pmkit.cli"]
+    sample = REPO / "data" / "corpus" / "2025" / "03"
+    target = sorted(sample.glob("*.md"))[0]
+    lint_runs: list[float] = []
+    floor_runs: list[float] = []
+    for _ in range(LINT_RUNS_PER_REPEAT * settings.repeat):
+        floor_runs.append(_wall([sys.executable, "-c", "pass"]))
+        lint_runs.append(_wall([*pmkit, "lint", str(target)]))
+    best, floor = min(lint_runs), min(floor_runs)
+    results.raw["lint"] = {"file": str(target), "runs": lint_runs, "floor_runs": floor_runs}
+    results.add(
+        Row(
+            "lint one file (start-up included)",
+            1,
+            f"{best:.3f} s (median {statistics.median(lint_runs):.3f} s)",
+            f"{floor:.3f} s (python -c pass)",
+            f"+{best - floor:.3f} s",
+            f"<= {LINT_TARGET} s",
+            _verdict(best <= LINT_TARGET),
         )
     )
 
@@ -448,7 +498,9 @@ def record(
         f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory']} memory, "
         f"Python {machine['python']}; load average {load}."
     )
-    if settings.reports_only:
+    if settings.lint_only:
+        text += f"{machine_line} `pmkit lint` of one file only (`--lint-only`).\n\n"
+    elif settings.reports_only:
         text += (
             f"{machine_line} Report suite only (`--reports-only`), on the "
             f"{_size(settings.report_size)} database, synth seed {settings.seed}, fastest of "
@@ -505,6 +557,12 @@ def settings_from(argv: list[str] | None) -> Settings:
         "incrementally, untimed)",
     )
     parser.add_argument(
+        "--lint-only",
+        action="store_true",
+        default=env.get("BENCH_LINT_ONLY", "") not in ("", "0"),
+        help="only `pmkit lint` of one file (start-up included) vs `python -c pass`",
+    )
+    parser.add_argument(
         "--record",
         type=Path,
         default=Path(env["BENCH_RECORD"]) if env.get("BENCH_RECORD") else None,
@@ -523,6 +581,7 @@ def settings_from(argv: list[str] | None) -> Settings:
         args.record,
         max(1, args.rounds),
         args.reports_only,
+        args.lint_only,
     )
 
 
@@ -533,9 +592,12 @@ def main(argv: list[str] | None = None) -> int:
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     started = time.perf_counter()
     results = Results()
-    if settings.reports_only:
+    if settings.lint_only:
+        bench_lint(settings, results)
+    elif settings.reports_only:
         reports_only(settings, results)
     else:
+        bench_lint(settings, results)
         dbs = bench_ingest(settings, results)
         for n in (size for size in dbs if size <= 10_000):
             bench_similarity(settings, results, dbs[n], n)

@@ -5,9 +5,7 @@ Business days are Monday to Friday; public holidays are not known to pmkit and c
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-import numpy as np
+from datetime import date, datetime, timedelta
 
 
 def _as_date(value: date | datetime) -> date:
@@ -19,9 +17,16 @@ def business_days_between(start: date | datetime, end: date | datetime) -> int:
 
     Counts the weekdays in ``[start, end)`` by calendar date (the time of day is ignored), so a
     review done on the draft's day is 0 and one done the next working day is 1. Negative when
-    ``end`` is before ``start``.
+    ``end`` is before ``start``. Plain arithmetic (numpy's ``busday_count`` gives the same counts)
+    so that ``pmkit lint`` starts without importing numpy.
     """
-    return int(np.busday_count(_as_date(start), _as_date(end)))
+    first, last = _as_date(start), _as_date(end)
+    if last < first:  # as numpy counts it: the weekdays in (end, start], negated
+        day = timedelta(days=1)
+        return -business_days_between(last + day, first + day)
+    weeks, extra = divmod((last - first).days, 7)
+    weekday = first.weekday()
+    return weeks * 5 + sum((weekday + i) % 7 < 5 for i in range(extra))
 
 
 def hours_to_draft(resolved_at: datetime, drafted_at: datetime) -> float:

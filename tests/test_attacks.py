@@ -173,13 +173,18 @@ def test_the_explorer_shows_every_field_as_text(attack_db: tuple[Path, Path]) ->
     """The explorer's incident table and detail pane, as the panel renders them."""
     from pmkit.explore import ExploreDB, ExploreState, load, render
     from pmkit.explore.data import incident_detail
+    from pmkit.explore.table import IncidentTable
 
     _corpus, db = attack_db
     explorer = ExploreDB(db)
     try:
         data = load(explorer, ExploreState(end=date(2026, 6, 1)))
         (iid,) = data.incidents.loc[data.incidents["path"] == FILE, "incident_id"]
-        _check_page(render.incident_table(data.incidents, len(data.incidents)), "table")
+        # the table widget sends text that its script sets with textContent, never as markup
+        table = IncidentTable()
+        table.show(data.incidents, len(data.incidents))
+        assert "innerHTML" not in table._esm
+        assert "x('title')" in " ".join(c for r in table.rows for c in r["cells"])
         text = _check_page(render.incident_detail(incident_detail(explorer, FILE, iid)), "detail")
     finally:
         explorer.close()

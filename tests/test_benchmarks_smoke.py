@@ -74,6 +74,7 @@ def test_bench_prints_every_measure(bench_run: tuple[Path, str]) -> None:
         "similarity, every incident",
         "similarity, one incident changed",
         "similar to a draft",
+        "lint one file (start-up included)",
     ):
         assert f"| {measure}" in out, measure
     if (os.cpu_count() or 1) > 1:  # pmkit report runs two notebooks at a time

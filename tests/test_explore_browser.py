@@ -1,16 +1,22 @@
-"""``notebooks/explore.ipynb`` in real JupyterLab, driven by headless Debian chromium.
+"""``notebooks/explore.ipynb`` in real JupyterLab, driven by headless Debian chromium at 1400 px.
 
-Starts JupyterLab on a free 127.0.0.1 port with every Jupyter folder in ``tmp_path`` and a COPY
-of the notebook pointed at the fixture database, runs all cells, changes one filter and checks
-that a chart and the table changed, clicks a bar, opens an incident. Every non-local request is
-blocked, so the charts must render from JavaScript served by the kernel. Set
-``PMKIT_EXPLORE_SCREENSHOT=path.png`` to keep the screenshot (the README's comes from here).
+Starts JupyterLab on a free 127.0.0.1 port with every Jupyter folder in ``tmp_path``, the
+project's ``jupyter_server_config.py`` (the save hook, as ``make lab`` uses it) and a COPY of
+the notebook pointed at a database ingested from a copy of the fixture corpus inside Lab's
+folder (so rows link to their files). Runs all cells and then, as an analyst would: selects a
+month and sees every other chart and the table narrow, adds a severity from the legend,
+removes a chip, searches and sorts the table, opens an incident's detail, exports a CSV,
+downloads it and reads it back, reads the report command, and saves with Ctrl-S: the file on
+disk has no outputs while the page still shows them. Every non-local request is blocked, so
+the charts must render from JavaScript served by the kernel. Set
+``PMKIT_EXPLORE_SCREENSHOT=folder`` to keep the screenshots (the README's come from here).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -18,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 import pytest
 
+from pmkit.nbstrip import problems
 from pmkit.store import ingest_paths
 
 from browser_support import (
@@ -36,28 +44,38 @@ ROOT = Path(__file__).parents[1]
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 CORPUS = Path(__file__).parent / "fixtures" / "explore" / "corpus"
 TIMEOUT_MS = 90_000
+WIDTH = 1400
+HEIGHT = 2600
+"""Tall enough for the whole panel: a screenshot shows what is in the window."""
+
+CAPTION = ".pmkit-x-table .pmkit-xt-caption"
+ROWS = ".pmkit-x-table tbody tr.pmkit-xt-row"
 
 pytestmark = pytest.mark.browser
 
 
-def _notebook_copy(folder: Path, db: Path) -> None:
-    """The shipped notebook with its ``parameters`` cell pointed at ``db`` (Lab autosaves)."""
+def _notebook_copy(folder: Path, db: Path) -> Path:
+    """The shipped notebook with its ``parameters`` cell pointed at ``db``."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
     (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     cell.source = f"db_path = {json.dumps(str(db))}"
-    nbformat.write(nb, folder / "explore.ipynb")
+    target = folder / "explore.ipynb"
+    nbformat.write(nb, target)
+    return target
 
 
 @pytest.fixture
-def lab(tmp_path: Path) -> Iterator[str]:
-    """JupyterLab serving a copy of explore.ipynb on a free port; stopped in the finalizer."""
+def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """JupyterLab serving ``work/`` (the notebook copy, the corpus copy); stopped at the end."""
     require_browser()
-    work = tmp_path / "lab"
+    work = tmp_path / "work"
     work.mkdir()
+    shutil.copytree(CORPUS, work / "corpus")
     db = tmp_path / "pmkit.duckdb"
-    ingest_paths([CORPUS], db, workers=1)
+    ingest_paths([work / "corpus"], db, workers=1)
     _notebook_copy(work, db)
     env = jupyter_env(tmp_path)
+    env["JUPYTER_CONFIG_PATH"] = str(ROOT)  # the project's jupyter_server_config.py
     # No "Jupyter news" question (it would cover the page); start the notebook's kernel without
     # asking (under load Lab may otherwise show "Select Kernel" before it knows the kernels).
     settings = tmp_path / "jconfig" / "lab" / "user-settings" / "@jupyterlab"
@@ -73,7 +91,7 @@ def lab(tmp_path: Path) -> Iterator[str]:
     argv += [f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token="]
     argv += [f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0"]
     with local_server(argv, work, env, f"{url}/api/status", tmp_path / "server.log"):
-        yield url
+        yield url, work
 
 
 def _accept_dialogs(page: Any, seen: list[str]) -> None:
@@ -132,11 +150,28 @@ def _text_changed(selector: str, before: str) -> str:
     )
 
 
-def test_explore_notebook_in_jupyterlab(lab: str, tmp_path: Path) -> None:
+def _titles(page: Any) -> dict[str, str]:
+    """Each chart's title and subtitle text, as drawn."""
+    out = {}
+    for name in ("severity", "draft", "factor", "overdue"):
+        texts = page.locator(f".pmkit-x-chart-{name} svg .role-title text").all_text_contents()
+        out[name] = " | ".join(texts)
+    return out
+
+
+def _shot(page: Any, target: Path, keep: str | None, name: str, selector: str) -> None:
+    page.locator(selector).screenshot(path=str(target / name))
+    assert (target / name).stat().st_size > 10_000
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(target / name, Path(keep) / name)
+
+
+def test_explore_notebook_in_jupyterlab(lab: tuple[str, Path], tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    count_sel = ".pmkit-x-table .pmkit-count"
-    title_sel = ".pmkit-x-chart-severity svg .role-title-text"
+    url, work = lab
+    keep = os.environ.get("PMKIT_EXPLORE_SCREENSHOT")
     blocked: list[str] = []
     dialogs: list[str] = []
 
@@ -150,60 +185,156 @@ def test_explore_notebook_in_jupyterlab(lab: str, tmp_path: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 2600})
+            context = browser.new_context(
+                viewport={"width": WIDTH, "height": HEIGHT}, accept_downloads=True
+            )
+            page = context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
             page.route("**/*", route)
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             lab_dialogs: list[str] = []
-            page.goto(f"{lab}/lab/tree/explore.ipynb?reset")
+            page.goto(f"{url}/lab/tree/explore.ipynb?reset")
             page.wait_for_selector(".jp-Notebook")
-            _run_until(page, count_sel, lab_dialogs)
-            page.wait_for_selector(title_sel, state="attached")
-            page.wait_for_selector(".pmkit-x-chart-factor svg .mark-rect path", state="attached")
-            count_before = page.text_content(count_sel) or ""
-            title_before = page.text_content(title_sel) or ""
-            assert count_before.startswith("10 incidents")
-            assert "n = 10" in title_before
+            _run_until(page, CAPTION, lab_dialogs)
+            page.wait_for_function(_text_changed(CAPTION, ""))
+            for name in ("severity", "draft", "factor", "overdue"):
+                page.wait_for_selector(f".pmkit-x-chart-{name} svg .role-title", state="attached")
+            assert page.text_content(CAPTION) == "10 incidents match the filters."
+            assert page.locator(ROWS).count() == 10
+            before = _titles(page)
+            assert "n = 10" in before["severity"]
+            assert "narrowed" not in " ".join(before.values())
+            # the clear button's label is whole (not cut to "Clear chart sel...")
+            clear = page.locator(".pmkit-x-clear")
+            assert clear.evaluate("b => b.scrollWidth <= b.clientWidth")
+            # every row links to its Markdown file, which Lab serves
+            href = page.locator(f"{ROWS} a.pmkit-xt-file").first.get_attribute("href") or ""
+            assert re.fullmatch(r"/lab/tree/corpus/[^/]+\.md", href), href
+            served = page.request.get(
+                url + href.replace("/lab/tree/", "/files/", 1), headers={"Referer": f"{url}/lab"}
+            )
+            assert served.ok and "## " in served.text()
 
-            # one filter: severity L2 only -> the chart and the table both change
-            page.locator(".pmkit-x-severity select").select_option(label="L2")
-            page.wait_for_function(_text_changed(count_sel, count_before))
-            page.wait_for_function(_text_changed(title_sel, title_before))
-            assert (page.text_content(count_sel) or "").startswith("5 incidents")
-            assert "n = 5" in (page.text_content(title_sel) or "")
-            assert page.locator(".pmkit-x-table tbody tr").count() == 5
+            # select a month: the table and every other chart narrow
+            october = page.locator(
+                ".pmkit-x-chart-severity svg path[aria-label*='period: 2026-10'][aria-label*='severity: L2']"
+            )
+            october.first.click()
+            page.wait_for_function(_text_changed(CAPTION, "10 incidents match the filters."))
+            caption = page.text_content(CAPTION) or ""
+            assert caption == "3 of 10 incidents matching the filters (narrowed by period 2026-10)."
+            assert page.locator(ROWS).count() == 3
+            assert all(t.startswith("2026-10") for t in _cells(page, 0))
+            page.wait_for_function(
+                "() => ['draft', 'factor', 'overdue'].every(n => (document.querySelector("
+                "`.pmkit-x-chart-${n} svg .role-title`) || {}).textContent?.includes("
+                "'narrowed by period 2026-10'))"
+            )
+            after = _titles(page)
+            assert after["severity"] == before["severity"]  # not narrowed by its own click
+            assert after["draft"] != before["draft"] and after["overdue"] != before["overdue"]
+            assert after["factor"] != before["factor"]
+            chips = page.locator(".pmkit-x-chips button")
+            assert chips.all_text_contents() == ["period: 2026-10 ✕"]
+            _shot(page, tmp_path, keep, "explore-linked.png", ".pmkit-explore-panel")
 
-            # a click on a bar narrows the table to the incidents behind it
-            count_filtered = page.text_content(count_sel) or ""
-            page.locator(".pmkit-x-chart-factor svg .mark-rect path").first.click()
-            page.wait_for_function(_text_changed(count_sel, count_filtered))
-            assert "narrowed by the chart selection" in (page.text_content(count_sel) or "")
+            # a severity from the legend narrows further; its chip removes it again
+            page.locator(
+                ".pmkit-x-chart-severity svg .role-legend-label text:text-is('L2')"
+            ).click()
+            page.wait_for_function(
+                f"() => document.querySelector({json.dumps(CAPTION)}).textContent"
+                ".includes('severity L2')"
+            )
+            assert "period 2026-10; severity L2" in (page.text_content(CAPTION) or "")
+            assert page.locator(ROWS).count() == 3  # October's incidents are all L2 here
+            assert chips.all_text_contents() == ["period: 2026-10 ✕", "severity: L2 ✕"]
+            narrowed = page.text_content(CAPTION) or ""
+            chips.nth(1).click()
+            page.wait_for_function(_text_changed(CAPTION, narrowed))
+            assert page.text_content(CAPTION) == caption
 
-            # an incident of the table: its detail, with the source file
-            page.locator(".pmkit-x-incident select").select_option(index=1)
+            # search and sort
+            page.fill(".pmkit-xt-search", "crash")
+            page.wait_for_function(_text_changed(CAPTION, caption))
+            assert "search “crash”" in (page.text_content(CAPTION) or "")
+            assert page.locator(ROWS).count() == 2
+            page.click(".pmkit-x-table th[data-key='title']")
+            page.wait_for_function(
+                f"() => {{ const t = [...document.querySelectorAll({json.dumps(ROWS)})]"
+                ".map(r => r.children[2].textContent.toLowerCase());"
+                " return t.length === 2 && t[0] <= t[1]; }"
+            )
+            titles = _cells(page, 2)
+            assert titles == sorted(titles, key=str.casefold)
+
+            # an incident's detail: summary, timeline strip with milestones, factors, actions
+            page.locator(ROWS).first.click()
             page.wait_for_selector(".pmkit-x-detail h3")
-            detail = page.text_content(".pmkit-x-detail") or ""
-            assert "Source file" in detail and str(CORPUS.resolve()) in detail
-            assert "Timeline" in detail and "Action items" in detail
+            detail = page.locator(".pmkit-x-detail")
+            assert titles[0] in (detail.locator("h3").text_content() or "")
+            text = detail.text_content() or ""
+            for part in ("Executive summary", "Timeline (UTC)", "Contributing factors"):
+                assert part in text
+            assert "Action items" in text and "Markdown source" in text
+            marks = detail.locator(".pmkit-x-strip-svg .pmkit-x-milestone")
+            assert marks.count() >= 2
+            assert detail.locator(".pmkit-x-strip-svg .pmkit-x-event").count() >= 1
+            assert detail.locator("a.pmkit-x-file").get_attribute("href", timeout=5_000)
+            _shot(page, tmp_path, keep, "explore-detail.png", ".pmkit-x-detail")
+
+            # export what the table lists, download it, read it back
+            shown_ids = _cells(page, 1)
+            page.click(".pmkit-x-export-csv")
+            page.wait_for_selector(".pmkit-x-export-message a.pmkit-x-download")
+            with page.expect_download() as download_info:
+                page.click(".pmkit-x-export-message a.pmkit-x-download")
+            saved = tmp_path / "download.csv"
+            download_info.value.save_as(saved)
+            frame = pd.read_csv(saved)
+            assert list(frame["incident_id"]) == shown_ids
+            (written,) = (work / "exports").glob("*.csv")
+            assert written.read_bytes() == saved.read_bytes()
+
+            # the report command: same window and filters, the selection and search left out
+            command = page.text_content(".pmkit-x-command pre") or ""
+            assert "pmkit report \\\n  --db " in command and "--as-of" in command
+            assert "the period selection (2026-10)" in (page.text_content(".pmkit-x-command") or "")
 
             # postmortem text never became markup
-            assert (
-                page.locator(".pmkit-explore-panel img, .pmkit-explore-panel script").count() == 0
-            )
+            panel = page.locator(".pmkit-explore-panel")
+            assert panel.locator("img, script, iframe").count() == 0
             assert dialogs == []
             assert not [u for u in blocked if u.endswith(".js") or "esm.sh" in u], blocked
 
-            shot = tmp_path / "explore.png"
-            page.locator(".pmkit-explore-panel").screenshot(path=str(shot))
-            assert shot.stat().st_size > 10_000
-            keep = os.environ.get("PMKIT_EXPLORE_SCREENSHOT")
-            if keep:
-                shutil.copy(shot, keep)
+            # Ctrl-S: the page keeps its outputs, the file on disk has none
+            saved_path = work / "explore.ipynb"
+            mtime = saved_path.stat().st_mtime_ns
+            page.locator(".jp-Notebook .jp-Cell").first.click()
+            page.keyboard.press("Escape")
+            page.keyboard.press("Control+s")
+            for _ in range(300):
+                if saved_path.stat().st_mtime_ns != mtime:
+                    break
+                page.wait_for_timeout(200)
+            assert saved_path.stat().st_mtime_ns != mtime, "Ctrl-S did not save the notebook"
+            page.wait_for_timeout(500)  # let the write finish (Lab writes, then renames)
+            saved_nb = json.loads(saved_path.read_text(encoding="utf-8"))
+            assert problems(saved_nb) == []
+            assert "db_path = " in "".join(saved_nb["cells"][1]["source"])
+            assert page.locator(".pmkit-explore-panel .pmkit-xt-row").count() > 0
         except Exception:
             # Leave evidence next to the server log: what the page showed when it failed.
-            page.screenshot(path=str(tmp_path / "failure.png"))
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
             print(f"screenshot: {tmp_path / 'failure.png'}; Lab dialogs: {lab_dialogs}")
             print(f"blocked requests: {blocked}")
             raise
         finally:
             browser.close()
+
+
+def _cells(page: Any, column: int) -> list[str]:
+    """The text of one column of the table's drawn rows."""
+    return page.eval_on_selector_all(
+        ROWS, f"rows => rows.map(r => r.children[{column}].textContent)"
+    )

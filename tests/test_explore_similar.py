@@ -31,7 +31,7 @@ def test_picking_an_incident_shows_its_similar_earlier_incidents(db: Path) -> No
         panel.show_incident(*HOSTILE)
         html = panel.similar.value
         assert "Similar earlier incidents" in html
-        assert panel.incident.value == (str(CORPUS.resolve()), *HOSTILE)
+        assert panel.selected == (str(CORPUS.resolve()), *HOSTILE)
         frame = similar_incidents(panel.db, str(CORPUS.resolve()), *HOSTILE)
         assert frame is not None and 1 <= len(frame) <= 5
         assert list(frame["rank"]) == list(range(1, len(frame) + 1))

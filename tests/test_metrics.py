@@ -1143,3 +1143,44 @@ def test_overdue_grouped_is_what_the_by_functions_give(con: duckdb.DuckDBPyConne
         pd.testing.assert_frame_equal(m.overdue_grouped(overdue, by), fn(con, FP))
     with pytest.raises(ValueError, match="by"):
         m.overdue_grouped(overdue, "severity")
+
+
+def test_remembered_results_answer_a_repeated_query_with_a_copy(tmp_path: Path) -> None:
+    """A report's read-only connection keeps its query results (``open_report``): the same
+    question asked again gets the same frame, as a copy the caller may change; other queries,
+    and connections not registered, always ask the database."""
+    path = tmp_path / "memo.duckdb"
+    _build(path)
+    con = duckdb.connect(str(path))
+    try:
+        fresh = m.coverage(con, F)
+        m.remember_results(con)
+        first = m.coverage(con, F)
+        pd.testing.assert_frame_equal(first, fresh)
+        first.loc[0, "n_incidents"] = -1  # the caller's copy, not the kept result
+        con.execute(
+            "INSERT INTO incidents (path, incident_id, title, incident_date, severity_level) "
+            "VALUES ('c.md', 'NEW-1', 'new', DATE '2026-03-20', 1)"
+        )
+        pd.testing.assert_frame_equal(m.coverage(con, F), fresh)  # kept: not asked again
+        other = m.coverage(con, Filters(as_of=AS_OF, lookback_days=3650))  # new parameters
+        assert int(other["n_incidents"].iloc[0]) > 0
+        m.forget_results(con)
+        assert int(m.coverage(con, F)["n_incidents"].iloc[0]) == int(fresh["n_incidents"][0]) + 1
+    finally:
+        m.forget_results(con)
+        con.close()
+
+
+def test_open_report_remembers_its_results(tmp_path: Path) -> None:
+    from pmkit.metrics.scope import _REMEMBERED
+    from pmkit.present.report import open_report
+
+    path = tmp_path / "report.duckdb"
+    _build(path)
+    report = open_report(path, AS_OF.isoformat(), 365)
+    try:
+        assert _REMEMBERED[id(report.con)][0] is report.con
+    finally:
+        m.forget_results(report.con)
+        report.con.close()

@@ -322,3 +322,19 @@ def test_root_cause_is_the_text_above_and_the_subsection_naming_the_cause() -> N
     assert pm.root_cause == (
         "The culprit PR broke old SDKs.\nThe extension calls isDisabled, new in 1.257.1."
     )
+
+
+def test_a_heading_per_time_keeps_its_zone_out_of_the_event() -> None:
+    """``### 13:24 PST`` over a paragraph: the zone belongs to the time (13:24 PST is 21:24 UTC),
+    not to the event text ("PST: Customer support ..." dated 13:24 UTC before)."""
+    text = (
+        "# Checkout outage\n\n## Timeline\n\n### 2026-03-20 13:15\n\nA migration ran.\n\n"
+        "### 13:24 PST\n\nCustomer support reported failures.\n\n### 13:40\n\nResolved.\n"
+    )
+    (incident,) = parse_text(text).incidents
+    events = [(e.time_text, e.occurred_at.isoformat(), e.event) for e in incident.timeline]
+    assert events == [
+        ("2026-03-20 13:15", "2026-03-20T13:15:00", "A migration ran."),
+        ("13:24 PST", "2026-03-20T21:24:00", "Customer support reported failures."),
+        ("13:40", "2026-03-20T21:40:00", "Resolved."),  # the zone carries on
+    ]

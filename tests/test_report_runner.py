@@ -360,3 +360,41 @@ def test_cli_report_ingests_every_corpus_given(
         con.close()
     assert rows == [(str(team_a), "outage.md"), (str(team_b), "sub/outage.md")]
     assert main([*args, "--no-ingest", "--as-of", "2026-11-16"]) == 2  # one or the other
+
+
+def test_a_thread_reuses_its_kernel_with_a_clean_namespace_and_stops_it(
+    db: Path, tmp_path: Path
+) -> None:
+    """One at a time, the second notebook runs in the first one's kernel (same process, modules
+    kept) but sees none of its variables and numbers its cells from 1; the run stops the kernel."""
+    import os
+
+    notebooks = tmp_path / "nbs"
+    _notebook(
+        notebooks,
+        "first",
+        "import os\nleft_over = 1\nopen('first.pid', 'w').write(str(os.getpid()))",
+    )
+    _notebook(
+        notebooks,
+        "second",
+        "import os\nassert 'left_over' not in globals(), 'the namespace was not cleared'\n"
+        "open('second.pid', 'w').write(str(os.getpid()))",
+    )
+    request = ReportRequest.build(
+        db,
+        "2026-11-16",
+        30,
+        out_dir=tmp_path / "reports",
+        notebook_dir=notebooks,
+        jobs=1,
+        today=TODAY,
+    )
+    result = run_reports(request)
+    pids = {name: int((result.run_dir / f"{name}.pid").read_text()) for name in ("first", "second")}
+    assert pids["first"] == pids["second"]
+    executed = json.loads((result.run_dir / "second.ipynb").read_text(encoding="utf-8"))
+    counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
+    assert counts[0] == 1  # the injected parameters cell
+    with pytest.raises(ProcessLookupError):
+        os.kill(pids["first"], 0)

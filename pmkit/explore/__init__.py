@@ -2,7 +2,9 @@
 
 ``explore(db_path)`` builds the whole panel; the parts are importable for tests and reuse:
 ``data`` (filter state and queries), ``charts`` (live charts with selections), ``selection``
-(what a click selects), ``render`` (escaped HTML), ``panel`` (the widgets).
+(what a selection means, linked views), ``table`` (the incident table widget), ``strip`` (a
+timeline drawn as a strip), ``render`` (the escaped incident detail), ``export`` (CSV, Parquet
+and the report command), ``panel`` (the widgets).
 """
 
 from pmkit.explore.data import (

@@ -1,17 +1,20 @@
-"""The explorer's widgets: a filter panel driving four live charts, the incident table and the
-incident detail.
+"""The explorer's widgets: filters driving four linked charts, the incident table, the incident
+detail, exports and the matching report command.
 
 One state (:class:`ExploreState`, read from the filter widgets) is turned into one
-:class:`ExploreData` by :func:`load`; every chart and the table are redrawn from it at once.
-A click on a chart arrives as a change of the JupyterChart's ``_vl_selections`` trait (what the
-browser sets) and narrows the table only; a filter change clears the selections, as the bars
-they pointed at are gone. Charts render through ``alt.JupyterChart`` with its JavaScript
-bundled from vl-convert (``enable_offline``), so nothing is fetched from the network.
+:class:`ExploreData` by :func:`load`. Clicks on the charts are selections (``picked``): each
+narrows the table and every *other* chart (linked views); they show as chips that remove
+them, and a filter change clears them (the bars they pointed at may be gone). A chart narrowed
+by others is recomputed by the same metric functions on the incidents left
+(:func:`restricted_view`) and drawn again with its own selections kept. A click arrives as a
+change of the JupyterChart's ``_vl_selections`` trait (what the browser sets); charts render
+through ``alt.JupyterChart`` with its JavaScript bundled from vl-convert (``enable_offline``),
+so nothing is fetched from the network.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from html import escape
@@ -19,7 +22,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import ipywidgets as w
-import pandas as pd
 
 from pmkit.config import Config
 from pmkit.explore import charts, render
@@ -30,23 +32,48 @@ from pmkit.explore.data import (
     ExploreError,
     ExploreState,
     FilterOptions,
+    Key,
+    coverage_notes,
     filter_options,
     incident_detail,
     load,
+    restricted_view,
 )
-from pmkit.explore.selection import Points, describe, narrow
+from pmkit.explore.export import FORMATS, ReportCommand, report_command, write_export
+from pmkit.explore.selection import (
+    LABELS,
+    active,
+    describe,
+    narrow,
+    narrowing_chart,
+    values_from_points,
+)
+from pmkit.explore.table import IncidentTable, files_href, lab_href, row_id, split_id
 from pmkit.fastimport import skip_slow_optional_imports
 
 skip_slow_optional_imports()
 
 import altair as alt  # noqa: E402  (after the import speed-up above)
 
-Key = tuple[str, str, str]
-"""(root, path, incident_id) of the picked incident: two roots may hold the same path."""
-_NONE_LABEL = "(pick an incident)"
 _LIST_HEIGHT = 5
 EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
 """SVG keeps chart text in the page (testable, crisp); no action menu (it links to the web)."""
+CHART_PARTS: dict[str, str] = {
+    charts.SEVERITY: "severity",
+    charts.DRAFT: "drafts",
+    charts.FACTOR: "factors",
+    charts.OVERDUE: "overdue",
+}
+"""Each chart's frames in :data:`pmkit.explore.data.PARTS`."""
+CSS = """<style>
+.pmkit-explore-panel .pmkit-x-chip button, .pmkit-explore-panel button.pmkit-x-chip {
+  border-radius: 12px; background: #e8f0fa; }
+.pmkit-explore-panel .pmkit-x-command pre { white-space: pre-wrap; overflow-wrap: anywhere;
+  background: #f7f7f7; padding: 6px; margin: 2px 0; font-size: 12px; user-select: all; }
+.pmkit-explore-panel .pmkit-x-command ul, .pmkit-explore-panel .pmkit-x-command p {
+  margin: 2px 0; font-size: 12px; color: #555; }
+.pmkit-explore-panel a, .pmkit-explore-panel a:visited { color: #1a5fb4; text-decoration: underline; }
+</style>"""
 
 
 def _wrap() -> w.Layout:
@@ -64,42 +91,62 @@ def _multi(label: str, options: Sequence[Any], css: str) -> w.SelectMultiple:
         layout=w.Layout(width="260px"),
     )
     box.add_class(css)
+    _none_to_pick(box)
     return box
 
 
-def _chart_spec(name: str, data: ExploreData) -> alt.TopLevelSpec:
+def _none_to_pick(box: w.SelectMultiple) -> None:
+    """A list the database has no values for is disabled and says so."""
+    box.disabled = not box.options
+    box.tooltip = "None recorded in these postmortems" if not box.options else None
+
+
+def _button(label: str, css: str, icon: str = "") -> w.Button:
+    """A button as wide as its label (the default width cuts long labels)."""
+    button = w.Button(description=label, icon=icon, layout=w.Layout(width="auto"))
+    button.add_class(css)
+    return button
+
+
+def chart_spec(name: str, data: ExploreData, picked: charts.Picked, narrowed_by: str = "") -> Any:
+    """The Altair chart ``name`` for ``data``, drawn with its selections ``picked``; its
+    subtitle says what narrowed it (``narrowed_by``) and what data it lacks."""
+    lacking = coverage_notes(data)[CHART_PARTS[name]]
+    notes = [f"narrowed by {narrowed_by}" if narrowed_by else "", lacking]
     if name == charts.SEVERITY:
-        return charts.severity_chart(data.severity, data.state.period)
+        return charts.severity_chart(data.severity, data.state.period, picked, notes)
     if name == charts.DRAFT:
-        return charts.draft_chart(data.drafts, data.target_hours)
+        return charts.draft_chart(data.drafts, data.target_hours, picked, notes)
     if name == charts.FACTOR:
-        return charts.factor_chart(data.factors)
-    return charts.overdue_chart(data.overdue_by_owner)
-
-
-def _incident_label(row: Mapping[Hashable, Any]) -> str:
-    day = row.get("day")
-    day_text = pd.Timestamp(day).date().isoformat() if day is not None and not pd.isna(day) else "?"
-    title = str(row.get("title") or "(no title)")
-    label = f"{day_text}  {row.get('incident_id')}: {title}"
-    return label if len(label) <= 100 else label[:99] + "…"
+        return charts.factor_chart(data.factors, picked, notes)
+    return charts.overdue_chart(data.overdue_by_owner, picked, notes)
 
 
 class ExplorePanel:
-    """Filters, charts, incident table and incident detail over one pmkit database."""
+    """Filters, linked charts, incident table, exports, report command and incident detail."""
 
     def __init__(
-        self, db: ExploreDB, options: FilterOptions | None = None, today: date | None = None
+        self,
+        db: ExploreDB,
+        options: FilterOptions | None = None,
+        today: date | None = None,
+        export_dir: str | Path = "exports",
     ) -> None:
         alt.JupyterChart.enable_offline()
         self.db = db
         self.today = today or date.today()
         """Default end of the window, the day overdue is judged at (unless incidents are later)."""
+        self.export_dir = Path(export_dir)
         self.options = options or filter_options(db)
         self.data: ExploreData | None = None
-        self.selections: dict[str, list[dict[str, Any]]] = {c: [] for c in charts.CHARTS}
-        self.table_frame = pd.DataFrame()
+        self.picked: dict[str, tuple[str, ...]] = {}
+        """The chart selections: selection name -> values (see ``charts.SELECTIONS``)."""
+        self.views: dict[str, ExploreData] = {}
+        """What each chart is drawn from (the data narrowed by the other charts' selections)."""
+        self._drawn: dict[str, Any] = {}
+        self._embedding = False
         self._holding = False
+        self.exported: list[Path] = []
         self._build_filters()
         self._build_outputs()
         self.reset_filters()  # sets every filter, then draws once
@@ -134,9 +181,9 @@ class ExplorePanel:
         )
         for widget in self.filter_widgets:
             widget.observe(self._on_filter, names="value")
-        self.reset_button = w.Button(description="Reset filters", icon="undo")
+        self.reset_button = _button("Reset filters", "pmkit-x-reset", "undo")
         self.reset_button.on_click(lambda _: self.reset_filters())
-        self.reload_button = w.Button(description="Reload database", icon="refresh")
+        self.reload_button = _button("Reload database", "pmkit-x-reload", "refresh")
         self.reload_button.on_click(lambda _: self.reload())
         self.message = w.HTML()
         self.message.add_class("pmkit-x-message")
@@ -150,19 +197,24 @@ class ExplorePanel:
             chart.add_class(f"pmkit-x-chart-{name}")
             chart.observe(self._selection_handler(name), names="_vl_selections")
             self.charts[name] = chart
-        self.clear_button = w.Button(description="Clear chart selections", icon="times")
+        self.clear_button = _button("Clear chart selections", "pmkit-x-clear", "times")
         self.clear_button.on_click(lambda _: self.clear_selections())
-        self.selection_text = w.HTML()
-        self.table = w.HTML()
+        self.chips = w.HBox(layout=_wrap())
+        self.chips.add_class("pmkit-x-chips")
+        self.table = IncidentTable()
         self.table.add_class("pmkit-x-table")
-        self.incident = w.Dropdown(
-            options=[(_NONE_LABEL, None)],
-            value=None,
-            description="Incident",
-            layout=w.Layout(width="760px"),
-        )
-        self.incident.add_class("pmkit-x-incident")
-        self.incident.observe(lambda _: self._show_detail(), names="value")
+        self.table.observe(lambda _: self._show_detail(), names="selected")
+        self.table.observe(lambda _: self._after_table(), names=["query", "sort", "page"])
+        self.export_buttons = {
+            fmt: _button(f"Export {label}", f"pmkit-x-export-{fmt}", "download")
+            for fmt, label in zip(FORMATS, ("CSV", "Parquet"), strict=True)
+        }
+        for fmt, button in self.export_buttons.items():
+            button.on_click(lambda _, fmt=fmt: self.export(fmt))
+        self.export_message = w.HTML()
+        self.export_message.add_class("pmkit-x-export-message")
+        self.command = w.HTML()
+        self.command.add_class("pmkit-x-command")
         self.detail = w.HTML(render.incident_detail(None))
         self.detail.add_class("pmkit-x-detail")
         self.similar = w.HTML()  # issue 18: the selected incident's similar earlier incidents
@@ -175,6 +227,7 @@ class ExplorePanel:
             c = self.charts
             self._widget = w.VBox(
                 [
+                    w.HTML(CSS),
                     w.HBox(
                         [self.start, self.end, self.reset_button, self.reload_button],
                         layout=_wrap(),
@@ -185,9 +238,10 @@ class ExplorePanel:
                     ),
                     self.message,
                     w.HBox([c[name] for name in charts.CHARTS], layout=_wrap()),
-                    w.HBox([self.clear_button, self.selection_text]),
+                    w.HBox([self.chips, self.clear_button], layout=_wrap()),
                     self.table,
-                    self.incident,
+                    w.HBox([*self.export_buttons.values(), self.export_message], layout=_wrap()),
+                    self.command,
                     self.detail,
                     self.similar,
                 ]
@@ -259,6 +313,7 @@ class ExplorePanel:
                 keep = tuple(v for v in box.value if v in values)
                 box.options = options
                 box.value = keep
+                _none_to_pick(box)
             if self.start.value == old.first_day:
                 self.start.value = new.first_day
             if self.end.value == self._default_end(old):
@@ -269,7 +324,8 @@ class ExplorePanel:
             self.refresh()
 
     def refresh(self) -> None:
-        """Run every query for the current state and redraw all charts and the table."""
+        """Run every query for the current state and redraw all charts and the table (the
+        chart selections are cleared)."""
         try:
             data = load(self.db, self.state)
         except (ExploreError, ValueError) as exc:
@@ -277,97 +333,203 @@ class ExplorePanel:
             return
         self.message.value = ""
         self.data = data
-        self.selections = {c: [] for c in charts.CHARTS}
-        for name, chart in self.charts.items():
-            # Replacing the spec re-embeds the chart and resets its selection to empty.
-            chart.chart = _chart_spec(name, data)
-        self._update_table()
+        self.picked = {}
+        self._drawn = {}
+        self._update()
 
     # --- selections --------------------------------------------------------------------------
 
-    def _selection_handler(self, name: str) -> Any:
+    def _selection_handler(self, chart: str) -> Any:
         def handler(change: Mapping[str, Any]) -> None:
-            raw = (change.get("new") or {}).get(charts.selection_name(name)) or {}
-            signal = raw.get("value") or {}
-            points = signal.get("vlPoint", {}).get("or", []) if isinstance(signal, dict) else []
-            self.on_selection(name, points)
+            if self._embedding:
+                return  # Python set a new spec: its empty selections are no click
+            raw = change.get("new") or {}
+            picked = dict(self.picked)
+            for name in charts.selections_of(chart):
+                entry = raw.get(charts.selection_name(name)) or {}
+                signal = entry.get("value") or {}
+                points = signal.get("vlPoint", {}).get("or", []) if isinstance(signal, dict) else []
+                picked[name] = values_from_points(name, points)
+            self._set_picked(picked, source=chart)
 
         return handler
 
-    def on_selection(self, chart: str, points: Points) -> None:
-        """``points`` of ``chart`` are selected (empty: none): narrow the table."""
-        cleaned = [dict(p) for p in points]
-        if self.selections.get(chart) == cleaned:
+    def _set_picked(self, picked: Mapping[str, Sequence[str]], source: str | None) -> None:
+        clean = active(picked)
+        if clean == active(self.picked):
             return
-        self.selections[chart] = cleaned
-        self._update_table()
+        self.picked = dict(clean)
+        self._update(source)
 
-    def select(self, chart: str, points: Points) -> None:
-        """Select ``points`` on ``chart`` as a click in the browser does (sets ``_vl_selections``)."""
-        name = charts.selection_name(chart)
-        value = {"vlPoint": {"or": [dict(p) for p in points]}} if points else None
-        self.charts[chart]._vl_selections = {name: {"value": value, "store": []}}
+    def select(
+        self, chart: str, points: Sequence[Mapping[str, Any]], selection: str | None = None
+    ) -> None:
+        """Pick ``points`` in ``chart`` as a click in the browser does (sets ``_vl_selections``):
+        the chart's first selection, or ``selection`` (e.g. ``level``, the severity legend)."""
+        name = selection or charts.selections_of(chart)[0]
+        current = dict(self.charts[chart]._vl_selections or {})
+        for other in charts.selections_of(chart):
+            field = charts.SELECTIONS[other][1]
+            values = points if other == name else [{field: v} for v in self.picked.get(other, ())]
+            value = {"vlPoint": {"or": [dict(p) for p in values]}} if values else None
+            current[charts.selection_name(other)] = {"value": value, "store": []}
+        self.charts[chart]._vl_selections = current
+
+    def remove_selection(self, selection: str, value: str | None = None) -> None:
+        """Drop one picked ``value`` of ``selection`` (None: all of them), as its chip does."""
+        picked = dict(self.picked)
+        kept = () if value is None else tuple(v for v in picked.get(selection, ()) if v != value)
+        picked[selection] = kept
+        self._set_picked(picked, source=None)
 
     def clear_selections(self) -> None:
-        """Drop every chart selection (re-embeds the charts, so their highlight goes too)."""
-        if self.data is None:
-            return
-        self.selections = {c: [] for c in charts.CHARTS}
-        for name, chart in self.charts.items():
-            chart.chart = _chart_spec(name, self.data)
-        self._update_table()
+        """Drop every chart selection."""
+        self._set_picked({}, source=None)
 
-    # --- table and detail --------------------------------------------------------------------
+    # --- drawing -----------------------------------------------------------------------------
 
-    def _update_table(self) -> None:
-        if self.data is None:
+    def _update(self, source: str | None = None) -> None:
+        """Redraw what the selections change: each chart whose narrowing or own selection
+        changed (not the one clicked: the browser already shows its click), the chips, the
+        table, the report command."""
+        data = self.data
+        if data is None:
             return
-        self.table_frame = narrow(self.data, self.selections)
-        narrowed_by = describe(self.selections)
-        self.selection_text.value = (
-            f"<span>Selected: {escape(narrowed_by)}</span>" if narrowed_by else ""
+        for name in charts.CHARTS:
+            keys = narrowing_chart(data, name, self.picked)
+            own = {s: self.picked.get(s, ()) for s in charts.selections_of(name)}
+            drawn = (None if keys is None else frozenset(keys), tuple(sorted(own.items())))
+            if self._drawn.get(name) == drawn:
+                continue
+            if name == source and self._drawn.get(name, (None,))[0] == drawn[0]:
+                self._drawn[name] = drawn  # the browser shows this click already
+                continue
+            self._drawn[name] = drawn
+            view = data if keys is None else restricted_view(self.db, data, CHART_PARTS[name], keys)
+            self.views[name] = view
+            spec = chart_spec(
+                name, view, self.picked, describe(self.picked, charts.selections_of(name))
+            )
+            self._embedding = True
+            try:
+                # Replacing the spec re-embeds the chart, with its own selections as given.
+                self.charts[name].chart = spec
+            finally:
+                self._embedding = False
+        self._update_chips()
+        undated = data.coverage.get("n_undated", 0)
+        note = (
+            f"{undated:,} postmortem{'s' if undated != 1 else ''} without a date "
+            f"{'are' if undated != 1 else 'is'} not listed (no window holds {'them' if undated != 1 else 'it'})."
+            if undated
+            else ""
         )
-        self.table.value = render.incident_table(
-            self.table_frame, len(self.data.incidents), narrowed_by
+        self.table.show(narrow(data, self.picked), len(data.incidents), describe(self.picked), note)
+        self._after_table()
+
+    def _update_chips(self) -> None:
+        chips = []
+        for name, values in active(self.picked).items():
+            for value in values:
+                chip = w.Button(
+                    description=f"{LABELS[name]}: {value} \u2715",
+                    tooltip=f"Remove this selection ({LABELS[name]} {value})",
+                    layout=w.Layout(width="auto"),
+                )
+                chip.add_class("pmkit-x-chip")
+                chip.on_click(lambda _, n=name, v=value: self.remove_selection(n, v))
+                chips.append(chip)
+        self.chips.children = chips
+        self.clear_button.disabled = not chips
+
+    @property
+    def table_frame(self) -> Any:
+        """The incidents the table lists (filters, selections, search; in its order)."""
+        return self.table.frame
+
+    def _after_table(self) -> None:
+        """Keep the detail and the report command in step with the table."""
+        if self.table.selected and split_id(self.table.selected) not in set(self.table.row_keys()):
+            self.table.selected = ""  # no longer listed: the detail goes too
+        self._update_command()
+
+    def report_command(self) -> ReportCommand:
+        """The ``pmkit report`` line for what the explorer shows."""
+        return report_command(
+            self.db.db_path,
+            self.state,
+            self.picked,
+            self.options.first_day,
+            self.table.query,
+            self.db.config.source,
         )
-        previous = self.incident.value
-        records = self.table_frame[["root", "path", "incident_id", "title", "day"]].to_dict(
-            "records"
+
+    def _update_command(self) -> None:
+        command = self.report_command()
+        notes = "".join(f"<li>{escape(n)}</li>" for n in command.left_out)
+        left_out = (
+            f"<p>Not carried over (a report cannot be asked for it):</p><ul>{notes}</ul>"
+            if notes
+            else ""
         )
-        options: list[tuple[str, Key | None]] = [(_NONE_LABEL, None)]
-        options += [
-            (_incident_label(r), (str(r["root"]), str(r["path"]), str(r["incident_id"])))
-            for r in records
-        ]
-        keys = {value for _, value in options}
-        self.incident.options = options
-        self.incident.value = previous if previous in keys else None
-        self._show_detail()
+        self.command.value = (
+            "<b>Make this a report</b> (run in a terminal; same window and filters, on this "
+            f"database as it is):<pre>{escape(command.lines)}</pre>{left_out}"
+        )
+
+    # --- exports -----------------------------------------------------------------------------
+
+    def export(self, fmt: str) -> Path:
+        """Write the table's rows (all of them, in its order) as ``fmt`` into ``export_dir``."""
+        target = write_export(self.table.frame, self.export_dir, fmt)
+        self.exported.append(target)
+        href = files_href(target.resolve(), dict(self.table.page))
+        name = escape(str(target))
+        link = (
+            f' <a class="pmkit-x-download" href="{escape(href, quote=True)}" download>download</a>'
+            if href
+            else ""
+        )
+        self.export_message.value = (
+            f"Wrote <code>{name}</code> ({len(self.table.frame):,} incidents).{link}"
+        )
+        return target
+
+    # --- detail ------------------------------------------------------------------------------
 
     def show_incident(self, path: str, incident_id: str, root: str | None = None) -> None:
-        """Show one incident of the table in the detail pane (as picking it in the dropdown);
+        """Show one incident of the table in the detail pane (as a click on its row does);
         ``root`` tells apart two roots holding ``path`` (default: the table's first)."""
-        if root is None:
-            rows = self.table_frame[
-                (self.table_frame["path"] == path)
-                & (self.table_frame["incident_id"] == incident_id)
-            ]
-            root = str(rows["root"].iloc[0]) if len(rows) else ""
-        self.incident.value = (root, path, incident_id)
+        for key in self.table.row_keys():
+            if key[1:] == (path, incident_id) and (root is None or key[0] == root):
+                self.table.selected = row_id(*key)
+                return
+        raise ExploreError(f"{path} ({incident_id}) is not in the table")
+
+    @property
+    def selected(self) -> Key | None:
+        """(root, path, incident_id) of the incident the detail shows."""
+        return split_id(self.table.selected) if self.table.selected else None
 
     def _show_detail(self) -> None:
-        key = self.incident.value
-        detail = incident_detail(self.db, key[1], key[2]) if key else None
-        self.detail.value = render.incident_detail(detail)
+        key = self.selected
+        as_of = self.data.filters.as_of if self.data is not None else None
+        detail = incident_detail(self.db, key[1], key[2], key[0], as_of) if key else None
+        href = lab_href(detail.source, dict(self.table.page)) if detail else None
+        self.detail.value = render.incident_detail(detail, href)
         self.similar.value = similar_panel.panel_html(self.db, key)
 
 
 def explore(
-    db_path: str | Path | None = None, today: date | None = None, config: Config | None = None
+    db_path: str | Path | None = None,
+    today: date | None = None,
+    config: Config | None = None,
+    export_dir: str | Path = "exports",
 ) -> ExplorePanel:
     """Open ``db_path`` (default: the configured database) read-only and build the panel (the
     notebook's one call). Settings and a relative path are found as every entry point finds
     them (``pmkit.config``).
 
-    ``today`` (default: the real date) is the default end of the window; tests pin it."""
-    return ExplorePanel(ExploreDB(db_path, config), today=today)
+    ``today`` (default: the real date) is the default end of the window; tests pin it.
+    ``export_dir`` is where the export buttons write (relative: to the notebook's folder)."""
+    return ExplorePanel(ExploreDB(db_path, config), today=today, export_dir=export_dir)

@@ -15,7 +15,9 @@ query, so the notebooks and callers need not know which module holds it. By topi
 - ``owed``: postmortems owed from the incident register (``[policy]``).
 - ``fields``: the parser's field coverage of a database (``pmkit stats --coverage``).
 
-Knows nothing of HTML, charts or notebooks; reads the tables of ``pmkit/sql/schema.sql`` only.
+Knows nothing of HTML, charts or notebooks; reads the analysis views of ``pmkit/sql/views.sql``
+(``incident_facts``, ``action_backlog``, ``factor_mentions``: what an analyst's SQL reads too) and
+the tables of ``pmkit/sql/schema.sql``.
 All SQL is parameterized; the definitions are in the README's "Metrics" table. ``QUERIES`` names
 the queries taking ``(con, filters)``.
 """
@@ -60,7 +62,15 @@ from pmkit.metrics.incidents import (
     severity_share,
     top_services,
 )
-from pmkit.metrics.scope import Filters, first_day, period_for, periods, scope_query
+from pmkit.metrics.scope import (
+    Filters,
+    first_day,
+    forget_results,
+    period_for,
+    periods,
+    remember_results,
+    scope_query,
+)
 from pmkit.metrics.timing import milestones, mttx, mttx_by_period
 
 QUERIES = (
@@ -111,6 +121,8 @@ __all__ = [
     "period_for",
     "periods",
     "scope_query",
+    "remember_results",
+    "forget_results",
     "window_actions",
     "coverage",
     "incident_list",

@@ -41,13 +41,9 @@ def action_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
            count(*) FILTER (WHERE is_open) AS n_open,
            count(*) FILTER (WHERE is_open AND status = 'unknown') AS n_open_unknown,
            count(*) FILTER (WHERE is_open AND due_date IS NOT NULL) AS n_open_with_due,
-           count(*) FILTER (WHERE is_open AND due_date < as_of) AS n_overdue,
-           count(*) FILTER (WHERE is_open AND due_date < as_of AND status = 'unknown')
-               AS n_overdue_unknown,
-           count(*) FILTER (WHERE is_open AND (NULLIF(trim(owner), '') IS NULL
-                                               OR due_date IS NULL
-                                               OR NULLIF(trim(tracking_ref), '') IS NULL))
-               AS n_untracked_open,
+           count(*) FILTER (WHERE is_overdue) AS n_overdue,
+           count(*) FILTER (WHERE is_overdue AND status = 'unknown') AS n_overdue_unknown,
+           count(*) FILTER (WHERE is_untracked) AS n_untracked_open,
            count(*) FILTER (WHERE status <> 'unknown') AS n_status_known
     FROM backlog
     """
@@ -62,11 +58,9 @@ def overdue_actions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     body = """
     SELECT path, incident_id, title, team, services, root, action_id, text, owner, due_date,
            status, status_text, tracking_ref, line,
-           date_diff('day', due_date, as_of) AS age_days,
-           CASE WHEN age_days <= 7 THEN '1-7' WHEN age_days <= 30 THEN '8-30'
-                WHEN age_days <= 90 THEN '31-90' ELSE '>90' END AS bucket
+           days_overdue AS age_days, overdue_bucket AS bucket
     FROM backlog
-    WHERE due_date < as_of AND is_open
+    WHERE is_overdue
     ORDER BY age_days DESC, path, line NULLS LAST, action_id
     """
     return as_people(scope_query(con, f, body, ctes=(BACKLOG_CTE,)), f)
@@ -122,15 +116,12 @@ def untracked_actions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     tracking reference; ``missing`` names which. A done action needs no more tracking."""
     body = """
     SELECT path, incident_id, title, team, root, action_id, text, owner, due_date, tracking_ref,
-           status, status_text, line,
-           NULLIF(trim(owner), '') IS NULL AS missing_owner,
-           due_date IS NULL AS missing_due_date,
-           NULLIF(trim(tracking_ref), '') IS NULL AS missing_tracking_ref,
+           status, status_text, line, missing_owner, missing_due_date, missing_tracking_ref,
            concat_ws(', ', CASE WHEN missing_owner THEN 'owner' END,
                            CASE WHEN missing_due_date THEN 'due date' END,
                            CASE WHEN missing_tracking_ref THEN 'tracking reference' END) AS missing
     FROM backlog
-    WHERE is_open AND (missing_owner OR missing_due_date OR missing_tracking_ref)
+    WHERE is_untracked
     ORDER BY path, line NULLS LAST, action_id
     """
     return as_people(scope_query(con, f, body, ctes=(BACKLOG_CTE,)), f)
@@ -218,7 +209,7 @@ def window_actions(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, int
     at as_of (due before it, not done at ingest)."""
     body = """
     SELECT count(*) AS n, count(due_date) AS n_due,
-           count(*) FILTER (WHERE status <> 'done' AND due_date < as_of) AS n_overdue
+           count(*) FILTER (WHERE is_overdue) AS n_overdue
     FROM acts
     """
     df = scope_query(con, f, body, ctes=(ACTION_CTE,))

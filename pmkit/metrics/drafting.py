@@ -6,7 +6,6 @@ waiting for review at as-of.
 from __future__ import annotations
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from pmkit.config import DRAFT_TARGET_HOURS, REVIEW_TARGET_BUSINESS_DAYS
@@ -36,17 +35,10 @@ def time_to_draft(
     less direct of the two times' sources; ``owner`` the incident's owner as a person."""
     body = """
     SELECT path, incident_id, title, severity_level, owner, team, services, root, day,
-           resolved_at, drafted_at, drafted_source, resolved_source,
-           CASE WHEN 'prose' IN (resolved_source, COALESCE(drafted_source, 'field')) THEN 'prose'
-                WHEN 'timeline' IN (resolved_source, COALESCE(drafted_source, 'field')) THEN 'timeline'
-                WHEN 'git' IN (resolved_source, COALESCE(drafted_source, 'field')) THEN 'git'
-                WHEN resolved_source IS NOT NULL AND COALESCE(drafted_source, 'field') IS NOT NULL THEN 'field' END AS source,
-           drafted_at = date_trunc('day', drafted_at) AS drafted_date_only,
-           CASE WHEN drafted_date_only AND drafted_at::DATE = resolved_at::DATE THEN 0.0
-                ELSE date_diff('second', resolved_at, drafted_at) / 3600.0 END AS hours,
-           hours <= $target_hours AS within_target
+           resolved_at, drafted_at, drafted_source, resolved_source, draft_source AS source,
+           drafted_date_only, draft_hours AS hours, hours <= $target_hours AS within_target
     FROM scope
-    WHERE resolved_at IS NOT NULL AND drafted_at IS NOT NULL AND drafted_at < as_of_end
+    WHERE draft_hours IS NOT NULL AND drafted_by_as_of
     ORDER BY day, path, incident_id
     """
     return as_people(scope_query(con, f, body, {"target_hours": float(target_hours)}), f)
@@ -136,20 +128,14 @@ def time_to_review(
     """Per incident drafted and reviewed by as_of: business days (Mon-Fri) from draft to review."""
     body = """
     SELECT path, incident_id, title, severity_level, owner, team, services, day, drafted_at,
-           reviewed_at, reviewed_source,
-           CASE WHEN 'prose' IN (COALESCE(drafted_source, 'field'), COALESCE(reviewed_source, 'field')) THEN 'prose'
-                WHEN 'timeline' IN (COALESCE(drafted_source, 'field'), COALESCE(reviewed_source, 'field')) THEN 'timeline'
-                WHEN 'git' IN (COALESCE(drafted_source, 'field'), COALESCE(reviewed_source, 'field')) THEN 'git'
-                WHEN COALESCE(drafted_source, 'field') IS NOT NULL AND COALESCE(reviewed_source, 'field') IS NOT NULL THEN 'field' END
-               AS source
+           reviewed_at, reviewed_source, review_source AS source,
+           review_business_days AS business_days
     FROM scope
-    WHERE drafted_at IS NOT NULL AND reviewed_at IS NOT NULL AND reviewed_at < as_of_end
+    WHERE review_business_days IS NOT NULL AND reviewed_by_as_of
     ORDER BY day, path, incident_id
     """
     df = scope_query(con, f, body)
-    starts = pd.to_datetime(df["drafted_at"]).to_numpy().astype("datetime64[D]")
-    ends = pd.to_datetime(df["reviewed_at"]).to_numpy().astype("datetime64[D]")
-    df["business_days"] = np.busday_count(starts, ends).astype(int)
+    df["business_days"] = df["business_days"].astype(int)
     df["within_target"] = df["business_days"] <= target_business_days
     return df
 
@@ -190,17 +176,14 @@ def waiting_for_review(
     )
     SELECT s.path, s.incident_id, s.title, s.severity_level, s.owner, s.team, s.root,
            s.template, s.drafted_at, s.drafted_source, COALESCE(r.review_recorded, FALSE)
-               AS review_recorded
+               AS review_recorded, s.review_waiting_business_days AS waiting
     FROM base AS s
     LEFT JOIN recorded AS r ON r.template = s.template
-    WHERE s.drafted_at IS NOT NULL AND s.drafted_at < s.as_of_end
-      AND (s.reviewed_at IS NULL OR s.reviewed_at >= s.as_of_end)
+    WHERE s.review_waiting_business_days IS NOT NULL
     ORDER BY s.drafted_at, s.path, s.incident_id
     """
     df = as_people(scope_query(con, f, body), f)
-    starts = pd.to_datetime(df["drafted_at"]).to_numpy().astype("datetime64[D]")
-    end = np.datetime64(f.as_of.isoformat(), "D")
-    df["business_days_waiting"] = np.busday_count(starts, end).astype(int)
+    df["business_days_waiting"] = df.pop("waiting").astype(int)
     df["past_target"] = df["business_days_waiting"] > target_business_days
     return df.sort_values(
         ["review_recorded", "business_days_waiting", "path"], ascending=[False, False, True]

@@ -26,10 +26,10 @@ def factor_frequency(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
     body = """
     , secondary AS (
         SELECT fc.category, count(DISTINCT (fc.root, fc.path, fc.incident_id, fc.seq)) AS n_also
-        FROM factor_categories AS fc
+        FROM factor_mentions AS fc
         JOIN factor_cats AS c
           ON c.root = fc.root AND c.path = fc.path AND c.incident_id = fc.incident_id AND c.seq = fc.seq
-        WHERE fc.category <> c.category
+        WHERE NOT fc.is_primary
         GROUP BY fc.category
     ), primary_cats AS (
         SELECT category, count(*) AS n_factors,

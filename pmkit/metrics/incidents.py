@@ -30,8 +30,6 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     them with a draft date (known at all, even if after as-of), and all with a draft date.
     """
     body = """
-    , factored AS (SELECT DISTINCT root, path, incident_id FROM contributing_factors)
-    , acted AS (SELECT DISTINCT root, path, incident_id FROM action_items)
     SELECT count(*) AS n_incidents,
            count(s.severity_level) AS n_severity,
            count(s.started_at) AS n_started,
@@ -47,8 +45,8 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
            count(s.team) AS n_team,
            count(s.owner) AS n_owner,
            count(s.trigger_category) AS n_trigger,
-           count(fa.path) AS n_with_factors,
-           count(ac.path) AS n_with_actions,
+           count(*) FILTER (WHERE s.n_factors > 0) AS n_with_factors,
+           count(*) FILTER (WHERE s.n_actions > 0) AS n_with_actions,
            (SELECT count(*) FROM filtered WHERE day IS NULL) AS n_undated,
            (SELECT count(*) FROM base) AS n_base,
            (SELECT count(*) FROM base WHERE resolved_at < as_of_end) AS n_base_resolved,
@@ -56,25 +54,15 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
                AS n_base_resolved_drafted,
            (SELECT count(*) FROM base WHERE drafted_at IS NOT NULL) AS n_base_drafted
     FROM scope AS s
-    LEFT JOIN factored AS fa ON fa.root = s.root AND fa.path = s.path AND fa.incident_id = s.incident_id
-    LEFT JOIN acted AS ac ON ac.root = s.root AND ac.path = s.path AND ac.incident_id = s.incident_id
     """
     return scope_query(con, f, body)
 
 
 _INCIDENT_LIST_BODY = """
-, acts AS (
-    SELECT root, path, incident_id, count(*) AS n_actions,
-           count(*) FILTER (WHERE due_date < CAST($as_of AS DATE) AND status <> 'done')
-               AS n_overdue
-    FROM action_items
-    GROUP BY root, path, incident_id
-)
 SELECT s.path, s.incident_id, s.title, s.severity_label, s.severity_level, s.status, s.owner,
        s.team, s.services, s.template, s.root, s.day, s.started_at, s.resolved_at, s.drafted_at,
-       COALESCE(a.n_actions, 0) AS n_actions, COALESCE(a.n_overdue, 0) AS n_overdue
+       s.n_actions, s.n_overdue
 FROM scope AS s
-LEFT JOIN acts AS a ON a.root = s.root AND a.path = s.path AND a.incident_id = s.incident_id
 ORDER BY s.day DESC, s.path, s.incident_id
 """
 
@@ -141,20 +129,9 @@ def duration_by_severity(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataF
     """Incident duration in minutes per level: the written duration, else resolved - started;
     with where the values came from (a written duration is a field)."""
     body = """
-    , dur AS (
-        SELECT severity_level,
-               COALESCE(duration_minutes,
-                        date_diff('second', started_at, resolved_at) / 60.0) AS minutes,
-               CASE WHEN duration_minutes IS NOT NULL THEN COALESCE(duration_source, 'field')
-                    ELSE CASE WHEN 'prose' IN (started_source, resolved_source) THEN 'prose'
-                         WHEN 'timeline' IN (started_source, resolved_source) THEN 'timeline'
-                         WHEN 'git' IN (started_source, resolved_source) THEN 'git'
-                         WHEN started_source IS NOT NULL AND resolved_source IS NOT NULL THEN 'field' END END AS source
-        FROM scope
-    )
-    SELECT severity_level, minutes, source
-    FROM dur
-    WHERE minutes IS NOT NULL AND minutes >= 0
+    SELECT severity_level, incident_minutes AS minutes, incident_minutes_source AS source
+    FROM scope
+    WHERE incident_minutes IS NOT NULL
     """
     df = scope_query(con, f, body)
     out = distribution(df, "severity_level", "minutes")

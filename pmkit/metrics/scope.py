@@ -29,6 +29,7 @@ import pandas as pd
 from pmkit.config import check_severity_level
 from pmkit.normalize.owners import People
 from pmkit.periods import period_for_days, period_grid
+from pmkit.store.views import ensure_views
 
 
 def as_of_date(value: object) -> date:
@@ -114,42 +115,39 @@ def _as_tuple(name: str, value: Any) -> tuple[Any, ...]:
     return tuple(value)
 
 
-# ``base`` is every incident the filters select up to as_of; ``scope`` is its part inside the
-# window. ``as_of_end`` is the first instant after ``as_of`` (as_of is a whole day): a draft or
-# review at or after it did not exist yet at as_of.
+# ``filtered`` is every incident of ``incident_facts`` (the analysis view: real postmortems only,
+# with its milestones, durations, draft and review and its actions at as_of) that the filters
+# select; ``base`` its part up to as_of; ``scope`` the part inside the window. ``as_of_end`` is
+# the first instant after ``as_of`` (as_of is a whole day): a draft or review at or after it did
+# not exist yet at as_of.
 SCOPE_SQL = """
 WITH filtered AS (
     SELECT
-        i.path, i.incident_id, i.title, i.severity_label, i.severity_level, i.status,
-        i.owner, i.team, i.services, i.started_at, i.detected_at, i.acknowledged_at,
-        i.mitigated_at, i.resolved_at, i.duration_minutes, i.duration_source, i.drafted_at,
-        i.drafted_source,
-        i.reviewed_at, i.reviewed_source, i.trigger_category, i.root_cause,
-        i.executive_summary, d.template, i.root,
-        CASE WHEN i.started_at IS NOT NULL THEN COALESCE(i.started_source, 'field') END
-            AS started_source,
-        CASE WHEN i.detected_at IS NOT NULL THEN COALESCE(i.detected_source, 'field') END
-            AS detected_source,
-        CASE WHEN i.acknowledged_at IS NOT NULL THEN COALESCE(i.acknowledged_source, 'field') END
-            AS acknowledged_source,
-        CASE WHEN i.mitigated_at IS NOT NULL THEN COALESCE(i.mitigated_source, 'field') END
-            AS mitigated_source,
-        CASE WHEN i.resolved_at IS NOT NULL THEN COALESCE(i.resolved_source, 'field') END
-            AS resolved_source,
-        COALESCE(CAST(i.started_at AS DATE), i.incident_date) AS day,
-        CAST($as_of AS DATE) AS as_of,
-        CAST(CAST($as_of AS DATE) + INTERVAL 1 DAY AS TIMESTAMP) AS as_of_end
-    FROM incidents AS i
-    JOIN documents AS d ON d.root = i.root AND d.path = i.path
-    WHERE NOT d.is_unfilled_template
-      AND NOT d.is_process_doc
-      AND (len(CAST($severity_levels AS INTEGER[])) = 0
-           OR list_contains(CAST($severity_levels AS INTEGER[]), i.severity_level))
+        f.path, f.incident_id, f.title, f.severity_label, f.severity_level, f.status,
+        f.owner, f.team, f.services, f.started_at, f.detected_at, f.acknowledged_at,
+        f.mitigated_at, f.resolved_at, f.duration_minutes, f.duration_source, f.drafted_at,
+        f.drafted_source,
+        f.reviewed_at, f.reviewed_source, f.trigger_category, f.root_cause,
+        f.executive_summary, f.template, f.root,
+        f.started_source, f.detected_source, f.acknowledged_source, f.mitigated_source,
+        f.resolved_source,
+        f.day, f.as_of,
+        CAST(f.as_of + INTERVAL 1 DAY AS TIMESTAMP) AS as_of_end,
+        f.detect_minutes, f.detect_source, f.acknowledge_minutes, f.acknowledge_source,
+        f.mitigate_minutes, f.mitigate_source, f.resolve_minutes, f.resolve_source,
+        f.incident_minutes, f.incident_minutes_source,
+        f.drafted_date_only, f.draft_hours, f.draft_source,
+        f.review_business_days, f.review_source, f.review_waiting_business_days,
+        f.resolved_by_as_of, f.drafted_by_as_of, f.reviewed_by_as_of,
+        f.n_actions, f.n_open, f.n_overdue, f.n_factors
+    FROM incident_facts(CAST($as_of AS DATE)) AS f
+    WHERE (len(CAST($severity_levels AS INTEGER[])) = 0
+           OR list_contains(CAST($severity_levels AS INTEGER[]), f.severity_level))
       AND (len(CAST($services AS VARCHAR[])) = 0
-           OR list_has_any(COALESCE(i.services, []), CAST($services AS VARCHAR[])))
-      AND (len(CAST($teams AS VARCHAR[])) = 0 OR list_contains(CAST($teams AS VARCHAR[]), i.team))
+           OR list_has_any(COALESCE(f.services, []), CAST($services AS VARCHAR[])))
+      AND (len(CAST($teams AS VARCHAR[])) = 0 OR list_contains(CAST($teams AS VARCHAR[]), f.team))
       AND (len(CAST($templates AS VARCHAR[])) = 0
-           OR list_contains(CAST($templates AS VARCHAR[]), d.template))
+           OR list_contains(CAST($templates AS VARCHAR[]), f.template))
 ), base AS (
     SELECT * FROM filtered WHERE day <= CAST($as_of AS DATE)
 ), scope AS (
@@ -160,36 +158,36 @@ WITH filtered AS (
 """
 
 # Factor rows of in-scope incidents, each once, in its primary category (the first taxonomy
-# match, contributing_factors.category); ``n_categories`` says how many categories it matched.
+# match, contributing_factors.category): ``factor_mentions`` rows with ``is_primary``;
+# ``n_categories`` says how many categories the factor matched.
 FACTOR_CTE = """
 , factor_cats AS (
-    SELECT cf.path, cf.incident_id, cf.seq, cf.text, cf.line, s.title, s.severity_level, s.day,
-           s.root, COALESCE(cf.category, 'unclassified') AS category,
-           (SELECT count(DISTINCT fc.category) FROM factor_categories AS fc
-            WHERE fc.root = cf.root AND fc.path = cf.path AND fc.incident_id = cf.incident_id AND fc.seq = cf.seq
-              AND fc.category <> 'unclassified') AS n_categories
-    FROM contributing_factors AS cf
-    JOIN scope AS s ON s.root = cf.root AND s.path = cf.path AND s.incident_id = cf.incident_id
+    SELECT m.path, m.incident_id, m.seq, m.text, m.line, s.title, s.severity_level, s.day,
+           s.root, m.category, m.n_categories
+    FROM factor_mentions AS m
+    JOIN scope AS s ON s.root = m.root AND s.path = m.path AND s.incident_id = m.incident_id
+    WHERE m.is_primary
 )
 """
 
-# Actions of in-window incidents (trends: completion by the incident's period).
+# Actions of in-window incidents (trends: completion by the incident's period): the
+# ``action_backlog`` rows of the incidents in scope.
 ACTION_CTE = """
 , acts AS (
-    SELECT a.*, s.title, s.team, s.services, s.severity_level, s.day, s.as_of
-    FROM action_items AS a
-    JOIN scope AS s ON s.root = a.root AND s.path = a.path AND s.incident_id = a.incident_id
+    SELECT ab.*
+    FROM action_backlog(CAST($as_of AS DATE)) AS ab
+    SEMI JOIN scope AS s ON s.root = ab.root AND s.path = ab.path AND s.incident_id = ab.incident_id
 )
 """
 
-# Every action of an incident up to as_of, whatever the window: the backlog. An action is
-# open when it is not done (``unknown``, no status written, counts as open: nothing says done).
+# Every action of an incident up to as_of, whatever the window: the backlog (``action_backlog``,
+# narrowed by the filters). An action is open when it is not done (``unknown``, no status
+# written, counts as open: nothing says done).
 BACKLOG_CTE = """
 , backlog AS (
-    SELECT a.*, b.title, b.team, b.services, b.severity_level, b.day, b.as_of,
-           a.status <> 'done' AS is_open
-    FROM action_items AS a
-    JOIN base AS b ON b.root = a.root AND b.path = a.path AND b.incident_id = a.incident_id
+    SELECT ab.*
+    FROM action_backlog(CAST($as_of AS DATE)) AS ab
+    SEMI JOIN base AS b ON b.root = ab.root AND b.path = ab.path AND b.incident_id = ab.incident_id
 )
 """
 
@@ -206,6 +204,26 @@ def scope_params(f: Filters) -> dict[str, Any]:
     }
 
 
+_REMEMBERED: dict[int, tuple[duckdb.DuckDBPyConnection, dict[str, pd.DataFrame]]] = {}
+"""Connections whose query results :func:`scope_query` keeps: id -> (the connection, results)."""
+_REMEMBER_AT_MOST = 4
+
+
+def remember_results(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep every :func:`scope_query` result on ``con`` and answer a repeated query (same SQL,
+    same parameters) with a copy. Only for a read-only connection to a file nothing writes while
+    it is open, as a report's (``pmkit.present.report.open_report``): a report asks the same
+    question several times (the summary counts incidents for four sections)."""
+    _REMEMBERED[id(con)] = (con, {})
+    while len(_REMEMBERED) > _REMEMBER_AT_MOST:  # a notebook re-run opens a new connection
+        del _REMEMBERED[next(iter(_REMEMBERED))]
+
+
+def forget_results(con: duckdb.DuckDBPyConnection) -> None:
+    """Stop keeping results for ``con`` (and drop those kept)."""
+    _REMEMBERED.pop(id(con), None)
+
+
 def scope_query(
     con: duckdb.DuckDBPyConnection,
     f: Filters,
@@ -217,8 +235,16 @@ def scope_query(
     :data:`BACKLOG_CTE`), with the filter parameters bound (``$as_of``, ``$lookback_days``...)
     and ``params`` besides. ``body`` starts with ``, name AS (...)`` for more CTEs or with the
     final ``SELECT``. Parameterized: no value is ever formatted into the SQL."""
+    ensure_views(con)
     sql = "".join((SCOPE_SQL, *ctes, body))
-    return con.execute(sql, {**scope_params(f), **(params or {})}).df()
+    bound = {**scope_params(f), **(params or {})}
+    kept = _REMEMBERED.get(id(con))
+    if kept is None or kept[0] is not con:
+        return con.execute(sql, bound).df()
+    key = repr((sql, sorted(bound.items())))
+    if key not in kept[1]:
+        kept[1][key] = con.execute(sql, bound).df()
+    return kept[1][key].copy(deep=True)
 
 
 def first_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:

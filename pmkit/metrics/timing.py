@@ -28,8 +28,10 @@ _MEASURES: tuple[tuple[str, str, str], ...] = (
 )
 """measure, from milestone, to milestone."""
 
+# The milestones and the four measures as ``incident_facts`` holds them (a negative difference,
+# inconsistent data, is NULL there), with whether each milestone was read from the timeline.
 _MILESTONE_CTE = """
-, ms AS (
+, mm AS (
     SELECT s.path, s.incident_id, s.title, s.severity_level, s.day, s.started_at,
            s.detected_at, s.acknowledged_at, s.mitigated_at, s.resolved_at,
            COALESCE(s.detected_source = 'timeline', FALSE) AS detected_from_timeline,
@@ -37,31 +39,10 @@ _MILESTONE_CTE = """
            COALESCE(s.mitigated_source = 'timeline', FALSE) AS mitigated_from_timeline,
            COALESCE(s.resolved_source = 'timeline', FALSE) AS resolved_from_timeline,
            s.started_source, s.detected_source, s.acknowledged_source, s.mitigated_source,
-           s.resolved_source
+           s.resolved_source, s.detect_minutes, s.detect_source, s.acknowledge_minutes,
+           s.acknowledge_source, s.mitigate_minutes, s.mitigate_source, s.resolve_minutes,
+           s.resolve_source
     FROM scope AS s
-), mm AS (
-    SELECT *,
-           date_diff('second', started_at, detected_at) / 60.0 AS detect_minutes,
-           CASE WHEN 'prose' IN (started_source, detected_source) THEN 'prose'
-                WHEN 'timeline' IN (started_source, detected_source) THEN 'timeline'
-                WHEN 'git' IN (started_source, detected_source) THEN 'git'
-                WHEN started_source IS NOT NULL AND detected_source IS NOT NULL THEN 'field' END AS detect_source,
-           date_diff('second', detected_at, acknowledged_at) / 60.0 AS acknowledge_minutes,
-           CASE WHEN 'prose' IN (detected_source, acknowledged_source) THEN 'prose'
-                WHEN 'timeline' IN (detected_source, acknowledged_source) THEN 'timeline'
-                WHEN 'git' IN (detected_source, acknowledged_source) THEN 'git'
-                WHEN detected_source IS NOT NULL AND acknowledged_source IS NOT NULL THEN 'field' END AS acknowledge_source,
-           date_diff('second', started_at, mitigated_at) / 60.0 AS mitigate_minutes,
-           CASE WHEN 'prose' IN (started_source, mitigated_source) THEN 'prose'
-                WHEN 'timeline' IN (started_source, mitigated_source) THEN 'timeline'
-                WHEN 'git' IN (started_source, mitigated_source) THEN 'git'
-                WHEN started_source IS NOT NULL AND mitigated_source IS NOT NULL THEN 'field' END AS mitigate_source,
-           date_diff('second', started_at, resolved_at) / 60.0 AS resolve_minutes,
-           CASE WHEN 'prose' IN (started_source, resolved_source) THEN 'prose'
-                WHEN 'timeline' IN (started_source, resolved_source) THEN 'timeline'
-                WHEN 'git' IN (started_source, resolved_source) THEN 'git'
-                WHEN started_source IS NOT NULL AND resolved_source IS NOT NULL THEN 'field' END AS resolve_source
-    FROM ms
 )
 """
 
@@ -79,15 +60,9 @@ def milestones(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
            acknowledged_at, mitigated_at, resolved_at, detected_from_timeline,
            acknowledged_from_timeline, mitigated_from_timeline, resolved_from_timeline,
            started_source, detected_source, acknowledged_source, mitigated_source,
-           resolved_source,
-           CASE WHEN detect_minutes >= 0 THEN detect_minutes END AS detect_minutes,
-           CASE WHEN detect_minutes >= 0 THEN detect_source END AS detect_source,
-           CASE WHEN acknowledge_minutes >= 0 THEN acknowledge_minutes END AS acknowledge_minutes,
-           CASE WHEN acknowledge_minutes >= 0 THEN acknowledge_source END AS acknowledge_source,
-           CASE WHEN mitigate_minutes >= 0 THEN mitigate_minutes END AS mitigate_minutes,
-           CASE WHEN mitigate_minutes >= 0 THEN mitigate_source END AS mitigate_source,
-           CASE WHEN resolve_minutes >= 0 THEN resolve_minutes END AS resolve_minutes,
-           CASE WHEN resolve_minutes >= 0 THEN resolve_source END AS resolve_source
+           resolved_source, detect_minutes, detect_source, acknowledge_minutes,
+           acknowledge_source, mitigate_minutes, mitigate_source, resolve_minutes,
+           resolve_source
     FROM mm
     ORDER BY path, incident_id
     """

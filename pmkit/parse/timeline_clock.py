@@ -23,6 +23,7 @@ from pmkit.parse.textdates import date_in, leading_date
 _SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ")
 _LEADING_BRACKET = re.compile(r"^\s*[\[(](?P<t>[^\])]{1,40})[\])]\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
 _LEADING_CODE = re.compile(r"^\s*`(?P<t>[^`]{1,40})`\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
+_ZONE_ONLY = re.compile(r"(?:UTC|GMT|[A-Z]{1,2}[SD]?T)[:.]?")
 _LEADING_CLOCK = re.compile(
     r"^\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[-–]\s*\d{1,2}:\d{2})?"
     r"(?:\s+(?:UTC|GMT|[A-Z]{1,2}[SD]?T))?)\s+(?P<rest>(?![AaPp]\.?[Mm]\b)[^\d\s].*)$",
@@ -192,7 +193,8 @@ def split_time_prefix(text: str, clock: Clock) -> tuple[str, TimeParse | None, s
                     day = TimeParse(datetime(d.year, d.month, d.day), True, False, True, None)
                     return head, day, s[idx + len(sep) :].strip()
     m = _LEADING_CLOCK.match(s)
-    if m:
+    if m and not _ZONE_ONLY.fullmatch(m.group("rest").strip()):
+        # "13:24 PST" alone (a heading per time) is a time and its zone, read whole below
         tp = clock.read(m.group("t"), None)
         if tp is not None and tp.has_time:
             return m.group("t"), tp, m.group("rest").strip()

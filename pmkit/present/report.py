@@ -145,4 +145,6 @@ def open_report(
         templates=tuple(templates),
         people=People.from_config(config),
     )
-    return Report(duckdb.connect(str(path), read_only=True), filters, path, config)
+    con = duckdb.connect(str(path), read_only=True)
+    metrics.remember_results(con)  # read-only: a question asked twice is answered once
+    return Report(con, filters, path, config)

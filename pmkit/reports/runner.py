@@ -5,8 +5,9 @@ exported does that folder become ``<out>/<as_of>/``, replacing a run of the same
 (``pmkit.reports.publish``), so ``index.html`` never links a missing folder. A failing notebook
 leaves earlier runs untouched and its executed copy is kept under ``<out>/failed/`` for debugging.
 
-How a run spends its time: papermill runs each notebook in a fresh ``python3`` kernel, ``jobs``
-of them at a time (default: 2, or 1 on a one-core machine). The kernels compute the numbers and
+How a run spends its time: papermill runs each notebook in a ``python3`` kernel, ``jobs`` of them
+at a time (default: 2, or 1 on a one-core machine); each thread keeps its kernel for its next
+notebook, namespace cleared (``pmkit.reports.kernels``), so pandas and duckdb load once a thread. The kernels compute the numbers and
 hand their charts over by name and data (``pmkit.present.figures``); one drawing thread in this process
 builds every chart of the run with altair, draws it with one vl-convert (started once, not once
 per kernel), writes the executed notebook with its charts and exports it to HTML, while the
@@ -26,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmkit import __version__
 from pmkit.fastimport import skip_slow_optional_imports
@@ -35,6 +36,9 @@ from pmkit.reports.export import notebook_html, run_pages
 from pmkit.reports.index import MANIFEST, write_index
 from pmkit.reports.publish import carry_over, clean_leftovers, hold, publish
 from pmkit.reports.request import ReportRequest, available_notebooks
+
+if TYPE_CHECKING:  # jupyter_client: only the runner's threads need it, not a report kernel
+    from pmkit.reports.kernels import KernelPool
 
 KERNEL = "python3"
 CELL_TIMEOUT_SECONDS = 900
@@ -83,14 +87,28 @@ def notebook_title(path: Path) -> str:
     return str(title) if title else path.stem.replace("_", " ").capitalize()
 
 
-def _execute(source: Path, target: Path, request: ReportRequest, cwd: Path) -> Any:
-    """Run ``source`` with papermill into ``target``; returns the executed notebook."""
+def _execute(source: Path, target: Path, request: ReportRequest, cwd: Path, km: Any = None) -> Any:
+    """Run ``source`` with papermill into ``target``; returns the executed notebook. ``km``: the
+    kernel to run it in (``pmkit.reports.kernels``), else a kernel of its own, stopped after."""
     skip_slow_optional_imports()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from pmkit.reports.kernel import ReportKernelManager
 
+    kernel: dict[str, Any] = (
+        {"km": km}
+        if km is not None
+        else {
+            # the kernel runs in ``cwd`` and hands its charts to this process; not papermill's
+            # cwd=, which changes the directory of the whole process (two threads run notebooks)
+            "kernel_manager_class": ReportKernelManager.in_folder(cwd),
+            # a finished report kernel has nothing left to save: stop it at once. A graceful
+            # shutdown takes as long (~0.1 s) but now and then waits 3.5 s for an ipykernel
+            # that does not exit (2 kernels in 30 on our 2-core machine)
+            "shutdown_kernel": "immediate",
+        }
+    )
     try:
         return papermill.execute_notebook(
             str(source),
@@ -103,13 +121,7 @@ def _execute(source: Path, target: Path, request: ReportRequest, cwd: Path) -> A
             execution_timeout=CELL_TIMEOUT_SECONDS,
             # the kernel's own log (shutdown chatter) is noise here: cell errors are in the notebook
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            # the kernel runs in ``cwd`` and hands its charts to this process; not papermill's
-            # cwd=, which changes the directory of the whole process (two threads run notebooks)
-            kernel_manager_class=ReportKernelManager.in_folder(cwd),
-            # a finished report kernel has nothing left to save: stop it at once. A graceful
-            # shutdown takes as long (~0.1 s) but now and then waits 3.5 s for an ipykernel
-            # that does not exit (2 kernels in 30 on our 2-core machine)
-            shutdown_kernel="immediate",
+            **kernel,
         )
     except PapermillExecutionError as exc:
         raise NotebookFailed(source.stem, exc.cell_index, exc.ename, exc.evalue, None) from exc
@@ -191,6 +203,8 @@ class _Job:
     started: float
     pages: list[tuple[str, str]]
     """Every page of the run (name, title), for the navigation bar."""
+    kernels: KernelPool | None = None
+    """The run's kernels, one per thread, reused from one notebook to the next."""
 
     @property
     def name(self) -> str:
@@ -213,7 +227,18 @@ def _run_one(job: _Job) -> Any:
     """Execute one notebook; returns the executed notebook, raises a :class:`ReportError`."""
     job.tell("start")
     try:
-        return _execute(job.source, job.executed, job.request, job.tmp)
+        km = job.kernels.kernel() if job.kernels is not None else None
+        return _execute(job.source, job.executed, job.request, job.tmp, km)
+    except BaseException:
+        if job.kernels is not None:  # a failed notebook's kernel is never reused
+            job.kernels.discard()
+        raise
+
+
+def _run_one_failing(job: _Job) -> Any:
+    """:func:`_run_one`, its failure named after the notebook."""
+    try:
+        return _run_one(job)
     except NotebookFailed as exc:
         kept = _keep_failed(job.out_dir, job.request, job.executed)
         cell, code = _failed_cell(kept, job.source) if kept else (exc.cell_index, None)
@@ -277,7 +302,7 @@ def _run_all(
     skip_slow_optional_imports()
     import papermill  # noqa: F401  (once, before the threads that use it)
 
-    import pmkit.reports.kernel  # noqa: F401
+    from pmkit.reports.kernels import KernelPool
 
     stop = threading.Event()
     total = len(sources)
@@ -293,10 +318,19 @@ def _run_all(
         if stop.is_set():
             return None
         job = _Job(
-            request, out_dir, tmp, source, position, total, progress, time.monotonic(), pages
+            request,
+            out_dir,
+            tmp,
+            source,
+            position,
+            total,
+            progress,
+            time.monotonic(),
+            pages,
+            pool,
         )
         try:
-            nb = _run_one(job)
+            nb = _run_one_failing(job)
         except BaseException:
             stop.set()
             raise
@@ -304,33 +338,50 @@ def _run_all(
 
     errors: list[BaseException] = []
     results: list[NotebookResult] = []
-    with (
-        ThreadPoolExecutor(1, thread_name_prefix="pmkit-draw") as drawing,
-        ThreadPoolExecutor(min(jobs, total), thread_name_prefix="pmkit-kernel") as kernels,
-    ):
-        try:
-            drawing.submit(_warm_up, sources)
-            runs = [kernels.submit(run, i, source) for i, source in enumerate(sources, start=1)]
-            published: list[Future[NotebookResult]] = []
-            for future in runs:
-                try:
-                    done = future.result()
-                except Exception as exc:
-                    errors.append(exc)
-                else:
-                    if done is not None:
-                        published.append(done)
-            for publishing in published:
-                try:
-                    results.append(publishing.result())
-                except Exception as exc:
-                    errors.append(exc)
-        except BaseException:  # Ctrl-C: start nothing more; running notebooks end first
-            stop.set()
-            raise
+    pool = KernelPool(tmp)
+    try:
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="pmkit-draw") as drawing,
+            ThreadPoolExecutor(min(jobs, total), thread_name_prefix="pmkit-kernel") as threads,
+        ):
+            _run_in(threads, drawing, run, sources, stop, errors, results)
+    finally:
+        pool.close()
     if errors:
         raise errors[0]
     return results
+
+
+def _run_in(
+    threads: ThreadPoolExecutor,
+    drawing: ThreadPoolExecutor,
+    run: Callable[[int, Path], Future[NotebookResult] | None],
+    sources: list[Path],
+    stop: threading.Event,
+    errors: list[BaseException],
+    results: list[NotebookResult],
+) -> None:
+    """Submit every notebook to ``threads``, collect what was published or failed."""
+    try:
+        drawing.submit(_warm_up, sources)
+        runs = [threads.submit(run, i, source) for i, source in enumerate(sources, start=1)]
+        published: list[Future[NotebookResult]] = []
+        for future in runs:
+            try:
+                done = future.result()
+            except Exception as exc:
+                errors.append(exc)
+            else:
+                if done is not None:
+                    published.append(done)
+        for publishing in published:
+            try:
+                results.append(publishing.result())
+            except Exception as exc:
+                errors.append(exc)
+    except BaseException:  # Ctrl-C: start nothing more; running notebooks end first
+        stop.set()
+        raise
 
 
 def run_reports(request: ReportRequest, progress: Progress | None = None) -> RunResult:

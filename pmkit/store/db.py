@@ -1,5 +1,6 @@
 """The database file: its schema (``pmkit/sql/schema.sql``, the contract every reader queries),
-connections, and whether a file was written by this version.
+its analysis views (``pmkit/sql/views.sql``, see ``pmkit.store.views``), connections, and
+whether a file was written by this version.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ def schema_sql() -> str:
     return resources.files("pmkit").joinpath("sql/schema.sql").read_text(encoding="utf-8")
 
 
+def views_sql() -> str:
+    """The analysis views: ``CREATE OR REPLACE`` statements over the tables of the schema."""
+    return resources.files("pmkit").joinpath("sql/views.sql").read_text(encoding="utf-8")
+
+
 def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database; a writable connection also creates any missing table."""
+    """Open the database; a writable connection also creates any missing table and (re)creates
+    the analysis views, so every ingest leaves the file with this version's views."""
     db_path = Path(db_path)
     if read_only:
         if not db_path.exists():
@@ -33,6 +40,7 @@ def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConn
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     con.execute(schema_sql())
+    con.execute(views_sql())
     return con
 
 
