@@ -110,10 +110,10 @@ def compare(db_py: Path, db_rs: Path) -> dict[str, tuple[int, int, int]]:
 
 def fallbacks(paths: list[Path]) -> Counter[str]:
     """How many documents of ``paths`` markdown-it-py tokenizes, by reason."""
+    from pmkit.corpus import discover
     from pmkit.parse.blocks import _toml_front_matter
     from pmkit.parse.decode import decode_bytes
     from pmkit.parse.document import MAX_PARSE_CHARS
-    from pmkit.corpus import discover
 
     reasons: Counter[str] = Counter()
     for src in discover(paths)[0]:
