@@ -532,6 +532,7 @@ HOSTILE_TITLE = "Timeout parsing List<Order> when qty > 5 & <none> set"
         "[link](http://x) &amp; &#60; \\* C:\\Users",
         "~~struck~~ and ```fence",
         "Ã© stays Ã©",
+        "Â_y_Ã©",  # mojibake leads are written as references: "&#xC2;_y_" would be emphasis
         "Сбой оплаты 日本語 Ünïcødé",
         # what the parser reads in names and titles (issue 14's findings)
         "__init__ team",

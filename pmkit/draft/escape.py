@@ -78,7 +78,10 @@ def _escape_chars(s: str, always: str = "") -> list[str]:
         elif c in "`*[<|" or c in always:
             escape = True
         elif c == "_":
-            escape = not (prev.isalnum() and nxt.isalnum())
+            # intraword only between letters written as letters: a mojibake lead beside it is
+            # written as a reference below, and "&#xC2;_y_" would open emphasis
+            beside_ref = mojibake and any(_MOJIBAKE_LEAD.match(n) for n in (prev, nxt) if n)
+            escape = not (prev.isalnum() and nxt.isalnum()) or beside_ref
         elif c == "&":
             escape = _ENTITY.match(s, i) is not None
         elif c == "~":
