@@ -151,6 +151,7 @@ def test_a_previous_period_before_the_records_is_not_compared(
     assert {c.verdict for c in change.period_change(con, f)} == {
         "not comparable: the postmortems start on 2026-01-05"
     }
+    assert {c.p_value for c in change.period_change(con, f)} == {None}  # no test, no p-value
     assert change.period_change(con, metrics.Filters(as_of=AS_OF, lookback_days=None)) == []
     frame = change.as_frame(change.period_change(con, f))
     assert list(frame.columns)[:3] == ["measure", "current", "previous"] and len(frame) == 5
