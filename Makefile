@@ -47,8 +47,11 @@ format: $(STAMP)  ## apply ruff formatting and fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) browser-deps lint  ## run ruff and every test (but the slow ones)
-	$(BIN)/pytest -q -m "not slow"
+# one pytest worker per core, at most 4 (each test may start kernels, browsers, ingest workers);
+# a test file stays on one worker, so its module fixtures are built once
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+test: $(STAMP) browser-deps lint  ## run ruff and every test (but the slow ones), a worker per core
+	$(BIN)/pytest -q -m "not slow" -n $(TEST_WORKERS) --dist loadfile
 
 test-slow: $(STAMP)  ## the long runs: 100k-example fuzz, 20-kill crash loop (prints their counts), the benchmark smoke run
 	$(BIN)/pytest -q -s -m slow --hypothesis-show-statistics

@@ -332,11 +332,13 @@ def test_one_at_a_time_gives_the_same_run(db: Path, tmp_path: Path) -> None:
 
 
 def test_cli_report_ingests_every_corpus_given(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--corpus`` is repeatable, like ``pmkit ingest PATHS...``: both folders' postmortems
     are in the database the reports run on, each under its own root."""
     import duckdb
+
+    monkeypatch.setenv("COLUMNS", "1000")  # rich folds lines (and long tmp paths) at 80
 
     fixtures = Path(__file__).parent / "fixtures" / "ingest" / "corpus"
     team_a, team_b = tmp_path / "team-a", tmp_path / "team-b"
@@ -352,7 +354,7 @@ def test_cli_report_ingests_every_corpus_given(
     code = main([*args, "--as-of", "2026-11-16"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert f"ingested {team_a}, {team_b}:" in captured.err.replace("\n", "")  # rich wraps
+    assert f"ingested {team_a}, {team_b}:" in captured.err
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute("SELECT root, path FROM documents ORDER BY root").fetchall()
