@@ -90,6 +90,31 @@ _FOCUSED = """() => {
 }"""
 
 
+def _overflowing(page: Any) -> list[str]:
+    """The boxes of the form whose content is wider than they are (a field cut off at the side,
+    or scrolled sideways inside its row), and fields passing the form column's right edge."""
+    found: list[str] = page.evaluate(
+        """() => {
+          const out = [];
+          const form = document.querySelector('.pm-form');
+          for (const el of [form, ...form.querySelectorAll('*')]) {
+            if (getComputedStyle(el).overflowX !== 'visible' && el.tagName !== 'TEXTAREA'
+                && el.scrollWidth > el.clientWidth) {
+              const inner = el.querySelector('[class*=" f-"]')?.className ?? '';
+              out.push(`${el.className} (${inner}): ${el.scrollWidth} > ${el.clientWidth}`);
+            }
+          }
+          const right = form.getBoundingClientRect().right;
+          for (const el of form.querySelectorAll('input, select, textarea, button')) {
+            const r = el.getBoundingClientRect();
+            if (r.width && r.right > right + 0.5) out.push(`${el.className}: ${r.right} > ${right}`);
+          }
+          return out;
+        }"""
+    )
+    return found
+
+
 def _box(page: Any, css: str) -> dict[str, float]:
     box = page.locator(css).first.bounding_box()
     assert box is not None, css
@@ -197,6 +222,7 @@ def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Pat
             expect(page.locator(".f-preview .pm-preview-body h1")).to_contain_text(HOSTILE_TITLE)
 
             # layout at 1400 px: the preview beside the form, hints as wide as their field
+            assert not _overflowing(page), "every field stays inside the form's column"
             form_box, preview_box = _box(page, ".pm-form"), _box(page, ".pm-aside")
             assert preview_box["x"] >= form_box["x"] + form_box["width"] - 1
             assert 0 <= preview_box["y"] < 200, "the preview stays in sight while typing below"
@@ -234,6 +260,13 @@ def test_fill_and_save_in_chromium(server: tuple[str, Path, Path], tmp_path: Pat
             # at 900 px the preview wraps below the form
             form_box, preview_box = _box(page, ".pm-form"), _box(page, ".pm-aside")
             assert preview_box["y"] >= form_box["y"] + form_box["height"] - 1
+            assert not _overflowing(page), "every field stays inside the form's column"
+            # "New draft" empties the form for the next postmortem; the saved file stays
+            page.click("button.f-new")
+            expect(page.locator(".f-title input")).to_have_value("")
+            expect(page.locator(".f-event-row")).to_have_count(0)
+            expect(page.locator(".f-target")).to_contain_text("Will write")
+            expect(page.locator(".f-msg .msg-error")).to_have_count(0)
         finally:
             browser.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -218,6 +219,32 @@ def test_save_writes_in_the_corpus_layout_and_updates_its_own_file(
     assert form.save() is not None
     assert "Changed." in target.read_text(encoding="utf-8")
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+
+
+def test_new_draft_empties_the_form_and_the_next_save_writes_another_file(
+    tmp_path: Path, sample: Draft
+) -> None:
+    """After a Save the form updates that file; "New draft" starts another postmortem: every
+    field and row empty, no red, and its Save leaves the first file as it was."""
+    form = DraftForm(tmp_path / "corpus", None, Config(), clock=lambda: NOW)
+    type_in(form, sample)
+    form.save_button.click()
+    first = form.last_saved
+    assert first is not None
+    before = first.path.read_bytes()
+    form.new_button.click()
+    assert form.draft() == Draft(drafted_on=NOW.date())
+    assert (form.events, form.factor_rows, form.action_rows) == ([], [], [])
+    assert all(box.value == "" for box in form.msgs.values())
+    assert form.save_status.value == "" and "Will write" in form.target.value
+    other = replace(sample, title="Search index lagged behind writes")
+    type_in(form, other)
+    second = form.save()
+    assert second is not None and second.path != first.path
+    assert first.path.read_bytes() == before
+    assert second.path.read_text(encoding="utf-8").startswith(
+        "# Incident Postmortem: Search index lagged"
+    )
 
 
 def test_same_title_same_day_gets_a_new_name(tmp_path: Path, sample: Draft) -> None:

@@ -345,6 +345,20 @@ class DraftForm(FormLayout):
         self.refresh()
         return result
 
+    def new(self) -> None:
+        """Start another postmortem on the same page: every field and row emptied (the template
+        kept, "Date prepared" today), messages quiet again, and Save writes a new file; the file
+        saved or loaded before is left as it is."""
+        self.fill(Draft(drafted_on=self.clock().date()))
+        self.editing = None
+        self.last_saved = None
+        self.touched.clear()
+        self.show_all = False
+        self.save_status.value = ""
+        self.load_msg.value = ""
+        self.load_path.value = ""
+        self.refresh()
+
     def load(self, path: Path) -> bool:
         """Fill the form from an existing postmortem in the corpus (a path relative to it, or an
         absolute one inside it): a served form never reads files elsewhere on the machine.

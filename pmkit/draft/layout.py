@@ -34,6 +34,7 @@ class FormLayout:
     add_factor: Callable[..., None]
     add_action: Callable[..., None]
     save: Callable[[], Any]
+    new: Callable[[], None]
     load: Callable[[Path], bool]
     _touch: Callable[[str], None]
     _changed: Callable[..., None]
@@ -148,6 +149,9 @@ class FormLayout:
             w.Button(description="Save", button_style="success", icon="save"), "f-save"
         )
         self.save_button.on_click(lambda _b: self.save())
+        self.new_button = cls(w.Button(description="New draft", icon="file"), "f-new")
+        """Empties the form for another postmortem (after a Save, Save would update that file)."""
+        self.new_button.on_click(lambda _b: self.new())
         self.target = cls(w.HTML(value=""), "f-target")
         self.save_status = cls(w.HTML(value="", layout=w.Layout(width="100%")), "f-save-status")
         self.preview = cls(w.HTML(value="", layout=w.Layout(width="100%")), "f-preview")
@@ -205,7 +209,7 @@ class FormLayout:
                     self._field("lessons", lessons),
                     heading("Save"),
                     self.target,
-                    self.save_button,
+                    w.HBox([self.save_button, self.new_button]),
                     self.save_status,
                 ],
                 layout=w.Layout(width="100%"),

@@ -35,6 +35,8 @@ CSS = """<style>
 .pmkit-draft-form .pm-aside { flex: 1 1 440px; min-width: 0; position: sticky; top: 0;
   max-height: 100vh; overflow: auto !important; }
 .pmkit-draft-form .widget-html-content { white-space: normal; overflow-wrap: anywhere; }
+.pmkit-draft-form .widget-vbox > .widget-inline-hbox, .pmkit-draft-form .widget-vbox > .widget-hbox {
+  width: auto !important; }
 .pmkit-draft-form .f-msg { margin: 0 0 4px 0; padding-left: 4px; }
 .pmkit-draft-form .f-msg .widget-html-content { line-height: 1.35; font-size: 12.5px; }
 .pmkit-draft-form .pm-note .widget-html-content { color: #555; font-size: 12px; line-height: 1.4; }
