@@ -330,7 +330,7 @@ class DraftForm(FormLayout):
         result = SaveResult(path=target, relative=rel, ingested=False)
         if self.db_path is not None:
             try:
-                result.detail = _ingest(target, self.db_path, self.corpus)
+                result.detail = _ingest(self.db_path, self.corpus, self.config)
                 result.ingested = True
             except Exception as exc:  # noqa: BLE001 - the file is saved; say why ingest failed
                 result.detail = f"saved, but ingest failed: {exc}"
@@ -385,15 +385,9 @@ class DraftForm(FormLayout):
         display(self.widget)
 
 
-def _ingest(path: Path, db_path: Path, corpus: Path) -> str:
+def _ingest(db_path: Path, corpus: Path, config: Config) -> str:
     """Ingest the corpus folder: incremental, so only the new file is parsed, and its stored path
     is relative to the corpus exactly as ``pmkit ingest <corpus>`` would store it."""
-    from pmkit import store
+    from pmkit.store import ingest_paths
 
-    ingest = getattr(store, "ingest", None)
-    if callable(ingest):
-        summary = ingest([path], db_path, root=corpus)
-    else:
-        summary = store.ingest_paths([corpus], db_path)
-    render_summary = getattr(summary, "render", None)
-    return render_summary() if callable(render_summary) else str(summary)
+    return ingest_paths([corpus], db_path, config=config).render()
