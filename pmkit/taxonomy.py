@@ -1,13 +1,14 @@
 """The contributing-factor and trigger taxonomy: rules in a user-editable TOML file.
 
-``data/taxonomy.toml`` has ``[factors.<category>]`` and ``[triggers.<category>]`` tables, each with
-a ``description``, ``keywords`` and ``patterns``. A keyword is a sequence of whole words, compared
-case-insensitively with punctuation ignored ("on-call" = "on call"; a trailing ``*`` allows any
-word ending: ``deploy*`` matches "deployment"); matching is set lookups on the text's word n-grams,
-so a large taxonomy stays fast. A pattern is a Python regular expression, searched
-case-insensitively. A factor text gets every category that matches, in file order; the
-first is its primary category and no match is ``unclassified``. A trigger gets the first matching
-trigger category, ``unknown`` when none does.
+The file (the bundled ``pmkit/data/taxonomy.toml``, or a project's own at ``taxonomy_path`` in
+``pmkit.toml``, see :func:`resolve_taxonomy_path`) has ``[factors.<category>]`` and
+``[triggers.<category>]`` tables, each with a ``description``, ``keywords`` and ``patterns``. A
+keyword is a sequence of whole words, compared case-insensitively with punctuation ignored
+("on-call" = "on call"; a trailing ``*`` allows any word ending: ``deploy*`` matches
+"deployment"); matching is set lookups on the text's word n-grams, so a large taxonomy stays fast.
+A pattern is a Python regular expression, searched case-insensitively. A factor text gets every
+category that matches, in file order; the first is its primary category and no match is
+``unclassified``. A trigger gets the first matching trigger category, ``unknown`` when none does.
 
 Pure rules: knows nothing of DuckDB (``pmkit.store.classify`` writes the categories, and
 rewrites them after the taxonomy changed without re-parsing a single file).

@@ -172,7 +172,7 @@ def test_every_field_is_stored_as_the_text_written(attack_db: tuple[Path, Path])
 def test_the_explorer_shows_every_field_as_text(attack_db: tuple[Path, Path]) -> None:
     """The explorer's incident table and detail pane, as the panel renders them."""
     from pmkit.explore import ExploreDB, ExploreState, load, render
-    from pmkit.explore.data import incident_detail
+    from pmkit.explore.detail import incident_detail
     from pmkit.explore.table import IncidentTable
 
     _corpus, db = attack_db

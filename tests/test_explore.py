@@ -30,7 +30,8 @@ from pmkit import metrics
 from pmkit.config import Config, locate
 from pmkit.explore import ExploreDB, ExploreError, ExplorePanel, ExploreState, explore, load
 from pmkit.explore import charts as xcharts
-from pmkit.explore.data import coverage_notes, filter_options
+from pmkit.explore.data import coverage_notes
+from pmkit.explore.db import filter_options
 from pmkit.explore.table import COLUMNS, lab_href, row_id, widths
 from pmkit.explore.table_assets import MIN_WIDTH
 from pmkit.store import ingest_paths

@@ -72,7 +72,7 @@ def test_split_people(text: str | None, people: list[str]) -> None:
 
 
 L = "\ue000"
-"""How the parser marks a character written literally (``pmkit.parse.blocks.LITERAL``)."""
+"""How the parser marks a character written literally (``pmkit.parse.inline.LITERAL``)."""
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pmkit.parse import parse_text
-from pmkit.parse.blocks import plain_marked
+from pmkit.parse.inline import plain_marked
 from pmkit.parse.names import owner_in, people_in, services_in
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmkit.parse.blocks import plain
+from pmkit.parse.inline import plain
 
 PUNCT = frozenset(string.punctuation)
 """ASCII punctuation: every character CommonMark lets a backslash escape."""
@@ -97,7 +97,7 @@ _MARKDOWN = st.lists(
 @given(raw=_MARKDOWN)
 def test_plain_marked_is_plain(raw: str) -> None:
     """``plain_marked`` reads exactly what ``plain`` reads; it only marks what was literal."""
-    from pmkit.parse.blocks import LITERAL, plain_marked
+    from pmkit.parse.inline import LITERAL, plain_marked
 
     m = plain_marked(raw)
     assert m.text == plain(raw)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 from markdown_it import MarkdownIt
 
-from pmkit.explore.data import IncidentDetail
+from pmkit.explore.detail import IncidentDetail
 from pmkit.explore.strip import timeline_strip
 from pmkit.explore.table import severity_text
 from pmkit.present.format import MISSING, action_text, fmt_value

@@ -31,7 +31,8 @@ from pmkit.explore.charts import (
     period_label,
     selections_of,
 )
-from pmkit.explore.data import ExploreData, Key
+from pmkit.explore.data import ExploreData
+from pmkit.explore.db import Key
 from pmkit.present.format import level_label
 
 LABELS: dict[str, str] = {

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pmkit.explore.data import ExploreDB
+from pmkit.explore.db import ExploreDB
 from pmkit.present.page import Html, table
 
 _SQL = """

@@ -96,7 +96,8 @@ def factor_cooccurrence(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
 
 
 def unclassified_factors(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Factor texts no taxonomy rule matched: the list to read when tuning data/taxonomy.toml."""
+    """Factor texts no taxonomy rule matched: the list to read when tuning the taxonomy
+    (a project's own file at ``taxonomy_path``, else the bundled ``pmkit/data/taxonomy.toml``)."""
     body = """
     SELECT path, incident_id, seq, line, title, root, text
     FROM factor_cats

@@ -300,7 +300,7 @@ def factors(
             "Unclassified factors",
             f"{len(unclassified):,}",
             n_factors,
-            note="tune data/taxonomy.toml to place them",
+            note="to place them, add rules to your taxonomy file (taxonomy_path in pmkit.toml)",
         ),
         _covered(
             "Most common trigger",
