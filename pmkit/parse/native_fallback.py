@@ -33,6 +33,8 @@ _PY_ONLY_SPACE = re.compile(
 )
 """What Python's ``\\s`` matches beyond spaces, tabs and newlines: markdown-it-py's HTML block
 patterns take it as a space, markdown-it.rs not."""
+_TRIM_ONLY_SPACE = re.compile("[\x0b\x0c\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+"""What markdown-it-py's ``mdTrim`` trims beyond spaces, tabs and line ends."""
 _HTML_OPEN_CLOSE = [
     (
         re.compile(r"<(?:script|pre|style|textarea)(?:\s|>|$)", re.I),
@@ -69,6 +71,10 @@ def check_text(src: str) -> None:
             if start == 0 or not is_delimiter_row(m.group()):
                 continue
             header = src[src.rfind("\n", 0, start - 1) + 1 : start - 1]
+            if _TRIM_ONLY_SPACE.search(header):
+                # ``|:--|\xa0`` over ``|:--|``: markdown-it-py trims the no-break space and
+                # counts one column, markdown-it.rs a second cell: no table
+                raise Fallback("a table header with a Unicode space")
             if ("|" in header) != ("|" in m.group()):
                 # ``a |`` over ``---``: a one-column table for markdown-it-py, a heading for
                 # .rs; ``a`` over ``|-``: one paragraph for markdown-it-py, two for .rs
