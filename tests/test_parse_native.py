@@ -152,6 +152,7 @@ def test_every_corpus_file_reads_the_same_and_natively() -> None:
         ("<e>\x1c", "an HTML tag on a line with a Unicode space"),
         ("> " * 17 + "deep", "containers nested deeper than markdown-it-py's limit"),
         ("|:--|\xa0  \n|:--|", "a table header with a Unicode space"),
+        ("> `|`  \n-\n> -", "a setext heading underline lazily continuing a blockquote"),
     ],
 )
 def test_known_differences_go_to_markdown_it_py(text: str, reason: str) -> None:

@@ -246,7 +246,7 @@ class _Walk(Reader):
                 self.paragraph(node.children, quoted, self.line(node))
             elif name in ("heading", "lheading"):
                 if name == "lheading":
-                    self.refdef_like(node.children)
+                    self.check_lheading(node, quoted)
                 out.append(Tok("heading_open", self.line(node), tag=f"h{node.meta['level']}"))
                 out.append(Tok("inline", content=inline_text(node.children)))
                 out.append(Tok("heading_close"))

@@ -64,6 +64,17 @@ class Reader:
             raise Fallback("a lazy continuation line in a blockquote")
         self.refdef_like(texts)
 
+    def check_lheading(self, node: Any, quoted: int) -> None:
+        """A setext heading in a quote whose underline (or text) lost the ``>``: markdown-it.rs
+        makes it a heading, markdown-it-py (as CommonMark says: a lazy line is paragraph text
+        only) a paragraph and a list or rule after the quote."""
+        if quoted:
+            start, end = node.srcmap
+            lines = self.data[start:end].decode().split("\n")[1:]
+            if any(not line.lstrip(" \t").startswith(">") for line in lines):
+                raise Fallback("a setext heading underline lazily continuing a blockquote")
+        self.refdef_like(node.children)
+
     def check_row(self, part: str, row: Any) -> None:
         text = self.line_at(row.srcmap[0])
         if part == "thead":
