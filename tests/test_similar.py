@@ -21,7 +21,8 @@ import pmkit.similar.tables as tables
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures
-from pmkit.similar.scoring import FIELD_WEIGHTS, SIGNAL_WEIGHTS, Block, Matrix, score_block, select
+from pmkit.similar.matrix import Matrix
+from pmkit.similar.scoring import FIELD_WEIGHTS, SIGNAL_WEIGHTS, Block, score_block, select
 from pmkit.store import ingest_paths
 from pmkit.synth import write_corpus
 from pmkit.synth.vocab import SERVICES

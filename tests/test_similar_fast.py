@@ -1,6 +1,6 @@
 """The faster similarity computation gives what the plain one gives.
 
-A large corpus (``scoring.SPLIT_MIN_DOCS`` incidents and more) has its common n-grams taken by a
+A large corpus (``matrix.SPLIT_MIN_DOCS`` incidents and more) has its common n-grams taken by a
 dense product (``Matrix.split``); every product skips scipy's sizing pass (``_product``); the
 top k are picked for a whole block at once (``select``). Each is checked here against the plain
 computation on small inputs, with the split forced on below its size: same lists, same scores
@@ -18,11 +18,12 @@ import pytest
 import scipy.sparse as sp
 
 import pmkit.similar.cache as cache
+import pmkit.similar.products as products
 import pmkit.similar.rescore as rescore
-import pmkit.similar.scoring as scoring
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, count, load
-from pmkit.similar.scoring import Block, Matrix, Pick, score_block, select
+from pmkit.similar.matrix import Matrix
+from pmkit.similar.scoring import Block, Pick, score_block, select
 from pmkit.similar.tables import read_state
 from pmkit.similar.vectors import time_order
 from pmkit.store import ingest_paths
@@ -36,9 +37,9 @@ def test_product_equals_scipys_to_the_bit() -> None:
         b = sp.random(500, int(rng.integers(1, 40)), density=0.05, format="csr", rng=rng)
         a, b = a.astype(np.float32), b.astype(np.float32)
         expected = (a @ b).toarray()
-        assert np.array_equal(scoring._product(a, b), expected)
+        assert np.array_equal(products._product(a, b), expected)
         rows = int(rng.integers(0, a.shape[0] + 1))
-        assert np.array_equal(scoring._product(a, b, a_rows=rows), expected[:rows])
+        assert np.array_equal(products._product(a, b, a_rows=rows), expected[:rows])
 
 
 def _reference_select(block: Block, days: np.ndarray, k: int, window: int) -> list[Pick]:

@@ -36,8 +36,8 @@ import pandas as pd
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, count, load
+from pmkit.similar.matrix import Matrix
 from pmkit.similar.rescore import common, incremental, score_rows, workers
-from pmkit.similar.scoring import Matrix
 from pmkit.similar.tables import (
     MODEL_VERSION,
     RefreshSummary,

@@ -16,15 +16,8 @@ import numpy as np
 from pmkit.config import RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures
-from pmkit.similar.scoring import (
-    SPLIT_MIN_DOCS,
-    SPLIT_SHARE,
-    Block,
-    Matrix,
-    Pick,
-    score_block,
-    select,
-)
+from pmkit.similar.matrix import SPLIT_MIN_DOCS, SPLIT_SHARE, Matrix
+from pmkit.similar.scoring import Block, Pick, score_block, select
 from pmkit.similar.tables import (
     AT,
     Key,
@@ -51,7 +44,7 @@ def workers() -> int:
 
 
 def common(model: text.TextModel) -> dict[str, np.ndarray] | None:
-    """The n-grams a large corpus's products take densely (``scoring.Matrix.split``), decided by
+    """The n-grams a large corpus's products take densely (``matrix.Matrix.split``), decided by
     the model alone, so that a full and an incremental refresh with one model agree."""
     if model.n_docs < SPLIT_MIN_DOCS:
         return None

@@ -198,7 +198,7 @@ class TextModel:
 
     def common(self, name: str, share: float) -> np.ndarray:
         """The buckets of field ``name`` in at least ``share`` of the incidents that still carry
-        weight (see :meth:`idf`): those a dense product takes (``scoring.Matrix.split``)."""
+        weight (see :meth:`idf`): those a dense product takes (``matrix.Matrix.split``)."""
         df = self.df[name]
         keep = df >= max(1, int(np.ceil(share * self.n_docs)))
         if self.n_docs >= MAX_DF_MIN_DOCS:
