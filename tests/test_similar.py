@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import pmkit.similar.cache as cache
+import pmkit.similar.pruned as pruned
 import pmkit.similar.tables as tables
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
@@ -129,6 +130,22 @@ def test_dates_and_times_say_when_not_what() -> None:
 
 def test_no_shared_words_and_nothing_else_scores_zero() -> None:
     assert score(feat("a", title="abc"), feat("b", 1, title="xyz")) == pytest.approx(0.0)
+
+
+def test_the_caps_are_the_highest_scores_without_the_shared_value() -> None:
+    """What makes the pruning exact: identical texts and categories score exactly the cap when
+    the services (or the triggers) differ, and no pair scores above it."""
+    kw = {"title": "Checkout outage", "root_cause": "Redis cache eviction", "cats": ("capacity",)}
+    other_service = score(
+        feat("a", services=("x",), trigger="deploy", **kw),
+        feat("b", 1, services=("y",), trigger="deploy", **kw),
+    )
+    assert other_service == pytest.approx(pruned.CAP_OTHER_SERVICE, abs=1e-6) == 0.75
+    other_trigger = score(
+        feat("a", services=("x",), trigger="deploy", **kw),
+        feat("b", 1, services=("x",), trigger="expiry", **kw),
+    )
+    assert other_trigger == pytest.approx(pruned.CAP_OTHER_TRIGGER, abs=1e-6) == 0.85
 
 
 def _block(scores: list[list[float]], rows: list[int], cols: list[int]) -> Block:

@@ -118,6 +118,24 @@ class Block:
         value = self.per_field[name][i, j]
         return None if np.isnan(value) else float(value)
 
+    def values_at(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Many pairs at once: per pair (``i[n]``, ``j[n]``) its score, text and per-field
+        cosines (``TEXT_FIELDS`` order), NaN where ``text_at`` / ``field_at`` give None; float64,
+        pairs x (2 + fields)."""
+        out = np.empty((len(i), 2 + len(TEXT_FIELDS)), dtype=np.float64)
+        out[:, 0] = self.score[i, j]
+        if self._text is None and self._present is not None and self._text_mean is not None:
+            pr, pc = self._present
+            both = pr[i] & pc[j]
+            out[:, 1] = np.where(both.any(axis=1), self._text_mean[i, j], np.nan)
+            for f, name in enumerate(TEXT_FIELDS):
+                out[:, 2 + f] = np.where(both[:, f], self._cosines[name][i, j], np.nan)
+            return out
+        out[:, 1] = self.text[i, j]
+        for f, name in enumerate(TEXT_FIELDS):
+            out[:, 2 + f] = self.per_field[name][i, j]
+        return out
+
     def at(self, i: int, j: int, rows: np.ndarray, cols: np.ndarray) -> Block:
         """The pair (i, j) alone, as a 1 x 1 block of ``rows`` x ``cols``."""
         nan = np.float32(np.nan)
