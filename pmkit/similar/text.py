@@ -46,14 +46,20 @@ costly part of a corpus-wide comparison, but on real postmortems they are what t
 to "mybinder.org")."""
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WHEN = re.compile(
+    # every match starts with a digit, a month's initial or the "t" of "t14:05": the lookahead
+    # rejects the other positions before the alternatives are tried (half the time)
+    r"(?=[\dtjfmasond])(?:"
     r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?=\b|t)"  # 2018-01-17
     r"|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b"  # 01/17/2018
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"  # January 23rd, 2019
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?\b"  # 23 Jan 2019
     r"|(?<![\d:])t?\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?(?:\s*(?:utc|gmt|[a-z]{1,2}[sd]t)\b)?"
-    r"|\b(?:19|20)\d{2}\b",  # a year alone
+    r"|\b(?:19|20)\d{2}\b"  # a year alone
+    r")",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
+"""Every pattern of ``_WHEN`` holds one: a text without is only lowered."""
 
 
 def clean(text: str) -> str:
@@ -141,14 +147,37 @@ def _expand(rows: sp.csr_matrix, distinct: list[str], texts: list[str]) -> sp.cs
 def _distinct_counts(job: tuple[str, list[str]]) -> sp.csr_matrix:
     """The counts of field ``name``'s texts, each given once."""
     name, distinct = job
-    cleaned = [clean(t) if any(c.isdigit() for c in t) else t.lower() for t in distinct]
+    cleaned = [clean(t) if _DIGIT.search(t) else t.lower() for t in distinct]
     word, char = _vectorizers()
     w = word.transform(cleaned)  # type: ignore[attr-defined]
     if name in WORD_ONLY:
         c = empty(len(cleaned), N_FEATURES)
     else:
-        c = char.transform(cleaned)  # type: ignore[attr-defined]
+        c = _char_counts(char, cleaned)
     return sp.hstack([w, c], format="csr", dtype=np.float32)
+
+
+def _char_counts(char: Any, texts: list[str]) -> sp.csr_matrix:
+    """``char.transform(texts)`` (character n-grams within words), each distinct word analysed
+    once: ``char_wb`` takes the n-grams of each whitespace-separated word apart, so a text's
+    counts are the sum of its words' (texts x words counts, times words x buckets). Building the
+    n-grams is Python code, and a corpus repeats its words: at 10k incidents 0.3 s instead of
+    1.7 s, the same counts (``tests/test_similar.py``)."""
+    words: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, t in enumerate(texts):
+        for word in t.split():
+            rows.append(i)
+            cols.append(words.setdefault(word, len(words)))
+    if not words:
+        return empty(len(texts), N_FEATURES)
+    per_text = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), len(words))
+    )
+    out = (per_text @ char.transform(list(words))).tocsr()
+    out.sum_duplicates()  # sorted indices, as scikit-learn gives them
+    return out.astype(np.float32)
 
 
 def _normalize_halves(x: sp.csr_matrix) -> sp.csr_matrix:
