@@ -252,6 +252,7 @@ def _full_with_stored_model(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     monkeypatch.setattr(cache, "FULL_BELOW", 0)  # incremental at any size
+    monkeypatch.setattr(pruned, "MIN_INCIDENTS", 0)  # full refreshes pruned at any size
     root = tmp_path / "corpus"
     write_corpus(80, 5, date(2025, 1, 1), date(2026, 1, 1), root)
     db = tmp_path / "pm.duckdb"

@@ -122,6 +122,7 @@ def test_incremental_equals_full_with_the_split(
     monkeypatch.setattr(rescore, "SPLIT_MIN_DOCS", 10)
     monkeypatch.setattr(rescore, "SPLIT_SHARE", 0.05)
     monkeypatch.setattr(cache, "FULL_BELOW", 0)
+    monkeypatch.setattr(pruned, "MIN_INCIDENTS", 0)  # the full refreshes pruned too
     work = tmp_path / "pm.duckdb"
     work.write_bytes(db.read_bytes())
     con = duckdb.connect(str(work))

@@ -67,16 +67,16 @@ table row is made only for those kept."""
 
 
 def score_all(
-    m: Matrix, settings: RecurrenceSettings, min_incidents: int = MIN_INCIDENTS
+    m: Matrix, settings: RecurrenceSettings, min_incidents: int | None = None
 ) -> tuple[list[tuple[Any, ...]], PruneStats]:
     """The table rows of every incident (each against every earlier one), as
     ``rescore.score_rows(m, range(1, n), settings, True)`` gives them; below
-    ``min_incidents`` by that plain computation."""
+    ``min_incidents`` (``MIN_INCIDENTS``) by that plain computation."""
     n = len(m)
     stats = PruneStats(rows=max(0, n - 1))
     if n < 2:
         return [], stats
-    if n < min_incidents:
+    if n < (MIN_INCIDENTS if min_incidents is None else min_incidents):
         stats.in_full = n - 1
         stats.pairs["full"] = n * (n - 1) // 2
         return score_rows(m, np.arange(1, n), settings, only_earlier_cols=True), stats
