@@ -53,7 +53,11 @@ class Split:
         rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
         common = np.zeros((x.shape[0], len(buckets)), dtype=np.float64)
         common[rows[hit], col[hit]] = x.data[hit]
-        used, compact = np.unique(x.indices[~hit], return_inverse=True)
+        # the columns in use, renumbered in order (np.unique's numbering, without its sort)
+        rest_cols = x.indices[~hit]
+        in_use = np.bincount(rest_cols, minlength=x.shape[1]) > 0
+        used = np.flatnonzero(in_use)
+        compact = (np.cumsum(in_use) - 1)[rest_cols]
         indptr = np.zeros(x.shape[0] + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows[~hit], minlength=x.shape[0]), out=indptr[1:])
         rest = sp.csr_matrix(
