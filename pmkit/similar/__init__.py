@@ -16,6 +16,7 @@ Modules, every arrow pointing down:
 - ``matrix``: incidents as arrays (distinct TF-IDF rows per field, services, triggers,
   categories, days). Pure numpy / scipy.
 - ``scoring``: scores of many incidents against many, the top k and the reasons. Pure numpy.
+- ``pruned``: a full refresh's lists without scoring every pair (what the weights cap).
 - ``cache``: the tables in DuckDB and the incremental refresh (the hook ingest calls).
 - ``recurrence``: the repeat rule, repeat rate per period and families (report queries).
 - ``draft``: the most similar past postmortems of a file or a draft that is not ingested.

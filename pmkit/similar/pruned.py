@@ -82,13 +82,11 @@ def score_all(
         return score_rows(m, np.arange(1, n), settings, only_earlier_cols=True), stats
     services = m.services.tocsr()
     lists = [services.indices[services.indptr[i] : services.indptr[i + 1]] for i in range(n)]
-    members: dict[int, np.ndarray] = {}
     by_service: dict[int, list[int]] = {}
     for i, items in enumerate(lists):
         for s in items.tolist():
             by_service.setdefault(s, []).append(i)
-    for s, rows in by_service.items():
-        members[s] = np.array(rows, dtype=np.int64)
+    members = {s: np.array(listed, dtype=np.int64) for s, listed in by_service.items()}
     none = np.array([i for i in range(n) if not len(lists[i])], dtype=np.int64)
     pending = np.array([i for i in range(1, n) if len(lists[i])], dtype=np.int64)
     final: list[tuple[Any, ...]] = []
@@ -117,7 +115,7 @@ def score_all(
         stats.final[step] = len(done)
         pending = np.setdiff1d(pending, np.array(done, dtype=np.int64))
 
-    # 3. every earlier incident: those left, and those that list no service
+    # then every earlier incident: for those left, and those that list no service
     rest = np.union1d(pending, none[none > 0])
     stats.in_full = len(rest)
     stats.pairs["full"] = int(rest.sum())
