@@ -17,11 +17,13 @@ import numpy as np
 import pytest
 
 import pmkit.similar.cache as cache
+import pmkit.similar.pruned as pruned
 import pmkit.similar.tables as tables
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures
-from pmkit.similar.scoring import FIELD_WEIGHTS, SIGNAL_WEIGHTS, Block, Matrix, score_block, select
+from pmkit.similar.matrix import Matrix
+from pmkit.similar.scoring import FIELD_WEIGHTS, SIGNAL_WEIGHTS, Block, score_block, select
 from pmkit.store import ingest_paths
 from pmkit.synth import write_corpus
 from pmkit.synth.vocab import SERVICES
@@ -117,6 +119,28 @@ def test_text_is_averaged_over_the_fields_both_wrote_then_rooted() -> None:
     assert float(block.per_field["root_cause"][0, 0]) == pytest.approx(0.0, abs=1e-6)
 
 
+def test_character_n_grams_word_by_word_are_scikit_learns() -> None:
+    """``text._char_counts`` analyses each distinct word once: the counts are exactly those of
+    scikit-learn's ``char_wb`` analyser on the whole texts (short words, repeats, tabs, newlines,
+    non-breaking and ideographic spaces, empty texts), indices sorted as it sorts them."""
+    _word, char = text._vectorizers()
+    texts = [
+        "redis ran out of memory; redis oom-killed again",
+        "a b  cd\tefg\nhijk\u00a0lmnop\u3000é",
+        "",
+        "   ",
+        "x",
+        "mybinder.org hub 403 / binders: 403!",
+        "redis ran out of memory; redis oom-killed again",
+    ]
+    expected = char.transform(texts)
+    got = text._char_counts(char, texts)
+    assert got.has_sorted_indices and expected.has_sorted_indices
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
 def test_dates_and_times_say_when_not_what() -> None:
     assert text.clean("2018-01-17, Hub 403 at 14:05 UTC").split() == [",", "hub", "403", "at"]
     assert "oom" in text.clean("2017-11-30 4:23PM PST, OOM Proxy")
@@ -128,6 +152,22 @@ def test_dates_and_times_say_when_not_what() -> None:
 
 def test_no_shared_words_and_nothing_else_scores_zero() -> None:
     assert score(feat("a", title="abc"), feat("b", 1, title="xyz")) == pytest.approx(0.0)
+
+
+def test_the_caps_are_the_highest_scores_without_the_shared_value() -> None:
+    """What makes the pruning exact: identical texts and categories score exactly the cap when
+    the services (or the triggers) differ, and no pair scores above it."""
+    kw = {"title": "Checkout outage", "root_cause": "Redis cache eviction", "cats": ("capacity",)}
+    other_service = score(
+        feat("a", services=("x",), trigger="deploy", **kw),
+        feat("b", 1, services=("y",), trigger="deploy", **kw),
+    )
+    assert other_service == pytest.approx(pruned.CAP_OTHER_SERVICE, abs=1e-6) == 0.75
+    other_trigger = score(
+        feat("a", services=("x",), trigger="deploy", **kw),
+        feat("b", 1, services=("x",), trigger="expiry", **kw),
+    )
+    assert other_trigger == pytest.approx(pruned.CAP_OTHER_TRIGGER, abs=1e-6) == 0.85
 
 
 def _block(scores: list[list[float]], rows: list[int], cols: list[int]) -> Block:
@@ -212,6 +252,7 @@ def _full_with_stored_model(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     monkeypatch.setattr(cache, "FULL_BELOW", 0)  # incremental at any size
+    monkeypatch.setattr(pruned, "MIN_INCIDENTS", 0)  # full refreshes pruned at any size
     root = tmp_path / "corpus"
     write_corpus(80, 5, date(2025, 1, 1), date(2026, 1, 1), root)
     db = tmp_path / "pm.duckdb"

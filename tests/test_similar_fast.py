@@ -1,6 +1,6 @@
 """The faster similarity computation gives what the plain one gives.
 
-A large corpus (``scoring.SPLIT_MIN_DOCS`` incidents and more) has its common n-grams taken by a
+A large corpus (``matrix.SPLIT_MIN_DOCS`` incidents and more) has its common n-grams taken by a
 dense product (``Matrix.split``); every product skips scipy's sizing pass (``_product``); the
 top k are picked for a whole block at once (``select``). Each is checked here against the plain
 computation on small inputs, with the split forced on below its size: same lists, same scores
@@ -18,11 +18,14 @@ import pytest
 import scipy.sparse as sp
 
 import pmkit.similar.cache as cache
+import pmkit.similar.products as products
+import pmkit.similar.pruned as pruned
 import pmkit.similar.rescore as rescore
-import pmkit.similar.scoring as scoring
+from pmkit.config import RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, count, load
-from pmkit.similar.scoring import Block, Matrix, Pick, score_block, select
+from pmkit.similar.matrix import Matrix
+from pmkit.similar.scoring import Block, Pick, score_block, select
 from pmkit.similar.tables import read_state
 from pmkit.similar.vectors import time_order
 from pmkit.store import ingest_paths
@@ -36,9 +39,9 @@ def test_product_equals_scipys_to_the_bit() -> None:
         b = sp.random(500, int(rng.integers(1, 40)), density=0.05, format="csr", rng=rng)
         a, b = a.astype(np.float32), b.astype(np.float32)
         expected = (a @ b).toarray()
-        assert np.array_equal(scoring._product(a, b), expected)
+        assert np.array_equal(products._product(a, b), expected)
         rows = int(rng.integers(0, a.shape[0] + 1))
-        assert np.array_equal(scoring._product(a, b, a_rows=rows), expected[:rows])
+        assert np.array_equal(products._product(a, b, a_rows=rows), expected[:rows])
 
 
 def _reference_select(block: Block, days: np.ndarray, k: int, window: int) -> list[Pick]:
@@ -119,6 +122,7 @@ def test_incremental_equals_full_with_the_split(
     monkeypatch.setattr(rescore, "SPLIT_MIN_DOCS", 10)
     monkeypatch.setattr(rescore, "SPLIT_SHARE", 0.05)
     monkeypatch.setattr(cache, "FULL_BELOW", 0)
+    monkeypatch.setattr(pruned, "MIN_INCIDENTS", 0)  # the full refreshes pruned too
     work = tmp_path / "pm.duckdb"
     work.write_bytes(db.read_bytes())
     con = duckdb.connect(str(work))
@@ -168,3 +172,22 @@ def test_counted_before_loaded(db: Path) -> None:
         assert count(con) == (len(feats), undated)
     finally:
         con.close()
+
+
+def test_pruned_lists_equal_every_pair_scored(db: Path) -> None:
+    """``pruned.score_all`` scores a row against the incidents sharing its service (and
+    trigger) first and stops when no other can enter its list: the table rows are those of
+    every pair scored, value for value, with and without the dense products."""
+    final: dict[str, int] = {}
+    plain, split = _matrices(db)
+    for k, m in ((1, split), (5, split), (5, plain)):
+        settings = RecurrenceSettings(k=k)
+        expected = rescore.score_rows(m, np.arange(1, len(m)), settings, True)
+        got, stats = pruned.score_all(m, settings, min_incidents=0)
+        assert sorted(got, key=repr) == sorted(expected, key=repr)
+        assert sum(stats.final.values()) + stats.in_full == stats.rows == len(m) - 1
+        assert sum(stats.pairs.values()) <= len(m) ** 2
+        for step, n in stats.final.items():
+            final[step] = final.get(step, 0) + n
+    print(f"\nlists made final per step on 160 incidents: {final}")
+    assert final["service and trigger"] > 0 and final["service"] > 0  # every step exercised

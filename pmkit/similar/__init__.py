@@ -11,7 +11,12 @@ Modules, every arrow pointing down:
   from a parsed ``Postmortem``.
 - ``text``: the TF-IDF model (hashed word and character n-grams, an idf that can be frozen).
   Pure: knows nothing of DuckDB.
+- ``products``: one text field's cosines between many incidents and many (sparse products,
+  common n-grams apart in a dense one). Pure numpy / scipy.
+- ``matrix``: incidents as arrays (distinct TF-IDF rows per field, services, triggers,
+  categories, days). Pure numpy / scipy.
 - ``scoring``: scores of many incidents against many, the top k and the reasons. Pure numpy.
+- ``pruned``: a full refresh's lists without scoring every pair (what the weights cap).
 - ``cache``: the tables in DuckDB and the incremental refresh (the hook ingest calls).
 - ``recurrence``: the repeat rule, repeat rate per period and families (report queries).
 - ``draft``: the most similar past postmortems of a file or a draft that is not ingested.

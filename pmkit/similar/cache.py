@@ -30,14 +30,14 @@ import time
 from datetime import UTC, datetime
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from pmkit.config import Config, RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, count, load
-from pmkit.similar.rescore import common, incremental, score_rows, workers
-from pmkit.similar.scoring import Matrix
+from pmkit.similar.matrix import Matrix
+from pmkit.similar.pruned import score_all
+from pmkit.similar.rescore import common, incremental, workers
 from pmkit.similar.tables import (
     MODEL_VERSION,
     RefreshSummary,
@@ -130,7 +130,8 @@ def _full(
     m = Matrix.build(feats, fields, common=common(model))
     con.execute("DELETE FROM incident_similarity")
     con.execute("DELETE FROM similarity_vectors")
-    insert_rows(con, score_rows(m, np.arange(1, len(m)), settings, only_earlier_cols=True))
+    records, _stats = score_all(m, settings)
+    insert_rows(con, records)
     insert_vectors(con, feats, to_blobs(fields))
     summary = RefreshSummary("full", len(feats), changed=len(feats), rescored=len(feats))
     now = datetime.now(UTC).replace(tzinfo=None)

@@ -21,7 +21,8 @@ from pmkit.config import Config, load_config
 from pmkit.model import Postmortem
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures, from_postmortem, load
-from pmkit.similar.scoring import Matrix, score_block
+from pmkit.similar.matrix import Matrix
+from pmkit.similar.scoring import score_block
 from pmkit.similar.tables import MODEL_VERSION, read_state
 from pmkit.similar.vectors import from_blobs, time_order, vectorize
 from pmkit.taxonomy import Taxonomy, load_taxonomy

@@ -16,15 +16,8 @@ import numpy as np
 from pmkit.config import RecurrenceSettings
 from pmkit.similar import text
 from pmkit.similar.features import TEXT_FIELDS, IncidentFeatures
-from pmkit.similar.scoring import (
-    SPLIT_MIN_DOCS,
-    SPLIT_SHARE,
-    Block,
-    Matrix,
-    Pick,
-    score_block,
-    select,
-)
+from pmkit.similar.matrix import SPLIT_MIN_DOCS, SPLIT_SHARE, Matrix
+from pmkit.similar.scoring import Block, Pick, score_block, select
 from pmkit.similar.tables import (
     AT,
     Key,
@@ -51,7 +44,7 @@ def workers() -> int:
 
 
 def common(model: text.TextModel) -> dict[str, np.ndarray] | None:
-    """The n-grams a large corpus's products take densely (``scoring.Matrix.split``), decided by
+    """The n-grams a large corpus's products take densely (``matrix.Matrix.split``), decided by
     the model alone, so that a full and an incremental refresh with one model agree."""
     if model.n_docs < SPLIT_MIN_DOCS:
         return None
@@ -78,13 +71,13 @@ def score_rows(
     # scipy's sparse products and numpy release the GIL: two threads use two cores, each with
     # a single-threaded BLAS (its own threads on top would only wait for the cores)
     out: list[tuple[Any, ...]] = []
-    with _one_blas_thread(), ThreadPoolExecutor(workers()) as pool:
+    with one_blas_thread(), ThreadPoolExecutor(workers()) as pool:
         for records in pool.map(one, chunks):
             out.extend(records)
     return out
 
 
-def _one_blas_thread() -> Any:
+def one_blas_thread() -> Any:
     try:
         from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's
     except ImportError:
@@ -93,14 +86,25 @@ def _one_blas_thread() -> Any:
 
 
 def record(m: Matrix, block: Block, pick: Pick) -> tuple[Any, ...]:
-    r = m.features[int(block.rows[pick.i])]
-    c = m.features[int(block.cols[pick.j])]
-    days = float(m.days[block.rows[pick.i]] - m.days[block.cols[pick.j]])
+    values = block.values_at(np.array([pick.i]), np.array([pick.j]))[0]
+    return record_of(
+        m, int(block.rows[pick.i]), int(block.cols[pick.j]), pick.rank, pick.window_best, values
+    )
+
+
+def record_of(
+    m: Matrix, row: int, col: int, rank: int | None, window_best: bool, values: np.ndarray
+) -> tuple[Any, ...]:
+    """The table row of incident ``row`` and earlier incident ``col`` from the pair's
+    ``Block.values_at`` (score, text, per-field cosines; NaN for None)."""
+    r = m.features[row]
+    c = m.features[col]
     same = (
         r.trigger_category
         if r.trigger_category and r.trigger_category == c.trigger_category
         else None
     )
+    score, text_score, *fields = values.tolist()
     return (
         r.root,
         r.path,
@@ -108,15 +112,16 @@ def record(m: Matrix, block: Block, pick: Pick) -> tuple[Any, ...]:
         c.root,
         c.path,
         c.incident_id,
-        pick.rank,
-        pick.window_best,
-        float(block.score[pick.i, pick.j]),
-        days,
-        block.text_at(pick.i, pick.j),
-        *(block.field_at(name, pick.i, pick.j) for name in TEXT_FIELDS),
-        sorted(set(r.services) & set(c.services)),
+        rank,
+        window_best,
+        score,
+        float(m.days[row] - m.days[col]),
+        None if text_score != text_score else text_score,  # NaN: no text both wrote
+        *(None if v != v else v for v in fields),
+        # sorted tuples: what the first lists that the second has too, still sorted
+        [s for s in r.services if s in c.services],
         same,
-        sorted(set(r.factor_categories) & set(c.factor_categories)),
+        [k for k in r.factor_categories if k in c.factor_categories],
     )
 
 
