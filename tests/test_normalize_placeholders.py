@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -257,3 +258,30 @@ def test_every_blank_in_the_seed_templates_is_a_placeholder(shared_dir: Path) ->
             if not is_placeholder(value):
                 missed.append(f"{seed.name}: {value!r}")
     assert not missed, "\n".join(missed)
+
+
+def test_the_one_alternation_names_the_kind_the_patterns_name_in_order() -> None:
+    """``_kind`` tries every pattern at once: on template-like strings (masks, ids, TBDs built
+    from their characters) the first pattern that matches is the one the alternation names."""
+    from pmkit.normalize import placeholders
+
+    rng = random.Random(7)
+    chars = "YMDHhmSsXN#-_/:. TZUTCtbdxoaIN<>{}[]?()1234wyWh"
+    texts = [
+        "",
+        "TBD",
+        "YYYY-MM-DD HH:MM UTC",
+        "INC-YYYYMMDD-XXX",
+        "{{ x }}",
+        "Why did [x] happen?",
+    ]
+    texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    hits = 0
+    for text in texts:
+        loop = next((p.name for p in PLACEHOLDER_PATTERNS if p.regex.match(text)), None)
+        m = placeholders._ANY_PATTERN.match(text)
+        assert (
+            PLACEHOLDER_PATTERNS[int(m.lastgroup[1:])].name if m and m.lastgroup else None
+        ) == loop
+        hits += loop is not None
+    assert hits > 500

@@ -343,6 +343,28 @@ def test_month_name_fast_path_agrees_with_dateutil(
     assert fast[:6] == (slow.year, slow.month, slow.day, slow.hour, slow.minute or 0, 0)
 
 
+@pytest.mark.parametrize("day", ["", "2026-03-04 ", "2024-02-29, ", "2026-12-31, "])
+@pytest.mark.parametrize("ampm", ["", " AM", " PM", "am", "pm", " pM"])
+def test_clock_fast_path_agrees_with_dateutil(day: str, ampm: str) -> None:
+    """``2:05 PM``, ``2026-03-04 2:05 PM``, ``2026-03-04, 14:05``: every clock the fast path
+    reads is read as dateutil reads it (out of range, it leaves the text to dateutil)."""
+    checked = 0
+    for hour in range(25):
+        for minute, second in ((0, None), (5, None), (59, 7), (60, None), (30, 60)):
+            clock = f"{hour}:{minute:02d}" + (f":{second:02d}" if second is not None else "")
+            for text in {f"{day}{clock}{ampm}", f"{day}{hour:02d}{clock[len(str(hour)) :]}{ampm}"}:
+                match = datetimes._CLOCK_AMPM.match(text)
+                fast = datetimes._clock_ampm_fields(match) if match else None
+                if fast is None:
+                    continue
+                slow = datetimes._PARSER._parse(text)[0]
+                assert slow is not None, text
+                want = (slow.year, slow.month, slow.day, slow.hour, slow.minute, slow.second or 0)
+                assert fast[:6] == want, text
+                checked += 1
+    assert checked >= 40
+
+
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(
     st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)),

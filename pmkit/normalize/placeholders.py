@@ -65,6 +65,14 @@ PLACEHOLDER_PATTERNS: tuple[PlaceholderPattern, ...] = (
     ),
 )
 _BY_NAME = {pattern.name: pattern for pattern in PLACEHOLDER_PATTERNS}
+_ANY_PATTERN = re.compile(
+    "|".join(
+        f"(?P<p{index}>(?{'i' if pattern.regex.flags & re.I else ''}:{pattern.regex.pattern}))"
+        for index, pattern in enumerate(PLACEHOLDER_PATTERNS)
+    )
+)
+"""The patterns above as one alternation, tried in the same order: the first that matches names
+the kind (one search instead of six, for every value a reader checks)."""
 
 # Words from the seed templates that stand where a value should be (compared after _normal()).
 TEMPLATE_WORDS: frozenset[str] = frozenset(
@@ -253,9 +261,9 @@ def _parens_kind(value: str) -> str | None:
 @lru_cache(maxsize=8192)
 def _kind(text: str, refdefs: frozenset[str] | None) -> str | None:
     value = _normal(text)
-    for pattern in PLACEHOLDER_PATTERNS:
-        if pattern.regex.match(value):
-            return pattern.name
+    match = _ANY_PATTERN.match(value)
+    if match:
+        return PLACEHOLDER_PATTERNS[int(match.lastgroup[1:])].name  # type: ignore[index]
     lowered = value.lower().translate(_DASHES)
     if lowered in TEMPLATE_WORDS or _NUMBERED_WORD.match(lowered):
         return "template-word"

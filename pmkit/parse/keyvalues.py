@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import lru_cache
 
 import yaml
 
@@ -75,8 +76,12 @@ _PLAIN_KEY = re.compile(r"^\s*(?P<k>[A-Za-z][A-Za-z0-9 /&()'.-]{0,48}?)\s*:\s+(?
 _PLAIN_KEY_EMPTY = re.compile(r"^\s*(?P<k>[A-Za-z][A-Za-z0-9 /&()'.-]{0,48}?)\s*:\s*$")
 
 
+@lru_cache(maxsize=16384)
 def split_key_value(line: str) -> tuple[str, str] | None:
-    """Split one source line into (key, value raw) when it is shaped like a field."""
+    """Split one source line into (key, value raw) when it is shaped like a field. Cached: the
+    readers ask about the same lines (a field list is read as fields, prose and milestones)."""
+    if ":" not in line and line.lstrip()[:1] not in ("*", "_"):
+        return None  # neither a colon nor a leading emphasis: no pattern below can match
     m = _BOLD_KEY.match(line)
     if m and m.group("c1") and m.group("q"):
         # "**Primary Cause:** (see below)": the key ended at its colon, the parentheses are the

@@ -7,7 +7,9 @@ list, so matching an event costs a handful of searches. See the file's header fo
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,24 +58,50 @@ class Matcher:
 
     def says(self, text: str) -> bool:
         """A label, or a keyword or pattern that is not negated nor excluded."""
-        return _says(self.labels, self.words, self.exclude, text)
+        if len(text) > 300:
+            return _says_uncached(self.labels, self.words, self.exclude, text)
+        memo = _memo(self)
+        hit = memo.get(text)
+        if hit is None:
+            hit = memo[text] = _says_uncached(self.labels, self.words, self.exclude, text)
+        return hit
 
 
 _CACHED = 65536
 """Event texts recur (a document's events are asked about several milestones; a corpus written
 from one template repeats its phrases), and a word list is a long alternation: results are
-cached by (pattern, text). Long texts are not cached, so the caches stay small."""
+cached per compiled list, by text. Long texts are not cached, so the caches stay small.
+
+The caches are keyed by the text alone, one per pattern: a compiled pattern as a cache key is
+hashed afresh on every lookup (``re.Pattern.__hash__`` hashes its whole compiled program, ~4 us
+for a keyword list), which made a cache hit cost more than most searches."""
+
+_MEMOS: dict[int, tuple[object, dict[str, bool]]] = {}
+"""id of a pattern (or of a Matcher's lists) -> (the object itself, its text -> result memo);
+the object is kept so that an id reused after it is gone never finds its results."""
 
 
-@lru_cache(maxsize=_CACHED)
-def _search_cached(pattern: re.Pattern[str], text: str) -> bool:
-    return pattern.search(text) is not None
+def _memo(owner: object) -> dict[str, bool]:
+    entry = _MEMOS.get(id(owner))
+    if entry is None or entry[0] is not owner:
+        if len(_MEMOS) > 256:
+            _MEMOS.clear()
+        entry = (owner, {})
+        _MEMOS[id(owner)] = entry
+    memo = entry[1]
+    if len(memo) >= _CACHED:
+        memo.clear()
+    return memo
 
 
 def _search(pattern: re.Pattern[str], text: str) -> bool:
     if len(text) > 300:
         return pattern.search(text) is not None
-    return _search_cached(pattern, text)
+    memo = _memo(pattern)
+    hit = memo.get(text)
+    if hit is None:
+        hit = memo[text] = pattern.search(text) is not None
+    return hit
 
 
 def _says_uncached(
@@ -90,20 +118,6 @@ def _says_uncached(
         if not _NEGATED.search(text, max(0, m.start() - 45), m.start()):
             return True
     return False
-
-
-_says_cached = lru_cache(maxsize=_CACHED)(_says_uncached)
-
-
-def _says(
-    labels: re.Pattern[str] | None,
-    words: re.Pattern[str] | None,
-    exclude: re.Pattern[str] | None,
-    text: str,
-) -> bool:
-    if len(text) > 300:
-        return _says_uncached(labels, words, exclude, text)
-    return _says_cached(labels, words, exclude, text)
 
 
 @dataclass(frozen=True)
@@ -233,14 +247,33 @@ def _load(path: str, mtime_ns: int) -> MilestoneWords:
     return parse_milestone_words(text, path)
 
 
+_RECHECK_SECONDS = 1.0
+"""How long a loaded word list is used before its file is looked up and stat'ed again: an ingest
+asks once per document, and finding the configured file (a walk up the folders) cost 3% of
+parsing one."""
+_RECENT: dict[tuple[object, ...], tuple[float, MilestoneWords]] = {}
+
+
 def load_milestone_words(
     path: Path | str | None = None, config: Config | None = None
 ) -> MilestoneWords:
     """The word lists at ``path`` (else the configured or bundled file), cached until the file
-    changes."""
+    changes (looked at again at most once a second)."""
+    key: tuple[object, ...] = (
+        None if path is None else str(path),
+        None if config is None else (str(config.milestones_path), config.home, os.getcwd()),
+    )
+    now = time.monotonic()
+    recent = _RECENT.get(key)
+    if recent is not None and now - recent[0] < _RECHECK_SECONDS:
+        return recent[1]
     resolved = resolve_milestones_path(path, config)
     try:
         mtime = resolved.stat().st_mtime_ns
     except OSError as exc:
         raise MilestoneWordsError(f"{resolved}: no such milestone word file") from exc
-    return _load(str(resolved), mtime)
+    words = _load(str(resolved), mtime)
+    if len(_RECENT) > 64:
+        _RECENT.clear()
+    _RECENT[key] = (now, words)
+    return words

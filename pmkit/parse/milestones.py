@@ -11,8 +11,9 @@ wrong one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from functools import cache
+from typing import TypeVar
 
 from pmkit.model import Postmortem
 from pmkit.normalize.times import parse_duration_minutes, parse_timeframe
@@ -158,6 +159,22 @@ def _consistent(pm: Postmortem) -> None:
                 drop(a)
 
 
+_T = TypeVar("_T")
+
+
+def _once(compute: Callable[[], _T]) -> Callable[[], _T]:
+    """``compute``, run on the first call only (``functools.cache`` costs more to set up, once per
+    document, than these readings cost when they are not needed)."""
+    done: list[_T] = []
+
+    def get() -> _T:
+        if not done:
+            done.append(compute())
+        return done[0]
+
+    return get
+
+
 def read_other_milestones(
     doc: Document, pm: Postmortem, reader: TimelineReader, base: date | None
 ) -> None:
@@ -166,17 +183,17 @@ def read_other_milestones(
     words = milestone_words(doc)
 
     # Both searches run over the whole text, so only when a reading needs them (most do not).
-    @cache
+    @_once
     def zoned() -> bool:
         """The document writes some time with a zone ("5.45 AM PST"): a bare time elsewhere,
         read as UTC, is a guess a milestone must not rest on."""
         return _ZONED_TIME.search(doc.md_text) is not None
 
-    @cache
+    @_once
     def late() -> bool:
         return bool(words.late_detection and words.late_detection.search(doc.md_text))
 
-    @cache
+    @_once
     def prose() -> ProseFacts:
         """What the prose says (read only when a milestone or the day is still open, or the
         start is the timeline's to choose: most templates give their times in fields)."""

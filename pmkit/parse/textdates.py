@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from pmkit.normalize.times import parse_date
 
@@ -34,6 +35,7 @@ def _read(m: re.Match[str]) -> date | None:
     return parse_date(f"{m.group('dmy')} {m.group('m2')} {m.group('y2')}")
 
 
+@lru_cache(maxsize=8192)
 def date_in(text: str | None) -> date | None:
     """The first date written in ``text``; a range (``14-19``) gives its first day."""
     if not text:

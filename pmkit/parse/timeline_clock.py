@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from pmkit.model import ParseIssue
 from pmkit.normalize.times import TimeParse, parse_date, parse_datetime, to_local
@@ -138,6 +139,7 @@ _TRAILING_DT = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def clean_time_text(text: str) -> str:
     """``~16:05:00`` -> ``16:05:00``; ``16:54:15 - 17:15:31`` and ``Between 02:00 and 02:30`` -> the
     start of the range."""

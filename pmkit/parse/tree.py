@@ -78,9 +78,11 @@ class Section:
 
     def walk(self) -> Iterator[Section]:
         """This section and every section below it, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]  # iterative: a generator per level cost more than the walk itself
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.children))
 
 
 @dataclass
