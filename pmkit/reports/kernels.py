@@ -15,21 +15,25 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_core.utils import run_sync
 
 from pmkit.reports.kernel import ReportKernelManager
+
+if TYPE_CHECKING:
+    from pmkit.reports.forks import WarmParent
 
 RESET_CODE = "get_ipython().reset(new_session=True, aggressive=False)"
 READY_SECONDS = 60
 
 
 class KernelPool:
-    """The kernels of one run, one per thread that asks, started in the run folder ``cwd``."""
+    """The kernels of one run, one per thread that asks, started in the run folder ``cwd``
+    (forked from ``warm`` when given)."""
 
-    def __init__(self, cwd: Path) -> None:
-        self._manager = ReportKernelManager.in_folder(cwd)
+    def __init__(self, cwd: Path, warm: WarmParent | None = None) -> None:
+        self._manager = ReportKernelManager.in_folder(cwd, warm)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[Any] = []

@@ -98,6 +98,7 @@ def _run_all(
     skip_slow_optional_imports()
     import papermill  # noqa: F401  (once, before the threads that use it)
 
+    from pmkit.reports.forks import warm_parent
     from pmkit.reports.kernels import KernelPool
 
     stop = threading.Event()
@@ -134,7 +135,8 @@ def _run_all(
 
     errors: list[BaseException] = []
     results: list[NotebookResult] = []
-    pool = KernelPool(tmp)
+    warm = warm_parent(tmp, sources)
+    pool = KernelPool(tmp, warm)
     try:
         with (
             ThreadPoolExecutor(1, thread_name_prefix="pmkit-draw") as drawing,
@@ -143,6 +145,8 @@ def _run_all(
             _run_in(threads, drawing, run, sources, stop, errors, results)
     finally:
         pool.close()
+        if warm is not None:
+            warm.close()
     if errors:
         raise errors[0]
     return results
