@@ -6,12 +6,14 @@ exported does that folder become ``<out>/<as_of>/``, replacing a run of the same
 leaves earlier runs untouched and its executed copy is kept under ``<out>/failed/`` for debugging.
 
 How a run spends its time: papermill runs each notebook in a ``python3`` kernel, ``jobs`` of them
-at a time (default: 2, or 1 on a one-core machine); each thread keeps its kernel for its next
-notebook, namespace cleared (``pmkit.reports.kernels``), so pandas and duckdb load once a thread. The kernels compute the numbers and
-hand their charts over by name and data (``pmkit.present.figures``); one drawing thread in this process
-builds every chart of the run with altair, draws it with one vl-convert (started once, not once
-per kernel), writes the executed notebook with its charts and exports it to HTML, while the
-kernels go on with the next notebooks.
+at a time (default: 2, or 1 on a one-core machine). The kernels are forked from one warm parent
+process that has imported ipykernel and what the notebooks import (``pmkit.reports.forks``), and
+each thread keeps its kernel for its next notebook, namespace cleared
+(``pmkit.reports.kernels``). The kernels compute the numbers and hand their charts over by name
+and data (``pmkit.present.figures``); one drawing thread in this process builds every chart of
+the run with altair, draws it with one vl-convert (started once, not once per kernel), writes
+the executed notebook with its charts and exports it to HTML, while the kernels go on with the
+next notebooks.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -64,6 +67,14 @@ class RunResult:
     notebooks: list[NotebookResult] = field(default_factory=list)
 
 
+def _no_chart_widgets() -> None:
+    """The runner draws static SVG: altair's ``JupyterChart`` widget is of no use to it, and
+    loading anywidget and ipywidgets with altair costs ~0.1 s of a run. Left alone where altair
+    is loaded already or the runner itself runs in a Jupyter kernel (whose user may want it)."""
+    if not {"altair", "ipykernel", "anywidget"} & sys.modules.keys():
+        sys.modules["anywidget"] = None  # type: ignore[assignment]
+
+
 def _warm_up(sources: list[Path]) -> None:
     """What drawing and exporting need, loaded while the first kernels start (much of a kernel
     start is waiting): the HTML exporter, and altair with vl-convert if a notebook imports
@@ -96,6 +107,7 @@ def _run_all(
     and is raised once they have.
     """
     skip_slow_optional_imports()
+    _no_chart_widgets()
     import papermill  # noqa: F401  (once, before the threads that use it)
 
     from pmkit.reports.forks import warm_parent
