@@ -17,6 +17,7 @@ from pmkit.reports.failures import FigureFailed, failed_cell, keep_failed
 from pmkit.reports.request import ReportRequest
 
 if TYPE_CHECKING:  # jupyter_client: only the runner's threads need it, not a report kernel
+    from pmkit.reports.drawer import Drawer
     from pmkit.reports.kernels import KernelPool
 
 Progress = Callable[[str, str, int, int, float | None], None]
@@ -61,6 +62,8 @@ class NotebookJob:
     """Every page of the run (name, title), for the navigation bar."""
     kernels: KernelPool | None = None
     """The run's kernels, one per thread, reused from one notebook to the next."""
+    drawer: Drawer | None = None
+    """Where the charts are drawn (else in this process)."""
 
     @property
     def name(self) -> str:
@@ -107,22 +110,23 @@ def run_notebook(job: NotebookJob) -> Any:
         ) from exc
 
 
-def _finish(nb: Any, executed: Path, html: Path, title: str, pages: list[tuple[str, str]]) -> None:
+def _finish(nb: Any, job: NotebookJob, html: Path, title: str) -> None:
     """Draw the charts the kernel handed over, rewrite the executed notebook with them, export it.
 
     A chart that cannot be drawn fails the report like a cell that raised, naming that cell.
     """
     import nbformat
 
-    from pmkit.present.figures import FigureError, draw_deferred
+    from pmkit.present.figures import FigureError, draw, draw_deferred
 
+    executed = job.executed
     try:
-        draw_deferred(nb)
+        draw_deferred(nb, job.drawer.draw if job.drawer is not None else draw)
     except FigureError as exc:
         nbformat.write(nb, executed)
         raise FigureFailed(nb.cells[exc.cell_index].get("id"), exc) from exc
     nbformat.write(nb, executed)
-    html.write_text(notebook_html(nb, title, pages), encoding="utf-8")
+    html.write_text(notebook_html(nb, title, job.pages), encoding="utf-8")
 
 
 def publish_notebook(nb: Any, job: NotebookJob) -> NotebookResult:
@@ -130,13 +134,14 @@ def publish_notebook(nb: Any, job: NotebookJob) -> NotebookResult:
     name = job.name
     title = notebook_title(job.source)
     try:
-        _finish(nb, job.executed, job.tmp / f"{name}.html", title, job.pages)
+        _finish(nb, job, job.tmp / f"{name}.html", title)
     except FigureFailed as exc:
         kept = keep_failed(job.out_dir, job.request, job.executed)
         cell, code = failed_cell(kept, job.source, exc.cell_id) if kept else (None, None)
         job.tell("failed")
         failure = exc.error  # a pmkit.present.figures.FigureError
-        ename, evalue = type(failure.error).__name__, f"chart {failure.builder}: {failure.error}"
+        ename = getattr(failure.error, "ename", type(failure.error).__name__)  # drawn elsewhere
+        evalue = f"chart {failure.builder}: {failure.error}"
         raise NotebookFailed(name, cell, ename, evalue, kept, code) from exc
     seconds = job.tell("done")
     return NotebookResult(name, title, f"{name}.html", f"{name}.ipynb", seconds)

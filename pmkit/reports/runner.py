@@ -10,10 +10,10 @@ at a time (default: 2, or 1 on a one-core machine). The kernels are forked from 
 process that has imported ipykernel and what the notebooks import (``pmkit.reports.forks``), and
 each thread keeps its kernel for its next notebook, namespace cleared
 (``pmkit.reports.kernels``). The kernels compute the numbers and hand their charts over by name
-and data (``pmkit.present.figures``); one drawing thread in this process builds every chart of
-the run with altair, draws it with one vl-convert (started once, not once per kernel), writes
-the executed notebook with its charts and exports it to HTML, while the kernels go on with the
-next notebooks.
+and data (``pmkit.present.figures``); one drawing process (``pmkit.reports.drawer``) builds
+every chart of the run with altair and draws it with one vl-convert (started once, not once per
+kernel), and one thread here writes each executed notebook with its charts and exports it to
+HTML, while the kernels go on with the next notebooks.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -34,6 +33,7 @@ from typing import Any
 
 from pmkit import __version__
 from pmkit.fastimport import skip_slow_optional_imports
+from pmkit.reports.drawer import Drawer
 from pmkit.reports.errors import OutputNotWritable
 from pmkit.reports.export import notebook_html, run_pages
 from pmkit.reports.index import MANIFEST, write_index
@@ -67,29 +67,25 @@ class RunResult:
     notebooks: list[NotebookResult] = field(default_factory=list)
 
 
-def _no_chart_widgets() -> None:
-    """The runner draws static SVG: altair's ``JupyterChart`` widget is of no use to it, and
-    loading anywidget and ipywidgets with altair costs ~0.1 s of a run. Left alone where altair
-    is loaded already or the runner itself runs in a Jupyter kernel (whose user may want it)."""
-    if not {"altair", "ipykernel", "anywidget"} & sys.modules.keys():
-        sys.modules["anywidget"] = None  # type: ignore[assignment]
-
-
-def _warm_up(sources: list[Path]) -> None:
-    """What drawing and exporting need, loaded while the first kernels start (much of a kernel
-    start is waiting): the HTML exporter, and altair with vl-convert if a notebook imports
-    ``pmkit.present.figures`` (hands charts over). Real work, paid once per run instead of at the first
-    notebook's export; a failure here shows again, with its report, when that work is done."""
+def _warm_up() -> None:
+    """The HTML exporter, loaded while the first kernels start (much of a kernel start is
+    waiting): paid once per run instead of at the first notebook's export; a failure here
+    shows again, with its report, when that work is done."""
     import nbformat
 
-    from pmkit.present import figures
-
     try:
-        if any("pmkit.present.figures" in s.read_text(encoding="utf-8") for s in sources):
-            figures.warm_up()
         notebook_html(nbformat.v4.new_notebook(), "")
     except Exception:  # noqa: S110  (see the docstring)
         pass
+
+
+def _drawer(sources: list[Path]) -> Drawer | None:
+    """The run's drawing process (``pmkit.reports.drawer``), started now so that altair and
+    vl-convert load while the first kernels start, if a notebook hands charts over (imports
+    ``pmkit.present.figures``)."""
+    if any("pmkit.present.figures" in s.read_text(encoding="utf-8") for s in sources):
+        return Drawer()
+    return None
 
 
 def _run_all(
@@ -107,7 +103,6 @@ def _run_all(
     and is raised once they have.
     """
     skip_slow_optional_imports()
-    _no_chart_widgets()
     import papermill  # noqa: F401  (once, before the threads that use it)
 
     from pmkit.reports.forks import warm_parent
@@ -137,6 +132,7 @@ def _run_all(
             time.monotonic(),
             pages,
             pool,
+            drawer,
         )
         try:
             nb = run_notebook(job)
@@ -147,6 +143,7 @@ def _run_all(
 
     errors: list[BaseException] = []
     results: list[NotebookResult] = []
+    drawer = _drawer(sources)
     warm = warm_parent(tmp, sources)
     pool = KernelPool(tmp, warm)
     try:
@@ -159,6 +156,8 @@ def _run_all(
         pool.close()
         if warm is not None:
             warm.close()
+        if drawer is not None:
+            drawer.close()
     if errors:
         raise errors[0]
     return results
@@ -175,7 +174,7 @@ def _run_in(
 ) -> None:
     """Submit every notebook to ``threads``, collect what was published or failed."""
     try:
-        drawing.submit(_warm_up, sources)
+        drawing.submit(_warm_up)
         runs = [threads.submit(run, i, source) for i, source in enumerate(sources, start=1)]
         published: list[Future[NotebookResult]] = []
         for future in runs:
