@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from pmkit.present.shared import SHARED_ENV
 from pmkit.reports import ReportError, ReportRequest, run_reports
 from pmkit.reports.forks import FORK_ENV, notebook_imports
 
@@ -129,7 +130,8 @@ def test_a_forked_kernel_is_set_up_as_a_fresh_one(
     # the parent a kernel watches (and exits with) is the process that started it
     assert int(forked["env"]["JPY_PARENT_PID"]) == forked["ppid"]
     assert int(fresh["env"]["JPY_PARENT_PID"]) == fresh["ppid"]
-    ours = (FORK_ENV, "JPY_PARENT_PID")
+    assert forked["env"][SHARED_ENV] != fresh["env"][SHARED_ENV]  # each run its own folder
+    ours = (FORK_ENV, "JPY_PARENT_PID", SHARED_ENV)
     same_env = {k: v for k, v in forked["env"].items() if k not in ours}
     assert same_env == {k: v for k, v in fresh["env"].items() if k not in ours}
 

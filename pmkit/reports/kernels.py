@@ -30,10 +30,12 @@ READY_SECONDS = 60
 
 class KernelPool:
     """The kernels of one run, one per thread that asks, started in the run folder ``cwd``
-    (forked from ``warm`` when given)."""
+    (forked from ``warm`` when given, sharing query results in ``shared`` when given)."""
 
-    def __init__(self, cwd: Path, warm: WarmParent | None = None) -> None:
-        self._manager = ReportKernelManager.in_folder(cwd, warm)
+    def __init__(
+        self, cwd: Path, warm: WarmParent | None = None, shared: Path | None = None
+    ) -> None:
+        self._manager = ReportKernelManager.in_folder(cwd, warm, shared)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[Any] = []

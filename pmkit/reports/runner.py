@@ -9,7 +9,8 @@ How a run spends its time: papermill runs each notebook in a ``python3`` kernel,
 at a time (default: 2, or 1 on a one-core machine). The kernels are forked from one warm parent
 process that has imported ipykernel and what the notebooks import (``pmkit.reports.forks``), and
 each thread keeps its kernel for its next notebook, namespace cleared
-(``pmkit.reports.kernels``). The kernels compute the numbers and hand their charts over by name
+(``pmkit.reports.kernels``); a query two pages ask is answered once (``pmkit.present.shared``).
+The kernels compute the numbers and hand their charts over by name
 and data (``pmkit.present.figures``); one drawing process (``pmkit.reports.drawer``) builds
 every chart of the run with altair and draws it with one vl-convert (started once, not once per
 kernel), and one thread here writes each executed notebook with its charts and exports it to
@@ -29,11 +30,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmkit import __version__
 from pmkit.fastimport import skip_slow_optional_imports
-from pmkit.reports.drawer import Drawer
 from pmkit.reports.errors import OutputNotWritable
 from pmkit.reports.export import notebook_html, run_pages
 from pmkit.reports.index import MANIFEST, write_index
@@ -47,6 +47,9 @@ from pmkit.reports.notebook_job import (
 )
 from pmkit.reports.publish import carry_over, clean_leftovers, hold, publish
 from pmkit.reports.request import ReportRequest, available_notebooks
+
+if TYPE_CHECKING:
+    from pmkit.reports.drawer import Drawer
 
 __all__ = ["NotebookResult", "Progress", "RunResult", "default_jobs", "run_reports"]
 
@@ -83,6 +86,8 @@ def _drawer(sources: list[Path]) -> Drawer | None:
     """The run's drawing process (``pmkit.reports.drawer``), started now so that altair and
     vl-convert load while the first kernels start, if a notebook hands charts over (imports
     ``pmkit.present.figures``)."""
+    from pmkit.reports.drawer import Drawer
+
     if any("pmkit.present.figures" in s.read_text(encoding="utf-8") for s in sources):
         return Drawer()
     return None
@@ -145,7 +150,8 @@ def _run_all(
     results: list[NotebookResult] = []
     drawer = _drawer(sources)
     warm = warm_parent(tmp, sources)
-    pool = KernelPool(tmp, warm)
+    shared = Path(tempfile.mkdtemp(prefix="pmkit-results-"))  # private to this user
+    pool = KernelPool(tmp, warm, shared)
     try:
         with (
             ThreadPoolExecutor(1, thread_name_prefix="pmkit-draw") as drawing,
@@ -158,6 +164,7 @@ def _run_all(
             warm.close()
         if drawer is not None:
             drawer.close()
+        shutil.rmtree(shared, ignore_errors=True)
     if errors:
         raise errors[0]
     return results
