@@ -34,3 +34,19 @@ def test_the_drawing_process_draws_what_this_process_draws() -> None:
         draw(plot(charts.top_services, pd.DataFrame({"service": ["a"]}), caption="c").payload())
     assert str(failed.value) == str(here.value)
     assert drawer._process.poll() is not None  # ended with its input
+
+
+def test_a_chart_is_drawn_here_when_the_drawing_process_is_gone() -> None:
+    frame = pd.DataFrame({"category": ["deploy"], "n_incidents": [2]})
+    payload = plot(charts.factor_frequency, frame, caption="c", n=2).payload()
+    drawer = Drawer()
+    drawer._process.kill()
+    drawer._process.wait()
+    try:
+        assert drawer.draw(payload) == str(draw(payload))
+        with pytest.raises(KeyError):  # its own error, raised here
+            drawer.draw(
+                plot(charts.top_services, pd.DataFrame({"service": ["a"]}), caption="c").payload()
+            )
+    finally:
+        drawer.close()

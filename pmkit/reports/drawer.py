@@ -54,7 +54,21 @@ class Drawer:
         return answer
 
     def draw(self, payload: Mapping[str, Any]) -> str:
-        """The figure HTML of a handed-over chart; raises :class:`ChartFailed`."""
+        """The figure HTML of a handed-over chart; raises :class:`ChartFailed`. If the drawing
+        process is gone (it could not start altair or vl-convert, or was killed), the chart is
+        drawn here, where whatever stopped it fails this chart with its own error."""
+        try:
+            answer = self._ask(payload)
+        except (OSError, RuntimeError, ValueError):
+            from pmkit.present.figures import draw
+
+            return str(draw(payload))
+        if "error" in answer:
+            ename, message = answer["error"]
+            raise ChartFailed(str(ename), str(message))
+        return str(answer["html"])
+
+    def _ask(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         with self._lock:
             assert self._process.stdin is not None
             if not self._ready:
@@ -62,11 +76,7 @@ class Drawer:
                 self._ready = True
             self._process.stdin.write(json.dumps(payload).encode() + b"\n")
             self._process.stdin.flush()
-            answer = self._answer()
-        if "error" in answer:
-            ename, message = answer["error"]
-            raise ChartFailed(str(ename), str(message))
-        return str(answer["html"])
+            return self._answer()
 
     def close(self) -> None:
         if self._process.stdin is not None:
