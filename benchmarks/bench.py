@@ -328,14 +328,14 @@ def bench_reports(settings: Settings, results: Results, db: Path, n: int) -> Non
     results.raw[f"reports_{n}"] = best
     ratio = suite["seconds"] / floor["seconds"]
     side_by_side = f", {jobs} at a time" if jobs > 1 else ""
-    floor_text = f"{floor['seconds']:.1f} s"
+    floor_text = f"{floor['seconds']:.1f} s{_cpu(floor)}"
     if max(floor["run_seconds"], default=0) > STALL_SECONDS:  # in every round: flag it
         floor_text += " (a kernel stalled on shutdown: rerun)"
     results.add(
         Row(
             f"report suite ({runs} notebooks{side_by_side})",
             n,
-            f"{suite['seconds']:.1f} s",
+            f"{suite['seconds']:.1f} s{_cpu(suite)}",
             floor_text,
             f"{ratio:.2f}x",
             "<= 1.3x floor",
@@ -348,7 +348,7 @@ def bench_reports(settings: Settings, results: Results, db: Path, n: int) -> Non
             Row(
                 f"report suite ({runs} notebooks, 1 at a time)",
                 n,
-                f"{one:.1f} s",
+                f"{one:.1f} s{_cpu(best['suite_1'])}",
                 floor_text,
                 f"{one / floor['seconds']:.2f}x",
             )
@@ -358,8 +358,8 @@ def bench_reports(settings: Settings, results: Results, db: Path, n: int) -> Non
             Row(
                 f"report suite vs floor, both {jobs} at a time",
                 n,
-                f"{suite['seconds']:.1f} s",
-                f"{both:.1f} s",
+                f"{suite['seconds']:.1f} s{_cpu(suite)}",
+                f"{both:.1f} s{_cpu(best['floor_n'])}",
                 f"{suite['seconds'] / both:.2f}x",
                 f"<= {SAME_PARALLELISM_TARGET}x floor",
                 _verdict(suite["seconds"] / both <= SAME_PARALLELISM_TARGET),
@@ -376,6 +376,12 @@ def bench_reports(settings: Settings, results: Results, db: Path, n: int) -> Non
             f"{queries['total_ms']:.0f} ms in all (slowest: {detail} ms)",
         )
     )
+
+
+def _cpu(run: dict[str, Any]) -> str:
+    """`` (cpu N s)``: what a run cost the machine (its processes, kernels included), steadier
+    than wall time on shared cores; the fastest round's."""
+    return f" (cpu {run['cpu_seconds']:.1f} s)" if "cpu_seconds" in run else ""
 
 
 SAME_PARALLELISM_TARGET = 1.5

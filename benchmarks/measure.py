@@ -215,7 +215,13 @@ def papermill_floor(out: Path, runs: int, jobs: int = 1) -> dict[str, Any]:
         with ThreadPoolExecutor(jobs) as pool:
             list(pool.map(run, range(runs)))
     seconds = time.perf_counter() - started
-    return {"runs": runs, "jobs": jobs, "seconds": seconds, "run_seconds": run_seconds}
+    return {
+        "runs": runs,
+        "jobs": jobs,
+        "seconds": seconds,
+        "cpu_seconds": _cpu_seconds(),
+        "run_seconds": run_seconds,
+    }
 
 
 def reports(db: Path, out: Path, as_of: str, jobs: int | None = None) -> dict[str, Any]:
@@ -231,6 +237,7 @@ def reports(db: Path, out: Path, as_of: str, jobs: int | None = None) -> dict[st
         "runs": len(result.notebooks),
         "jobs": jobs or default_jobs(),
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": _cpu_seconds(),  # kernels, their warm parent and the drawing process too
         "notebooks": {nb.name: round(nb.seconds, 2) for nb in result.notebooks},
     }
 

@@ -18,7 +18,7 @@ this package or beside it (``pmkit.similar.recurrence``, ``pmkit.metrics.owed``)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -204,17 +204,21 @@ def scope_params(f: Filters) -> dict[str, Any]:
     }
 
 
-_REMEMBERED: dict[int, tuple[duckdb.DuckDBPyConnection, dict[str, pd.DataFrame]]] = {}
+_REMEMBERED: dict[int, tuple[duckdb.DuckDBPyConnection, MutableMapping[str, pd.DataFrame]]] = {}
 """Connections whose query results :func:`scope_query` keeps: id -> (the connection, results)."""
 _REMEMBER_AT_MOST = 4
 
 
-def remember_results(con: duckdb.DuckDBPyConnection) -> None:
+def remember_results(
+    con: duckdb.DuckDBPyConnection, store: MutableMapping[str, pd.DataFrame] | None = None
+) -> None:
     """Keep every :func:`scope_query` result on ``con`` and answer a repeated query (same SQL,
     same parameters) with a copy. Only for a read-only connection to a file nothing writes while
     it is open, as a report's (``pmkit.present.report.open_report``): a report asks the same
-    question several times (the summary counts incidents for four sections)."""
-    _REMEMBERED[id(con)] = (con, {})
+    question several times (the summary counts incidents for four sections). ``store`` keeps
+    them instead of a dict of this connection's own (one shared by the connections of a report
+    run to the same file: ``pmkit.present.shared``)."""
+    _REMEMBERED[id(con)] = (con, {} if store is None else store)
     while len(_REMEMBERED) > _REMEMBER_AT_MOST:  # a notebook re-run opens a new connection
         del _REMEMBERED[next(iter(_REMEMBERED))]
 

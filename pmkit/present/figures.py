@@ -241,8 +241,9 @@ def draw(payload: Mapping[str, Any]) -> Html:
     return Figure.from_payload(payload).html()
 
 
-def draw_deferred(nb: Any) -> int:
-    """Replace every handed-over chart in the executed notebook ``nb`` by its drawn HTML.
+def draw_deferred(nb: Any, draw: Callable[[Mapping[str, Any]], str] = draw) -> int:
+    """Replace every handed-over chart in the executed notebook ``nb`` by its drawn HTML
+    (``draw``: :func:`draw` here, or the same in another process).
 
     Returns how many were drawn; raises :class:`FigureError` naming the cell of one that fails.
     """

@@ -43,6 +43,11 @@ def with_hours(frame: pd.DataFrame, unit: str = "minutes") -> pd.DataFrame:
 
 def fmt_value(value: Any, digits: int = 1) -> str:
     """A cell value as short display text (not yet escaped); missing values become a dash."""
+    kind = type(value)
+    if kind is str:  # most cells of a long listing: the same text the general path gives
+        return value
+    if kind is int:
+        return f"{value:,}"
     if value is None or value is pd.NaT:
         return MISSING
     if isinstance(value, float) and math.isnan(value):

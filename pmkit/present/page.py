@@ -157,7 +157,8 @@ def table(
     if frame.columns.is_unique:
         used = dict.fromkeys([*present, *(hrefs[c] for c in present if c in hrefs)])
         shown = shown[[c for c in used if c in frame.columns]]
-    for record in shown.itertuples(index=False, name=None):
+    # each column as Python values once (``tolist``), not a pandas scalar per cell
+    for record in zip(*(shown.iloc[:, i].tolist() for i in range(shown.shape[1])), strict=True):
         values = dict(zip(shown.columns, record, strict=True))
         cells = []
         for c in present:

@@ -22,6 +22,7 @@ from pmkit.metrics.scope import as_of_date
 from pmkit.normalize.owners import People
 from pmkit.present.links import Links
 from pmkit.present.page import Html, header
+from pmkit.present.shared import database_identity, shared_results
 
 
 @dataclass
@@ -145,6 +146,10 @@ def open_report(
         templates=tuple(templates),
         people=People.from_config(config),
     )
+    identity = database_identity(path)
     con = duckdb.connect(str(path), read_only=True)
-    metrics.remember_results(con)  # read-only: a question asked twice is answered once
+    # read-only: a question asked twice is answered once; under ``pmkit report``, once a run
+    # (unless an ingest replaced the file while it was being opened)
+    shared = shared_results(identity) if database_identity(path) == identity else None
+    metrics.remember_results(con, shared)
     return Report(con, filters, path, config)

@@ -15,21 +15,27 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_core.utils import run_sync
 
 from pmkit.reports.kernel import ReportKernelManager
+
+if TYPE_CHECKING:
+    from pmkit.reports.forks import WarmParent
 
 RESET_CODE = "get_ipython().reset(new_session=True, aggressive=False)"
 READY_SECONDS = 60
 
 
 class KernelPool:
-    """The kernels of one run, one per thread that asks, started in the run folder ``cwd``."""
+    """The kernels of one run, one per thread that asks, started in the run folder ``cwd``
+    (forked from ``warm`` when given, sharing query results in ``shared`` when given)."""
 
-    def __init__(self, cwd: Path) -> None:
-        self._manager = ReportKernelManager.in_folder(cwd)
+    def __init__(
+        self, cwd: Path, warm: WarmParent | None = None, shared: Path | None = None
+    ) -> None:
+        self._manager = ReportKernelManager.in_folder(cwd, warm, shared)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[Any] = []
@@ -68,13 +74,17 @@ class KernelPool:
 
 
 def _reset(km: Any) -> None:
+    """Clear the kernel's namespace, waiting only for the reply on the shell channel: the
+    kernel is known alive and idle (its last notebook ended), so neither a ``kernel_info``
+    round trip nor a quiet iopub channel (``wait_for_ready`` waits 0.2 s for that) is needed."""
     kc = km.client()
-    kc.start_channels()
+    kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
     try:
-        run_sync(kc.wait_for_ready)(timeout=READY_SECONDS)
-        reply = run_sync(kc.execute_interactive)(
-            RESET_CODE, store_history=False, timeout=READY_SECONDS
-        )
+        msg_id = kc.execute(RESET_CODE, silent=True, store_history=False)
+        while True:
+            reply = run_sync(kc.get_shell_msg)(timeout=READY_SECONDS)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
     finally:
