@@ -187,6 +187,7 @@ def test_csv_link(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_change_table_and_people_note() -> None:
     from pmkit.normalize.owners import AliasGroup
+    from pmkit.present.change_table import change_table
 
     frame = pd.DataFrame(
         [
@@ -204,7 +205,7 @@ def test_change_table_and_people_note() -> None:
             "verdict",
         ],
     )
-    html = p.change_table(frame, min_n=10)
+    html = change_table(frame, min_n=10)
     assert "<td>0.035</td>" in html and 'class="pmkit-real"' in html
     assert "2 of 4 (n = 4)" in html  # below min_n: a count, not 50%
     note = p.people_note([AliasGroup("<Mei>", ("@mling",))], '[people]\n"<Mei>" = ["@mling"]\n')

@@ -223,7 +223,7 @@ def _uncovered(con: duckdb.DuckDBPyConnection, f: Filters, prev: Filters) -> str
 
 
 def as_frame(changes: list[Change]) -> pd.DataFrame:
-    """The changes as a table (one row per measure), for ``pmkit.present.page.change_table``."""
+    """The changes as a table (one row per measure), for ``pmkit.present.change_table.change_table``."""
     columns = ["measure", "current", "previous", "n_current", "n_previous", "test"]
     columns += ["p_value", "verdict"]
     return pd.DataFrame([c.__dict__ for c in changes], columns=columns)
