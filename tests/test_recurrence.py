@@ -198,6 +198,34 @@ def test_families_link_repeats_and_say_what_their_actions_did(
     assert list(recent["incident_id"]) == ["D", "E"]
 
 
+def test_families_latest_on_the_same_day_are_numbered_by_path(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """AB repeats AA and its day is E's: the two families tie on their latest repeat and are
+    numbered by their first member's path (AA before D), not by the order links come in (AB's
+    is written last)."""
+    for name, day in (("AA", date(2026, 9, 1)), ("AB", DAYS["E"])):
+        con.execute(
+            "INSERT INTO documents (root, path, sha256, size_bytes, ingested_at, template, "
+            "is_unfilled_template, is_process_doc, raw_text) VALUES "
+            "('/pm', ?, '0', 1, ?, 'freeform', false, false, '')",
+            [f"{name}.md", datetime(2026, 11, 16)],
+        )
+        con.execute(
+            "INSERT INTO incidents (root, path, incident_id, title, incident_date, "
+            "severity_level) VALUES ('/pm', ?, ?, ?, ?, 2)",
+            [f"{name}.md", name, f"{name} outage", day],
+        )
+    con.execute(
+        "INSERT INTO incident_similarity (root, path, incident_id, similar_root, similar_path, "
+        "similar_incident_id, rank, window_best, score, days_apart) "
+        "VALUES ('/pm', 'AB.md', 'AB', '/pm', 'AA.md', 'AA', 1, true, 0.9, 44)"
+    )
+    fam = r.families(con, Filters(AS_OF, 365), RULE)
+    groups = {n: list(part["incident_id"]) for n, part in fam.groupby("family", sort=True)}
+    assert groups == {1: ["AA", "AB"], 2: ["D", "E"], 3: ["A", "B", "C"]}
+
+
 def test_status_says_what_the_table_rests_on_or_why_it_cannot(
     con: duckdb.DuckDBPyConnection,
 ) -> None:

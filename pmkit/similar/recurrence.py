@@ -199,9 +199,14 @@ def repeat_rate(
     return pd.DataFrame(rows)
 
 
+def _key_text(key: Key) -> tuple[str, ...]:
+    return tuple(str(part) for part in key)
+
+
 def families(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -> pd.DataFrame:
     """Families with a repeat in the window: one row per member (incidents linked by repeats up
-    to as-of, whatever the window), ``family`` numbered from the latest repeat back, members in
+    to as-of, whatever the window), ``family`` numbered from the latest repeat back (a tie by
+    the first member's path), members in
     time order, each with its actions and the family's ``follow_up`` (of the actions of every
     member but the last: what the failure came back despite)."""
     body = """
@@ -234,7 +239,12 @@ def families(con: duckdb.DuckDBPyConnection, f: Filters, rule: RecurrenceRule) -
     groups: dict[Key, list[Key]] = {}
     for key in list(parent):
         groups.setdefault(find(key), []).append(key)
-    keep = [g for g in groups.values() if any(k in in_window for k in g)]
+    # members and families in key order, so that families whose latest repeat falls on the
+    # same day are numbered the same way every run (the links come in no set order)
+    keep = sorted(
+        (sorted(g, key=_key_text) for g in groups.values() if any(k in in_window for k in g)),
+        key=lambda g: _key_text(g[0]),
+    )
     columns = [
         "family",
         "path",
