@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_support import write_notebook
 
 from pmkit.present.shared import SHARED_ENV
 from pmkit.reports import ReportError, ReportRequest, run_reports
@@ -30,19 +31,6 @@ PROBE = (
     "           'ipykernel': type(get_ipython()).__module__},\n"
     "          open('{name}.json', 'w'))"
 )
-
-
-def _notebook(folder: Path, name: str, *cells: str) -> None:
-    params = nbformat.v4.new_code_cell('db_path = ""\nas_of = "2026-11-16"\nlookback_days = 365')
-    params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(cells=[params, *(nbformat.v4.new_code_cell(c) for c in cells)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f"{name}.ipynb")
 
 
 def _run(tmp_path: Path, jobs: int = 1) -> Path:
@@ -69,7 +57,7 @@ def _gone(pid: int) -> bool:
 
 
 def test_notebook_imports_reads_the_top_level_imports_of_code_cells(tmp_path: Path) -> None:
-    _notebook(
+    write_notebook(
         tmp_path,
         "a",
         "import wave, json as j\nfrom pmkit.present import page as p, charts\nfrom . import x",
@@ -92,8 +80,8 @@ def test_kernels_are_forked_with_the_notebooks_imports_loaded(tmp_path: Path) ->
     """The probe runs before the notebook's own ``import wave``: it is loaded already (the warm
     parent imported it), and the kernel is a child of that parent, not of this process."""
     nbs = tmp_path / "nbs"
-    _notebook(nbs, "first", PROBE.replace("{name}", "first"), "import wave")
-    _notebook(nbs, "second", PROBE.replace("{name}", "second"))
+    write_notebook(nbs, "first", PROBE.replace("{name}", "first"), "import wave")
+    write_notebook(nbs, "second", PROBE.replace("{name}", "second"))
     run_dir = _run(tmp_path, jobs=2)
     seen = {n: json.loads((run_dir / f"{n}.json").read_text()) for n in ("first", "second")}
     for probe in seen.values():
@@ -116,7 +104,9 @@ def test_a_forked_kernel_is_set_up_as_a_fresh_one(
     probes = {}
     for fork in ("1", "0"):
         monkeypatch.setenv(FORK_ENV, fork)
-        _notebook(tmp_path / fork / "nbs", "first", PROBE.replace("{name}", "first"), "import wave")
+        write_notebook(
+            tmp_path / fork / "nbs", "first", PROBE.replace("{name}", "first"), "import wave"
+        )
         run_dir = _run(tmp_path / fork)
         probes[fork] = json.loads((run_dir / "first.json").read_text())
         assert _gone(probes[fork]["pid"])
@@ -137,7 +127,7 @@ def test_a_forked_kernel_is_set_up_as_a_fresh_one(
 
 
 def test_a_forked_kernel_that_dies_fails_its_report(tmp_path: Path) -> None:
-    _notebook(tmp_path / "nbs", "dies", "import os\nos._exit(3)")
+    write_notebook(tmp_path / "nbs", "dies", "import os\nos._exit(3)")
     with pytest.raises(ReportError, match="dies"):
         _run(tmp_path)
     assert not (tmp_path / "reports" / "2026-11-16").exists()

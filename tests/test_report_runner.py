@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from notebook_support import write_notebook
 
 from pmkit.cli import main
 from pmkit.reports import (
@@ -242,22 +243,6 @@ def test_cli_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
 # --- two at a time, charts drawn by the runner ------------------------------------------------
 
 
-def _notebook(folder: Path, name: str, *cells: str) -> None:
-    """A report notebook made of a ``parameters`` cell and ``cells``."""
-    import nbformat
-
-    params = nbformat.v4.new_code_cell('db_path = ""\nas_of = "2026-11-16"\nlookback_days = 365')
-    params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(cells=[params, *(nbformat.v4.new_code_cell(c) for c in cells)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    folder.mkdir(exist_ok=True)
-    nbformat.write(nb, folder / f"{name}.ipynb")
-
-
 def test_two_notebooks_run_at_once_in_the_run_folder(db: Path, tmp_path: Path) -> None:
     """Each notebook waits for the other's flag file: only two kernels at once get past that.
     The flags are relative paths, so both kernels also run in the run folder."""
@@ -272,8 +257,8 @@ def test_two_notebooks_run_at_once_in_the_run_folder(db: Path, tmp_path: Path) -
         "else:\n"
         "    raise TimeoutError('the other notebook never ran alongside')"
     )
-    _notebook(notebooks, "left", wait.format(me="left", other="right"))
-    _notebook(notebooks, "right", wait.format(me="right", other="left"))
+    write_notebook(notebooks, "left", wait.format(me="left", other="right"))
+    write_notebook(notebooks, "right", wait.format(me="right", other="left"))
     request = ReportRequest.build(
         db,
         "2026-11-16",
@@ -292,7 +277,7 @@ def test_a_chart_the_runner_cannot_draw_fails_its_report_naming_the_cell(
     db: Path, tmp_path: Path
 ) -> None:
     notebooks = tmp_path / "nbs"
-    _notebook(
+    write_notebook(
         notebooks,
         "badchart",
         "import pandas as pd\nfrom pmkit.present import charts\nfrom pmkit.present.figures import plot",
@@ -372,12 +357,12 @@ def test_a_thread_reuses_its_kernel_with_a_clean_namespace_and_stops_it(
     import os
 
     notebooks = tmp_path / "nbs"
-    _notebook(
+    write_notebook(
         notebooks,
         "first",
         "import os\nleft_over = 1\nopen('first.pid', 'w').write(str(os.getpid()))",
     )
-    _notebook(
+    write_notebook(
         notebooks,
         "second",
         "import os\nassert 'left_over' not in globals(), 'the namespace was not cleared'\n"
