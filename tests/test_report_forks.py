@@ -149,3 +149,42 @@ def test_kernels_left_running_are_stopped_with_their_parent(tmp_path: Path) -> N
     warm.close()
     assert _gone(pid) and _gone(warm.pid)
     run_sync(km.cleanup_resources)()
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie its new parent has not reaped yet: either way it runs no more."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return _gone(pid)
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_a_kernel_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    """``kill -9`` of a run's process group (the runner and the warm parent) misses its kernels,
+    each in a session of its own: a kernel sees its parent gone and exits (ipykernel's parent
+    poller) instead of running on with nobody to stop it."""
+    import signal
+    import time
+
+    from jupyter_core.utils import run_sync
+
+    from pmkit.reports.forks import WarmParent
+    from pmkit.reports.kernel import ReportKernelManager
+
+    warm = WarmParent(tmp_path, [])
+    km = ReportKernelManager.in_folder(tmp_path, warm)(kernel_name="python3")
+    run_sync(km.start_kernel)()
+    pid = km.provisioner.pid
+    assert pid is not None and not _ended(pid)
+    os.kill(warm.pid, signal.SIGKILL)
+    warm._process.wait()
+    try:
+        deadline = time.monotonic() + 60  # the poller looks once a second
+        while not _ended(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _ended(pid), "the kernel outlived its killed parent"
+    finally:
+        if not _ended(pid):
+            os.killpg(pid, signal.SIGKILL)
+        run_sync(km.cleanup_resources)()

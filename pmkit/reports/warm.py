@@ -78,7 +78,11 @@ def _kernel(request: dict[str, Any], channel: socket.socket, started: int) -> in
     sys.argv = [sys.argv[0], *request["argv"]]
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(argv=request["argv"])
+    # ``parent_handle`` defaults to $JPY_PARENT_PID as it was when ipykernel was imported, in
+    # this parent, before the request set it: given here, or the kernel has no parent poller
+    # and outlives a killed run (its own session, so a kill of the run's group misses it)
+    parent = int(os.environ.get("JPY_PARENT_PID") or 0)
+    IPKernelApp.launch_instance(argv=request["argv"], parent_handle=parent)
     return 0
 
 
