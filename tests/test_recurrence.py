@@ -43,22 +43,27 @@ BEST = {"B": ("A", 0.80), "C": ("B", 0.75), "D": ("C", 0.50), "E": ("D", 0.72)}
 ACTIONS = {"A": ["done", "done"], "B": ["done", "open"], "E": ["in_progress"], "F": ["unknown"]}
 
 
+def _add_incident(db: duckdb.DuckDBPyConnection, name: str, day: date, title: str) -> None:
+    """A document ``<name>.md`` holding one incident ``name`` of ``day``, severity level 2."""
+    db.execute(
+        "INSERT INTO documents (root, path, sha256, size_bytes, ingested_at, template, "
+        "is_unfilled_template, is_process_doc, raw_text) VALUES "
+        "('/pm', ?, '0', 1, ?, 'freeform', false, false, '')",
+        [f"{name}.md", datetime(2026, 11, 16)],
+    )
+    db.execute(
+        "INSERT INTO incidents (root, path, incident_id, title, incident_date, severity_level) "
+        "VALUES ('/pm', ?, ?, ?, ?, 2)",
+        [f"{name}.md", name, title, day],
+    )
+
+
 @pytest.fixture
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     db = duckdb.connect(str(tmp_path / "r.duckdb"))
     db.execute(SCHEMA.read_text(encoding="utf-8"))
     for name, day in DAYS.items():
-        db.execute(
-            "INSERT INTO documents (root, path, sha256, size_bytes, ingested_at, template, "
-            "is_unfilled_template, is_process_doc, raw_text) VALUES "
-            "('/pm', ?, '0', 1, ?, 'freeform', false, false, '')",
-            [f"{name}.md", datetime(2026, 11, 16)],
-        )
-        db.execute(
-            "INSERT INTO incidents (root, path, incident_id, title, incident_date, severity_level) "
-            "VALUES ('/pm', ?, ?, ?, ?, 2)",
-            [f"{name}.md", name, f"<b>{name}</b> outage", day],
-        )
+        _add_incident(db, name, day, f"<b>{name}</b> outage")
         if name != "F":
             db.execute(
                 "INSERT INTO similarity_vectors VALUES ('/pm', ?, ?, 'x', ''::BLOB)",
@@ -205,17 +210,7 @@ def test_families_latest_on_the_same_day_are_numbered_by_path(
     numbered by their first member's path (AA before D), not by the order links come in (AB's
     is written last)."""
     for name, day in (("AA", date(2026, 9, 1)), ("AB", DAYS["E"])):
-        con.execute(
-            "INSERT INTO documents (root, path, sha256, size_bytes, ingested_at, template, "
-            "is_unfilled_template, is_process_doc, raw_text) VALUES "
-            "('/pm', ?, '0', 1, ?, 'freeform', false, false, '')",
-            [f"{name}.md", datetime(2026, 11, 16)],
-        )
-        con.execute(
-            "INSERT INTO incidents (root, path, incident_id, title, incident_date, "
-            "severity_level) VALUES ('/pm', ?, ?, ?, ?, 2)",
-            [f"{name}.md", name, f"{name} outage", day],
-        )
+        _add_incident(con, name, day, f"{name} outage")
     con.execute(
         "INSERT INTO incident_similarity (root, path, incident_id, similar_root, similar_path, "
         "similar_incident_id, rank, window_best, score, days_apart) "
