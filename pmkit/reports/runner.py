@@ -150,7 +150,9 @@ def _run_all(
     results: list[NotebookResult] = []
     drawer = _drawer(sources)
     warm = warm_parent(tmp, sources)
-    shared = Path(tempfile.mkdtemp(prefix="pmkit-results-"))  # private to this user
+    # private to this user, and inside the run's folder: a killed run's results go with the
+    # rest of it when the next run cleans up (removed below, before the run is published)
+    shared = Path(tempfile.mkdtemp(prefix=".results-", dir=tmp))
     pool = KernelPool(tmp, warm, shared)
     try:
         with (
