@@ -36,10 +36,15 @@ def db(tmp_path: Path) -> Path:
 
 
 def _request(
-    db: Path, only: tuple[str, ...], out: Path, as_of: str = "2026-11-16", jobs: int | None = None
+    db: Path,
+    only: tuple[str, ...],
+    out: Path,
+    as_of: str = "2026-11-16",
+    jobs: int | None = None,
+    notebook_dir: Path = NOTEBOOKS,
 ) -> ReportRequest:
     return ReportRequest.build(
-        db, as_of, 30, out_dir=out, only=only, notebook_dir=NOTEBOOKS, jobs=jobs, today=TODAY
+        db, as_of, 30, out_dir=out, only=only, notebook_dir=notebook_dir, jobs=jobs, today=TODAY
     )
 
 
@@ -259,15 +264,7 @@ def test_two_notebooks_run_at_once_in_the_run_folder(db: Path, tmp_path: Path) -
     )
     write_notebook(notebooks, "left", wait.format(me="left", other="right"))
     write_notebook(notebooks, "right", wait.format(me="right", other="left"))
-    request = ReportRequest.build(
-        db,
-        "2026-11-16",
-        30,
-        out_dir=tmp_path / "reports",
-        notebook_dir=notebooks,
-        jobs=2,
-        today=TODAY,
-    )
+    request = _request(db, (), tmp_path / "reports", jobs=2, notebook_dir=notebooks)
     result = run_reports(request)
     assert sorted(r.name for r in result.notebooks) == ["left", "right"]
     assert sorted(p.name for p in result.run_dir.glob("*.flag")) == ["left.flag", "right.flag"]
@@ -368,15 +365,7 @@ def test_a_thread_reuses_its_kernel_with_a_clean_namespace_and_stops_it(
         "import os\nassert 'left_over' not in globals(), 'the namespace was not cleared'\n"
         "open('second.pid', 'w').write(str(os.getpid()))",
     )
-    request = ReportRequest.build(
-        db,
-        "2026-11-16",
-        30,
-        out_dir=tmp_path / "reports",
-        notebook_dir=notebooks,
-        jobs=1,
-        today=TODAY,
-    )
+    request = _request(db, (), tmp_path / "reports", jobs=1, notebook_dir=notebooks)
     result = run_reports(request)
     pids = {name: int((result.run_dir / f"{name}.pid").read_text()) for name in ("first", "second")}
     assert pids["first"] == pids["second"]
