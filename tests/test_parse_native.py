@@ -23,6 +23,7 @@ from test_fuzz import markdown  # the parser fuzz's Markdown strategy
 
 from pmkit.parse import blocks, native
 from pmkit.parse.decode import decode_bytes
+from pmkit.parse.tree import MarkdownDoc
 
 pytestmark = pytest.mark.skipif(not native.available(), reason="markdown-it-pyrs not installed")
 
@@ -65,7 +66,7 @@ def edgy(draw: st.DrawFn) -> str:
     return "".join(draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=40)))
 
 
-def both_ways(text: str) -> tuple[blocks.MarkdownDoc, blocks.MarkdownDoc]:
+def both_ways(text: str) -> tuple[MarkdownDoc, MarkdownDoc]:
     """(markdown-it-py's reading, the default one) of ``text``."""
     old = os.environ.get(blocks.PARSER_ENV)
     os.environ[blocks.PARSER_ENV] = "markdown-it-py"

@@ -15,10 +15,11 @@ from pmkit.normalize.owners import normalize_owner
 from pmkit.normalize.placeholders import is_placeholder
 from pmkit.normalize.status import find_inline_status, normalize_action_status
 from pmkit.normalize.times import parse_date
-from pmkit.parse.blocks import Block, ListBlock, Paragraph, Quote, Section, Table, plain
 from pmkit.parse.fields import normalize_key
+from pmkit.parse.inline import plain
 from pmkit.parse.names import owner_in
 from pmkit.parse.sections import action_kind, section_role
+from pmkit.parse.tree import Block, ListBlock, Paragraph, Quote, Section, Table
 
 _TEXT_COLS = (
     "action",

@@ -3,9 +3,6 @@
 Everything downstream (fields, timeline, actions) walks this tree instead of the text, so that a
 ``- **Severity:**`` inside a code fence or a table cell is never mistaken for a field. Each block keeps
 its 1-based source line so that every parse issue can name it.
-
-The readers import from here the tree's classes (:mod:`pmkit.parse.tree`) and the plain text of
-inline Markdown (:mod:`pmkit.parse.inline`): one place for what reading the tree takes.
 """
 
 from __future__ import annotations
@@ -16,13 +13,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pmkit.parse import native
-from pmkit.parse.inline import LITERAL, Marked, plain, plain_marked
-from pmkit.parse.tree import (  # the tree's classes, imported from here by every reader
+from pmkit.parse.inline import plain
+from pmkit.parse.tree import (
     Block,
     Code,
     Html,
     ListBlock,
-    ListItem,
     MarkdownDoc,
     Paragraph,
     Quote,
@@ -32,22 +28,8 @@ from pmkit.parse.tree import (  # the tree's classes, imported from here by ever
 )
 
 __all__ = [
-    "Block",
-    "Code",
-    "Html",
-    "ListBlock",
-    "ListItem",
-    "LITERAL",
-    "MarkdownDoc",
-    "Marked",
-    "Paragraph",
-    "Quote",
-    "Section",
-    "Table",
     "block_texts",
     "parse_markdown",
-    "plain",
-    "plain_marked",
     "section_text",
     "tokenize",
 ]

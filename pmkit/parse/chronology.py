@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from pmkit.parse.blocks import Section
 from pmkit.parse.context import Document
 from pmkit.parse.sections import section_role
 from pmkit.parse.timeline import TimelineReader, read_timeline
 from pmkit.parse.timeline_clock import timed_entries
+from pmkit.parse.tree import Section
 
 _NOT_A_TIMELINE = frozenset({"actions", "lessons", "factors", "process", "followup_timeline"})
 

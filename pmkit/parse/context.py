@@ -14,23 +14,16 @@ from pathlib import Path
 from pmkit.config import Config
 from pmkit.model import ParseIssue
 from pmkit.normalize.times import TimeParse, find_tz_hint, parse_date, parse_datetime
-from pmkit.parse.blocks import (
-    Code,
-    Html,
-    ListBlock,
-    Paragraph,
-    Section,
-    block_texts,
-    parse_markdown,
-    plain,
-)
+from pmkit.parse.blocks import block_texts, parse_markdown
 from pmkit.parse.fields import field_for_key, key_has_utc
 from pmkit.parse.fieldset import Fields, collect_fields, joined
+from pmkit.parse.inline import plain
 from pmkit.parse.keyvalues import KeyValue, key_values, split_key_value
 from pmkit.parse.prose import section_prose
 from pmkit.parse.sections import is_section_name, section_role
 from pmkit.parse.shapes import detect_shape
 from pmkit.parse.textdates import date_in
+from pmkit.parse.tree import Code, Html, ListBlock, Paragraph, Section
 
 TITLE_PREFIX = re.compile(
     r"^(incident\s+)?(post[- ]?mortem|postmortem|incident report|pir)\s*[:\-–—]\s*", re.IGNORECASE

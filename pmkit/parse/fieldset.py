@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from pmkit.normalize.placeholders import is_placeholder
 from pmkit.normalize.severity import is_severity_placeholder
-from pmkit.parse.blocks import Block, ListBlock, Paragraph
 from pmkit.parse.fields import field_for_key
 from pmkit.parse.keyvalues import KeyValue, split_key_value
 from pmkit.parse.names import is_literal
 from pmkit.parse.prose import blocks_prose, value_prose
+from pmkit.parse.tree import Block, ListBlock, Paragraph
 
 MAX_TEXT = 4000
 """A free-text field (summary, root cause, ...) is cut here: reports show paragraphs, not logs."""

@@ -12,11 +12,12 @@ from pmkit.normalize.placeholders import is_placeholder
 from pmkit.normalize.severity import parse_severity
 from pmkit.normalize.status import normalize_incident_status
 from pmkit.normalize.times import parse_date
-from pmkit.parse.blocks import Marked, Paragraph, plain, plain_marked
 from pmkit.parse.context import TITLE_PREFIX, Document, file_stem
+from pmkit.parse.inline import Marked, plain, plain_marked
 from pmkit.parse.names import owner_in, services_in
 from pmkit.parse.sections import section_role
 from pmkit.parse.textdates import date_in
+from pmkit.parse.tree import Paragraph
 
 _TITLE_NOISE = re.compile(
     r"^\s*\[(incident|postmortem|post-mortem)\]\s*|\{\{\s*|\s*\}\}", re.IGNORECASE

@@ -15,14 +15,15 @@ from pmkit.model import Postmortem
 from pmkit.normalize.times import parse_duration_minutes, parse_timeframe
 from pmkit.parse import identity, narrative
 from pmkit.parse.actions import read_actions
-from pmkit.parse.blocks import Section, plain
 from pmkit.parse.chronology import read_document_timeline
 from pmkit.parse.context import Document
+from pmkit.parse.inline import plain
 from pmkit.parse.keyvalues import key_values
 from pmkit.parse.milestones import read_field_milestones, read_other_milestones
 from pmkit.parse.people import responders
 from pmkit.parse.textdates import leading_date
 from pmkit.parse.timeline import read_timeline
+from pmkit.parse.tree import Section
 
 _MULTI_TITLE = re.compile(
     r"\b(multiple|several|series of|recurring)\b.*\b(outages|incidents)\b", re.IGNORECASE

@@ -13,16 +13,10 @@ from functools import lru_cache
 import yaml
 
 from pmkit.model import ParseIssue
-from pmkit.parse.blocks import (
-    Block,
-    ListBlock,
-    Paragraph,
-    Quote,
-    Section,
-    block_texts,
-    plain,
-)
+from pmkit.parse.blocks import block_texts
 from pmkit.parse.fields import field_for_key
+from pmkit.parse.inline import plain
+from pmkit.parse.tree import Block, ListBlock, Paragraph, Quote, Section
 
 
 @dataclass

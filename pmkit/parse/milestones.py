@@ -17,9 +17,9 @@ from typing import TypeVar
 
 from pmkit.model import Postmortem
 from pmkit.normalize.times import parse_duration_minutes, parse_timeframe
-from pmkit.parse.blocks import Section, plain
 from pmkit.parse.context import Document
 from pmkit.parse.identity import publication_date
+from pmkit.parse.inline import plain
 from pmkit.parse.milestone_words import (
     MILESTONES,
     MilestoneWords,
@@ -31,6 +31,7 @@ from pmkit.parse.sections import heading_words
 from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline import TimelineReader
 from pmkit.parse.timeline_milestones import read_timeline_milestones
+from pmkit.parse.tree import Section
 
 _PRIORITY = {"field": 3, "timeline": 2, "prose": 1}
 _PROSE_ROLES = ("summary", "impact", "detection", "resolution", "lessons")

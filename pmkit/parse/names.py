@@ -13,7 +13,7 @@ import re
 
 from pmkit.normalize.owners import normalize_owner, split_people
 from pmkit.normalize.placeholders import is_placeholder
-from pmkit.parse.blocks import Marked, plain_marked
+from pmkit.parse.inline import Marked, plain_marked
 
 _SERVICE_SPLIT = re.compile(r"\s*(?:,|;|\band\b)\s*")
 _SERVICE_NOTE = re.compile(r"\s*\([^)]*\)\s*$")

@@ -7,23 +7,14 @@ import re
 
 from pmkit.model import ContributingFactor, Postmortem
 from pmkit.normalize.placeholders import is_placeholder
-from pmkit.parse.blocks import (
-    Block,
-    ListBlock,
-    ListItem,
-    Marked,
-    Paragraph,
-    Section,
-    Table,
-    plain,
-    plain_marked,
-)
 from pmkit.parse.context import Document
 from pmkit.parse.fields import field_for_key
 from pmkit.parse.fieldset import is_field_block, joined
+from pmkit.parse.inline import Marked, plain, plain_marked
 from pmkit.parse.keyvalues import split_key_value
 from pmkit.parse.prose import children_prose, prose_texts, section_prose
 from pmkit.parse.sections import names_safeguards, names_the_root_cause, section_role
+from pmkit.parse.tree import Block, ListBlock, ListItem, Paragraph, Section, Table
 
 
 def _names_another_part(item: ListItem) -> bool:

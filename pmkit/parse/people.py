@@ -7,9 +7,9 @@ responders (``## Responders`` over a list of handles), in the order written, eac
 
 from __future__ import annotations
 
-from pmkit.parse.blocks import ListBlock, Paragraph
 from pmkit.parse.context import Document
 from pmkit.parse.names import people_in
+from pmkit.parse.tree import ListBlock, Paragraph
 
 _MAX_PEOPLE = 50
 """A "responders" list longer than this is something else (a log, a table of users)."""

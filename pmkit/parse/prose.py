@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pmkit.normalize.placeholders import is_placeholder
-from pmkit.parse.blocks import Block, ListBlock, ListItem, Paragraph, Quote, Section, Table, plain
+from pmkit.parse.inline import plain
 from pmkit.parse.keyvalues import KeyValue, split_key_value
+from pmkit.parse.tree import Block, ListBlock, ListItem, Paragraph, Quote, Section, Table
 
 
 def _is_template_line(raw: str) -> bool:

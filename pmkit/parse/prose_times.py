@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pmkit.normalize.times import parse_datetime, parse_duration_minutes, resolve_zone
-from pmkit.parse.blocks import Block, ListBlock, Paragraph, Section, plain
+from pmkit.parse.inline import plain
 from pmkit.parse.milestone_words import MILESTONES, MilestoneWords
 from pmkit.parse.textdates import date_in
+from pmkit.parse.tree import Block, ListBlock, Paragraph, Section
 
 MAX_PROSE_CHARS = 12_000
 """Prose read for milestones per document: the opening and a few sections, never a log dump."""

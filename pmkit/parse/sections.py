@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pmkit.parse.blocks import plain
+from pmkit.parse.inline import plain
 
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.)\s*", re.IGNORECASE)
 _NONWORD = re.compile(r"[^a-z0-9]+")

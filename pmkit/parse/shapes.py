@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pmkit.parse.blocks import Section
 from pmkit.parse.fields import normalize_key
 from pmkit.parse.sections import heading_words
+from pmkit.parse.tree import Section
 
 # shape -> (heading-word fingerprints, key fingerprints); two hits or more make a match
 _FINGERPRINTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {

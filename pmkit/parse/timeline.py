@@ -16,17 +16,9 @@ from datetime import date, datetime
 from pmkit.model import ParseIssue, TimelineEvent
 from pmkit.normalize.placeholders import is_placeholder
 from pmkit.normalize.times import TimeParse, find_tz_hint, parse_date, to_local
-from pmkit.parse.blocks import (
-    Block,
-    ListBlock,
-    Paragraph,
-    Quote,
-    Section,
-    Table,
-    block_texts,
-    plain,
-)
+from pmkit.parse.blocks import block_texts
 from pmkit.parse.fields import normalize_key
+from pmkit.parse.inline import plain
 from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline_clock import (
     DAY,
@@ -38,6 +30,7 @@ from pmkit.parse.timeline_clock import (
     date_only,
     split_time_prefix,
 )
+from pmkit.parse.tree import Block, ListBlock, Paragraph, Quote, Section, Table
 
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]{1,20}\]")
 """``2023-03-03[^3]:``: a footnote marker after a date is not part of it."""

@@ -16,10 +16,11 @@ from functools import lru_cache
 
 from pmkit.model import ParseIssue
 from pmkit.normalize.times import TimeParse, parse_date, parse_datetime, to_local
-from pmkit.parse.blocks import ListBlock, Section, plain
 from pmkit.parse.fields import field_for_key
+from pmkit.parse.inline import plain
 from pmkit.parse.keyvalues import split_key_value
 from pmkit.parse.textdates import date_in, leading_date
+from pmkit.parse.tree import ListBlock, Section
 
 _SEPARATORS = (": ", " - ", " – ", " — ", " -- ", " | ")
 _LEADING_BRACKET = re.compile(r"^\s*[\[(](?P<t>[^\])]{1,40})[\])]\s*[:\-–—]?\s*(?P<rest>.*)$", re.S)
