@@ -119,6 +119,22 @@ def test_classify_trigger() -> None:
     assert classify_trigger("Nightly batch job started during peak hours") == "scheduled_job"
 
 
+def test_deployment_as_a_noun_is_no_deploy_trigger() -> None:
+    """corpus-real2/04: a namespace deleted by hand, in a hub the team calls a "deployment"."""
+    leap = (
+        "On August 12 2025, a 2i2c engineer unintentionally deleted the prod namespace for the"
+        " LEAP deployment whilst working on separate (new) hub."
+    )
+    assert classify_trigger(leap) == "infrastructure_change"
+    assert classify_trigger("The web Deployment had no memory limit") is None
+    # The act of deploying still is one.
+    assert classify_trigger("crates.io was broken due to a deployment that contained a bug") == (
+        "deploy"
+    )
+    assert classify_trigger("We deployed 2.3 to production at 14:05") == "deploy"
+    assert classify_trigger("Routine deployment of the api") == "deploy"
+
+
 def test_keyword_rules() -> None:
     def hit(keyword: str, text: str) -> bool:
         rules = f"[factors.x]\nkeywords = [{keyword!r}]\n"
