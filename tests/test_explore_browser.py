@@ -293,8 +293,20 @@ def test_explore_notebook_in_jupyterlab(lab: tuple[str, Path], tmp_path: Path) -
             download_info.value.save_as(saved)
             frame = pd.read_csv(saved)
             assert list(frame["incident_id"]) == shown_ids
-            (written,) = (work / "exports").glob("*.csv")
+            (written,) = (work / "exports").glob("pmkit-incidents-*.csv")
             assert written.read_bytes() == saved.read_bytes()
+
+            # and their action items: every row belongs to a listed incident
+            page.click(".pmkit-x-export-actions-csv")
+            page.wait_for_selector(".pmkit-x-export-message:has-text('action items of')")
+            with page.expect_download() as download_info:
+                page.click(".pmkit-x-export-message a.pmkit-x-download")
+            saved_actions = tmp_path / "actions.csv"
+            download_info.value.save_as(saved_actions)
+            actions = pd.read_csv(saved_actions)
+            assert len(actions) > 0 and set(actions["incident_id"]) <= set(shown_ids)
+            (written_actions,) = (work / "exports").glob("pmkit-actions-*.csv")
+            assert written_actions.read_bytes() == saved_actions.read_bytes()
 
             # the report command: same window and filters, the selection and search left out
             command = page.text_content(".pmkit-x-command pre") or ""

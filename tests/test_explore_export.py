@@ -69,6 +69,56 @@ def test_exports_hold_the_tables_rows_in_its_order(fixture_db: Path, tmp_path: P
         panel.db.close()
 
 
+def test_the_action_export_lists_the_tables_incidents_actions(
+    fixture_db: Path, tmp_path: Path
+) -> None:
+    """Counted by hand from the two fixture files: cdn-edge (INC-20261001-001) has four actions,
+    one open (due 2026-10-26, not yet overdue on 2026-10-23); certificate expiry
+    (INC-20260823-001) has one done and two open, due 2026-09-25 (28 days overdue) and
+    2026-08-31 (53 days)."""
+    panel = explore(fixture_db, today=date(2026, 10, 23), export_dir=tmp_path / "out")
+    try:
+        panel.table.query = "certificate expiry"
+        assert list(panel.table_frame["incident_id"]) == ["INC-20260823-001"]
+        panel.table.query = ""
+        panel.table.sort = ["title", "asc"]
+        order = list(panel.table_frame["incident_id"])
+        path = panel.export("csv", "actions")
+        assert path.name.startswith("pmkit-actions-")
+        rows = pd.read_csv(path)
+        # the table's order, then each file's own order
+        firsts = list(dict.fromkeys(rows["incident_id"]))
+        assert firsts == [i for i in order if i in set(rows["incident_id"])]
+        cdn = rows[rows["incident_id"] == "INC-20261001-001"]
+        assert list(cdn["action_id"]) == ["AI-001", "AI-002", "AI-003", "AI-004"]
+        assert list(cdn["is_open"]) == [False, True, False, False]
+        assert not cdn["is_overdue"].any()
+        cert = rows[rows["incident_id"] == "INC-20260823-001"].set_index("action_id")
+        assert list(cert.index) == ["AI-001", "AI-002", "AI-003"]
+        assert list(cert["status"]) == ["done", "in_progress", "open"]
+        assert cert.loc["AI-002", "days_overdue"] == 28
+        assert cert.loc["AI-003", "days_overdue"] == 53
+        assert cert.loc["AI-003", "owner"] == "Kavya Rao"
+        assert cert.loc["AI-003", "file"] == str(
+            CORPUS.resolve() / "2026-08-23-certificate-expiry-on-checkout-api.md"
+        )
+        assert cert.loc["AI-003", "line"] == 104
+        n_incidents = len(panel.table_frame)
+        assert f"({len(rows):,} action items of {n_incidents} incidents)" in (
+            panel.export_message.value
+        )
+        # The action-status filter applies to the rows too.
+        panel.statuses.value = ("open", "in_progress")
+        parquet = panel.export("parquet", "actions")
+    finally:
+        panel.db.close()
+    with duckdb.connect() as con:
+        open_only = con.execute("SELECT * FROM read_parquet(?)", [str(parquet)]).df()
+    assert set(open_only["status"]) <= {"open", "in_progress"}
+    cert_open = open_only[open_only["incident_id"] == "INC-20260823-001"]
+    assert list(cert_open["action_id"]) == ["AI-002", "AI-003"]
+
+
 def test_two_exports_in_one_second_get_two_files(fixture_db: Path, tmp_path: Path) -> None:
     frame = pd.DataFrame(
         {"incident_id": ["a"], "root": ["/r"], "path": ["a.md"], "services": [["x"]]}

@@ -18,6 +18,7 @@ import pandas as pd
 from pmkit import metrics
 from pmkit.config import DRAFT_TARGET_HOURS
 from pmkit.explore.db import ExploreDB, ExploreError, Key
+from pmkit.metrics.frames import as_people
 from pmkit.normalize.owners import People
 from pmkit.present.format import coverage_text
 
@@ -155,6 +156,32 @@ def restricted_view(
         else:
             view.overdue_by_owner = metrics.overdue_by_owner(con, f)
     return view
+
+
+_LISTED_ACTIONS_SQL = """
+SELECT b.* EXCLUDE (ord)
+FROM (SELECT a.*, k.ord
+      FROM action_backlog(as_of := $as_of) AS a
+      JOIN explore_listed AS k
+        ON k.root = a.root AND k.path = a.path AND k.incident_id = a.incident_id) AS b
+ORDER BY b.ord, b.line NULLS LAST, b.action_id
+"""
+
+
+def listed_actions(db: ExploreDB, data: ExploreData, incidents: pd.DataFrame) -> pd.DataFrame:
+    """The action items of ``incidents`` (the table's rows), in the table's order and then as
+    written, with the action-status filter applied and overdue as of the window's end: what the
+    action export holds. ``owner`` is the person ``[people]`` names (``owner_written`` as written).
+    """
+    db.set_action_statuses(data.state.action_statuses)
+    keys = incidents[["root", "path", "incident_id"]].reset_index(drop=True)
+    keys = keys.assign(ord=range(len(keys)))
+    db.con.register("explore_listed", keys)
+    try:
+        found = db.con.execute(_LISTED_ACTIONS_SQL, {"as_of": data.filters.as_of}).df()
+    finally:
+        db.con.unregister("explore_listed")
+    return as_people(found, data.filters)
 
 
 def _coverage(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Taking the current selection elsewhere: as a file (CSV, Parquet) and as a report.
 
 The export holds the rows the table lists (filters, chart selections and search applied), in
-its order, with the incident's file and its counts of actions. The report command is the
+its order, with the incident's file and its counts of actions; the action export holds those
+incidents' action items (the action-status filter applied), a row each, in the same order. The report command is the
 ``pmkit report`` line that gives the same window and filters on the same database; what a report
 cannot be asked for (a chart selection other than severity, the action-status filter, a
 search) is said next to it, never silently dropped.
@@ -46,13 +47,42 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "path",
 )
 """The exported columns: the incident list's, in this order (``file`` is root/path)."""
+ACTION_EXPORT_COLUMNS: tuple[str, ...] = (
+    "incident_id",
+    "title",
+    "action_id",
+    "text",
+    "owner",
+    "owner_written",
+    "owner_team",
+    "due_date",
+    "status",
+    "status_text",
+    "is_open",
+    "is_overdue",
+    "days_overdue",
+    "priority",
+    "kind",
+    "tracking_ref",
+    "team",
+    "services",
+    "root",
+    "path",
+    "line",
+)
+"""The exported action columns: ``owner`` is the person ``[people]`` names (``owner_written`` as
+written), overdue as of the explorer's window end, ``line`` where the action is in ``file``."""
+EXPORTS: dict[str, tuple[str, ...]] = {
+    "incidents": EXPORT_COLUMNS,
+    "actions": ACTION_EXPORT_COLUMNS,
+}
 LOOKBACK_RANGE = (1, 3650)
 """What ``pmkit report --lookback`` accepts (days)."""
 
 
-def export_frame(incidents: pd.DataFrame) -> pd.DataFrame:
-    """The rows to export: :data:`EXPORT_COLUMNS` and ``file``, the postmortem's full path."""
-    out = incidents.reindex(columns=list(EXPORT_COLUMNS)).reset_index(drop=True)
+def export_frame(rows: pd.DataFrame, columns: tuple[str, ...] = EXPORT_COLUMNS) -> pd.DataFrame:
+    """The rows to export: ``columns`` and ``file``, the postmortem's full path."""
+    out = rows.reindex(columns=list(columns)).reset_index(drop=True)
     out["file"] = [
         str(Path(r) / p) if isinstance(r, str) and r else str(p)
         for r, p in zip(out["root"], out["path"], strict=True)
@@ -68,8 +98,8 @@ def export_frame(incidents: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _target(folder: Path, fmt: str, now: datetime) -> Path:
-    stem = f"pmkit-incidents-{now:%Y%m%d-%H%M%S}"
+def _target(folder: Path, fmt: str, now: datetime, what: str) -> Path:
+    stem = f"pmkit-{what}-{now:%Y%m%d-%H%M%S}"
     target = folder / f"{stem}.{fmt}"
     n = 2
     while target.exists():
@@ -79,17 +109,24 @@ def _target(folder: Path, fmt: str, now: datetime) -> Path:
 
 
 def write_export(
-    incidents: pd.DataFrame, folder: Path, fmt: str, now: datetime | None = None
+    rows: pd.DataFrame,
+    folder: Path,
+    fmt: str,
+    now: datetime | None = None,
+    what: str = "incidents",
 ) -> Path:
-    """Write the rows to a new file in ``folder`` (created) and return its path.
+    """Write the rows to a new file in ``folder`` (created) and return its path: ``what`` is
+    ``incidents`` (:data:`EXPORT_COLUMNS`) or ``actions`` (:data:`ACTION_EXPORT_COLUMNS`).
 
     CSV lists a row's services as ``a; b``; Parquet keeps them a list. The file is written under
     a temporary name and renamed, so a reader never sees half of it."""
     if fmt not in FORMATS:
         raise ValueError(f"export format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if what not in EXPORTS:
+        raise ValueError(f"export must be one of {', '.join(EXPORTS)}, got {what!r}")
     folder.mkdir(parents=True, exist_ok=True)
-    frame = export_frame(incidents)
-    target = _target(folder, fmt, now or datetime.now())
+    frame = export_frame(rows, EXPORTS[what])
+    target = _target(folder, fmt, now or datetime.now(), what)
     partial = target.with_name(f".{target.name}.partial")
     try:
         if fmt == "csv":

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from pmkit.explore.data import ExploreState
+from pmkit.explore.data import ExploreData, ExploreState, listed_actions
 from pmkit.explore.db import ExploreDB, FilterOptions
 from pmkit.explore.export import ReportCommand, report_command, write_export
 from pmkit.explore.table import IncidentTable, files_href, split_id
@@ -31,6 +31,7 @@ class PanelExport:
     export_message: w.HTML
     export_dir: Path
     exported: list[Path]
+    data: ExploreData | None
 
     if TYPE_CHECKING:
 
@@ -74,9 +75,18 @@ class PanelExport:
 
     # --- exports -----------------------------------------------------------------------------
 
-    def export(self, fmt: str) -> Path:
-        """Write the table's rows (all of them, in its order) as ``fmt`` into ``export_dir``."""
-        target = write_export(self.table.frame, self.export_dir, fmt)
+    def export(self, fmt: str, what: str = "incidents") -> Path:
+        """Write the table's rows (all of them, in its order) as ``fmt`` into ``export_dir``;
+        ``what="actions"``: those incidents' action items instead, a row each."""
+        if what == "actions":
+            if self.data is None:
+                raise RuntimeError("nothing loaded yet")
+            rows = listed_actions(self.db, self.data, self.table.frame)
+            counted = f"{len(rows):,} action items of {len(self.table.frame):,} incidents"
+        else:
+            rows = self.table.frame
+            counted = f"{len(rows):,} incidents"
+        target = write_export(rows, self.export_dir, fmt, what=what)
         self.exported.append(target)
         href = files_href(target.resolve(), dict(self.table.page))
         name = escape(str(target))
@@ -85,7 +95,5 @@ class PanelExport:
             if href
             else ""
         )
-        self.export_message.value = (
-            f"Wrote <code>{name}</code> ({len(self.table.frame):,} incidents).{link}"
-        )
+        self.export_message.value = f"Wrote <code>{name}</code> ({counted}).{link}"
         return target

@@ -84,7 +84,7 @@ class PanelLayout:
     clear_selections: Callable[[], None]
     _show_detail: Callable[[], None]
     _after_table: Callable[[], None]
-    export: Callable[[str], Path]
+    export: Callable[[str, str], Path]
 
     def _build_filters(self) -> None:
         o = self.options
@@ -138,12 +138,21 @@ class PanelLayout:
         self.table.add_class("pmkit-x-table")
         self.table.observe(lambda _: self._show_detail(), names="selected")
         self.table.observe(lambda _: self._after_table(), names=["query", "sort", "page"])
+        labels = dict(zip(FORMATS, ("CSV", "Parquet"), strict=True))
         self.export_buttons = {
-            fmt: _button(f"Export {label}", f"pmkit-x-export-{fmt}", "download")
-            for fmt, label in zip(FORMATS, ("CSV", "Parquet"), strict=True)
+            fmt: _button(f"Export {labels[fmt]}", f"pmkit-x-export-{fmt}", "download")
+            for fmt in FORMATS
         }
         for fmt, button in self.export_buttons.items():
-            button.on_click(lambda _, fmt=fmt: self.export(fmt))
+            button.on_click(lambda _, fmt=fmt: self.export(fmt, "incidents"))
+        self.action_export_buttons = {
+            fmt: _button(
+                f"Export their actions {labels[fmt]}", f"pmkit-x-export-actions-{fmt}", "download"
+            )
+            for fmt in FORMATS
+        }
+        for fmt, button in self.action_export_buttons.items():
+            button.on_click(lambda _, fmt=fmt: self.export(fmt, "actions"))
         self.export_message = w.HTML()
         self.export_message.add_class("pmkit-x-export-message")
         self.command = w.HTML()
@@ -173,7 +182,14 @@ class PanelLayout:
                     w.HBox([c[name] for name in charts.CHARTS], layout=_wrap()),
                     w.HBox([self.chips, self.clear_button], layout=_wrap()),
                     self.table,
-                    w.HBox([*self.export_buttons.values(), self.export_message], layout=_wrap()),
+                    w.HBox(
+                        [
+                            *self.export_buttons.values(),
+                            *self.action_export_buttons.values(),
+                            self.export_message,
+                        ],
+                        layout=_wrap(),
+                    ),
                     self.command,
                     self.detail,
                     self.similar,
