@@ -28,16 +28,18 @@ import pytest
 
 from pmkit import metrics
 from pmkit.config import Config, locate
-from pmkit.explore import ExploreDB, ExploreError, ExplorePanel, ExploreState, explore, load
+from pmkit.explore import ExploreDB, ExploreError, ExplorePanel, ExploreState, explore, load, render
 from pmkit.explore import charts as xcharts
 from pmkit.explore.data import coverage_notes
 from pmkit.explore.db import filter_options
+from pmkit.explore.detail import incident_detail
 from pmkit.explore.table import COLUMNS, lab_href, row_id, widths
 from pmkit.explore.table_assets import MIN_WIDTH
 from pmkit.store import ingest_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "explore" / "corpus"
 HOSTILE_ID = "2026-10-23-hostile-html"
+AUTH_ID = "2026-10-05-auth-service-crash-loop"
 TODAY = date(2026, 10, 23)
 """Pinned "today": the day of the last fixture incident, so overdue counts never drift."""
 OCTOBER = {"INC-20261001-001", "2026-10-05-auth-service-crash-loop", HOSTILE_ID}
@@ -515,6 +517,28 @@ def test_the_explorer_opens_the_configured_database(
         assert load(db, ExploreState(end=TODAY)).target_hours == 12  # [targets] draft_hours
     finally:
         db.close()
+
+
+def test_the_detail_names_action_owners_as_people_says(fixture_db: Path) -> None:
+    """auth-service's retries action is owned by ``@yhaddad``; [people] says that is Youssef."""
+    config = Config(people={"Youssef Haddad": ("@yhaddad",)})
+    db = ExploreDB(fixture_db, config)
+    try:
+        detail = incident_detail(db, "2026-10-05-auth-service-crash-loop.md", AUTH_ID)
+        assert detail is not None
+        row = detail.actions[detail.actions["owner"] == "@yhaddad"].iloc[0]
+        assert row["person"] == "Youssef Haddad"
+        html = render.incident_detail(detail)
+        assert 'Youssef Haddad <span class="pmkit-x-written"' in html and "(@yhaddad)" in html
+    finally:
+        db.close()
+    plain = ExploreDB(fixture_db)  # no [people]: the owner as written, nothing added
+    try:
+        detail = incident_detail(plain, "2026-10-05-auth-service-crash-loop.md", AUTH_ID)
+        assert detail is not None
+        assert "pmkit-x-written" not in render.incident_detail(detail)
+    finally:
+        plain.close()
 
 
 def test_state_to_filters(fixture_db: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from pmkit.explore.db import ExploreDB
+from pmkit.normalize.owners import People
 
 
 @dataclass
@@ -94,5 +95,12 @@ def incident_detail(
         "ORDER BY line NULLS LAST, action_id",
         key,
     ).df()
+    # Who owns an action, as the reports count it: the person [people] names for what was written.
+    people = People.from_config(db.config)
+    actions["person"] = pd.Series(
+        [people.person(o) if isinstance(o, str) else None for o in actions["owner"]],
+        index=actions.index,
+        dtype=object,
+    )
     text = raw_text if isinstance(raw_text, str) else None
     return IncidentDetail(incident, source, timeline, factors, actions, text, as_of)

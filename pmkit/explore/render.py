@@ -121,6 +121,16 @@ def _cell(value: Any) -> str:
     return escape(text)
 
 
+def _owner(written: object, person: object) -> str:
+    """The person ``[people]`` names, with what the postmortem wrote when that differs."""
+    if not isinstance(person, str) or person == written:
+        return _cell(written)
+    return (
+        f'{escape(person)} <span class="pmkit-x-written" title="as the postmortem writes it">'
+        f"({escape(str(written))})</span>"
+    )
+
+
 def _actions(detail: IncidentDetail) -> str:
     actions = detail.actions
     if actions.empty:
@@ -142,7 +152,7 @@ def _actions(detail: IncidentDetail) -> str:
         cells = [
             _cell(a.get("action_id")),
             _cell(text),
-            _cell(a.get("owner")),
+            _owner(a.get("owner"), a.get("person")),
             _cell(a.get("due_date")),
             _status(a.get("status"), a.get("due_date"), detail.as_of),
             tracking,
