@@ -92,14 +92,19 @@ class Report:
         out = frame.copy()
         if "text" in out.columns and "action_id" in out.columns:
             owners = out["owner_written"] if "owner_written" in out.columns else out["owner"]
+            nones = [None] * len(out)
+
+            def column(name: str) -> list[Any]:  # Python values at once, not a pandas scalar each
+                return out[name].tolist() if name in out.columns else nones
+
             out["what"] = [
                 action_text(t, o, d, r, st)
                 for t, o, d, r, st in zip(
-                    out["text"],
-                    owners,
-                    out.get("due_date", pd.Series([None] * len(out))),
-                    out.get("tracking_ref", pd.Series([None] * len(out))),
-                    out.get("status_text", pd.Series([None] * len(out))),
+                    out["text"].tolist(),
+                    owners.tolist(),
+                    column("due_date"),
+                    column("tracking_ref"),
+                    column("status_text"),
                     strict=True,
                 )
             ]
