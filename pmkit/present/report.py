@@ -109,14 +109,14 @@ class Report:
                 )
             ]
         if "severity_level" in out.columns:
-            out["severity"] = [level_label(v) for v in out["severity_level"]]
+            out["severity"] = [level_label(v) for v in out["severity_level"].tolist()]
         if "path" in out.columns:
-            roots = out["root"] if "root" in out.columns else [None] * len(out)
+            roots = out["root"].tolist() if "root" in out.columns else [None] * len(out)
             out["file_url"] = [
-                self.links.file_url(r, p) for r, p in zip(roots, out["path"], strict=True)
+                self.links.file_url(r, p) for r, p in zip(roots, out["path"].tolist(), strict=True)
             ]
         if "tracking_ref" in out.columns:
-            out["tracking_url"] = [self.links.tracking_url(r) for r in out["tracking_ref"]]
+            out["tracking_url"] = [self.links.tracking_url(r) for r in out["tracking_ref"].tolist()]
         return out
 
 
