@@ -1184,3 +1184,32 @@ def test_open_report_remembers_its_results(tmp_path: Path) -> None:
     finally:
         m.forget_results(report.con)
         report.con.close()
+
+
+def test_a_remembered_connection_answers_every_query_as_a_plain_one(tmp_path: Path) -> None:
+    """A report's connection reads the incidents and actions at as-of from TEMP tables it makes
+    once (``scope._on_kept_facts``): every query gives the frame a plain connection gives."""
+    from pmkit.metrics.scope import _KEPT_FACTS
+
+    path = tmp_path / "kept.duckdb"
+    _build(path)
+    plain = duckdb.connect(str(path), read_only=True)
+    kept = duckdb.connect(str(path), read_only=True)
+    m.remember_results(kept)
+    try:
+        for f in (
+            F,
+            FP,
+            F.previous(),
+            Filters(as_of=AS_OF, lookback_days=None),
+            Filters(as_of=AS_OF, severity_levels=(0, 1)),
+        ):
+            for query in m.QUERIES:
+                expected = query(plain, f)
+                pd.testing.assert_frame_equal(query(kept, f), expected, obj=query.__name__)
+        assert _KEPT_FACTS[id(kept)][1] == {AS_OF, F.previous().as_of}
+    finally:
+        m.forget_results(kept)
+        kept.close()
+        plain.close()
+    assert id(kept) not in _KEPT_FACTS

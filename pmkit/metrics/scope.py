@@ -226,6 +226,7 @@ def remember_results(
 def forget_results(con: duckdb.DuckDBPyConnection) -> None:
     """Stop keeping results for ``con`` (and drop those kept)."""
     _REMEMBERED.pop(id(con), None)
+    _KEPT_FACTS.pop(id(con), None)
 
 
 def scope_query(
@@ -247,8 +248,41 @@ def scope_query(
         return con.execute(sql, bound).df()
     key = repr((sql, sorted(bound.items())))
     if key not in kept[1]:
-        kept[1][key] = con.execute(sql, bound).df()
+        kept[1][key] = con.execute(_on_kept_facts(con, sql, bound.get("as_of")), bound).df()
     return kept[1][key].copy(deep=True)
+
+
+_FACTS = "FROM incident_facts(CAST($as_of AS DATE)) AS f"
+_BACKLOG = "FROM action_backlog(CAST($as_of AS DATE)) AS ab"
+_KEPT_FACTS: dict[int, tuple[duckdb.DuckDBPyConnection, set[date]]] = {}
+
+
+def _on_kept_facts(con: duckdb.DuckDBPyConnection, sql: str, as_of: Any) -> str:
+    """``sql`` reading ``incident_facts`` and ``action_backlog`` at ``as_of`` from TEMP tables of
+    ``con`` made at its first query: a report asks a dozen questions of the same incidents at
+    the same day, each query computing them again (~20 ms of a ~35 ms query on 10k)."""
+    if not isinstance(as_of, date) or (_FACTS not in sql and _BACKLOG not in sql):
+        return sql
+    day = as_of.strftime("%Y%m%d")
+    made = _KEPT_FACTS.get(id(con))
+    if made is None or made[0] is not con:
+        made = _KEPT_FACTS[id(con)] = (con, set())
+        while len(_KEPT_FACTS) > _REMEMBER_AT_MOST:
+            del _KEPT_FACTS[next(iter(_KEPT_FACTS))]
+    if as_of not in made[1]:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE pmkit_facts_{day} AS "  # noqa: S608 (a date's digits)
+            "SELECT * FROM incident_facts(CAST($as_of AS DATE))",
+            {"as_of": as_of},
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE pmkit_backlog_{day} AS "  # noqa: S608
+            "SELECT * FROM action_backlog(CAST($as_of AS DATE))",
+            {"as_of": as_of},
+        )
+        made[1].add(as_of)
+    sql = sql.replace(_FACTS, f"FROM pmkit_facts_{day} AS f")
+    return sql.replace(_BACKLOG, f"FROM pmkit_backlog_{day} AS ab")
 
 
 def first_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
