@@ -1214,3 +1214,22 @@ def test_a_remembered_connection_answers_every_query_as_a_plain_one(tmp_path: Pa
         kept.close()
         plain.close()
     assert id(kept) not in _KEPT_FACTS
+
+
+def test_open_report_takes_the_threads_the_runner_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmkit.present.report import open_report
+    from pmkit.present.shared import THREADS_ENV
+    from pmkit.reports.kernel import ReportKernelManager
+
+    path = tmp_path / "threads.duckdb"
+    _build(path)
+    monkeypatch.setenv(THREADS_ENV, "1")
+    report = open_report(path, AS_OF.isoformat(), 365)
+    try:
+        assert report.con.execute("SELECT current_setting('threads')").fetchone() == (1,)
+    finally:
+        m.forget_results(report.con)
+        report.con.close()
+    assert ReportKernelManager.in_folder(tmp_path, threads=1).threads == 1

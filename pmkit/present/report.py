@@ -7,6 +7,7 @@ need from ``pmkit.toml`` (``[people]``, ``[links]``, ``[reports]``, ``[targets]`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,7 +23,7 @@ from pmkit.metrics.scope import as_of_date
 from pmkit.normalize.owners import People
 from pmkit.present.links import Links
 from pmkit.present.page import Html, header
-from pmkit.present.shared import database_identity, shared_results
+from pmkit.present.shared import THREADS_ENV, database_identity, shared_results
 
 
 @dataclass
@@ -153,6 +154,9 @@ def open_report(
     )
     identity = database_identity(path)
     con = duckdb.connect(str(path), read_only=True)
+    threads = os.environ.get(THREADS_ENV, "")
+    if threads.isdigit() and int(threads) > 0:  # under ``pmkit report``: its share of the cores
+        con.execute(f"SET threads = {int(threads)}")
     # read-only: a question asked twice is answered once; under ``pmkit report``, once a run
     # (unless an ingest replaced the file while it was being opened)
     shared = shared_results(identity) if database_identity(path) == identity else None

@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # the report runner imports this module for SHARED_ENV: not p
 
 SHARED_ENV = "PMKIT_SHARED_RESULTS"
 """The run's folder of shared results, set by the report runner in its kernels' environment."""
+THREADS_ENV = "PMKIT_REPORT_THREADS"
+"""How many threads a report kernel's DuckDB may use, set by the report runner: its share of
+the cores (the run's kernels query at the same time). Unset: DuckDB's default, every core."""
 
 
 def database_identity(path: Path) -> str:
