@@ -166,3 +166,50 @@ def test_overdue_with_no_due_dates_cannot_be_told(tmp_path: Path) -> None:
         last = change.period_change(con, f, min_n=3)[-1]
     assert (last.current, last.previous) == (None, None)  # 1 of 6 with a due date: no count
     assert last.verdict == "cannot tell: due date known for 1 of 6 actions"
+
+
+def test_the_tests_are_scipy_stats_to_the_bit() -> None:
+    """``pmkit.metrics.exact`` computes what ``scipy.stats`` computes, from ``scipy.special``."""
+    import random
+
+    import numpy as np
+    from scipy import stats
+
+    from pmkit.metrics import exact
+
+    for n in [*range(1, 41), 999, 1000, 5001]:
+        for k in sorted({*range(min(n, 40) + 1), n // 2, n // 2 + 1, n - 1, n}):
+            assert exact.binom_two_sided(k, n) == stats.binomtest(k, n, 0.5).pvalue, (k, n)
+    rng = random.Random(19)
+    tables = [
+        [[a, b], [c, d]] for a in range(4) for b in range(4) for c in range(4) for d in range(4)
+    ]
+    for _ in range(200):
+        n1, n2 = rng.randint(0, 2000), rng.randint(0, 40)
+        k1, k2 = rng.randint(0, n1), rng.randint(0, n2)
+        tables.append([[k1, n1 - k1], [k2, n2 - k2]])
+    for table in tables:
+        assert exact.fisher_two_sided(table) == stats.fisher_exact(np.array(table)).pvalue, table
+    for _ in range(300):
+        n1, n2 = rng.choice([1, 3, 8, 9, 50, 300]), rng.choice([2, 7, 8, 9, 40, 400])
+        if rng.random() < 0.5:  # no ties: exact below 9 values a side
+            x = [rng.random() * 100 for _ in range(n1)]
+            y = [rng.random() * 120 for _ in range(n2)]
+        else:
+            x = [float(rng.randint(0, 20)) for _ in range(n1)]
+            y = [float(rng.randint(0, 25)) for _ in range(n2)]
+        expected = stats.mannwhitneyu(x, y, alternative="two-sided").pvalue
+        assert exact.mann_whitney_two_sided(x, y) == expected, (x, y)
+
+
+def test_the_tests_do_not_import_scipy_stats() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pmkit.metrics import change; change.poisson_rate_test(12, 3); "
+        "change.share_test(10, 12, 0, 3); change.median_test([1, 2, 3], [4, 5, 6]); "
+        "change.median_test([1.0] * 20, [2.0] * 20); print('scipy.stats' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -168,3 +168,14 @@ def test_draw_deferred_replaces_handed_over_charts_and_names_a_failing_cell() ->
     with pytest.raises(figures.FigureError) as failed:
         figures.draw_deferred(_notebook_with(good, bad))
     assert failed.value.cell_index == 1 and "KeyError" in str(failed.value)
+
+
+def test_the_report_runner_does_not_import_pandas() -> None:
+    # the runner only passes kernels the shared results' folder: pandas is theirs (~0.25 s)
+    code = (
+        "import sys; from pmkit.reports import ReportRequest; from pmkit.reports.job import "
+        "report_job; import pmkit.reports.kernels, pmkit.reports.runner, pmkit.reports.forks; "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

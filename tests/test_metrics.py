@@ -1184,3 +1184,52 @@ def test_open_report_remembers_its_results(tmp_path: Path) -> None:
     finally:
         m.forget_results(report.con)
         report.con.close()
+
+
+def test_a_remembered_connection_answers_every_query_as_a_plain_one(tmp_path: Path) -> None:
+    """A report's connection reads the incidents and actions at as-of from TEMP tables it makes
+    once (``scope._on_kept_facts``): every query gives the frame a plain connection gives."""
+    from pmkit.metrics.scope import _KEPT_FACTS
+
+    path = tmp_path / "kept.duckdb"
+    _build(path)
+    plain = duckdb.connect(str(path), read_only=True)
+    kept = duckdb.connect(str(path), read_only=True)
+    m.remember_results(kept)
+    try:
+        for f in (
+            F,
+            FP,
+            F.previous(),
+            Filters(as_of=AS_OF, lookback_days=None),
+            Filters(as_of=AS_OF, severity_levels=(0, 1)),
+        ):
+            for query in m.QUERIES:
+                expected = query(plain, f)
+                pd.testing.assert_frame_equal(query(kept, f), expected, obj=query.__name__)
+        made = _KEPT_FACTS[id(kept)][1]
+        assert {day for _, day in made} == {AS_OF, F.previous().as_of}
+    finally:
+        m.forget_results(kept)
+        kept.close()
+        plain.close()
+    assert id(kept) not in _KEPT_FACTS
+
+
+def test_open_report_takes_the_threads_the_runner_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmkit.present.report import open_report
+    from pmkit.present.shared import THREADS_ENV
+    from pmkit.reports.kernel import ReportKernelManager
+
+    path = tmp_path / "threads.duckdb"
+    _build(path)
+    monkeypatch.setenv(THREADS_ENV, "1")
+    report = open_report(path, AS_OF.isoformat(), 365)
+    try:
+        assert report.con.execute("SELECT current_setting('threads')").fetchone() == (1,)
+    finally:
+        m.forget_results(report.con)
+        report.con.close()
+    assert ReportKernelManager.in_folder(tmp_path, threads=1).threads == 1

@@ -211,3 +211,42 @@ def test_change_table_and_people_note() -> None:
     note = p.people_note([AliasGroup("<Mei>", ("@mling",))], '[people]\n"<Mei>" = ["@mling"]\n')
     assert "&lt;Mei&gt;" in note and "<Mei>" not in note
     assert p.people_note([], "") == ""
+
+
+def _cell_by_cell(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str]) -> str:
+    """The table's body as a loop over rows and cells would build it (the reference)."""
+    from html import escape
+
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for c in columns:
+            text = escape(p.fmt_value(record[c]))
+            href = p.safe_href(record.get(links[c])) if c in links else None
+            if href is not None and text != p.MISSING:
+                text = f'<a href="{escape(href, quote=True)}">{text}</a>'
+            cells.append(f"<td>{text}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return "".join(rows)
+
+
+def test_cells_formatted_once_per_value_read_as_formatted_one_by_one() -> None:
+    # equal values of other types show differently (True and 1, 1.0), so do time zones
+    frame = pd.DataFrame(
+        {
+            "v": [1, True, 1.0, None, np.nan, "a<b", [1, 2], pd.Timestamp("2026-01-01"), 1, True],
+            "t": [pd.Timestamp("2026-01-01 05:00", tz="UTC")] * 5
+            + [pd.Timestamp("2026-01-01 05:00", tz="UTC").tz_convert("Asia/Tokyo")] * 5,
+            "u": ["http://a/<b>", None, "javascript:x", "file:///x y", "https://ok"] * 2,
+            "g": ["x", None, "x", "y", None, "y", "x", "z", "x", "y"],
+        }
+    )
+    columns, links = {"v": "V", "t": "T"}, {"v": "u"}
+    body = _cell_by_cell(frame, columns, links)
+    assert f"<tbody>{body}</tbody>" in p.table(frame, columns, max_rows=None, links=links)
+    html = p.grouped(frame, "g", columns, what="rows", empty="none", links=links)
+    for name, rows in (("x", [0, 2, 6, 8]), ("(none)", [1, 4]), ("y", [3, 5, 9]), ("z", [7])):
+        part = _cell_by_cell(frame.iloc[rows], columns, links)
+        assert f"<summary>{name}: {len(rows)} rows</summary>" in html
+        assert f"<tbody>{part}</tbody>" in html
+    assert html.index("<summary>x:") < html.index("<summary>y:") < html.index("<summary>(none):")

@@ -2,8 +2,9 @@
 
 A report that says "12 incidents, up from 9" invites a conclusion the numbers rarely support:
 at tens of incidents a period, such swings are what chance alone produces. Each comparison
-here names an exact test from ``scipy.stats`` and its p-value, and calls a change "more than
-noise" only below :data:`ALPHA` and with at least ``min_n`` values on each side:
+here names an exact test (computed as ``scipy.stats`` does, :mod:`pmkit.metrics.exact`) and
+its p-value, and calls a change "more than noise" only below :data:`ALPHA` and with at least
+``min_n`` values on each side:
 
 - incident counts: two Poisson counts over equal time, compared by the exact conditional test
   (given the total, the current count is Binomial(total, 1/2) when the rate did not change);
@@ -23,12 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from pmkit.config import DRAFT_TARGET_HOURS
 from pmkit.metrics.actions import window_actions
 from pmkit.metrics.drafting import time_to_draft
+from pmkit.metrics.exact import binom_two_sided, fisher_two_sided, mann_whitney_two_sided
 from pmkit.metrics.incidents import severity_share
 from pmkit.metrics.scope import Filters, first_day
 
@@ -70,27 +71,20 @@ def poisson_rate_test(current: int, previous: int) -> float:
     Given the total k, the current count is Binomial(k, 1/2) under that hypothesis: 5 against 0
     gives p = 2 * (1/2)^5 = 0.0625.
     """
-    from scipy.stats import binomtest
-
     total = current + previous
     if total == 0:
         return 1.0
-    return float(binomtest(current, total, 0.5).pvalue)
+    return binom_two_sided(current, total, 0.5)
 
 
 def share_test(k1: int, n1: int, k2: int, n2: int) -> float:
     """Two-sided Fisher exact p-value that k1/n1 and k2/n2 are one share."""
-    from scipy.stats import fisher_exact
-
-    table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
-    return float(fisher_exact(table).pvalue)
+    return fisher_two_sided([[k1, n1 - k1], [k2, n2 - k2]])
 
 
 def median_test(current: list[float], previous: list[float]) -> float:
     """Two-sided Mann-Whitney U p-value that the two samples come from one distribution."""
-    from scipy.stats import mannwhitneyu
-
-    return float(mannwhitneyu(current, previous, alternative="two-sided").pvalue)
+    return mann_whitney_two_sided(current, previous)
 
 
 def _verdict(

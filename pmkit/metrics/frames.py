@@ -68,8 +68,14 @@ def as_people(df: pd.DataFrame, f: Filters, team: str | None = "team") -> pd.Dat
     out = df.copy()
     written = out["owner"].astype(object).where(out["owner"].notna(), None)
     out["owner_written"] = written
-    out["owner"] = [f.people.person(v) for v in written]
-    teams = [f.people.team(v) for v in out["owner"]]
+    # each distinct name looked up once: a backlog writes the same few hundred owners on
+    # thousands of rows, and each lookup normalizes the name and rebuilds the alias table
+    names = written.tolist()
+    persons = {v: f.people.person(v) for v in dict.fromkeys(names)}
+    owners = [persons[v] for v in names]
+    out["owner"] = owners
+    team_of = {v: f.people.team(v) for v in persons.values()}  # None: no owner, no team
+    teams = [team_of[v] for v in owners]
     if team is not None and team in out.columns:
         fallback = out[team].astype(object).where(out[team].notna(), None)
         teams = [t if t is not None else d for t, d in zip(teams, fallback, strict=True)]

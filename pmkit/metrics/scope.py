@@ -226,6 +226,7 @@ def remember_results(
 def forget_results(con: duckdb.DuckDBPyConnection) -> None:
     """Stop keeping results for ``con`` (and drop those kept)."""
     _REMEMBERED.pop(id(con), None)
+    _KEPT_FACTS.pop(id(con), None)
 
 
 def scope_query(
@@ -247,8 +248,43 @@ def scope_query(
         return con.execute(sql, bound).df()
     key = repr((sql, sorted(bound.items())))
     if key not in kept[1]:
-        kept[1][key] = con.execute(sql, bound).df()
+        kept[1][key] = con.execute(_on_kept_facts(con, sql, bound.get("as_of")), bound).df()
     return kept[1][key].copy(deep=True)
+
+
+_KEPT = {
+    "FROM incident_facts(CAST($as_of AS DATE)) AS f": ("pmkit_facts", "incident_facts", "f"),
+    "FROM action_backlog(CAST($as_of AS DATE)) AS ab": ("pmkit_backlog", "action_backlog", "ab"),
+}
+"""What a report's queries read from TEMP tables: the text in the SQL -> (table, macro, alias)."""
+_KEPT_FACTS: dict[int, tuple[duckdb.DuckDBPyConnection, set[tuple[str, date]]]] = {}
+
+
+def _on_kept_facts(con: duckdb.DuckDBPyConnection, sql: str, as_of: Any) -> str:
+    """``sql`` reading ``incident_facts`` and ``action_backlog`` at ``as_of`` from TEMP tables of
+    ``con``, each made at the first query that reads it: a report asks a dozen questions of the
+    same incidents at the same day, each query computing them again (~20 ms of a ~35 ms query
+    on 10k). The same rows: a table holds all the macro gives."""
+    if not isinstance(as_of, date):
+        return sql
+    made = _KEPT_FACTS.get(id(con))
+    if made is None or made[0] is not con:
+        made = _KEPT_FACTS[id(con)] = (con, set())
+        while len(_KEPT_FACTS) > _REMEMBER_AT_MOST:
+            del _KEPT_FACTS[next(iter(_KEPT_FACTS))]
+    for text, (table, macro, alias) in _KEPT.items():
+        if text not in sql:
+            continue
+        name = f"{table}_{as_of.strftime('%Y%m%d')}"
+        if (table, as_of) not in made[1]:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS "  # noqa: S608 (our names, a date's digits)
+                f"SELECT * FROM {macro}(CAST($as_of AS DATE))",
+                {"as_of": as_of},
+            )
+            made[1].add((table, as_of))
+        sql = sql.replace(text, f"FROM {name} AS {alias}")
+    return sql
 
 
 def first_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:

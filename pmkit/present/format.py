@@ -82,6 +82,37 @@ def fmt_value(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def memo_key(value: Any) -> Any:
+    """A key under which ``value`` always shows the same text, or None when it cannot be kept
+    (a list, an array). Its type is part of it: ``True`` and ``1`` are equal but show as ``yes``
+    and ``1``; a timestamp keeps its time zone (equal instants show as their own clocks)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return (kind, value)
+    if kind is float:
+        return (kind, "nan") if math.isnan(value) else (kind, value)
+    if isinstance(value, pd.Timestamp) and value is not pd.NaT:
+        return (kind, value, value.tzinfo)
+    return None
+
+
+_KEPT: dict[Any, str] = {}
+
+
+def fmt_kept(value: Any) -> str:
+    """``fmt_value(value)``, computed once per distinct value (a listing shows the same dates
+    thousands of times, and a timestamp's text is the costly kind)."""
+    key = memo_key(value)
+    if key is None:
+        return fmt_value(value)
+    text = _KEPT.get(key)
+    if text is None:
+        if len(_KEPT) >= 65536:
+            _KEPT.clear()
+        text = _KEPT[key] = fmt_value(value)
+    return text
+
+
 def fmt_hours(hours: float | None) -> str:
     """Hours as ``5.2 h`` or ``3.1 d`` above two days; a dash when unknown."""
     if hours is None or (isinstance(hours, float) and math.isnan(hours)):
@@ -159,7 +190,8 @@ def action_text(
     if not _mentions_metadata(value, owner, due, ref, status_text):
         return value
     owner_s = str(owner).strip() if isinstance(owner, str) and owner.strip() else None
-    due_s = fmt_value(due) if due is not None and fmt_value(due) != MISSING else None
+    due_text = None if due is None else fmt_kept(due)
+    due_s = due_text if due_text is not None and due_text != MISSING else None
     ref_s = str(ref).strip() if isinstance(ref, str) and ref.strip() else None
     status_s = str(status_text).strip() if isinstance(status_text, str) else None
     if status_s and value.endswith(status_s) and len(value) > len(status_s):
@@ -211,13 +243,22 @@ def _ref_key(ref: str | None) -> str | None:
     return f"#{last}" if last.isdigit() else last
 
 
+@lru_cache(maxsize=8192)
+def _pattern(text: str) -> re.Pattern[str]:
+    """``re.compile`` kept for more patterns than ``re``'s own cache (512): a long listing has
+    thousands of owners and due dates, and compiling was most of the time of its action texts."""
+    return re.compile(text)
+
+
 def _only_metadata(tail: str, owner: str | None, due: str | None, ref: str | None) -> bool:
     """True when ``tail`` (``Owner: @x, due 2026-05-12, OPS-1``) says only what the row shows."""
     rest = tail
     if owner:
-        rest = re.sub(rf"(?i)\b(?:owner|owners|assignee)s?\s*:?\s*{re.escape(owner)}", " ", rest)
+        rest = _pattern(rf"(?i)\b(?:owner|owners|assignee)s?\s*:?\s*{re.escape(owner)}").sub(
+            " ", rest
+        )
     if due:
-        rest = re.sub(rf"(?i)\b(?:due|by)\s*:?\s*{re.escape(due)}", " ", rest)
+        rest = _pattern(rf"(?i)\b(?:due|by)\s*:?\s*{re.escape(due)}").sub(" ", rest)
     if ref:
         for needle in filter(None, (ref, _ref_key(ref))):
             rest = rest.replace(needle, " ")

@@ -38,6 +38,7 @@ from pmkit.present.format import (
     sources_text,
     with_hours,
 )
+from pmkit.present.rows import table_rows
 
 __all__ = [
     "MISSING",
@@ -150,23 +151,12 @@ def table(
     if frame.empty or not present:
         return Html(f'<p class="pmkit-empty">{escape(empty)}</p>')
     head = "".join(f"<th>{escape(h)}</th>" for h in present.values())
-    rows = []
     shown = frame if max_rows is None else frame.head(max_rows)
     # only the columns shown or linked: iterating a text column costs a Python call per value
     if frame.columns.is_unique:
         used = dict.fromkeys([*present, *(hrefs[c] for c in present if c in hrefs)])
         shown = shown[[c for c in used if c in frame.columns]]
-    # each column as Python values once (``tolist``), not a pandas scalar per cell
-    for record in zip(*(shown.iloc[:, i].tolist() for i in range(shown.shape[1])), strict=True):
-        values = dict(zip(shown.columns, record, strict=True))
-        cells = []
-        for c in present:
-            text = escape(_share(values[c]) if c in shares else fmt_value(values[c]))
-            href = safe_href(values.get(hrefs[c])) if c in hrefs else None
-            if href is not None and text != MISSING:
-                text = f'<a href="{escape(href, quote=True)}">{text}</a>'
-            cells.append(f"<td>{text}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+    rows = table_rows(shown, present, shares, hrefs, safe_href)
     more = ""
     if max_rows is not None and len(frame) > max_rows:
         more = f'<p class="pmkit-note">{len(frame) - max_rows:,} more rows not shown.</p>'
@@ -216,13 +206,6 @@ def csv_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
         f'<p class="pmkit-download"><a href="{escape(href, quote=True)}" '
         f'download="{escape(filename, quote=True)}">{escape(label)}</a></p>'
     )
-
-
-def _share(value: Any) -> str:
-    try:
-        return fmt_pct(None if pd.isna(value) else float(value))
-    except (TypeError, ValueError):
-        return fmt_value(value)
 
 
 def caption(text: str) -> Html:
@@ -340,12 +323,30 @@ def grouped(
     order = keys.value_counts(sort=False)
     firsts = {k: i for i, k in enumerate(keys)}
     names = sorted(order.index, key=lambda k: (-int(order[k]), firsts[k]))
+    positions: dict[Any, list[int]] = {}
+    for i, key in enumerate(keys.tolist()):
+        positions.setdefault(key, []).append(i)
+    shown = {c: h for c, h in columns.items() if c != by}
+    present = {c: h for c, h in shown.items() if c in frame.columns}
+    hrefs = dict(links or {})
+    # every row's HTML once, each group's table then takes its rows (in the frame's order)
+    rows = table_rows(frame, present, set(), hrefs, safe_href) if present else []
+    head = "".join(f"<th>{escape(h)}</th>" for h in present.values())
+    ages = frame[detail] if detail and detail in frame.columns else None
     sections = []
     for name in names:
-        part = frame[frame[by] == name]
-        line = f"{name}: {len(part):,} {what}"
-        if detail and detail in part.columns and part[detail].notna().any():
-            line += f", oldest {int(part[detail].max()):,} days"
-        shown = {c: h for c, h in columns.items() if c != by}
-        sections.append(collapsible(line, table(part, shown, max_rows=None, links=links)))
+        where = positions[name]
+        line = f"{name}: {len(where):,} {what}"
+        if ages is not None:
+            part = ages.iloc[where]
+            if part.notna().any():
+                line += f", oldest {int(part.max()):,} days"
+        if present:
+            body = Html(
+                f'<table class="pmkit-table"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join([rows[i] for i in where])}</tbody></table>"
+            )
+        else:
+            body = Html('<p class="pmkit-empty">Nothing to show.</p>')
+        sections.append(collapsible(line, body))
     return Html(f'<div class="pmkit-groups">{"".join(sections)}</div>')

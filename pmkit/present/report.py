@@ -7,6 +7,7 @@ need from ``pmkit.toml`` (``[people]``, ``[links]``, ``[reports]``, ``[targets]`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,7 +23,7 @@ from pmkit.metrics.scope import as_of_date
 from pmkit.normalize.owners import People
 from pmkit.present.links import Links
 from pmkit.present.page import Html, header
-from pmkit.present.shared import database_identity, shared_results
+from pmkit.present.shared import THREADS_ENV, database_identity, shared_results
 
 
 @dataclass
@@ -92,26 +93,31 @@ class Report:
         out = frame.copy()
         if "text" in out.columns and "action_id" in out.columns:
             owners = out["owner_written"] if "owner_written" in out.columns else out["owner"]
+            nones = [None] * len(out)
+
+            def column(name: str) -> list[Any]:  # Python values at once, not a pandas scalar each
+                return out[name].tolist() if name in out.columns else nones
+
             out["what"] = [
                 action_text(t, o, d, r, st)
                 for t, o, d, r, st in zip(
-                    out["text"],
-                    owners,
-                    out.get("due_date", pd.Series([None] * len(out))),
-                    out.get("tracking_ref", pd.Series([None] * len(out))),
-                    out.get("status_text", pd.Series([None] * len(out))),
+                    out["text"].tolist(),
+                    owners.tolist(),
+                    column("due_date"),
+                    column("tracking_ref"),
+                    column("status_text"),
                     strict=True,
                 )
             ]
         if "severity_level" in out.columns:
-            out["severity"] = [level_label(v) for v in out["severity_level"]]
+            out["severity"] = [level_label(v) for v in out["severity_level"].tolist()]
         if "path" in out.columns:
-            roots = out["root"] if "root" in out.columns else [None] * len(out)
+            roots = out["root"].tolist() if "root" in out.columns else [None] * len(out)
             out["file_url"] = [
-                self.links.file_url(r, p) for r, p in zip(roots, out["path"], strict=True)
+                self.links.file_url(r, p) for r, p in zip(roots, out["path"].tolist(), strict=True)
             ]
         if "tracking_ref" in out.columns:
-            out["tracking_url"] = [self.links.tracking_url(r) for r in out["tracking_ref"]]
+            out["tracking_url"] = [self.links.tracking_url(r) for r in out["tracking_ref"].tolist()]
         return out
 
 
@@ -148,6 +154,9 @@ def open_report(
     )
     identity = database_identity(path)
     con = duckdb.connect(str(path), read_only=True)
+    threads = os.environ.get(THREADS_ENV, "")
+    if threads.isdigit() and int(threads) > 0:  # under ``pmkit report``: its share of the cores
+        con.execute(f"SET threads = {int(threads)}")
     # read-only: a question asked twice is answered once; under ``pmkit report``, once a run
     # (unless an ingest replaced the file while it was being opened)
     shared = shared_results(identity) if database_identity(path) == identity else None

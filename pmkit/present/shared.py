@@ -18,11 +18,16 @@ import os
 import pickle
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the report runner imports this module for SHARED_ENV: not pandas (~0.25 s)
+    import pandas as pd
 
 SHARED_ENV = "PMKIT_SHARED_RESULTS"
 """The run's folder of shared results, set by the report runner in its kernels' environment."""
+THREADS_ENV = "PMKIT_REPORT_THREADS"
+"""How many threads a report kernel's DuckDB may use, set by the report runner: its share of
+the cores (the run's kernels query at the same time). Unset: DuckDB's default, every core."""
 
 
 def database_identity(path: Path) -> str:
@@ -31,7 +36,7 @@ def database_identity(path: Path) -> str:
     return f"{path.resolve()}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}"
 
 
-class SharedResults(MutableMapping[str, pd.DataFrame]):
+class SharedResults(MutableMapping[str, "pd.DataFrame"]):
     """Query results in ``folder``, read by every kernel of the run (kept here once read)."""
 
     def __init__(self, folder: Path) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_client.manager import AsyncKernelManager
 
 from pmkit.present.figures import MODE_ENV, RUNNER
-from pmkit.present.shared import SHARED_ENV
+from pmkit.present.shared import SHARED_ENV, THREADS_ENV
 
 if TYPE_CHECKING:
     from pmkit.reports.forks import WarmParent
@@ -34,14 +34,26 @@ class ReportKernelManager(AsyncKernelManager):
 
     shared: str | None = None
     """The run's folder of query results its kernels share (``pmkit.present.shared``)."""
+    threads: int | None = None
+    """DuckDB threads a kernel may use (``pmkit.present.shared.THREADS_ENV``)."""
 
     @classmethod
     def in_folder(
-        cls, folder: Path, warm: WarmParent | None = None, shared: Path | None = None
+        cls,
+        folder: Path,
+        warm: WarmParent | None = None,
+        shared: Path | None = None,
+        threads: int | None = None,
     ) -> type[ReportKernelManager]:
         """This manager, starting its kernels in ``folder``, forked from ``warm`` if given,
-        sharing query results in ``shared`` if given (papermill takes a class)."""
-        attrs = {"kernel_cwd": str(folder), "warm": warm, "shared": shared and str(shared)}
+        sharing query results in ``shared`` if given, their DuckDB on ``threads`` threads if
+        given (papermill takes a class)."""
+        attrs = {
+            "kernel_cwd": str(folder),
+            "warm": warm,
+            "shared": shared and str(shared),
+            "threads": threads,
+        }
         return type(cls.__name__, (cls,), attrs)
 
     async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
@@ -49,6 +61,8 @@ class ReportKernelManager(AsyncKernelManager):
         env[MODE_ENV] = RUNNER
         if self.shared is not None:
             env[SHARED_ENV] = self.shared
+        if self.threads is not None:
+            env[THREADS_ENV] = str(self.threads)
         if self.kernel_cwd is not None:
             kw["cwd"] = self.kernel_cwd
         if self.warm is not None and self.provisioner is None:

@@ -33,9 +33,13 @@ class KernelPool:
     (forked from ``warm`` when given, sharing query results in ``shared`` when given)."""
 
     def __init__(
-        self, cwd: Path, warm: WarmParent | None = None, shared: Path | None = None
+        self,
+        cwd: Path,
+        warm: WarmParent | None = None,
+        shared: Path | None = None,
+        threads: int | None = None,
     ) -> None:
-        self._manager = ReportKernelManager.in_folder(cwd, warm, shared)
+        self._manager = ReportKernelManager.in_folder(cwd, warm, shared, threads)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[Any] = []
