@@ -1,8 +1,7 @@
 """Scikit-learn's ``HashingVectorizer`` counts, bucket for bucket, without importing it.
 
-Why: importing scikit-learn costs ~0.85 s of CPU (it brings scipy.stats and more), more than
-hashing a 10k corpus; without it the counts are numpy alone, cheap enough to compute in an
-ingest's parse workers while they parse (``pmkit.similar.prehash``). What is reproduced
+Why: importing scikit-learn costs ~0.85 s of CPU (it brings scipy.stats and more), about what
+hashing a 10k corpus costs; the refresh of an ingest no longer pays it. What is reproduced
 (``tests/test_similar_hashing.py`` compares every step with scikit-learn's):
 
 - word 1-2-grams: tokens by ``(?u)\\b\\w\\w+\\b``, English stop words dropped, then each pair of
@@ -162,12 +161,10 @@ def char_grams(word: str) -> list[str]:
 
 
 class Hasher:
-    """Buckets of word terms and of each word's character n-grams, memoised: a corpus repeats
-    its words. At most ``limit`` entries each (then the memo starts again), so a process that
-    hashes many documents does not grow without bound."""
+    """Buckets of word terms and of each word's character n-grams, memoised for one batch of
+    texts: a corpus repeats its words, each is analysed and hashed once."""
 
-    def __init__(self, limit: int = 200_000) -> None:
-        self.limit = limit
+    def __init__(self) -> None:
         self._terms: dict[str, int] = {}
         self._words: dict[str, np.ndarray] = {}
 
@@ -176,9 +173,6 @@ class Hasher:
         memo = self._terms
         new = [t for t in dict.fromkeys(terms) if t not in memo]
         if new:
-            if len(memo) + len(new) > self.limit:
-                memo.clear()
-                new = list(dict.fromkeys(terms))
             memo.update(zip(new, buckets(new).tolist(), strict=True))
         return np.fromiter(map(memo.__getitem__, terms), dtype=np.int64, count=len(terms))
 
@@ -189,27 +183,8 @@ class Hasher:
         memo = self._words
         new = [w for w in distinct if w not in memo]
         if new:
-            if len(memo) + len(new) > self.limit:
-                memo.clear()
-                new = distinct
             grams = [char_grams(w) for w in new]
             flat = buckets([g for gs in grams for g in gs]) + N_FEATURES
             ends = np.cumsum([len(gs) for gs in grams])
             memo.update(zip(new, np.split(flat, ends[:-1]), strict=True))
         return {w: memo[w] for w in distinct}
-
-
-def rows(texts: Sequence[str], hasher: Hasher) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The counts of a few cleaned texts, one row each: the sorted buckets (word ones, then
-    character ones offset by ``N_FEATURES``) as int32 and their counts as float32, what a row
-    of ``text.counts`` holds. For a document's texts in a parse worker; a corpus at once goes
-    through ``text.counts`` (sparse products, cheaper per text)."""
-    split = [t.split() for t in texts]
-    grams = hasher.words(w for ws in split for w in ws)
-    out = []
-    for t, ws in zip(texts, split, strict=True):
-        terms = word_terms(t)
-        parts = [hasher.terms(terms), *(grams[w] for w in ws)]
-        found, counts = np.unique(np.concatenate(parts), return_counts=True)
-        out.append((found.astype(np.int32), counts.astype(np.float32)))
-    return out

@@ -132,6 +132,7 @@ def incremental(
     removed: list[Key],
     settings: RecurrenceSettings,
     state: State,
+    known: text.Hashed | None = None,
 ) -> RefreshSummary:
     assert state.model is not None
     model = text.TextModel.from_bytes(state.model)
@@ -148,7 +149,7 @@ def incremental(
         ).fetchall():
             if (r, p, i) in pos and (r, p, i) not in changed_keys:
                 blobs[(r, p, i)] = blob
-    new_fields = vectorize(model, changed)
+    new_fields = vectorize(model, changed, known)
     new_blobs = to_blobs(new_fields) if changed else []
     for f, blob in zip(changed, new_blobs, strict=True):
         blobs[f.key] = blob

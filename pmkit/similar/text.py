@@ -19,7 +19,7 @@ Pure: knows nothing of DuckDB.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,13 +46,6 @@ WORD_ONLY: frozenset[str] = frozenset()
 costly part of a corpus-wide comparison, but on real postmortems they are what ties "Binders"
 to "mybinder.org")."""
 
-_HASHER = Hasher()
-"""This process's memo of n-gram buckets (``hashing.Hasher``)."""
-
-Row = tuple[np.ndarray, np.ndarray]
-"""One text's counts: its sorted buckets (int32) and their counts (float32), as a row of
-:func:`counts` holds them (``hashing.rows``)."""
-
 
 def empty(rows: int, width: int = WIDTH) -> sp.csr_matrix:
     """An all-zero float32 matrix of ``rows`` rows (no value stored)."""
@@ -62,13 +55,11 @@ def empty(rows: int, width: int = WIDTH) -> sp.csr_matrix:
     )
 
 
-def counts(
-    texts: Sequence[str], name: str = "", known: Mapping[str, Row] | None = None
-) -> sp.csr_matrix:
+def counts(texts: Sequence[str], name: str = "", known: Hashed | None = None) -> sp.csr_matrix:
     """Raw n-gram counts of field ``name``, one row per text: word buckets, then character
     buckets (left empty for the fields in ``WORD_ONLY``). A text written word for word in
     several incidents (a template's root cause) is analysed once; a text in ``known`` (hashed
-    already, by the parse workers) not at all."""
+    ahead, ``pmkit.similar.prehash``) not at all."""
     return counts_all({name: texts}, 1, known)[name]
 
 
@@ -76,62 +67,60 @@ PARALLEL_MIN_TEXTS = 2000
 """Below this many distinct texts in all, :func:`counts_all` hashes them in this process."""
 
 
+@dataclass
+class Hashed:
+    """Counts of texts hashed ahead of a refresh: ``text``'s row is ``matrix[at[text]]``, what
+    :func:`counts` gives it (``pmkit.similar.prehash``)."""
+
+    at: dict[str, int]
+    matrix: sp.csr_matrix
+
+    def __contains__(self, t: object) -> bool:
+        return t in self.at
+
+    def take(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self.matrix[np.array([self.at[t] for t in texts], dtype=np.int64)]
+
+
 def counts_all(
-    fields: dict[str, Sequence[str]], workers: int = 1, known: Mapping[str, Row] | None = None
+    fields: dict[str, Sequence[str]], workers: int = 1, known: Hashed | None = None
 ) -> dict[str, sp.csr_matrix]:
     """:func:`counts` of several fields at once (``name -> texts``). The rows of the texts in
-    ``known`` are taken as they are (``hashing.rows`` gives what a row here holds); hashing the
-    others is Python code that holds the GIL: with ``workers`` > 1 and many texts, they are
-    shared out between that many forked processes (the same counts, each text hashed once)."""
-    known = known or {}
+    ``known`` are taken as they are; hashing the others is Python code that holds the GIL: with
+    ``workers`` > 1 and many texts, they are shared out between that many forked processes (the
+    same counts, each text hashed once)."""
     texts = {name: list(t) for name, t in fields.items()}
     distinct = {name: list(dict.fromkeys(t)) for name, t in texts.items()}
-    todo = {
-        name: [t for t in ds if t not in known or name in WORD_ONLY]
+    have = {
+        name: [t for t in ds if known is not None and t in known and name not in WORD_ONLY]
         for name, ds in distinct.items()
     }
     step = max(1, workers)
-    jobs = [
-        (name, part)
-        for name, ds in todo.items()
-        for part in (ds[i::step] for i in range(step))
-        if part
-    ]
-    if workers <= 1 or sum(map(len, todo.values())) < PARALLEL_MIN_TEXTS:
-        done = list(map(_distinct_counts, jobs))
+    jobs = []
+    for name, ds in distinct.items():
+        skip = set(have[name])
+        todo = [t for t in ds if t not in skip] if skip else ds
+        jobs += [(name, part) for part in (todo[i::step] for i in range(step)) if part]
+    if workers <= 1 or sum(len(part) for _name, part in jobs) < PARALLEL_MIN_TEXTS:
+        done = list(map(distinct_counts, jobs))
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            done = list(pool.map(_distinct_counts, jobs))
+            done = list(pool.map(distinct_counts, jobs))
     out = {}
     for name, ds in distinct.items():
         if not ds:
             out[name] = empty(0)
             continue
         parts = [(part, x) for (n, part), x in zip(jobs, done, strict=True) if n == name]
-        have = [t for t in ds if t in known and name not in WORD_ONLY]
-        order = have + [t for part, _x in parts for t in part]
-        stacked = sp.vstack(
-            [_from_rows([known[t] for t in have]), *(x for _part, x in parts)],
-            format="csr",
-            dtype=np.float32,
-        )
+        order = have[name] + [t for part, _x in parts for t in part]
+        taken = [known.take(have[name])] if known is not None and have[name] else []
+        stacked = sp.vstack([*taken, *(x for _part, x in parts)], format="csr", dtype=np.float32)
         out[name] = _expand(stacked, order, texts[name])
     return out
-
-
-def _from_rows(rows: Sequence[Row]) -> sp.csr_matrix:
-    """A matrix of rows given as (sorted buckets, counts)."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum([len(idx) for idx, _data in rows], out=indptr[1:])
-    if not len(rows) or not indptr[-1]:
-        return empty(len(rows))
-    indices = np.concatenate([idx for idx, _data in rows]).astype(np.int32, copy=False)
-    data = np.concatenate([d for _idx, d in rows]).astype(np.float32, copy=False)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), WIDTH))
 
 
 def _expand(rows: sp.csr_matrix, distinct: list[str], texts: list[str]) -> sp.csr_matrix:
@@ -142,12 +131,12 @@ def _expand(rows: sp.csr_matrix, distinct: list[str], texts: list[str]) -> sp.cs
     return rows[np.array([at[t] for t in texts], dtype=np.int64)]
 
 
-def _distinct_counts(job: tuple[str, list[str]]) -> sp.csr_matrix:
+def distinct_counts(job: tuple[str, list[str]]) -> sp.csr_matrix:
     """The counts of field ``name``'s texts, each given once (a memo of its own: the parent's
     memory does not keep a corpus's n-grams after its refresh)."""
     name, distinct = job
     cleaned = [clean(t) for t in distinct]
-    hasher = Hasher(limit=10**9)
+    hasher = Hasher()
     w = _word_counts(hasher, cleaned)
     if name in WORD_ONLY:
         c = empty(len(cleaned), N_FEATURES)

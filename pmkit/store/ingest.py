@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -33,10 +34,13 @@ from pmkit.model import ParsedDocument, ParseIssue
 from pmkit.store.atomic import ingest_lock, lock_wait_seconds, private_copy
 from pmkit.store.classify import reclassify
 from pmkit.store.db import IngestError, stored_files
-from pmkit.store.pool import Job, cannot_read, parse_many
+from pmkit.store.pool import PARALLEL_MIN_FILES, Job, cannot_read, parse_many
 from pmkit.store.rows import TABLE_NAMES, FileRows, frames, insert
 from pmkit.store.summary import IngestSummary, count_parsed
 from pmkit.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+
+if TYPE_CHECKING:  # imported when used: scipy's import is not for a small ingest
+    from pmkit.similar.prehash import Prehash
 
 _BATCH_FILES = 2000
 _BATCH_BYTES = 64 * 1024 * 1024
@@ -218,7 +222,8 @@ def ingest_paths(
     db_path = Path(db_path)
     summary = IngestSummary()
     with ingest_lock(db_path, lock_wait_seconds()) as lock_fd:
-        plan = _plan(paths, stored_files(db_path), summary, remove_missing)
+        stored = stored_files(db_path)
+        plan = _plan(paths, stored, summary, remove_missing)
         if plan.nothing_to_do() and not register.sources and db_path.exists():
             summary.seconds = time.perf_counter() - started
             summary.similarity = "similarity: not recomputed (no file changed)"
@@ -230,6 +235,7 @@ def ingest_paths(
             from rich.progress import track
 
             parsed = track(parsed, total=len(plan.changed), description="parsing", transient=True)
+        prehash = _prehash(plan, len(stored), config, workers)
 
         def after(con: duckdb.DuckDBPyConnection) -> None:
             """What is derived from every postmortem, computed in the same private copy."""
@@ -237,10 +243,15 @@ def ingest_paths(
             from pmkit.similar.cache import refresh
 
             register_store.apply(con, register)  # the incident register (issue 17)
-            summary.similarity = refresh(con, config).render()  # similar incidents (issue 18)
+            known = prehash.result if prehash is not None else None
+            summary.similarity = refresh(con, config, known=known).render()  # issue 18
 
-        batches = _batches(plan, parsed, summary)
-        _write(db_path, batches, plan, taxonomy, after)
+        batches = _batches(plan, parsed, summary, prehash, workers)
+        try:
+            _write(db_path, batches, plan, taxonomy, after)
+        finally:
+            if prehash is not None:
+                prehash.close()
         summary.register = register.render()
         summary.errors += len(plan.problems)
         summary.error_messages.extend(f"{p.where}: {p.message}" for p in plan.problems)
@@ -248,11 +259,28 @@ def ingest_paths(
     return summary
 
 
+def _prehash(plan: _Plan, stored: int, config: Config, workers: int) -> Prehash | None:
+    """Where the similarity's texts are hashed ahead (``pmkit.similar.prehash``): an ingest
+    that parses many files and may stay under ``max_incidents`` (a file holds an incident or
+    so; those of the unchanged files count against the limit too)."""
+    limit = config.recurrence.max_incidents - max(0, stored - len(plan.replaced))
+    if workers <= 1 or not PARALLEL_MIN_FILES <= len(plan.changed) <= 2 * limit:
+        return None
+    from pmkit.similar.prehash import Prehash
+
+    return Prehash(limit)
+
+
 def _batches(
-    plan: _Plan, parsed: Iterable[tuple[ParsedDocument, str]], summary: IngestSummary
+    plan: _Plan,
+    parsed: Iterable[tuple[ParsedDocument, str]],
+    summary: IngestSummary,
+    prehash: Prehash | None = None,
+    workers: int = 1,
 ) -> Iterator[dict[str, pd.DataFrame]]:
     """Frames of at most _BATCH_FILES files or _BATCH_BYTES bytes of text each; the folder
-    problems go with the last."""
+    problems go with the last. ``prehash`` collects the incidents' texts and starts hashing
+    them as soon as the last file is parsed, while the last batch is written."""
     git: dict[Path, dict[str, datetime]] = {}
     now = datetime.now(UTC).replace(tzinfo=None)
     files: list[FileRows] = []
@@ -269,9 +297,13 @@ def _batches(
             files, held = [], 0
         files.append(FileRows(src, doc, sha, size, pending.mtime))
         held += size
+        if prehash is not None:
+            prehash.add(doc)
         if len(files) >= _BATCH_FILES:
             yield frames(files, now, git)
             files, held = [], 0
+    if prehash is not None:
+        prehash.start(workers)
     yield frames(files, now, git, plan.problems)
 
 
