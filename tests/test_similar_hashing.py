@@ -1,7 +1,6 @@
 """pmkit.similar.hashing: scikit-learn's ``HashingVectorizer`` counts, bucket for bucket, without
 importing scikit-learn at run time (here it is the reference): the hash, the stop words, the
-word and character analysers, and the rows the parse workers send (``hashing.rows``) against the
-corpus-wide counts (``text.counts``).
+word and character analysers, and counts made of rows hashed ahead (``pmkit.similar.prehash``).
 """
 
 from __future__ import annotations
@@ -96,22 +95,19 @@ def test_counts_are_scikit_learns_on_tricky_texts() -> None:
 @given(st.lists(st.text(min_size=0, max_size=60), min_size=1, max_size=6))
 def test_counts_are_scikit_learns_on_any_text(texts: list[str]) -> None:
     _same(text.counts(texts), _reference(texts))
-    rows = hashing.rows([text.clean(t) for t in texts], hashing.Hasher(limit=5))
-    for n, (idx, data) in enumerate(rows):
-        expected = _reference([texts[n]])
-        assert np.array_equal(idx, expected.indices) and idx.dtype == np.int32
-        assert np.array_equal(data, expected.data) and data.dtype == np.float32
 
 
-def test_known_rows_are_taken_as_computed_here() -> None:
-    """``hashing.rows`` (a parse worker's) and ``text.counts`` (the refresh's) give the same row
-    for a text: counts built from known rows equal counts computed from scratch."""
+def test_texts_hashed_ahead_are_taken_as_hashed_here() -> None:
+    """Rows hashed ahead (``prehash``: ``text.distinct_counts`` in a forked process) and the
+    rows the refresh computes itself give the same counts, in whatever mix."""
     texts = [*TRICKY, "2018-01-17, Hub 403 at 14:05 UTC", "Hub 403"]
-    hasher = hashing.Hasher()
-    known = dict(zip(texts, hashing.rows([text.clean(t) for t in texts], hasher), strict=True))
+    distinct = [t for t in dict.fromkeys(texts) if t]
+    ahead = text.Hashed(
+        {t: n for n, t in enumerate(distinct)}, text.distinct_counts(("", distinct))
+    )
+    some = text.Hashed({t: n for n, t in enumerate(distinct) if n % 2}, ahead.matrix)
     fields = {"title": texts, "summary": list(reversed(texts))}
     plain = text.counts_all(fields)
-    some = {t: known[t] for t in texts[::2]}
-    for given_rows in (known, some):
-        for name, x in text.counts_all(fields, 2, given_rows).items():
+    for known in (ahead, some):
+        for name, x in text.counts_all(fields, 2, known).items():
             _same(x, plain[name])

@@ -61,16 +61,20 @@ def refresh(
     *,
     full: bool = False,
     known: Callable[[], text.Hashed | None] | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> RefreshSummary:
     """Bring the similarity tables up to date with the incidents in ``con`` (see the module
     docstring for what is recomputed). ``full`` refits the model and re-scores everything.
     ``known``: the counts of texts hashed ahead (``pmkit.similar.prehash``), asked for when
-    texts are to be hashed."""
+    texts are to be hashed. ``before_write``: called before the first write (an ingest's
+    checkpoint runs behind the reading and computing, ``store.atomic.checkpoint_behind``)."""
     known = known or (lambda: None)
+    ready = before_write or (lambda: None)
     started = time.perf_counter()
     settings = (config or Config()).recurrence
     dated, undated = count(con)
     if dated > settings.max_incidents:
+        ready()
         con.execute("DELETE FROM incident_similarity")
         con.execute("DELETE FROM similarity_vectors")
         summary = RefreshSummary(
@@ -105,6 +109,7 @@ def refresh(
         and state.model is not None
     )
     if same_settings and not changed and not removed and not full:
+        ready()
         con.execute("UPDATE similarity_state SET n_undated = ?", [undated])
         return RefreshSummary(
             "unchanged", len(feats), undated, seconds=time.perf_counter() - started
@@ -117,9 +122,9 @@ def refresh(
         or len(feats) <= FULL_BELOW
         or drift > REFIT_SHARE * max(1, state.n_fit)
     ):
-        summary = _full(con, feats, settings, known())
+        summary = _full(con, feats, settings, known(), ready)
     else:
-        summary = incremental(con, feats, changed, removed, settings, state, known())
+        summary = incremental(con, feats, changed, removed, settings, state, known(), ready)
     summary.undated = undated
     con.execute("UPDATE similarity_state SET n_undated = ?", [undated])
     summary.seconds = time.perf_counter() - started
@@ -131,6 +136,7 @@ def _full(
     feats: list[IncidentFeatures],
     settings: RecurrenceSettings,
     known: text.Hashed | None,
+    ready: Callable[[], None],
 ) -> RefreshSummary:
     counts = text.counts_all(
         {name: [f.text(name) for f in feats] for name in TEXT_FIELDS}, workers(), known
@@ -140,9 +146,10 @@ def _full(
     fields = {name: model.vectors(name, counts[name]) for name in TEXT_FIELDS}
     del counts  # ~80 MB at 10k incidents, not needed while every pair is scored
     m = Matrix.build(feats, fields, common=common(model))
+    records, _stats = score_all(m, settings)
+    ready()
     con.execute("DELETE FROM incident_similarity")
     con.execute("DELETE FROM similarity_vectors")
-    records, _stats = score_all(m, settings)
     insert_rows(con, records)
     insert_vectors(con, feats, to_blobs(fields))
     summary = RefreshSummary("full", len(feats), changed=len(feats), rescored=len(feats))

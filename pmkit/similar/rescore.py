@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -133,7 +134,10 @@ def incremental(
     settings: RecurrenceSettings,
     state: State,
     known: text.Hashed | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> RefreshSummary:
+    """Re-score what the changed and removed incidents can have moved (``ready``: called
+    before the first write)."""
     assert state.model is not None
     model = text.TextModel.from_bytes(state.model)
     pos = {f.key: n for n, f in enumerate(feats)}
@@ -191,6 +195,7 @@ def incremental(
             if merged is not None:
                 records.extend(merged)
                 rewritten.add(key)
+    ready()
     delete_for(con, "incident_similarity", rewritten | set(removed))
     insert_rows(con, records)
     delete_for(con, "similarity_vectors", changed_keys | set(removed))

@@ -31,7 +31,7 @@ from pmkit.config import Config, RegisterSource, load_config
 from pmkit.corpus import CorpusProblem, SourceFile, discover
 from pmkit.gitdates import first_commit_dates
 from pmkit.model import ParsedDocument, ParseIssue
-from pmkit.store.atomic import ingest_lock, lock_wait_seconds, private_copy
+from pmkit.store.atomic import checkpoint_behind, ingest_lock, lock_wait_seconds, private_copy
 from pmkit.store.classify import reclassify
 from pmkit.store.db import IngestError, stored_files
 from pmkit.store.pool import PARALLEL_MIN_FILES, Job, cannot_read, parse_many
@@ -237,14 +237,17 @@ def ingest_paths(
             parsed = track(parsed, total=len(plan.changed), description="parsing", transient=True)
         prehash = _prehash(plan, len(stored), config, workers)
 
-        def after(con: duckdb.DuckDBPyConnection) -> None:
-            """What is derived from every postmortem, computed in the same private copy."""
+        def after(con: duckdb.DuckDBPyConnection, ready: Callable[[], None]) -> None:
+            """What is derived from every postmortem, computed in the same private copy
+            (``ready``: to call before writing, see ``_write``)."""
             # imported here: scipy's import (~0.15 s) is not for an ingest with nothing to do
             from pmkit.similar.cache import refresh
 
-            register_store.apply(con, register)  # the incident register (issue 17)
             known = prehash.result if prehash is not None else None
-            summary.similarity = refresh(con, config, known=known).render()  # issue 18
+            similar = refresh(con, config, known=known, before_write=ready)  # issue 18
+            summary.similarity = similar.render()
+            ready()
+            register_store.apply(con, register)  # the incident register (issue 17)
 
         batches = _batches(plan, parsed, summary, prehash, workers)
         try:
@@ -334,13 +337,14 @@ def _write(
     batches: Iterable[dict[str, pd.DataFrame]],
     plan: _Plan,
     taxonomy: Taxonomy,
-    after: Callable[[duckdb.DuckDBPyConnection], object],
+    after: Callable[[duckdb.DuckDBPyConnection, Callable[[], None]], object],
 ) -> None:
     """Write the plan into a private copy and rename it over the database: all or nothing.
 
     The rows of every replaced file go; the folder problems of the walked roots are written
-    afresh. ``after`` runs on the copy once the postmortems are written (the register, similar
-    incidents)."""
+    afresh. ``after`` runs on the copy once the postmortems are written (the similar incidents,
+    the register) while they are checkpointed behind it: it calls its second argument before
+    it writes."""
     with private_copy(db_path) as con:
         if plan.replaced:
             keys = pd.DataFrame(sorted(set(plan.replaced)), columns=["root", "path"], dtype=str)
@@ -377,7 +381,9 @@ def _write(
             ((stored,),) = con.execute("SELECT count(*) FROM documents").fetchall()
             everything = stored == len(new_paths)
             reclassify(con, taxonomy, None if everything else new_paths)
-        after(con)
+        # the rows so far are checkpointed behind the similarity's reading and computing
+        with checkpoint_behind(con) as ready:
+            after(con, ready)
         _flag_duplicate_ids(con)
 
 
