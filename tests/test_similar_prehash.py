@@ -115,7 +115,7 @@ def test_an_ingest_that_does_not_refresh_leaves_no_process(
     write_corpus(70, 3, date(2025, 1, 1), date(2026, 1, 1), root)
     config = Config()
     config = replace(config, recurrence=replace(config.recurrence, max_incidents=60))
-    monkeypatch.setattr(ingest, "_prehash", lambda plan, stored, _c, workers: Prehash(10**6))
+    monkeypatch.setattr(ingest, "_prehash", lambda *args: Prehash(10**6))
     summary = ingest_paths([root], tmp_path / "pm.duckdb", workers=2, config=config)
     assert "not computed" in summary.similarity
     assert not multiprocessing.active_children()

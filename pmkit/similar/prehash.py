@@ -16,7 +16,9 @@ refresh is skipped), so a 100k ingest holds none of them.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 import scipy.sparse as sp
 
@@ -27,7 +29,12 @@ from pmkit.similar import text
 class Prehash:
     """The texts of the parsed incidents (``add``), hashed in forked processes (``start``)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(
+        self,
+        limit: int,
+        initializer: Callable[..., object] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
         self.limit = limit
         """Collect texts while at most this many incidents were added (then the refresh is
         skipped for size: nothing to hash)."""
@@ -36,6 +43,8 @@ class Prehash:
         self._pool: ProcessPoolExecutor | None = None
         self._parts: list[list[str]] = []
         self._futures: list[Future[sp.csr_matrix]] = []
+        self._start = (initializer, initargs)
+        """How each process starts (the ingest's: die with it, let go of its lock)."""
 
     def add(self, doc: ParsedDocument) -> None:
         """Collect the texts of ``doc``'s incidents as the similarity reads them back
@@ -60,7 +69,10 @@ class Prehash:
             return
         self._parts = [texts[i::workers] for i in range(workers)]
         context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(workers, mp_context=context)
+        initializer, initargs = self._start
+        self._pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=initializer, initargs=initargs
+        )
         self._futures = [
             self._pool.submit(text.distinct_counts, ("", part)) for part in self._parts
         ]

@@ -34,7 +34,7 @@ from pmkit.model import ParsedDocument, ParseIssue
 from pmkit.store.atomic import checkpoint_behind, ingest_lock, lock_wait_seconds, private_copy
 from pmkit.store.classify import reclassify
 from pmkit.store.db import IngestError, stored_files
-from pmkit.store.pool import PARALLEL_MIN_FILES, Job, cannot_read, parse_many
+from pmkit.store.pool import PARALLEL_MIN_FILES, Job, cannot_read, parse_many, worker_start
 from pmkit.store.rows import TABLE_NAMES, FileRows, frames, insert
 from pmkit.store.summary import IngestSummary, count_parsed
 from pmkit.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
@@ -235,7 +235,7 @@ def ingest_paths(
             from rich.progress import track
 
             parsed = track(parsed, total=len(plan.changed), description="parsing", transient=True)
-        prehash = _prehash(plan, len(stored), config, workers)
+        prehash = _prehash(plan, len(stored), config, workers, lock_fd)
 
         def after(con: duckdb.DuckDBPyConnection, ready: Callable[[], None]) -> None:
             """What is derived from every postmortem, computed in the same private copy
@@ -243,9 +243,8 @@ def ingest_paths(
             # imported here: scipy's import (~0.15 s) is not for an ingest with nothing to do
             from pmkit.similar.cache import refresh
 
-            known = prehash.result if prehash is not None else None
-            similar = refresh(con, config, known=known, before_write=ready)  # issue 18
-            summary.similarity = similar.render()
+            known = prehash.result if prehash else None
+            summary.similarity = refresh(con, config, known=known, before_write=ready).render()
             ready()
             register_store.apply(con, register)  # the incident register (issue 17)
 
@@ -253,7 +252,7 @@ def ingest_paths(
         try:
             _write(db_path, batches, plan, taxonomy, after)
         finally:
-            if prehash is not None:
+            if prehash:
                 prehash.close()
         summary.register = register.render()
         summary.errors += len(plan.problems)
@@ -262,7 +261,7 @@ def ingest_paths(
     return summary
 
 
-def _prehash(plan: _Plan, stored: int, config: Config, workers: int) -> Prehash | None:
+def _prehash(plan: _Plan, stored: int, config: Config, workers: int, fd: int) -> Prehash | None:
     """Where the similarity's texts are hashed ahead (``pmkit.similar.prehash``): an ingest
     that parses many files and may stay under ``max_incidents`` (a file holds an incident or
     so; those of the unchanged files count against the limit too)."""
@@ -271,7 +270,7 @@ def _prehash(plan: _Plan, stored: int, config: Config, workers: int) -> Prehash 
         return None
     from pmkit.similar.prehash import Prehash
 
-    return Prehash(limit)
+    return Prehash(limit, worker_start, (os.getpid(), fd))
 
 
 def _batches(
