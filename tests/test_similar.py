@@ -119,28 +119,6 @@ def test_text_is_averaged_over_the_fields_both_wrote_then_rooted() -> None:
     assert float(block.per_field["root_cause"][0, 0]) == pytest.approx(0.0, abs=1e-6)
 
 
-def test_character_n_grams_word_by_word_are_scikit_learns() -> None:
-    """``text._char_counts`` analyses each distinct word once: the counts are exactly those of
-    scikit-learn's ``char_wb`` analyser on the whole texts (short words, repeats, tabs, newlines,
-    non-breaking and ideographic spaces, empty texts), indices sorted as it sorts them."""
-    _word, char = text._vectorizers()
-    texts = [
-        "redis ran out of memory; redis oom-killed again",
-        "a b  cd\tefg\nhijk\u00a0lmnop\u3000é",
-        "",
-        "   ",
-        "x",
-        "mybinder.org hub 403 / binders: 403!",
-        "redis ran out of memory; redis oom-killed again",
-    ]
-    expected = char.transform(texts)
-    got = text._char_counts(char, texts)
-    assert got.has_sorted_indices and expected.has_sorted_indices
-    assert np.array_equal(got.indptr, expected.indptr)
-    assert np.array_equal(got.indices, expected.indices)
-    assert np.array_equal(got.data, expected.data)
-
-
 def test_dates_and_times_say_when_not_what() -> None:
     assert text.clean("2018-01-17, Hub 403 at 14:05 UTC").split() == [",", "hub", "403", "at"]
     assert "oom" in text.clean("2017-11-30 4:23PM PST, OOM Proxy")

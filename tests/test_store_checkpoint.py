@@ -69,3 +69,48 @@ def test_a_killed_ingests_spill_folder_is_removed(tmp_path: Path) -> None:
     (corpus / "new.md").write_text("# Incident: new\n\nSeverity: SEV2\n", encoding="utf-8")
     store.ingest_paths([corpus], db, workers=1)
     assert _leftovers(db) == []
+
+
+def test_a_checkpoint_behind_keeps_what_the_caller_writes_and_raises_its_error(
+    tmp_path: Path,
+) -> None:
+    """``atomic.checkpoint_behind``: the rows committed before it and those written after its
+    ``wait`` are all there; a failed checkpoint raises in the caller's thread."""
+    con = duckdb.connect(str(tmp_path / "a.duckdb"))
+    con.execute("SET checkpoint_threshold = '1TB'")
+    con.execute("CREATE TABLE t (i INTEGER)")
+    con.execute("BEGIN TRANSACTION")
+    con.execute("INSERT INTO t SELECT range FROM range(100000)")
+    with atomic.checkpoint_behind(con) as ready:
+        assert con.execute("SELECT count(*) FROM t").fetchone() == (100000,)  # read meanwhile
+        ready()
+        con.execute("INSERT INTO t VALUES (-1)")
+    con.execute("COMMIT")
+    assert con.execute("SELECT count(*), min(i) FROM t").fetchone() == (100001, -1)
+    con.close()
+
+    class Failing:
+        def __init__(self, real: duckdb.DuckDBPyConnection) -> None:
+            self.real = real
+
+        def execute(self, sql: str) -> object:
+            return self.real.execute(sql)
+
+        def cursor(self) -> object:
+            class Cursor:
+                def execute(self, sql: str) -> None:
+                    raise duckdb.IOException("disk full")
+
+                def close(self) -> None:
+                    pass
+
+            return Cursor()
+
+    real = duckdb.connect(str(tmp_path / "b.duckdb"))
+    real.execute("BEGIN TRANSACTION")
+    with (
+        pytest.raises(duckdb.IOException, match="disk full"),
+        atomic.checkpoint_behind(Failing(real)) as ready,  # type: ignore[arg-type]
+    ):
+        ready()
+    real.close()

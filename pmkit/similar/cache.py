@@ -27,6 +27,7 @@ refresh); this module decides what a refresh recomputes.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import duckdb
@@ -55,14 +56,25 @@ __all__ = ["MODEL_VERSION", "RefreshSummary", "refresh", "similar_to"]
 
 
 def refresh(
-    con: duckdb.DuckDBPyConnection, config: Config | None = None, *, full: bool = False
+    con: duckdb.DuckDBPyConnection,
+    config: Config | None = None,
+    *,
+    full: bool = False,
+    known: Callable[[], text.Hashed | None] | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> RefreshSummary:
     """Bring the similarity tables up to date with the incidents in ``con`` (see the module
-    docstring for what is recomputed). ``full`` refits the model and re-scores everything."""
+    docstring for what is recomputed). ``full`` refits the model and re-scores everything.
+    ``known``: the counts of texts hashed ahead (``pmkit.similar.prehash``), asked for when
+    texts are to be hashed. ``before_write``: called before the first write (an ingest's
+    checkpoint runs behind the reading and computing, ``store.atomic.checkpoint_behind``)."""
+    known = known or (lambda: None)
+    ready = before_write or (lambda: None)
     started = time.perf_counter()
     settings = (config or Config()).recurrence
     dated, undated = count(con)
     if dated > settings.max_incidents:
+        ready()
         con.execute("DELETE FROM incident_similarity")
         con.execute("DELETE FROM similarity_vectors")
         summary = RefreshSummary(
@@ -97,6 +109,7 @@ def refresh(
         and state.model is not None
     )
     if same_settings and not changed and not removed and not full:
+        ready()
         con.execute("UPDATE similarity_state SET n_undated = ?", [undated])
         return RefreshSummary(
             "unchanged", len(feats), undated, seconds=time.perf_counter() - started
@@ -109,9 +122,9 @@ def refresh(
         or len(feats) <= FULL_BELOW
         or drift > REFIT_SHARE * max(1, state.n_fit)
     ):
-        summary = _full(con, feats, settings)
+        summary = _full(con, feats, settings, known(), ready)
     else:
-        summary = incremental(con, feats, changed, removed, settings, state)
+        summary = incremental(con, feats, changed, removed, settings, state, known(), ready)
     summary.undated = undated
     con.execute("UPDATE similarity_state SET n_undated = ?", [undated])
     summary.seconds = time.perf_counter() - started
@@ -119,18 +132,24 @@ def refresh(
 
 
 def _full(
-    con: duckdb.DuckDBPyConnection, feats: list[IncidentFeatures], settings: RecurrenceSettings
+    con: duckdb.DuckDBPyConnection,
+    feats: list[IncidentFeatures],
+    settings: RecurrenceSettings,
+    known: text.Hashed | None,
+    ready: Callable[[], None],
 ) -> RefreshSummary:
     counts = text.counts_all(
-        {name: [f.text(name) for f in feats] for name in TEXT_FIELDS}, workers()
+        {name: [f.text(name) for f in feats] for name in TEXT_FIELDS}, workers(), known
     )
+    del known  # the rows are in the counts now
     model = text.TextModel.fit(counts)
     fields = {name: model.vectors(name, counts[name]) for name in TEXT_FIELDS}
     del counts  # ~80 MB at 10k incidents, not needed while every pair is scored
     m = Matrix.build(feats, fields, common=common(model))
+    records, _stats = score_all(m, settings)
+    ready()
     con.execute("DELETE FROM incident_similarity")
     con.execute("DELETE FROM similarity_vectors")
-    records, _stats = score_all(m, settings)
     insert_rows(con, records)
     insert_vectors(con, feats, to_blobs(fields))
     summary = RefreshSummary("full", len(feats), changed=len(feats), rescored=len(feats))

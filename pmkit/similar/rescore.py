@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -132,7 +133,11 @@ def incremental(
     removed: list[Key],
     settings: RecurrenceSettings,
     state: State,
+    known: text.Hashed | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> RefreshSummary:
+    """Re-score what the changed and removed incidents can have moved (``ready``: called
+    before the first write)."""
     assert state.model is not None
     model = text.TextModel.from_bytes(state.model)
     pos = {f.key: n for n, f in enumerate(feats)}
@@ -148,7 +153,7 @@ def incremental(
         ).fetchall():
             if (r, p, i) in pos and (r, p, i) not in changed_keys:
                 blobs[(r, p, i)] = blob
-    new_fields = vectorize(model, changed)
+    new_fields = vectorize(model, changed, known)
     new_blobs = to_blobs(new_fields) if changed else []
     for f, blob in zip(changed, new_blobs, strict=True):
         blobs[f.key] = blob
@@ -190,6 +195,7 @@ def incremental(
             if merged is not None:
                 records.extend(merged)
                 rewritten.add(key)
+    ready()
     delete_for(con, "incident_similarity", rewritten | set(removed))
     insert_rows(con, records)
     delete_for(con, "similarity_vectors", changed_keys | set(removed))

@@ -1,6 +1,7 @@
 """TF-IDF text vectors: hashed word and character n-grams, cosine similarity.
 
-Why hashing (scikit-learn's ``HashingVectorizer``): the model is then only the document
+Why hashing (scikit-learn's ``HashingVectorizer``, reproduced bucket for bucket by
+``pmkit.similar.hashing`` without importing scikit-learn): the model is then only the document
 frequency of each hash bucket, an array of integers that fits in a DuckDB blob and loads without
 pickle, and a changed file is vectorised alone, without re-reading the corpus. Word 1-2-grams
 catch shared terms and phrases, character 3-5-grams within words catch other forms of the same
@@ -18,17 +19,17 @@ Pure: knows nothing of DuckDB.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-N_FEATURES = 2**20
-"""Hash buckets per analyser (word, character): collisions are rare at this size."""
+from pmkit.similar.hashing import N_FEATURES, Hasher, clean, word_terms
+
+__all__ = ["N_FEATURES", "clean"]
+
 WIDTH = 2 * N_FEATURES
 """Columns of one field's vector: word buckets, then character buckets."""
 MAX_DF = 0.5
@@ -44,41 +45,6 @@ WORD_ONLY: frozenset[str] = frozenset()
 """Fields vectorised by word n-grams alone (none: the summary's character n-grams are the most
 costly part of a corpus-wide comparison, but on real postmortems they are what ties "Binders"
 to "mybinder.org")."""
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WHEN = re.compile(
-    # every match starts with a digit, a month's initial or the "t" of "t14:05": the lookahead
-    # rejects the other positions before the alternatives are tried (half the time)
-    r"(?=[\dtjfmasond])(?:"
-    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?=\b|t)"  # 2018-01-17
-    r"|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b"  # 01/17/2018
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"  # January 23rd, 2019
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?\b"  # 23 Jan 2019
-    r"|(?<![\d:])t?\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?(?:\s*(?:utc|gmt|[a-z]{1,2}[sd]t)\b)?"
-    r"|\b(?:19|20)\d{2}\b"  # a year alone
-    r")",
-    re.I,
-)
-_DIGIT = re.compile(r"\d")
-"""Every pattern of ``_WHEN`` holds one: a text without is only lowered."""
-
-
-def clean(text: str) -> str:
-    """``text`` in lower case without its dates and times (every pattern holds a digit: a text
-    without one is only lowered)."""
-    return _WHEN.sub(" ", text.lower())
-
-
-@cache
-def _vectorizers() -> tuple[object, object]:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    # texts arrive cleaned (lower case, no dates): no preprocessing here
-    common = {"n_features": N_FEATURES, "alternate_sign": False, "norm": None, "lowercase": False}
-    word = HashingVectorizer(
-        analyzer="word", ngram_range=(1, 2), stop_words="english", dtype=np.float32, **common
-    )
-    char = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32, **common)
-    return word, char
 
 
 def empty(rows: int, width: int = WIDTH) -> sp.csr_matrix:
@@ -89,49 +55,70 @@ def empty(rows: int, width: int = WIDTH) -> sp.csr_matrix:
     )
 
 
-def counts(texts: Sequence[str], name: str = "") -> sp.csr_matrix:
+def counts(texts: Sequence[str], name: str = "", known: Hashed | None = None) -> sp.csr_matrix:
     """Raw n-gram counts of field ``name``, one row per text: word buckets, then character
     buckets (left empty for the fields in ``WORD_ONLY``). A text written word for word in
-    several incidents (a template's root cause) is analysed once."""
-    texts = list(texts)
-    if not texts:  # scikit-learn's hashing cannot transform an empty list
-        return empty(0)
-    distinct = list(dict.fromkeys(texts))
-    return _expand(_distinct_counts((name, distinct)), distinct, texts)
+    several incidents (a template's root cause) is analysed once; a text in ``known`` (hashed
+    ahead, ``pmkit.similar.prehash``) not at all."""
+    return counts_all({name: texts}, 1, known)[name]
 
 
 PARALLEL_MIN_TEXTS = 2000
 """Below this many distinct texts in all, :func:`counts_all` hashes them in this process."""
 
 
-def counts_all(fields: dict[str, Sequence[str]], workers: int = 1) -> dict[str, sp.csr_matrix]:
-    """:func:`counts` of several fields at once (``name -> texts``). Hashing is Python code
-    that holds the GIL: with ``workers`` > 1 and many texts, the distinct texts are shared out
-    between that many forked processes (the same counts, each text hashed once)."""
+@dataclass
+class Hashed:
+    """Counts of texts hashed ahead of a refresh: ``text``'s row is ``matrix[at[text]]``, what
+    :func:`counts` gives it (``pmkit.similar.prehash``)."""
+
+    at: dict[str, int]
+    matrix: sp.csr_matrix
+
+    def __contains__(self, t: object) -> bool:
+        return t in self.at
+
+    def take(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self.matrix[np.array([self.at[t] for t in texts], dtype=np.int64)]
+
+
+def counts_all(
+    fields: dict[str, Sequence[str]], workers: int = 1, known: Hashed | None = None
+) -> dict[str, sp.csr_matrix]:
+    """:func:`counts` of several fields at once (``name -> texts``). The rows of the texts in
+    ``known`` are taken as they are; hashing the others is Python code that holds the GIL: with
+    ``workers`` > 1 and many texts, they are shared out between that many forked processes (the
+    same counts, each text hashed once)."""
     texts = {name: list(t) for name, t in fields.items()}
     distinct = {name: list(dict.fromkeys(t)) for name, t in texts.items()}
-    if workers <= 1 or sum(map(len, distinct.values())) < PARALLEL_MIN_TEXTS:
-        return {name: counts(t, name) for name, t in texts.items()}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _vectorizers()  # scikit-learn imported once, before the fork: the workers inherit it
-    jobs = [
-        (name, part)
+    have = {
+        name: [t for t in ds if known is not None and t in known and name not in WORD_ONLY]
         for name, ds in distinct.items()
-        for part in (ds[i::workers] for i in range(workers))
-        if part
-    ]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        done = list(pool.map(_distinct_counts, jobs))
+    }
+    step = max(1, workers)
+    jobs = []
+    for name, ds in distinct.items():
+        skip = set(have[name])
+        todo = [t for t in ds if t not in skip] if skip else ds
+        jobs += [(name, part) for part in (todo[i::step] for i in range(step)) if part]
+    if workers <= 1 or sum(len(part) for _name, part in jobs) < PARALLEL_MIN_TEXTS:
+        done = list(map(distinct_counts, jobs))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            done = list(pool.map(distinct_counts, jobs))
     out = {}
     for name, ds in distinct.items():
-        parts = [(part, x) for (n, part), x in zip(jobs, done, strict=True) if n == name]
         if not ds:
             out[name] = empty(0)
             continue
-        order = [t for part, _x in parts for t in part]
-        stacked = sp.vstack([x for _part, x in parts], format="csr", dtype=np.float32)
+        parts = [(part, x) for (n, part), x in zip(jobs, done, strict=True) if n == name]
+        order = have[name] + [t for part, _x in parts for t in part]
+        taken = [known.take(have[name])] if known is not None and have[name] else []
+        stacked = sp.vstack([*taken, *(x for _part, x in parts)], format="csr", dtype=np.float32)
         out[name] = _expand(stacked, order, texts[name])
     return out
 
@@ -144,25 +131,38 @@ def _expand(rows: sp.csr_matrix, distinct: list[str], texts: list[str]) -> sp.cs
     return rows[np.array([at[t] for t in texts], dtype=np.int64)]
 
 
-def _distinct_counts(job: tuple[str, list[str]]) -> sp.csr_matrix:
-    """The counts of field ``name``'s texts, each given once."""
+def distinct_counts(job: tuple[str, list[str]]) -> sp.csr_matrix:
+    """The counts of field ``name``'s texts, each given once (a memo of its own: the parent's
+    memory does not keep a corpus's n-grams after its refresh)."""
     name, distinct = job
-    cleaned = [clean(t) if _DIGIT.search(t) else t.lower() for t in distinct]
-    word, char = _vectorizers()
-    w = word.transform(cleaned)  # type: ignore[attr-defined]
+    cleaned = [clean(t) for t in distinct]
+    hasher = Hasher()
+    w = _word_counts(hasher, cleaned)
     if name in WORD_ONLY:
         c = empty(len(cleaned), N_FEATURES)
     else:
-        c = _char_counts(char, cleaned)
+        c = _char_counts(hasher, cleaned)
     return sp.hstack([w, c], format="csr", dtype=np.float32)
 
 
-def _char_counts(char: Any, texts: list[str]) -> sp.csr_matrix:
-    """``char.transform(texts)`` (character n-grams within words), each distinct word analysed
-    once: ``char_wb`` takes the n-grams of each whitespace-separated word apart, so a text's
-    counts are the sum of its words' (texts x words counts, times words x buckets). Building the
+def _word_counts(hasher: Hasher, texts: list[str]) -> sp.csr_matrix:
+    """Word 1-2-gram counts (``hashing.word_terms``), indices sorted."""
+    terms = [word_terms(t) for t in texts]
+    cols = hasher.terms([x for ts in terms for x in ts])
+    rows = np.repeat(np.arange(len(texts)), [len(ts) for ts in terms])
+    out = sp.csr_matrix(
+        (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(texts), N_FEATURES)
+    )
+    out.sum_duplicates()
+    return out
+
+
+def _char_counts(hasher: Hasher, texts: list[str]) -> sp.csr_matrix:
+    """Character n-gram counts within words (``char_wb``), each distinct word analysed once:
+    ``char_wb`` takes the n-grams of each whitespace-separated word apart, so a text's counts
+    are the sum of its words' (texts x words counts, times words x buckets). Building the
     n-grams is Python code, and a corpus repeats its words: at 10k incidents 0.3 s instead of
-    1.7 s, the same counts (``tests/test_similar.py``)."""
+    1.7 s, the same counts (``tests/test_similar_hashing.py``)."""
     words: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -175,7 +175,16 @@ def _char_counts(char: Any, texts: list[str]) -> sp.csr_matrix:
     per_text = sp.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), len(words))
     )
-    out = (per_text @ char.transform(list(words))).tocsr()
+    grams = hasher.words(words)
+    arrays = [grams[w] for w in words]
+    indptr = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in arrays], out=indptr[1:])
+    indices = np.concatenate(arrays) - N_FEATURES
+    by_word = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices.astype(np.int32), indptr),
+        shape=(len(words), N_FEATURES),
+    )
+    out = (per_text @ by_word).tocsr()
     out.sum_duplicates()  # sorted indices, as scikit-learn gives them
     return out.astype(np.float32)
 

@@ -19,11 +19,14 @@ def time_order(features: list[IncidentFeatures]) -> list[IncidentFeatures]:
     return sorted(features, key=lambda f: (f.when, f.root, f.path, f.incident_id))
 
 
-def vectorize(model: text.TextModel, feats: Sequence[IncidentFeatures]) -> dict[str, sp.csr_matrix]:
+def vectorize(
+    model: text.TextModel, feats: Sequence[IncidentFeatures], known: text.Hashed | None = None
+) -> dict[str, sp.csr_matrix]:
+    """The TF-IDF vectors of ``feats`` with ``model`` (``known``: texts hashed ahead)."""
     if not feats:
         return {name: text.empty(0) for name in TEXT_FIELDS}
     return {
-        name: model.vectors(name, text.counts([f.text(name) for f in feats], name))
+        name: model.vectors(name, text.counts([f.text(name) for f in feats], name, known))
         for name in TEXT_FIELDS
     }
 

@@ -16,8 +16,9 @@ import fcntl
 import glob
 import os
 import shutil
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -164,3 +165,37 @@ def _copy(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     shutil.rmtree(spill, ignore_errors=True)
     tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
     os.replace(tmp, db_path)
+
+
+@contextmanager
+def checkpoint_behind(con: duckdb.DuckDBPyConnection) -> Iterator[Callable[[], None]]:
+    """Commit, and checkpoint what is committed in a thread while the caller goes on in a new
+    transaction: an ingest's rows are checkpointed (~0.7 s of CPU at 10k files, compressing
+    them) while the similarity reads and computes, on the core it leaves idle, instead of at the
+    end. DuckDB checkpoints beside a reading transaction; the caller calls the ``wait`` given
+    before its next write (it is called on leaving too), which raises the checkpoint's error."""
+    con.execute("COMMIT")
+    cursor = con.cursor()
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            cursor.execute("CHECKPOINT")
+        except BaseException as exc:  # raised in the caller's thread by wait()
+            failed.append(exc)
+
+    con.execute("BEGIN TRANSACTION")
+    thread = threading.Thread(target=run, name="pmkit-checkpoint", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed.pop()
+
+    try:
+        yield wait
+    finally:
+        thread.join()
+        cursor.close()
+    wait()

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -30,13 +31,16 @@ from pmkit.config import Config, RegisterSource, load_config
 from pmkit.corpus import CorpusProblem, SourceFile, discover
 from pmkit.gitdates import first_commit_dates
 from pmkit.model import ParsedDocument, ParseIssue
-from pmkit.store.atomic import ingest_lock, lock_wait_seconds, private_copy
+from pmkit.store.atomic import checkpoint_behind, ingest_lock, lock_wait_seconds, private_copy
 from pmkit.store.classify import reclassify
 from pmkit.store.db import IngestError, stored_files
-from pmkit.store.pool import Job, cannot_read, parse_many
+from pmkit.store.pool import PARALLEL_MIN_FILES, Job, cannot_read, parse_many, worker_start
 from pmkit.store.rows import TABLE_NAMES, FileRows, frames, insert
 from pmkit.store.summary import IngestSummary, count_parsed
 from pmkit.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+
+if TYPE_CHECKING:  # imported when used: scipy's import is not for a small ingest
+    from pmkit.similar.prehash import Prehash
 
 _BATCH_FILES = 2000
 _BATCH_BYTES = 64 * 1024 * 1024
@@ -218,7 +222,8 @@ def ingest_paths(
     db_path = Path(db_path)
     summary = IngestSummary()
     with ingest_lock(db_path, lock_wait_seconds()) as lock_fd:
-        plan = _plan(paths, stored_files(db_path), summary, remove_missing)
+        stored = stored_files(db_path)
+        plan = _plan(paths, stored, summary, remove_missing)
         if plan.nothing_to_do() and not register.sources and db_path.exists():
             summary.seconds = time.perf_counter() - started
             summary.similarity = "similarity: not recomputed (no file changed)"
@@ -230,17 +235,25 @@ def ingest_paths(
             from rich.progress import track
 
             parsed = track(parsed, total=len(plan.changed), description="parsing", transient=True)
+        prehash = _prehash(plan, len(stored), config, workers, lock_fd)
 
-        def after(con: duckdb.DuckDBPyConnection) -> None:
-            """What is derived from every postmortem, computed in the same private copy."""
+        def after(con: duckdb.DuckDBPyConnection, ready: Callable[[], None]) -> None:
+            """What is derived from every postmortem, computed in the same private copy
+            (``ready``: to call before writing, see ``_write``)."""
             # imported here: scipy's import (~0.15 s) is not for an ingest with nothing to do
             from pmkit.similar.cache import refresh
 
+            known = prehash.result if prehash else None
+            summary.similarity = refresh(con, config, known=known, before_write=ready).render()
+            ready()
             register_store.apply(con, register)  # the incident register (issue 17)
-            summary.similarity = refresh(con, config).render()  # similar incidents (issue 18)
 
-        batches = _batches(plan, parsed, summary)
-        _write(db_path, batches, plan, taxonomy, after)
+        batches = _batches(plan, parsed, summary, prehash, workers)
+        try:
+            _write(db_path, batches, plan, taxonomy, after)
+        finally:
+            if prehash:
+                prehash.close()
         summary.register = register.render()
         summary.errors += len(plan.problems)
         summary.error_messages.extend(f"{p.where}: {p.message}" for p in plan.problems)
@@ -248,11 +261,28 @@ def ingest_paths(
     return summary
 
 
+def _prehash(plan: _Plan, stored: int, config: Config, workers: int, fd: int) -> Prehash | None:
+    """Where the similarity's texts are hashed ahead (``pmkit.similar.prehash``): an ingest
+    that parses many files and may stay under ``max_incidents`` (a file holds an incident or
+    so; those of the unchanged files count against the limit too)."""
+    limit = config.recurrence.max_incidents - max(0, stored - len(plan.replaced))
+    if workers <= 1 or not PARALLEL_MIN_FILES <= len(plan.changed) <= 2 * limit:
+        return None
+    from pmkit.similar.prehash import Prehash
+
+    return Prehash(limit, worker_start, (os.getpid(), fd))
+
+
 def _batches(
-    plan: _Plan, parsed: Iterable[tuple[ParsedDocument, str]], summary: IngestSummary
+    plan: _Plan,
+    parsed: Iterable[tuple[ParsedDocument, str]],
+    summary: IngestSummary,
+    prehash: Prehash | None = None,
+    workers: int = 1,
 ) -> Iterator[dict[str, pd.DataFrame]]:
     """Frames of at most _BATCH_FILES files or _BATCH_BYTES bytes of text each; the folder
-    problems go with the last."""
+    problems go with the last. ``prehash`` collects the incidents' texts and starts hashing
+    them as soon as the last file is parsed, while the last batch is written."""
     git: dict[Path, dict[str, datetime]] = {}
     now = datetime.now(UTC).replace(tzinfo=None)
     files: list[FileRows] = []
@@ -269,9 +299,13 @@ def _batches(
             files, held = [], 0
         files.append(FileRows(src, doc, sha, size, pending.mtime))
         held += size
+        if prehash is not None:
+            prehash.add(doc)
         if len(files) >= _BATCH_FILES:
             yield frames(files, now, git)
             files, held = [], 0
+    if prehash is not None:
+        prehash.start(workers)
     yield frames(files, now, git, plan.problems)
 
 
@@ -302,13 +336,14 @@ def _write(
     batches: Iterable[dict[str, pd.DataFrame]],
     plan: _Plan,
     taxonomy: Taxonomy,
-    after: Callable[[duckdb.DuckDBPyConnection], object],
+    after: Callable[[duckdb.DuckDBPyConnection, Callable[[], None]], object],
 ) -> None:
     """Write the plan into a private copy and rename it over the database: all or nothing.
 
     The rows of every replaced file go; the folder problems of the walked roots are written
-    afresh. ``after`` runs on the copy once the postmortems are written (the register, similar
-    incidents)."""
+    afresh. ``after`` runs on the copy once the postmortems are written (the similar incidents,
+    the register) while they are checkpointed behind it: it calls its second argument before
+    it writes."""
     with private_copy(db_path) as con:
         if plan.replaced:
             keys = pd.DataFrame(sorted(set(plan.replaced)), columns=["root", "path"], dtype=str)
@@ -345,7 +380,9 @@ def _write(
             ((stored,),) = con.execute("SELECT count(*) FROM documents").fetchall()
             everything = stored == len(new_paths)
             reclassify(con, taxonomy, None if everything else new_paths)
-        after(con)
+        # the rows so far are checkpointed behind the similarity's reading and computing
+        with checkpoint_behind(con) as ready:
+            after(con, ready)
         _flag_duplicate_ids(con)
 
 

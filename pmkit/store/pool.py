@@ -59,8 +59,9 @@ def cannot_read(exc: OSError) -> str:
 _PR_SET_PDEATHSIG = 1
 
 
-def _worker_start(parent: int, lock_fd: int | None) -> None:
-    """Pool worker set-up: die with the ingest, and let go of its lock.
+def worker_start(parent: int, lock_fd: int | None) -> None:
+    """Pool worker set-up (the parse's, the similarity's hashing ahead): die with the ingest,
+    and let go of its lock.
 
     A worker forked while the ingest holds ``<db>.lock`` shares that lock: if only the ingest is
     killed (``kill -9``, the OOM killer), a worker left blocked under PID 1 would keep the lock
@@ -97,7 +98,7 @@ def parse_many(
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_worker_start,
+        initializer=worker_start,
         initargs=(os.getpid(), lock_fd),
     ) as pool:
         yield from pool.map(_parse_one, jobs, chunksize=64)
