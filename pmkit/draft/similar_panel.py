@@ -283,7 +283,7 @@ on the same database share it (a notebook cell run again makes a new form, and e
 
 
 def _open_index(db_path: Path, config: Config | None) -> Any:
-    from pmkit.similar.draft import SimilarIndex  # scikit-learn loads only when asked
+    from pmkit.similar.draft import SimilarIndex  # scipy.sparse loads only when asked
 
     st = db_path.stat()
     version = (str(db_path.resolve()), st.st_mtime_ns, st.st_size)

@@ -41,7 +41,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # lazy: ingest imports this package for one function; scikit-learn loads only when used
+    # lazy: ingest imports this package for one function; scipy.sparse loads only when used
     if name in ("refresh", "similar_to"):
         from pmkit.similar import cache
 

@@ -80,7 +80,7 @@ def score_rows(
 
 def one_blas_thread() -> Any:
     try:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
     except ImportError:
         return contextlib.nullcontext()
     return threadpool_limits(1, user_api="blas")
