@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from pmkit.model import ParseIssue, TimelineEvent
 from pmkit.normalize.placeholders import is_placeholder
@@ -79,6 +80,30 @@ def _col(header: list[str], names: tuple[str, ...]) -> int | None:
             if h == name or h.startswith(name + " "):
                 return i
     return None
+
+
+@lru_cache(maxsize=1024)
+def _columns(
+    header: tuple[str, ...],
+) -> tuple[str | None, int, int | None, str | None, int, int | None]:
+    """A timeline table's zone hint and its time, date, event and actor columns, and the year
+    its date column's heading gives ("| Date (2021) | Time (PT) |"). Cached: a corpus repeats
+    its templates' headers."""
+    cols = list(header)
+    hint = find_tz_hint(" ".join(cols))
+    t_col = _col(cols, _TIME_COLS)
+    if t_col is None:
+        t_col = 0
+    # a separate Date column dates the Time column
+    d_col = _col(cols, ("date",))
+    if d_col == t_col:
+        d_col = None
+    year = _YEAR.search(cols[d_col]) if d_col is not None else None
+    e_col = _col(cols, _EVENT_COLS)
+    if e_col is None or e_col == t_col:
+        e_col = 1 if t_col == 0 and len(cols) > 1 else 0
+    a_col = _col(cols, _ACTOR_COLS)
+    return hint, t_col, d_col, year.group(0) if year else None, e_col, a_col
 
 
 @dataclass(frozen=True)
@@ -336,22 +361,9 @@ class TimelineReader:
                     self._list(child, only_timed=True)
 
     def _table(self, table: Table) -> None:
-        header = table.header
-        hint = find_tz_hint(" ".join(header))
+        hint, t_col, d_col, year, e_col, a_col = _columns(tuple(table.header))
         if hint:
             self.clock.tz_hint = hint
-        t_col = _col(header, _TIME_COLS)
-        if t_col is None:
-            t_col = 0
-        # a separate Date column ("| Date (2021) | Time (PT) |") dates the Time column
-        d_col = _col(header, ("date",))
-        if d_col == t_col:
-            d_col = None
-        year = _YEAR.search(header[d_col]) if d_col is not None else None
-        e_col = _col(header, _EVENT_COLS)
-        if e_col is None or e_col == t_col:
-            e_col = 1 if t_col == 0 and len(header) > 1 else 0
-        a_col = _col(header, _ACTOR_COLS)
         for row, line in zip(table.rows, table.row_lines, strict=False):
             if len(row) <= max(t_col, e_col):
                 continue
@@ -359,7 +371,7 @@ class TimelineReader:
             if d_col is not None and d_col < len(row) and plain(row[d_col]):
                 day = plain(row[d_col])
                 if year and not _YEAR.search(day):
-                    day = f"{day} {year.group(0)}"
+                    day = f"{day} {year}"
                 time_raw = f"{day} {time_raw}".strip()
             event = plain(row[e_col])
             if is_placeholder(time_raw) and is_placeholder(event):
