@@ -326,8 +326,11 @@ def to_result(reading: LocalReading) -> TimeParse:
             assumed_utc=reading.zone is None,
             tz=reading.zone.name if reading.zone else None,
         )
-    aware = reading.local.replace(tzinfo=reading.zone.tzinfo)
-    at = aware.astimezone(UTC_TZ).replace(tzinfo=None)
+    if reading.zone.tzinfo is UTC_TZ:
+        at = reading.local  # astimezone to its own zone returns the time itself
+    else:
+        aware = reading.local.replace(tzinfo=reading.zone.tzinfo)
+        at = aware.astimezone(UTC_TZ).replace(tzinfo=None)
     return TimeParse(
         at=at,
         has_date=reading.has_date,
@@ -375,7 +378,7 @@ def to_local(at: datetime, tz: str | None) -> datetime:
     ``US/Pacific``, ``+02:00``): the day a reader of the document sees. Unchanged for UTC or an
     unknown zone."""
     zone = resolve_zone(tz) if tz else None
-    if zone is None:
+    if zone is None or zone.tzinfo is UTC_TZ:
         return at
     return at.replace(tzinfo=UTC_TZ).astimezone(zone.tzinfo).replace(tzinfo=None)
 

@@ -185,6 +185,11 @@ _YES_NO_TAIL = re.compile(r"\(\s*yes\s*/\s*no\s*\)$", re.I)
 def _normal(text: str) -> str:
     """Strip markdown emphasis wrappers, trailing punctuation and extra spaces."""
     value = text.strip()
+    if value and value[0] not in "*_`~":
+        # no wrapper can match (the common case): the same result without the loops below
+        if value[-1] in ".:;,":
+            value = _TRAILING.sub("", value)
+        return " ".join(value.split())
     for _ in range(3):
         match = _WRAPPERS.match(value)
         if not match:

@@ -8,6 +8,7 @@ link column or the first link in the text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pmkit.model import ActionItem
 from pmkit.normalize.links import extract_tracking_ref
@@ -133,6 +134,27 @@ def _col(header: list[str], names: tuple[str, ...]) -> int | None:
             if h.startswith(name + " ") or h.endswith(" " + name):
                 return i
     return None
+
+
+_Columns = tuple[int, int | None, int | None, int | None, int | None, int | None, int | None]
+
+
+@lru_cache(maxsize=1024)
+def _columns(h: tuple[str, ...]) -> _Columns:
+    """Which column of a table with header ``h`` holds the text, owner, due date, status,
+    priority, id and tracking link. Cached: a corpus repeats its templates' headers."""
+    header = list(h)
+    c_text = _col(header, _TEXT_COLS)
+    c_owner = _col(header, _OWNER_COLS)
+    c_due = _col(header, _DUE_COLS)
+    c_status = _col(header, _STATUS_COLS)
+    c_prio = _col(header, _PRIORITY_COLS)
+    c_id = _col(header, _ID_COLS)
+    c_track = _col(header, _TRACK_COLS)
+    if c_text is None:
+        used = {c_owner, c_due, c_status, c_prio, c_id, c_track}
+        c_text = next((i for i in range(len(h)) if i not in used), 0)
+    return c_text, c_owner, c_due, c_status, c_prio, c_id, c_track
 
 
 def _cell(row: list[str], idx: int | None) -> str:
@@ -267,17 +289,7 @@ class ActionReader:
             self._add_free(item.raw, item.checked, kind, heading, item.line, nested_raw)
 
     def _table(self, table: Table, kind: str, heading: str | None) -> None:
-        h = table.header
-        c_text = _col(h, _TEXT_COLS)
-        c_owner = _col(h, _OWNER_COLS)
-        c_due = _col(h, _DUE_COLS)
-        c_status = _col(h, _STATUS_COLS)
-        c_prio = _col(h, _PRIORITY_COLS)
-        c_id = _col(h, _ID_COLS)
-        c_track = _col(h, _TRACK_COLS)
-        if c_text is None:
-            used = {c_owner, c_due, c_status, c_prio, c_id, c_track}
-            c_text = next((i for i in range(len(h)) if i not in used), 0)
+        c_text, c_owner, c_due, c_status, c_prio, c_id, c_track = _columns(tuple(table.header))
         for row, line in zip(table.rows, table.row_lines, strict=False):
             raw_text = _cell(row, c_text)
             text = plain(raw_text)

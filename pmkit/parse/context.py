@@ -34,6 +34,15 @@ _TRAILING_STAMP = re.compile(
 _TZ_STATEMENT = re.compile(
     r"\ball times\b|\btimes (?:are )?(?:in|shown in|given in)\b|\btime ?zone\b", re.IGNORECASE
 )
+
+
+def _may_say_time(text: str) -> bool:
+    """False when :data:`_TZ_STATEMENT` cannot match: each of its phrases holds "time", and only
+    U+0130 and U+0131 match its "i" while not lower-casing to it (a cheap test before a slow
+    case-insensitive search of every paragraph)."""
+    return "time" in text.lower() or "\u0130" in text or "\u0131" in text
+
+
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 DATED_HEADING = re.compile(
     rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
@@ -45,10 +54,17 @@ heading that starts with a day, read as part of the timeline when it follows one
 _SUFFIXES = (".md", ".markdown", ".mdown", ".mdx", ".txt", ".erb", ".html", ".htm")
 
 
+def file_name(path: str) -> str:
+    """``Path(path).name`` without building a Path (once or twice a document): the same but
+    where a trailing ``/`` or ``.`` needs pathlib's rules."""
+    name = path.rpartition("/")[2]
+    return name if name not in ("", ".", "..") else Path(path).name
+
+
 def file_stem(path: str) -> str:
     """The file name without folders and without its Markdown suffixes (``.md``, ``.html.md.erb``),
     and nothing else: ``06_org__repo.name__2017-09-27-hub-403.md`` keeps ``repo.name``."""
-    name = Path(path).name
+    name = file_name(path)
     while True:
         lower = name.lower()
         suffix = next((s for s in _SUFFIXES if lower.endswith(s) and len(name) > len(s)), None)
@@ -85,7 +101,7 @@ class Document:
         self.shape = detect_shape(self.md.root, [kv.key for kv in self.kvs])
         self.title_heading = self._title_heading()
         self.sections = self._sections_by_role()
-        self.weak_date = date_in(Path(path).name)
+        self.weak_date = date_in(file_name(path))
         """A date in the file name: the last resort for the incident's day."""
         self._tz_hint: str | None | bool = False
 
@@ -187,7 +203,11 @@ class Document:
         hint = None
         for section in self.md.root.walk():
             for block in section.blocks:
-                if isinstance(block, Paragraph) and _TZ_STATEMENT.search(block.raw):
+                if (
+                    isinstance(block, Paragraph)
+                    and _may_say_time(block.raw)
+                    and _TZ_STATEMENT.search(block.raw)
+                ):
                     hint = find_tz_hint(" ".join(plain(block.raw)[:300].split()))
                     if hint:
                         break

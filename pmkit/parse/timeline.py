@@ -17,7 +17,6 @@ from pmkit.model import ParseIssue, TimelineEvent
 from pmkit.normalize.placeholders import is_placeholder
 from pmkit.normalize.times import TimeParse, find_tz_hint, parse_date, to_local
 from pmkit.parse.blocks import block_texts
-from pmkit.parse.fields import normalize_key
 from pmkit.parse.inline import plain
 from pmkit.parse.textdates import date_in, leading_date
 from pmkit.parse.timeline_clock import (
@@ -30,6 +29,7 @@ from pmkit.parse.timeline_clock import (
     date_only,
     split_time_prefix,
 )
+from pmkit.parse.timeline_columns import YEAR, columns
 from pmkit.parse.tree import Block, ListBlock, Paragraph, Quote, Section, Table
 
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]{1,20}\]")
@@ -42,43 +42,6 @@ _DATE_NOTE = re.compile(
 _FOLLOW_UP = re.compile(r"\bfollow[\s-]*ups?\b|\bafter(?:math|wards)\b|\bpost[\s-]incident\b", re.I)
 _YEAR_WRITTEN = re.compile(r"\b\d{4}\b")
 _WHOLE_BOLD = re.compile(r"^\s*\*\*((?:(?!\*\*).)+)\*\*\s*$", re.S)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-
-_TIME_COLS = (
-    "time",
-    "date time",
-    "date",
-    "when",
-    "timestamp",
-    "date and time",
-    "date time",
-    "time utc",
-)
-_EVENT_COLS = (
-    "event",
-    "description",
-    "what happened",
-    "events",
-    "details",
-    "activity",
-    "action",
-    "summary",
-    "change",
-    "what",
-    "notes",
-    "note",
-    "comment",
-)
-_ACTOR_COLS = ("actor", "owner", "who", "by", "person", "responder")
-
-
-def _col(header: list[str], names: tuple[str, ...]) -> int | None:
-    norm = [normalize_key(plain(h)) for h in header]
-    for name in names:
-        for i, h in enumerate(norm):
-            if h == name or h.startswith(name + " "):
-                return i
-    return None
 
 
 @dataclass(frozen=True)
@@ -336,30 +299,17 @@ class TimelineReader:
                     self._list(child, only_timed=True)
 
     def _table(self, table: Table) -> None:
-        header = table.header
-        hint = find_tz_hint(" ".join(header))
+        hint, t_col, d_col, year, e_col, a_col = columns(tuple(table.header))
         if hint:
             self.clock.tz_hint = hint
-        t_col = _col(header, _TIME_COLS)
-        if t_col is None:
-            t_col = 0
-        # a separate Date column ("| Date (2021) | Time (PT) |") dates the Time column
-        d_col = _col(header, ("date",))
-        if d_col == t_col:
-            d_col = None
-        year = _YEAR.search(header[d_col]) if d_col is not None else None
-        e_col = _col(header, _EVENT_COLS)
-        if e_col is None or e_col == t_col:
-            e_col = 1 if t_col == 0 and len(header) > 1 else 0
-        a_col = _col(header, _ACTOR_COLS)
         for row, line in zip(table.rows, table.row_lines, strict=False):
             if len(row) <= max(t_col, e_col):
                 continue
             time_raw = plain(row[t_col])
             if d_col is not None and d_col < len(row) and plain(row[d_col]):
                 day = plain(row[d_col])
-                if year and not _YEAR.search(day):
-                    day = f"{day} {year.group(0)}"
+                if year and not YEAR.search(day):
+                    day = f"{day} {year}"
                 time_raw = f"{day} {time_raw}".strip()
             event = plain(row[e_col])
             if is_placeholder(time_raw) and is_placeholder(event):
