@@ -285,28 +285,11 @@ def test_explore_notebook_in_jupyterlab(lab: tuple[str, Path], tmp_path: Path) -
 
             # export what the table lists, download it, read it back
             shown_ids = _cells(page, 1)
-            page.click(".pmkit-x-export-csv")
-            page.wait_for_selector(".pmkit-x-export-message a.pmkit-x-download")
-            with page.expect_download() as download_info:
-                page.click(".pmkit-x-export-message a.pmkit-x-download")
-            saved = tmp_path / "download.csv"
-            download_info.value.save_as(saved)
-            frame = pd.read_csv(saved)
+            frame = _export(page, tmp_path, work, "incidents", "incidents")
             assert list(frame["incident_id"]) == shown_ids
-            (written,) = (work / "exports").glob("pmkit-incidents-*.csv")
-            assert written.read_bytes() == saved.read_bytes()
-
             # and their action items: every row belongs to a listed incident
-            page.click(".pmkit-x-export-actions-csv")
-            page.wait_for_selector(".pmkit-x-export-message:has-text('action items of')")
-            with page.expect_download() as download_info:
-                page.click(".pmkit-x-export-message a.pmkit-x-download")
-            saved_actions = tmp_path / "actions.csv"
-            download_info.value.save_as(saved_actions)
-            actions = pd.read_csv(saved_actions)
+            actions = _export(page, tmp_path, work, "actions", "action items of")
             assert len(actions) > 0 and set(actions["incident_id"]) <= set(shown_ids)
-            (written_actions,) = (work / "exports").glob("pmkit-actions-*.csv")
-            assert written_actions.read_bytes() == saved_actions.read_bytes()
 
             # the report command: same window and filters, the selection and search left out
             command = page.text_content(".pmkit-x-command pre") or ""
@@ -343,6 +326,21 @@ def test_explore_notebook_in_jupyterlab(lab: tuple[str, Path], tmp_path: Path) -
             raise
         finally:
             browser.close()
+
+
+def _export(page: Any, tmp_path: Path, work: Path, what: str, said: str) -> pd.DataFrame:
+    """Click an export button, download the file its message links, check it is the file the
+    kernel wrote, and read it."""
+    button = ".pmkit-x-export-csv" if what == "incidents" else f".pmkit-x-export-{what}-csv"
+    page.click(button)
+    page.wait_for_selector(f".pmkit-x-export-message:has-text('{said}') a.pmkit-x-download")
+    with page.expect_download() as download_info:
+        page.click(".pmkit-x-export-message a.pmkit-x-download")
+    saved = tmp_path / f"download-{what}.csv"
+    download_info.value.save_as(saved)
+    (written,) = (work / "exports").glob(f"pmkit-{what}-*.csv")
+    assert written.read_bytes() == saved.read_bytes()
+    return pd.read_csv(saved)
 
 
 def _cells(page: Any, column: int) -> list[str]:
