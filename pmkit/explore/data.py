@@ -159,12 +159,10 @@ def restricted_view(
 
 
 _LISTED_ACTIONS_SQL = """
-SELECT b.* EXCLUDE (ord)
-FROM (SELECT a.*, k.ord
-      FROM action_backlog(as_of := $as_of) AS a
-      JOIN explore_listed AS k
-        ON k.root = a.root AND k.path = a.path AND k.incident_id = a.incident_id) AS b
-ORDER BY b.ord, b.line NULLS LAST, b.action_id
+SELECT a.*
+FROM action_backlog(as_of := $as_of) AS a
+JOIN explore_listed AS k ON k.root = a.root AND k.path = a.path AND k.incident_id = a.incident_id
+ORDER BY k.ord, a.line NULLS LAST, a.action_id
 """
 
 

@@ -120,6 +120,11 @@ def _as_tuple(name: str, value: Any) -> tuple[Any, ...]:
 # select; ``base`` its part up to as_of; ``scope`` the part inside the window. ``as_of_end`` is
 # the first instant after ``as_of`` (as_of is a whole day): a draft or review at or after it did
 # not exist yet at as_of.
+FACTS_SOURCE = "incident_facts(CAST($as_of AS DATE))"
+BACKLOG_SOURCE = "action_backlog(CAST($as_of AS DATE))"
+"""The two analysis views at the filters' as-of date, as the CTEs below read them: a report's
+connection reads them from TEMP tables instead (:func:`_on_kept_facts`)."""
+
 SCOPE_SQL = """
 WITH filtered AS (
     SELECT
@@ -140,7 +145,7 @@ WITH filtered AS (
         f.review_business_days, f.review_source, f.review_waiting_business_days,
         f.resolved_by_as_of, f.drafted_by_as_of, f.reviewed_by_as_of,
         f.n_actions, f.n_open, f.n_overdue, f.n_factors
-    FROM incident_facts(CAST($as_of AS DATE)) AS f
+    FROM <facts> AS f
     WHERE (len(CAST($severity_levels AS INTEGER[])) = 0
            OR list_contains(CAST($severity_levels AS INTEGER[]), f.severity_level))
       AND (len(CAST($services AS VARCHAR[])) = 0
@@ -155,7 +160,7 @@ WITH filtered AS (
     WHERE $lookback_days IS NULL
        OR day >= CAST($as_of AS DATE) - CAST($lookback_days AS INTEGER)
 )
-"""
+""".replace("<facts>", FACTS_SOURCE)
 
 # Factor rows of in-scope incidents, each once, in its primary category (the first taxonomy
 # match, contributing_factors.category): ``factor_mentions`` rows with ``is_primary``;
@@ -175,10 +180,10 @@ FACTOR_CTE = """
 ACTION_CTE = """
 , acts AS (
     SELECT ab.*
-    FROM action_backlog(CAST($as_of AS DATE)) AS ab
+    FROM <backlog> AS ab
     SEMI JOIN scope AS s ON s.root = ab.root AND s.path = ab.path AND s.incident_id = ab.incident_id
 )
-"""
+""".replace("<backlog>", BACKLOG_SOURCE)
 
 # Every action of an incident up to as_of, whatever the window: the backlog (``action_backlog``,
 # narrowed by the filters). An action is open when it is not done (``unknown``, no status
@@ -186,10 +191,10 @@ ACTION_CTE = """
 BACKLOG_CTE = """
 , backlog AS (
     SELECT ab.*
-    FROM action_backlog(CAST($as_of AS DATE)) AS ab
+    FROM <backlog> AS ab
     SEMI JOIN base AS b ON b.root = ab.root AND b.path = ab.path AND b.incident_id = ab.incident_id
 )
-"""
+""".replace("<backlog>", BACKLOG_SOURCE)
 
 
 def scope_params(f: Filters) -> dict[str, Any]:
@@ -252,11 +257,8 @@ def scope_query(
     return kept[1][key].copy(deep=True)
 
 
-_KEPT = {
-    "FROM incident_facts(CAST($as_of AS DATE)) AS f": ("pmkit_facts", "incident_facts", "f"),
-    "FROM action_backlog(CAST($as_of AS DATE)) AS ab": ("pmkit_backlog", "action_backlog", "ab"),
-}
-"""What a report's queries read from TEMP tables: the text in the SQL -> (table, macro, alias)."""
+_KEPT = {FACTS_SOURCE: "pmkit_facts", BACKLOG_SOURCE: "pmkit_backlog"}
+"""What a report's queries read from TEMP tables: the view at the as-of date -> the table's name."""
 _KEPT_FACTS: dict[int, tuple[duckdb.DuckDBPyConnection, set[tuple[str, date]]]] = {}
 
 
@@ -272,18 +274,18 @@ def _on_kept_facts(con: duckdb.DuckDBPyConnection, sql: str, as_of: Any) -> str:
         made = _KEPT_FACTS[id(con)] = (con, set())
         while len(_KEPT_FACTS) > _REMEMBER_AT_MOST:
             del _KEPT_FACTS[next(iter(_KEPT_FACTS))]
-    for text, (table, macro, alias) in _KEPT.items():
-        if text not in sql:
+    for source, table in _KEPT.items():
+        if source not in sql:
             continue
         name = f"{table}_{as_of.strftime('%Y%m%d')}"
         if (table, as_of) not in made[1]:
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {name} AS "  # noqa: S608 (our names, a date's digits)
-                f"SELECT * FROM {macro}(CAST($as_of AS DATE))",
+                f"SELECT * FROM {source}",
                 {"as_of": as_of},
             )
             made[1].add((table, as_of))
-        sql = sql.replace(text, f"FROM {name} AS {alias}")
+        sql = sql.replace(source, name)
     return sql
 
 

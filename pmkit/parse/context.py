@@ -54,17 +54,10 @@ heading that starts with a day, read as part of the timeline when it follows one
 _SUFFIXES = (".md", ".markdown", ".mdown", ".mdx", ".txt", ".erb", ".html", ".htm")
 
 
-def file_name(path: str) -> str:
-    """``Path(path).name`` without building a Path (once or twice a document): the same but
-    where a trailing ``/`` or ``.`` needs pathlib's rules."""
-    name = path.rpartition("/")[2]
-    return name if name not in ("", ".", "..") else Path(path).name
-
-
 def file_stem(path: str) -> str:
     """The file name without folders and without its Markdown suffixes (``.md``, ``.html.md.erb``),
     and nothing else: ``06_org__repo.name__2017-09-27-hub-403.md`` keeps ``repo.name``."""
-    name = file_name(path)
+    name = Path(path).name
     while True:
         lower = name.lower()
         suffix = next((s for s in _SUFFIXES if lower.endswith(s) and len(name) > len(s)), None)
@@ -101,7 +94,7 @@ class Document:
         self.shape = detect_shape(self.md.root, [kv.key for kv in self.kvs])
         self.title_heading = self._title_heading()
         self.sections = self._sections_by_role()
-        self.weak_date = date_in(file_name(path))
+        self.weak_date = date_in(Path(path).name)
         """A date in the file name: the last resort for the incident's day."""
         self._tz_hint: str | None | bool = False
 

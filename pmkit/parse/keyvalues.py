@@ -106,10 +106,10 @@ def _nested_items(children: list[Block]) -> list[str]:
 def _from_blocks(blocks: list[Block], section: str) -> Iterator[KeyValue]:
     for block in blocks:
         if isinstance(block, Paragraph):
-            raw = block.raw
-            if ":" not in raw and "*" not in raw and "_" not in raw:
+            text = block.raw
+            if ":" not in text and "*" not in text and "_" not in text:
                 continue  # no line can be a pair (see split_key_value's early out)
-            for offset, line in enumerate(raw.split("\n")):
+            for offset, line in enumerate(text.split("\n")):
                 kv = split_key_value(line)
                 if kv:
                     key, raw = kv

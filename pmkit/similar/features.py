@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -159,6 +159,22 @@ def load(con: duckdb.DuckDBPyConnection) -> tuple[list[IncidentFeatures], int]:
     return out, undated
 
 
+def texts_of(pm: Postmortem) -> dict[str, str]:
+    """The texts of a parsed postmortem by field (:data:`TEXT_FIELDS`), as
+    :meth:`IncidentFeatures.text` gives them once it is stored."""
+    feats = IncidentFeatures("", "", "", None, **_text_fields(pm))
+    return {name: feats.text(name) for name in TEXT_FIELDS}
+
+
+def _text_fields(pm: Postmortem) -> dict[str, Any]:
+    return {
+        "title": pm.title or "",
+        "summary": pm.executive_summary or "",
+        "root_cause": pm.root_cause or "",
+        "factors": tuple(f.text for f in pm.factors if f.text),
+    }
+
+
 def from_postmortem(
     pm: Postmortem, path: str, taxonomy: Taxonomy, root: str = ""
 ) -> IncidentFeatures:
@@ -176,10 +192,7 @@ def from_postmortem(
         path=path,
         incident_id=pm.incident_id,
         when=_when(pm.started_at, pm.incident_date),
-        title=pm.title or "",
-        summary=pm.executive_summary or "",
-        root_cause=pm.root_cause or "",
-        factors=tuple(f.text for f in pm.factors if f.text),
+        **_text_fields(pm),
         services=_services(pm.services),
         trigger_category=_category(
             trigger_category(taxonomy, pm.trigger, pm.root_cause, pm.executive_summary)

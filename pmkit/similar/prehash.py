@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from pmkit.model import ParsedDocument
 from pmkit.similar import text
+from pmkit.similar.features import texts_of
 
 
 class Prehash:
@@ -47,8 +48,7 @@ class Prehash:
         """How each process starts (the ingest's: die with it, let go of its lock)."""
 
     def add(self, doc: ParsedDocument) -> None:
-        """Collect the texts of ``doc``'s incidents as the similarity reads them back
-        (``IncidentFeatures.text``)."""
+        """Collect the texts of ``doc``'s incidents as the similarity reads them back."""
         if self._texts is None:
             return
         self.incidents += len(doc.incidents)
@@ -56,10 +56,9 @@ class Prehash:
             self._texts = None
             return
         for pm in doc.incidents:
-            factors = "\n".join(f.text for f in pm.factors if f.text)
-            for t in (pm.title, pm.executive_summary, pm.root_cause, factors):
+            for t in texts_of(pm).values():
                 if t:
-                    self._texts[str(t)] = None
+                    self._texts[t] = None
 
     def start(self, workers: int) -> None:
         """Share the texts out between ``workers`` forked processes (none for a few texts: the
